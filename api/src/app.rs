@@ -1,0 +1,88 @@
+//! The one place the actix app is assembled: used by `chapar serve`, the
+//! integration tests and the OpenAPI generator alike.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, Compress, ErrorHandlers};
+use actix_web::{web, App, HttpResponse};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::db::Db;
+use crate::error;
+use crate::metrics::{observe_requests, Metrics};
+use crate::openapi;
+use crate::routes;
+use crate::spa::{self, SpaFiles};
+
+/// Largest JSON or form body accepted (attachments go through multipart, not JSON).
+pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
+
+/// Everything a handler may need, shared by all workers.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub metrics: Arc<Metrics>,
+    /// The built SPA; `None` serves the API only.
+    pub static_dir: Option<PathBuf>,
+}
+
+impl AppState {
+    pub fn new(db: Db, static_dir: Option<PathBuf>) -> Self {
+        AppState {
+            db,
+            metrics: Arc::new(Metrics::default()),
+            static_dir,
+        }
+    }
+}
+
+/// Builds the whole application: API routes, OpenAPI + Swagger UI, SPA files,
+/// problem+json for every error, metrics and request logs.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let metrics = web::Data::from(state.metrics.clone());
+    let spa_files = web::Data::new(SpaFiles::new(state.static_dir.clone()));
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::base())
+        .app_data(web::Data::new(state))
+        .app_data(metrics)
+        .app_data(spa_files)
+        .app_data(
+            web::JsonConfig::default()
+                .limit(JSON_LIMIT_BYTES)
+                .error_handler(error::json_error),
+        )
+        .app_data(
+            web::FormConfig::default()
+                .limit(JSON_LIMIT_BYTES)
+                .error_handler(error::form_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .configure(routes::configure)
+        .split_for_parts();
+    app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi::finish(api)))
+        .service(web::resource("/api/docs").to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("Location", "/api/docs/"))
+                .finish()
+        }))
+        .default_service(web::to(spa::serve))
+        .wrap(ErrorHandlers::new().default_handler(error::problemize))
+        .wrap(Compress::default())
+        .wrap(from_fn(observe_requests))
+}

@@ -1,0 +1,303 @@
+//! `ApiError`: the API's one error type. Every failure a client can see is
+//! answered as `application/problem+json` (RFC 9457), including the errors of
+//! actix's own extractors and unknown routes.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use shared::{FieldError, Problem};
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+const PROBLEM_BASE: &str = "https://chapar.ir/problems/";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// One or more fields are invalid (422).
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    /// The request could not be read: malformed JSON, bad query string (400).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// No such resource, or not one the caller may see (the two are answered alike).
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("precondition failed")]
+    PreconditionFailed,
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// Anything unexpected: logged in full, answered without internals.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn validation(field: &str, message: &str) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// A stable problem type slug for this error.
+    fn slug(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "validation",
+            ApiError::BadRequest(_) => "bad-request",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound => "not-found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PreconditionFailed => "precondition-failed",
+            ApiError::PayloadTooLarge(_) => "payload-too-large",
+            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
+            ApiError::TooManyRequests { .. } => "too-many-requests",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    /// The problem document sent to the client.
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let (title, detail, errors) = match self {
+            ApiError::Validation(errors) => (
+                "Invalid input",
+                Some("One or more fields are invalid; see `errors`.".to_owned()),
+                errors.clone(),
+            ),
+            ApiError::BadRequest(d) => ("Bad request", Some(d.clone()), vec![]),
+            ApiError::Unauthorized(d) => ("Unauthorized", Some(d.clone()), vec![]),
+            ApiError::Forbidden(d) => ("Forbidden", Some(d.clone()), vec![]),
+            ApiError::NotFound => ("Not found", Some("No such resource.".to_owned()), vec![]),
+            ApiError::Conflict(d) => ("Conflict", Some(d.clone()), vec![]),
+            ApiError::PreconditionFailed => (
+                "Precondition failed",
+                Some("The resource has changed since you read it (If-Match).".to_owned()),
+                vec![],
+            ),
+            ApiError::PayloadTooLarge(d) => ("Payload too large", Some(d.clone()), vec![]),
+            ApiError::UnsupportedMediaType(d) => {
+                ("Unsupported media type", Some(d.clone()), vec![])
+            }
+            ApiError::TooManyRequests { retry_after_secs } => (
+                "Too many requests",
+                Some(format!("Try again in {retry_after_secs} s.")),
+                vec![],
+            ),
+            ApiError::Unavailable(d) => ("Service unavailable", Some(d.clone()), vec![]),
+            ApiError::Internal(_) => (
+                "Internal server error",
+                Some("Something went wrong on our side; it has been logged.".to_owned()),
+                vec![],
+            ),
+        };
+        Problem {
+            kind: format!("{PROBLEM_BASE}{}", self.slug()),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
+    }
+
+    /// The problem for a bare status code (unknown route, wrong method, …).
+    pub fn from_status(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => ApiError::BadRequest("The request could not be understood.".into()),
+            401 => ApiError::Unauthorized("Authentication is required.".into()),
+            403 => ApiError::Forbidden("You may not do this.".into()),
+            404 => ApiError::NotFound,
+            405 => ApiError::BadRequest("This method is not allowed on this resource.".into()),
+            413 => ApiError::PayloadTooLarge("The request body is too large.".into()),
+            415 => ApiError::UnsupportedMediaType("Unsupported content type.".into()),
+            s if s < 500 => ApiError::BadRequest(
+                status
+                    .canonical_reason()
+                    .unwrap_or("Bad request")
+                    .to_owned(),
+            ),
+            503 => ApiError::Unavailable("Try again later.".into()),
+            _ => ApiError::Internal(format!("status {status}")),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse<BoxBody> {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(%cause, "internal error");
+        }
+        let mut builder = HttpResponse::build(self.status_code());
+        builder.content_type(PROBLEM_JSON);
+        if let ApiError::TooManyRequests { retry_after_secs } = self {
+            builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        if let ApiError::Unauthorized(_) = self {
+            builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        builder.json(self.problem())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => ApiError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::Conflict("A record with this key already exists.".into())
+            }
+            other => ApiError::Internal(format!("database: {other}")),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(err: diesel::r2d2::PoolError) -> Self {
+        tracing::error!(error = %err, "database pool");
+        ApiError::Unavailable("The database is not reachable.".into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(err: actix_web::error::BlockingError) -> Self {
+        ApiError::Internal(format!("blocking task: {err}"))
+    }
+}
+
+/// Turns a JSON body error into a problem naming the field where possible.
+pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let api = match &err {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            ApiError::PayloadTooLarge(err.to_string())
+        }
+        JsonPayloadError::ContentType => {
+            ApiError::UnsupportedMediaType("Send the body as `application/json`.".into())
+        }
+        JsonPayloadError::Deserialize(de) if de.is_data() => {
+            // serde's message names the field: "missing field `subject`".
+            ApiError::Validation(vec![FieldError::new(
+                missing_field_name(&de.to_string()).unwrap_or_default(),
+                de.to_string(),
+            )])
+        }
+        JsonPayloadError::Deserialize(de) => {
+            ApiError::BadRequest(format!("The body is not valid JSON: {de}"))
+        }
+        other => ApiError::BadRequest(other.to_string()),
+    };
+    api.into()
+}
+
+fn missing_field_name(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("missing field `")
+        .or_else(|| message.strip_prefix("unknown field `"))?;
+    rest.split('`').next().map(str::to_owned)
+}
+
+pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest(format!("Bad query string: {err}")).into()
+}
+
+pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    let _ = err;
+    ApiError::NotFound.into()
+}
+
+pub fn form_error(err: UrlencodedError, _req: &HttpRequest) -> actix_web::Error {
+    match err {
+        UrlencodedError::Overflow { .. } => ApiError::PayloadTooLarge(err.to_string()).into(),
+        UrlencodedError::ContentType => {
+            ApiError::UnsupportedMediaType("Send a form or JSON body.".into()).into()
+        }
+        other => ApiError::BadRequest(format!("Bad form body: {other}")).into(),
+    }
+}
+
+/// Middleware hook: any 4xx/5xx answer that is not already problem+json
+/// (actix's own 404/405, panics caught upstream, …) is rewritten as one.
+pub fn problemize<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+    let (req, _) = res.into_parts();
+    let mut answer = ApiError::from_status(status).error_response();
+    *answer.status_mut() = status;
+    if let Some(value) = retry_after {
+        answer.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, answer).map_into_right_body(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_problem_lists_each_field() {
+        let err = ApiError::Validation(vec![
+            FieldError::new("applicant.national_id", "check digit"),
+            FieldError::new("mobile", "not a mobile number"),
+        ]);
+        let p = err.problem();
+        assert_eq!(p.status, 422);
+        assert_eq!(p.errors.len(), 2);
+        assert_eq!(p.errors[0].field, "applicant.national_id");
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let p = ApiError::Internal("password=secret in SQL".into()).problem();
+        assert_eq!(p.status, 500);
+        assert!(!p.detail.unwrap_or_default().contains("secret"));
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        assert_eq!(
+            missing_field_name("missing field `subject` at line 1 column 2"),
+            Some("subject".into())
+        );
+    }
+}

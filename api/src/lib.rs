@@ -1,0 +1,16 @@
+//! Chapar's API server as a library: `main.rs` parses the command line, the
+//! integration tests and the OpenAPI check build the very same app through
+//! [`app::build_app`].
+
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod metrics;
+pub mod openapi;
+pub mod routes;
+pub mod spa;
+pub mod telemetry;
+
+pub use app::{build_app, AppState};
+pub use error::ApiError;

@@ -1,0 +1,62 @@
+//! Operations endpoints: liveness, readiness and metrics.
+
+use actix_web::{get, web, HttpResponse};
+use diesel::connection::SimpleConnection;
+use shared::system::HealthStatus;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+
+/// Liveness: the process is up and serving requests.
+#[utoipa::path(tag = "ops", responses((status = 200, description = "The process is up", body = HealthStatus)))]
+#[get("/healthz")]
+pub async fn healthz() -> web::Json<HealthStatus> {
+    web::Json(HealthStatus {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        database: None,
+    })
+}
+
+/// Readiness: the database answers a query. 503 when it does not.
+#[utoipa::path(
+    tag = "ops",
+    responses(
+        (status = 200, description = "Ready to serve", body = HealthStatus),
+        (status = 503, description = "The database is not reachable", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<HealthStatus>, ApiError> {
+    state
+        .db
+        .run(|conn| {
+            conn.batch_execute("SELECT 1")
+                .map_err(|e| ApiError::Unavailable(format!("database: {e}")))
+        })
+        .await?;
+    Ok(web::Json(HealthStatus {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        database: Some(state.db.backend().name().into()),
+    }))
+}
+
+/// Prometheus metrics (OpenMetrics text): request counts and latency
+/// histograms by route and status, database pool usage.
+#[utoipa::path(tag = "ops", responses((status = 200, description = "Metrics in OpenMetrics text format", body = String, content_type = "application/openmetrics-text")))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.db.pool().state();
+    state
+        .metrics
+        .db_connections
+        .set(i64::from(pool.connections));
+    state
+        .metrics
+        .db_idle_connections
+        .set(i64::from(pool.idle_connections));
+    HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(state.metrics.render())
+}

@@ -1,0 +1,97 @@
+//! Serves the built SPA: static files with cache headers, and `index.html`
+//! for client-side routes (history-API fallback). Paths under `/api/` that
+//! match no route answer a problem+json 404 instead.
+
+use std::path::{Path, PathBuf};
+
+use actix_files::NamedFile;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::Method;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::error::ApiError;
+
+/// Where the SPA build lives.
+pub struct SpaFiles {
+    root: Option<PathBuf>,
+}
+
+impl SpaFiles {
+    pub fn new(root: Option<PathBuf>) -> Self {
+        SpaFiles { root }
+    }
+}
+
+/// Maps a URL path to a file below `root`, refusing anything that could escape it.
+fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
+    let mut path = root.to_path_buf();
+    for segment in url_path.split('/').filter(|s| !s.is_empty()) {
+        if segment == ".." || segment == "." || segment.contains(['\\', '%', '\0']) {
+            return None;
+        }
+        path.push(segment);
+    }
+    Some(path)
+}
+
+/// Hashed build outputs never change under their name; everything else is revalidated.
+fn cache_control(url_path: &str) -> &'static str {
+    if url_path.starts_with("/pkg-") {
+        "public, max-age=31536000, immutable"
+    } else if url_path.starts_with("/assets/") {
+        "public, max-age=86400"
+    } else {
+        "no-cache"
+    }
+}
+
+/// Default service: a static file, or `index.html` for a client route.
+pub async fn serve(req: HttpRequest, spa: web::Data<SpaFiles>) -> Result<HttpResponse, ApiError> {
+    let url_path = req.path().to_owned();
+    let is_read = req.method() == Method::GET || req.method() == Method::HEAD;
+    let root = match &spa.root {
+        Some(root) if is_read && !url_path.starts_with("/api/") => root.clone(),
+        _ => return Err(ApiError::NotFound),
+    };
+    let requested = resolve(&root, &url_path).ok_or(ApiError::NotFound)?;
+    let looks_like_file = url_path
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'));
+    let (file, cache) = if requested.is_file() {
+        (requested, cache_control(&url_path))
+    } else if looks_like_file {
+        return Err(ApiError::NotFound);
+    } else {
+        (root.join("index.html"), "no-cache")
+    };
+    let named = web::block(move || NamedFile::open(file))
+        .await?
+        .map_err(|_| ApiError::NotFound)?;
+    let mut res = named.into_response(&req);
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_paths_that_escape_the_root() {
+        let root = Path::new("/srv/spa");
+        assert_eq!(
+            resolve(root, "/a/b.js"),
+            Some(PathBuf::from("/srv/spa/a/b.js"))
+        );
+        assert_eq!(resolve(root, "/../etc/passwd"), None);
+        assert_eq!(resolve(root, "/a/%2e%2e/x"), None);
+    }
+
+    #[test]
+    fn hashed_bundles_are_immutable_and_index_is_revalidated() {
+        assert!(cache_control("/pkg-abc123/web_bg.wasm").contains("immutable"));
+        assert_eq!(cache_control("/index.html"), "no-cache");
+    }
+}

@@ -1,0 +1,180 @@
+//! `TestApp`: the real app over real HTTP (an `actix_test` server on a loopback
+//! port) against a fresh database of its own, on SQLite or PostgreSQL.
+//!
+//! PostgreSQL tests need `CHAPAR_TEST_POSTGRES_URL` (an admin URL of a
+//! throwaway cluster; `cargo xtask test` starts one). Without it they are
+//! skipped, unless `CHAPAR_REQUIRE_POSTGRES=1`, which `cargo xtask test` sets
+//! so that the PostgreSQL suite can never silently not run.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use actix_web::http::StatusCode;
+use chapar::db::{Backend, Db};
+use chapar::{build_app, AppState};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use serde_json::Value;
+
+pub struct TestApp {
+    pub server: actix_test::TestServer,
+    pub backend: Backend,
+    pub database_url: String,
+    pub db: Db,
+    _dir: tempfile::TempDir,
+}
+
+/// A response read whole.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.header("content-type").unwrap_or("")
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A name no other test (or earlier run) uses.
+pub fn unique_name(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Creates a fresh PostgreSQL database for one test and returns its URL.
+pub fn fresh_postgres_database() -> Option<String> {
+    let admin_url = match std::env::var("CHAPAR_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            if std::env::var("CHAPAR_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                panic!("CHAPAR_REQUIRE_POSTGRES=1 but CHAPAR_TEST_POSTGRES_URL is not set");
+            }
+            eprintln!("skipping: CHAPAR_TEST_POSTGRES_URL is not set");
+            return None;
+        }
+    };
+    let name = unique_name("chapar_test");
+    let mut admin = PgConnection::establish(&admin_url).expect("connect to the test cluster");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create test database");
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| base.to_owned())
+        .expect("admin URL has a database part");
+    Some(format!("{base}/{name}"))
+}
+
+impl TestApp {
+    /// A server on SQLite, or on PostgreSQL (`None` when PostgreSQL is not configured).
+    pub async fn start(backend: Backend) -> Option<TestApp> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.path().join("chapar.db").display()),
+            Backend::Postgres => fresh_postgres_database()?,
+        };
+        Some(Self::start_with(backend, database_url, dir, None))
+    }
+
+    /// A server on SQLite that also serves an SPA from `static_dir`.
+    pub fn start_with(
+        backend: Backend,
+        database_url: String,
+        dir: tempfile::TempDir,
+        static_dir: Option<std::path::PathBuf>,
+    ) -> TestApp {
+        let db = Db::connect(&database_url, 4).expect("open test database");
+        let state = AppState::new(db.clone(), static_dir);
+        let server = actix_test::start(move || build_app(state.clone()));
+        TestApp {
+            server,
+            backend,
+            database_url,
+            db,
+            _dir: dir,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(self.server.get(path), None).await
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Answer {
+        let req = self
+            .server
+            .post(path)
+            .insert_header(("content-type", content_type));
+        self.send(req, Some(body.as_bytes().to_vec())).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Answer {
+        self.post_raw(path, "application/json", &body.to_string())
+            .await
+    }
+
+    pub async fn send(&self, req: awc::ClientRequest, body: Option<Vec<u8>>) -> Answer {
+        let mut res = match body {
+            Some(body) => req.send_body(body).await,
+            None => req.send().await,
+        }
+        .expect("request sent");
+        let body = res.body().limit(64 * 1024 * 1024).await.expect("body read");
+        Answer {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: body.to_vec(),
+        }
+    }
+}
+
+/// Declares each test twice: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::common::TestApp) $body
+
+            #[actix_web::test]
+            async fn sqlite() {
+                let app = $crate::common::TestApp::start(chapar::db::Backend::Sqlite)
+                    .await
+                    .expect("sqlite test app");
+                run(app).await;
+            }
+
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(app) = $crate::common::TestApp::start(chapar::db::Backend::Postgres).await {
+                    run(app).await;
+                }
+            }
+        }
+    )*};
+}

@@ -1,0 +1,99 @@
+//! The skeleton's promises: ops endpoints, problem+json everywhere, the SPA
+//! fallback, Swagger UI, and migrations that go up, down and up again.
+
+mod common;
+
+use common::TestApp;
+
+both_backends! {
+    async fn healthz_and_readyz_answer(app) {
+        let health = app.get("/healthz").await;
+        assert_eq!(health.status, 200);
+        assert_eq!(health.json()["status"], "ok");
+
+        let ready = app.get("/readyz").await;
+        assert_eq!(ready.status, 200);
+        assert_eq!(ready.json()["database"], app.backend.name());
+    }
+
+    async fn unknown_api_routes_answer_problem_json(app) {
+        let res = app.post_raw("/api/v1/anything", "application/json", "{bad").await;
+        assert_eq!(res.status, 404);
+        assert!(res.content_type().starts_with("application/problem+json"), "{}", res.content_type());
+        let problem = res.json();
+        assert_eq!(problem["status"], 404);
+        assert_eq!(problem["title"], "Not found");
+
+        let res = app.get("/api/v1/nothing/here?x=1").await;
+        assert_eq!(res.status, 404);
+        assert!(res.content_type().starts_with("application/problem+json"));
+    }
+
+    async fn metrics_count_requests_by_route(app) {
+        app.get("/healthz").await;
+        app.get("/healthz").await;
+        let res = app.get("/metrics").await;
+        assert_eq!(res.status, 200);
+        let text = res.text();
+        assert!(
+            text.contains(r#"chapar_http_requests_total{method="GET",route="/healthz",status="200"} 2"#),
+            "{text}"
+        );
+        assert!(text.contains("chapar_db_pool_connections"));
+    }
+
+    async fn openapi_and_swagger_ui_are_served_locally(app) {
+        let spec = app.get("/api/openapi.json").await;
+        assert_eq!(spec.status, 200);
+        assert!(spec.json()["paths"]["/healthz"].is_object());
+
+        let ui = app.get("/api/docs/").await;
+        assert_eq!(ui.status, 200);
+        let html = ui.text();
+        assert!(html.contains("swagger"), "{html}");
+        assert!(!html.contains("cdn"), "Swagger UI must not load from a CDN");
+    }
+
+    async fn migrations_go_up_down_and_up_again(app) {
+        let mut conn = app.db.pool().get().expect("connection");
+        chapar::db::revert_all_migrations(&mut conn).expect("down");
+        chapar::db::run_migrations(&mut conn).expect("up again");
+        drop(conn);
+        assert_eq!(app.get("/readyz").await.status, 200);
+    }
+}
+
+#[actix_web::test]
+async fn spa_is_served_with_history_fallback_and_cache_headers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spa = dir.path().join("dist");
+    std::fs::create_dir_all(spa.join("pkg-abc")).expect("mkdir");
+    std::fs::write(spa.join("index.html"), "<html>chapar shell</html>").expect("write");
+    std::fs::write(spa.join("pkg-abc/web_bg.wasm"), b"\0asm\x01\0\0\0").expect("write");
+    let url = format!("sqlite://{}", dir.path().join("chapar.db").display());
+    let app = TestApp::start_with(chapar::db::Backend::Sqlite, url, dir, Some(spa));
+
+    let index = app.get("/").await;
+    assert_eq!(index.status, 200);
+    assert!(index.text().contains("chapar shell"));
+    assert_eq!(index.header("cache-control"), Some("no-cache"));
+
+    // A client-side route falls back to index.html.
+    let route = app.get("/letters/42").await;
+    assert_eq!(route.status, 200);
+    assert!(route.text().contains("chapar shell"));
+
+    let wasm = app.get("/pkg-abc/web_bg.wasm").await;
+    assert_eq!(wasm.status, 200);
+    assert_eq!(wasm.content_type(), "application/wasm");
+    assert!(wasm
+        .header("cache-control")
+        .unwrap_or("")
+        .contains("immutable"));
+
+    // A missing asset is a 404, not index.html; API paths never fall back.
+    assert_eq!(app.get("/pkg-abc/missing.js").await.status, 404);
+    let api = app.get("/api/v1/unknown").await;
+    assert_eq!(api.status, 404);
+    assert!(api.content_type().starts_with("application/problem+json"));
+}

@@ -1,0 +1,52 @@
+// Playwright drives Debian's Chromium (never a downloaded browser) against the
+// real `chapar` binary, started here on a free loopback port (chosen by
+// `cargo xtask test`) with a temp SQLite database.
+import { defineConfig } from '@playwright/test';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const port = Number(process.env.CHAPAR_E2E_PORT || 18080);
+const bin = process.env.CHAPAR_BIN || path.resolve(__dirname, '../target/debug/chapar');
+const staticDir = process.env.CHAPAR_STATIC_DIR || path.resolve(__dirname, '../web/dist');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chapar-e2e-'));
+
+export default defineConfig({
+  testDir: './tests',
+  workers: 1,
+  retries: 0,
+  forbidOnly: true,
+  reporter: [['list']],
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      // Playwright adds headless mode itself and gives every launch a fresh,
+      // temporary profile (its equivalent of a new --user-data-dir).
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+    },
+  },
+  webServer: {
+    command:
+      `"${bin}" serve --bind 127.0.0.1:${port} ` +
+      `--database-url "sqlite://${dataDir}/chapar.db" --data-dir "${dataDir}" --static-dir "${staticDir}"`,
+    url: `http://127.0.0.1:${port}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { RUST_LOG: 'warn' },
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

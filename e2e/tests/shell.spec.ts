@@ -1,0 +1,35 @@
+// The SPA shell: Persian right-to-left by default, an English switch that is
+// remembered, the server's status fetched from the API, and a not-found page.
+import { expect, test } from '@playwright/test';
+
+test('the Persian RTL shell renders and shows the server status', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fa');
+  await expect(page.getByTestId('app-name')).toHaveText('چاپار');
+  const status = page.getByTestId('server-status');
+  await expect(status.locator('[data-status="ok"]')).toHaveText('سامانه در دسترس است');
+  await expect(page.getByTestId('server-database')).toHaveText('sqlite');
+});
+
+test('switching to English flips the layout and is remembered', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('app-name')).toHaveText('چاپار');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+  await expect(page.getByTestId('app-name')).toHaveText('Chapar');
+  await expect(page.getByTestId('server-status').locator('[data-status="ok"]')).toHaveText(
+    'The system is up',
+  );
+
+  await page.reload();
+  await expect(page.getByTestId('app-name')).toHaveText('Chapar');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('app-name')).toHaveText('چاپار');
+});
+
+test('an unknown address shows the not-found page, not a blank screen', async ({ page }) => {
+  await page.goto('/no/such/page');
+  await expect(page.getByTestId('not-found')).toBeVisible();
+  await expect(page.getByTestId('not-found')).toContainText('صفحه پیدا نشد');
+});

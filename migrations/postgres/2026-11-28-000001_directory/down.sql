@@ -1,0 +1,2 @@
+DROP TABLE counter_offices;
+DROP TABLE agencies;

@@ -1,0 +1,3 @@
+//! Reusable parts of pages.
+
+pub mod header;

@@ -1,0 +1,228 @@
+//! Project automation. `cargo xtask run` builds the SPA and starts the server
+//! on SQLite with demo data; `cargo xtask test` installs or starts everything
+//! the suites need and runs them all (this is what CI runs).
+
+mod postgres;
+mod tools;
+mod web;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  run [-- serve flags]   build the SPA, then start `chapar serve` on SQLite
+  test                   every suite: fmt, clippy, unit + API tests on SQLite and
+                         PostgreSQL, OpenAPI drift, release WASM build, browser e2e
+  build-web              build the SPA in release mode into web/dist
+  openapi                regenerate openapi.yaml from the code
+  postgres               start a throwaway PostgreSQL cluster and print its URL
+                         (stopped when you press Enter)";
+
+fn main() {
+    if let Err(err) = run_cli() {
+        eprintln!("xtask: error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run_cli() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root()?;
+    std::env::set_current_dir(&root)?;
+    match args.first().map(String::as_str) {
+        Some("run") => run(&root, &args[1..]),
+        Some("test") => test(&root),
+        Some("build-web") => web::build(&root).map(drop),
+        Some("openapi") => cmd("cargo", &["test", "-p", "chapar-api", "--test", "openapi"])
+            .env("UPDATE_OPENAPI", "1")
+            .run(),
+        Some("postgres") => {
+            let cluster = postgres::Cluster::start()?;
+            println!("{}", cluster.url());
+            println!("press Enter to stop");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            Ok(())
+        }
+        _ => {
+            println!("{USAGE}");
+            Ok(())
+        }
+    }
+}
+
+fn workspace_root() -> Result<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map(Path::to_path_buf)
+        .context("xtask lives inside the workspace")
+}
+
+/// `cargo xtask run`: SPA, server, demo data, on SQLite under ./data.
+fn run(root: &Path, extra: &[String]) -> Result<()> {
+    let dist = web::build(root)?;
+    cmd("cargo", &["build", "-p", "chapar-api", "--bin", "chapar"]).run()?;
+    let bind = std::env::var("CHAPAR_BIND").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    println!();
+    println!("  Chapar is starting on http://{bind}/");
+    println!("    SPA         http://{bind}/");
+    println!("    API docs    http://{bind}/api/docs/");
+    println!("    health      http://{bind}/healthz");
+    println!("  (demo logins are printed below by the server; Ctrl-C stops it)");
+    println!();
+    let mut serve = cmd(
+        "target/debug/chapar",
+        &["serve", "--static-dir", &dist.to_string_lossy()],
+    );
+    serve.args(extra);
+    serve.run()
+}
+
+/// `cargo xtask test`: every suite, in order of cost; stops at the first failure.
+fn test(root: &Path) -> Result<()> {
+    let started = Instant::now();
+    let mut passed = 0;
+    let mut step = |name: &str, f: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        let t = Instant::now();
+        println!("\n==> {name}");
+        f().with_context(|| format!("step `{name}` failed"))?;
+        println!("<== {name}: ok in {:.0?}", t.elapsed());
+        passed += 1;
+        Ok(())
+    };
+
+    step("rustfmt", &mut || {
+        cmd("cargo", &["fmt", "--all", "--", "--check"]).run()
+    })?;
+    step("wasm32 target", &mut || tools::ensure_wasm_target())?;
+    step("clippy (server, shared, xtask)", &mut || {
+        cmd(
+            "cargo",
+            &["clippy", "--all-targets", "--", "-D", "warnings"],
+        )
+        .run()
+    })?;
+    step("clippy (web, wasm32)", &mut || {
+        cmd(
+            "cargo",
+            &[
+                "clippy",
+                "-p",
+                "chapar-web",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+        .run()
+    })?;
+    step(
+        "unit + API tests on SQLite and PostgreSQL, OpenAPI drift",
+        &mut || {
+            let cluster = postgres::Cluster::start()?;
+            cmd("cargo", &["test"])
+                .env("CHAPAR_TEST_POSTGRES_URL", cluster.url())
+                .env("CHAPAR_REQUIRE_POSTGRES", "1")
+                .run()
+            // `cluster` is stopped here, also when the tests failed.
+        },
+    )?;
+    let mut dist = PathBuf::new();
+    step("release WASM build", &mut || {
+        dist = web::build(root)?;
+        Ok(())
+    })?;
+    step("browser end-to-end suite", &mut || e2e(root, &dist))?;
+    println!(
+        "\nxtask: all suites green in {:.0?}\nsuites: {passed} passed, 0 failed",
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// Runs the Playwright suite in Debian's Chromium against the real binary.
+fn e2e(root: &Path, dist: &Path) -> Result<()> {
+    tools::ensure_chromium()?;
+    cmd("cargo", &["build", "-p", "chapar-api", "--bin", "chapar"]).run()?;
+    let e2e_dir = root.join("e2e");
+    tools::npm_ci(&e2e_dir)?;
+    let port = tools::free_port()?;
+    cmd("npx", &["playwright", "test"])
+        .dir(&e2e_dir)
+        .env("CHAPAR_BIN", root.join("target/debug/chapar"))
+        .env("CHAPAR_STATIC_DIR", dist)
+        .env("CHAPAR_E2E_PORT", port.to_string())
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .run()
+}
+
+/// A command that is echoed, inherits stdio, and fails on a non-zero exit.
+pub struct Cmd(Command);
+
+pub fn cmd(program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Cmd {
+    let mut command = Command::new(program);
+    command.args(args);
+    Cmd(command)
+}
+
+impl Cmd {
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.0.env(key, value);
+        self
+    }
+
+    pub fn dir(mut self, dir: &Path) -> Self {
+        self.0.current_dir(dir);
+        self
+    }
+
+    pub fn args(&mut self, args: &[String]) {
+        self.0.args(args);
+    }
+
+    fn describe(&self) -> String {
+        let mut s = self.0.get_program().to_string_lossy().into_owned();
+        for a in self.0.get_args() {
+            s.push(' ');
+            s.push_str(&a.to_string_lossy());
+        }
+        s
+    }
+
+    pub fn run(mut self) -> Result<()> {
+        let line = self.describe();
+        println!("$ {line}");
+        let status = self
+            .0
+            .status()
+            .with_context(|| format!("cannot start `{line}`"))?;
+        if !status.success() {
+            bail!("`{line}` failed ({status})");
+        }
+        Ok(())
+    }
+
+    /// Runs quietly and returns standard output (for version checks).
+    pub fn output(mut self) -> Result<String> {
+        let line = self.describe();
+        let out = self
+            .0
+            .output()
+            .with_context(|| format!("cannot start `{line}`"))?;
+        if !out.status.success() {
+            bail!(
+                "`{line}` failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}

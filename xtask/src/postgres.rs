@@ -1,0 +1,142 @@
+//! A throwaway PostgreSQL cluster for the test suites: `initdb` in a temp
+//! dir (as the `postgres` user when we are root, since initdb refuses root),
+//! a free loopback port, durability off for speed, stopped and removed on drop
+//! (also when a suite fails).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::{cmd, tools, Cmd};
+
+pub struct Cluster {
+    dir: PathBuf,
+    bin: PathBuf,
+    port: u16,
+    as_postgres_user: bool,
+}
+
+fn find_bin_dir() -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|bin| bin.join("initdb").exists())
+        .collect();
+    dirs.sort();
+    dirs.pop()
+}
+
+fn is_root() -> bool {
+    cmd("id", &["-u"])
+        .output()
+        .map(|uid| uid.trim() == "0")
+        .unwrap_or(false)
+}
+
+impl Cluster {
+    pub fn start() -> Result<Cluster> {
+        let bin = match find_bin_dir() {
+            Some(bin) => bin,
+            None => {
+                tools::apt_install(&["postgresql"])?;
+                find_bin_dir().context("PostgreSQL installed but initdb not found")?
+            }
+        };
+        let as_postgres_user = is_root();
+        let dir = std::env::temp_dir().join(format!("chapar-pg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        if as_postgres_user {
+            cmd(
+                "chown",
+                &["-R", "postgres:postgres", &dir.to_string_lossy()],
+            )
+            .run()?;
+        }
+        let port = tools::free_port()?;
+        let cluster = Cluster {
+            dir,
+            bin,
+            port,
+            as_postgres_user,
+        };
+        let data = cluster.data_dir();
+        cluster
+            .pg_cmd(
+                "initdb",
+                &[
+                    "-D",
+                    &data,
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
+                    "--no-sync",
+                ],
+            )
+            .run()?;
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300 \
+             -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            cluster.dir.display()
+        );
+        let log = cluster.dir.join("postgres.log");
+        cluster
+            .pg_cmd(
+                "pg_ctl",
+                &[
+                    "-D",
+                    &data,
+                    "-l",
+                    &log.to_string_lossy(),
+                    "-o",
+                    &options,
+                    "-w",
+                    "start",
+                ],
+            )
+            .run()
+            .with_context(|| format!("PostgreSQL did not start; see {}", log.display()))?;
+        println!("PostgreSQL {} on port {port}", cluster.bin.display());
+        Ok(cluster)
+    }
+
+    fn data_dir(&self) -> String {
+        self.dir.join("data").to_string_lossy().into_owned()
+    }
+
+    fn pg_cmd(&self, tool: &str, args: &[&str]) -> Cmd {
+        let program = self.bin.join(tool);
+        if self.as_postgres_user {
+            let program = program.to_string_lossy().into_owned();
+            let mut full = vec!["-u", "postgres", "--", program.as_str()];
+            full.extend_from_slice(args);
+            cmd("runuser", &full).dir(Path::new("/"))
+        } else {
+            cmd(program, args)
+        }
+    }
+
+    /// Admin URL; tests create one database each from it.
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    fn stop(&self) -> Result<()> {
+        let data = self.data_dir();
+        self.pg_cmd("pg_ctl", &["-D", &data, "-m", "immediate", "-w", "stop"])
+            .output()
+            .map(drop)
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        if let Err(err) = self.stop() {
+            eprintln!("xtask: stopping PostgreSQL failed: {err:#}");
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
