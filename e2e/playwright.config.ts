@@ -40,7 +40,7 @@ export default defineConfig({
   },
   webServer: {
     command:
-      `"${bin}" serve --bind 127.0.0.1:${port} ` +
+      `"${bin}" serve --demo --bind 127.0.0.1:${port} ` +
       `--database-url "sqlite://${dataDir}/chapar.db" --data-dir "${dataDir}" --static-dir "${staticDir}"`,
     url: `http://127.0.0.1:${port}/readyz`,
     reuseExistingServer: false,

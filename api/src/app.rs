@@ -11,6 +11,8 @@ use actix_web::{web, App, HttpResponse};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::AuthState;
+use crate::config::Settings;
 use crate::db::Db;
 use crate::error;
 use crate::metrics::{observe_requests, Metrics};
@@ -26,17 +28,19 @@ pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
 pub struct AppState {
     pub db: Db,
     pub metrics: Arc<Metrics>,
+    pub auth: Arc<AuthState>,
     /// The built SPA; `None` serves the API only.
     pub static_dir: Option<PathBuf>,
 }
 
 impl AppState {
-    pub fn new(db: Db, static_dir: Option<PathBuf>) -> Self {
-        AppState {
+    pub fn new(db: Db, settings: &Settings) -> anyhow::Result<Self> {
+        Ok(AppState {
             db,
             metrics: Arc::new(Metrics::default()),
-            static_dir,
-        }
+            auth: AuthState::from_settings(settings)?,
+            static_dir: settings.static_dir.clone(),
+        })
     }
 }
 

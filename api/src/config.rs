@@ -31,6 +31,82 @@ pub struct ServeArgs {
     /// Worker threads of the HTTP server (default: one per core).
     #[arg(long, env = "CHAPAR_WORKERS")]
     pub workers: Option<usize>,
+    /// Seed demo data (agencies, offices, users, API clients) into an empty
+    /// database and print the demo logins.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+/// Token and login settings.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AuthArgs {
+    /// JWT signing secret (at least 32 characters) shared by all instances;
+    /// by default a key is generated once in `<data dir>/jwt-keys/`.
+    #[arg(long, env = "CHAPAR_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Key id (`kid`) of `CHAPAR_JWT_SECRET`; change it when rotating.
+    #[arg(long, env = "CHAPAR_JWT_KID", default_value = "env")]
+    pub jwt_kid: String,
+    /// Lifetime of access tokens, in seconds.
+    #[arg(long, env = "CHAPAR_ACCESS_TTL_SECS", default_value_t = 900)]
+    pub access_ttl_secs: i64,
+    /// Lifetime of refresh tokens, in days.
+    #[arg(long, env = "CHAPAR_REFRESH_TTL_DAYS", default_value_t = 14)]
+    pub refresh_ttl_days: i64,
+    /// Login/token attempts allowed per client IP per minute.
+    #[arg(long, env = "CHAPAR_LOGIN_PER_IP_PER_MINUTE", default_value_t = 30)]
+    pub login_per_ip_per_minute: u32,
+    /// Login/token attempts allowed per username or client id per minute.
+    #[arg(long, env = "CHAPAR_LOGIN_PER_NAME_PER_MINUTE", default_value_t = 10)]
+    pub login_per_name_per_minute: u32,
+}
+
+/// Everything the app needs at run time, independent of how it was read
+/// (flags, environment, or a test's defaults).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub static_dir: Option<PathBuf>,
+    pub jwt_secret: Option<String>,
+    pub jwt_kid: String,
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_days: i64,
+    pub login_per_ip_per_minute: u32,
+    pub login_per_name_per_minute: u32,
+    /// Password hashes computed at once (each takes ~19 MiB and one core).
+    pub hash_concurrency: usize,
+}
+
+impl Settings {
+    /// Defaults of the embedded mode, with files under `data_dir`.
+    pub fn new(data_dir: PathBuf) -> Settings {
+        Settings {
+            data_dir,
+            static_dir: None,
+            jwt_secret: None,
+            jwt_kid: "env".into(),
+            access_ttl_secs: 900,
+            refresh_ttl_days: 14,
+            login_per_ip_per_minute: 30,
+            login_per_name_per_minute: 10,
+            hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
+
+    pub fn from_serve_args(args: &ServeArgs, static_dir: Option<PathBuf>) -> Settings {
+        Settings {
+            static_dir,
+            jwt_secret: args.auth.jwt_secret.clone(),
+            jwt_kid: args.auth.jwt_kid.clone(),
+            access_ttl_secs: args.auth.access_ttl_secs,
+            refresh_ttl_days: args.auth.refresh_ttl_days,
+            login_per_ip_per_minute: args.auth.login_per_ip_per_minute,
+            login_per_name_per_minute: args.auth.login_per_name_per_minute,
+            ..Settings::new(args.data_dir.clone())
+        }
+    }
 }
 
 /// Log output format.

@@ -244,8 +244,9 @@ pub fn form_error(err: UrlencodedError, _req: &HttpRequest) -> actix_web::Error 
     }
 }
 
-/// Middleware hook: any 4xx/5xx answer that is not already problem+json
-/// (actix's own 404/405, panics caught upstream, …) is rewritten as one.
+/// Middleware hook: any 4xx/5xx answer without a JSON body of its own
+/// (actix's own 404/405, plain-text errors, …) is rewritten as problem+json.
+/// OAuth2 errors (`application/json`, RFC 6749) are left as they are.
 pub fn problemize<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
@@ -253,7 +254,7 @@ pub fn problemize<B: MessageBody + 'static>(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON) || v.starts_with("application/json"));
     if is_problem {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

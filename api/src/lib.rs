@@ -2,9 +2,12 @@
 //! integration tests and the OpenAPI check build the very same app through
 //! [`app::build_app`].
 
+pub mod admin;
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod metrics;
 pub mod openapi;

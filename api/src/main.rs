@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use chapar::config::{DatabaseArgs, LogFormat, ServeArgs};
+use chapar::config::{DatabaseArgs, LogFormat, ServeArgs, Settings};
 use chapar::db::Db;
 use chapar::{build_app, telemetry, AppState};
 
@@ -35,6 +35,20 @@ enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Create an administrator (for the first login of a new installation).
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        /// Shown name; the username when absent.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from standard input (first line); otherwise from
+        /// `CHAPAR_ADMIN_PASSWORD`.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Print the OpenAPI document (YAML), or write it to a file.
     Openapi {
         /// File to write; standard output when absent.
@@ -51,6 +65,32 @@ fn main() -> anyhow::Result<()> {
         Command::Migrate(args) => {
             Db::connect(&args.database_url, 1)?;
             tracing::info!("migrations are up to date");
+            Ok(())
+        }
+        Command::CreateAdmin {
+            username,
+            display_name,
+            password_stdin,
+            database,
+        } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                std::env::var("CHAPAR_ADMIN_PASSWORD")
+                    .context("give the password with --password-stdin or CHAPAR_ADMIN_PASSWORD")?
+            };
+            let db = Db::connect(&database.database_url, 1)?;
+            let mut conn = db.pool().get()?;
+            let user = chapar::admin::create_admin(
+                &mut conn,
+                &username,
+                display_name.as_deref(),
+                &password,
+            )
+            .map_err(|e| anyhow::anyhow!("{}", chapar::admin::describe_error(&e)))?;
+            println!("created administrator `{}` (id {})", user.username, user.id);
             Ok(())
         }
         Command::Openapi { output } => {
@@ -84,7 +124,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "no SPA build found (run `cargo xtask run`); serving the API only"
         ),
     }
-    let state = AppState::new(db, static_dir);
+    if args.demo {
+        let mut conn = db.pool().get()?;
+        match chapar::demo::seed_if_empty(&mut conn) {
+            Ok(Some(data)) => println!("{}", chapar::demo::describe(&data)),
+            Ok(None) => println!(
+                "\nThe database already has data; demo data was not seeded. Demo accounts, if seeded \
+                 earlier, use the password `{}`.\n",
+                chapar::demo::DEMO_PASSWORD
+            ),
+            Err(e) => anyhow::bail!("seeding demo data failed: {e}"),
+        }
+    }
+    let settings = Settings::from_serve_args(&args, static_dir);
+    let state = AppState::new(db, &settings)?;
     let mut server = actix_web::HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = args.workers {
         server = server.workers(workers);

@@ -1,8 +1,12 @@
 //! The OpenAPI document. Paths come from the `#[utoipa::path]` handlers that
 //! `routes::configure` registers; this module adds what is global.
 
+use shared::auth::scopes;
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
+};
 use utoipa::openapi::OpenApi;
-use utoipa::OpenApi as _;
+use utoipa::{Modify, OpenApi as _};
 use utoipa_actix_web::AppExt;
 
 #[derive(utoipa::OpenApi)]
@@ -17,11 +21,61 @@ use utoipa_actix_web::AppExt;
         license(name = "MIT"),
     ),
     tags(
+        (name = "auth", description = "Staff logins, refresh tokens, OAuth2 client credentials, who am I"),
+        (name = "directory", description = "Agencies and counter offices"),
+        (name = "admin", description = "Staff accounts, API clients, audit trail (admins)"),
         (name = "ops", description = "Health, readiness and metrics"),
     ),
+    modifiers(&SecurityAddon),
     components(schemas(shared::Problem, shared::FieldError))
 )]
 struct ApiDoc;
+
+/// The two ways to authenticate: a staff access JWT (`bearer`), or an API
+/// client's token from the client-credentials grant (`oauth2`, with scopes).
+struct SecurityAddon;
+
+impl Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Staff access token from `POST /api/v1/auth/login` (15 minutes; renew with \
+                         `POST /api/v1/auth/refresh`). The operation's description says which role it needs.",
+                    ))
+                    .build(),
+            ),
+        );
+        let scopes = Scopes::from_iter([
+            (
+                scopes::LETTERS_READ,
+                "Read letters of the bound counter office or agency",
+            ),
+            (
+                scopes::LETTERS_WRITE,
+                "Register letters for the bound counter office",
+            ),
+            (scopes::INBOX_READ, "Poll the bound agency's inbox"),
+            (
+                scopes::INBOX_WRITE,
+                "Acknowledge, refer, answer and reject at the bound agency",
+            ),
+        ]);
+        components.add_security_scheme(
+            "oauth2",
+            SecurityScheme::OAuth2(OAuth2::with_description(
+                [Flow::ClientCredentials(ClientCredentials::new("/api/v1/auth/token", scopes))],
+                "API clients of agency systems and integrators: client id and secret from an admin, \
+                 exchanged at `POST /api/v1/auth/token`; send the token as `Authorization: Bearer …`.",
+            )),
+        );
+    }
+}
 
 /// The global part of the document, before the handlers add their paths.
 pub fn base() -> OpenApi {

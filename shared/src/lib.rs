@@ -4,8 +4,11 @@
 //! Nothing here does I/O, so the SPA can run the same validation live that the
 //! API enforces.
 
+pub mod auth;
+pub mod directory;
 pub mod normalize;
 pub mod problem;
 pub mod system;
+pub mod validate;
 
 pub use problem::{FieldError, Problem};

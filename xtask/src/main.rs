@@ -15,7 +15,7 @@ use anyhow::{bail, Context, Result};
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  run [-- serve flags]   build the SPA, then start `chapar serve` on SQLite
+  run [-- serve flags]   build the SPA, then start `chapar serve --demo` on SQLite
   test                   every suite: fmt, clippy, unit + API tests on SQLite and
                          PostgreSQL, OpenAPI drift, release WASM build, browser e2e
   build-web              build the SPA in release mode into web/dist
@@ -78,7 +78,7 @@ fn run(root: &Path, extra: &[String]) -> Result<()> {
     println!();
     let mut serve = cmd(
         "target/debug/chapar",
-        &["serve", "--static-dir", &dist.to_string_lossy()],
+        &["serve", "--demo", "--static-dir", &dist.to_string_lossy()],
     );
     serve.args(extra);
     serve.run()

@@ -2,7 +2,10 @@
 //! pool, embedded migrations, and [`Db::run`] which moves diesel work onto the
 //! blocking pool so async workers never wait on the database.
 
+pub mod api_clients;
+pub mod directory;
 pub mod schema;
+pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

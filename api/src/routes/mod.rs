@@ -1,8 +1,16 @@
 //! Every route of the server, registered in one place so that utoipa sees
 //! them all. One file per resource.
 
+pub mod agencies;
+pub mod api_clients;
+pub mod audit;
+pub mod auth;
+pub mod counter_offices;
+pub mod me;
 pub mod system;
+pub mod users;
 
+use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers all routes (ops endpoints at the root, the API under `/api/v1`).
@@ -13,4 +21,72 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(utoipa_actix_web::scope("/api/v1").configure(configure_v1));
 }
 
-fn configure_v1(_cfg: &mut ServiceConfig) {}
+fn configure_v1(cfg: &mut ServiceConfig) {
+    cfg.service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::token)
+        .service(me::me)
+        .service(agencies::list)
+        .service(agencies::create)
+        .service(agencies::get)
+        .service(agencies::update)
+        .service(counter_offices::list)
+        .service(counter_offices::create)
+        .service(counter_offices::get)
+        .service(counter_offices::update)
+        .service(users::list)
+        .service(users::create)
+        .service(users::get)
+        .service(users::update)
+        .service(api_clients::list)
+        .service(api_clients::create)
+        .service(api_clients::update)
+        .service(audit::auth_events);
+}
+
+/// Default and largest page sizes of every list.
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+
+pub fn page_limit(limit: Option<i64>) -> i64 {
+    limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
+}
+
+/// Query of the directory lists (`GET /agencies`, `GET /counter-offices`).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DirectoryQuery {
+    /// Free text over code and names (Persian-normalised: ي/ی, ك/ک, Persian digits).
+    pub q: Option<String>,
+    /// Only active (`true`) or inactive (`false`) entries.
+    pub active: Option<bool>,
+    /// Cursor: the `next_cursor` of the previous page.
+    pub after: Option<String>,
+    /// Page size (1–200, default 50).
+    pub limit: Option<i64>,
+}
+
+impl DirectoryQuery {
+    pub fn filter(&self) -> crate::db::directory::ListFilter {
+        crate::db::directory::ListFilter {
+            q: self
+                .q
+                .as_deref()
+                .map(|q| shared::directory::search_text(&[q]))
+                .filter(|q| !q.is_empty()),
+            active: self.active,
+            after: self.after.clone(),
+            limit: page_limit(self.limit),
+        }
+    }
+}
+
+/// `next_cursor` for a page: the key of its last item when the page is full.
+pub fn next_cursor<T>(items: &[T], limit: i64, key: impl Fn(&T) -> String) -> Option<String> {
+    if items.len() as i64 == limit {
+        items.last().map(key)
+    } else {
+        None
+    }
+}

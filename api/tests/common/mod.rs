@@ -10,6 +10,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use actix_web::http::StatusCode;
+use chapar::config::Settings;
 use chapar::db::{Backend, Db};
 use chapar::{build_app, AppState};
 use diesel::connection::SimpleConnection;
@@ -100,6 +101,13 @@ impl TestApp {
         Some(Self::start_with(backend, database_url, dir, None))
     }
 
+    /// A server with the demo province seeded.
+    pub async fn with_demo(backend: Backend) -> Option<TestApp> {
+        let app = Self::start(backend).await?;
+        app.seed_demo();
+        Some(app)
+    }
+
     /// A server on SQLite that also serves an SPA from `static_dir`.
     pub fn start_with(
         backend: Backend,
@@ -108,7 +116,10 @@ impl TestApp {
         static_dir: Option<std::path::PathBuf>,
     ) -> TestApp {
         let db = Db::connect(&database_url, 4).expect("open test database");
-        let state = AppState::new(db.clone(), static_dir);
+        let mut settings = Settings::new(dir.path().to_path_buf());
+        settings.static_dir = static_dir;
+        settings.hash_concurrency = 2;
+        let state = AppState::new(db.clone(), &settings).expect("app state");
         let server = actix_test::start(move || build_app(state.clone()));
         TestApp {
             server,
@@ -117,6 +128,60 @@ impl TestApp {
             db,
             _dir: dir,
         }
+    }
+
+    /// Where this app keeps its files (signing keys).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// Seeds the demo province (see `chapar::demo`).
+    pub fn seed_demo(&self) {
+        let mut conn = self.db.pool().get().expect("connection");
+        chapar::demo::seed_if_empty(&mut conn)
+            .expect("seed")
+            .expect("empty database");
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Answer {
+        self.post_json(
+            "/api/v1/auth/login",
+            &serde_json::json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// An access token of a demo account.
+    pub async fn token(&self, username: &str) -> String {
+        let res = self.login(username, chapar::demo::DEMO_PASSWORD).await;
+        assert_eq!(res.status, 200, "login {username}: {}", res.text());
+        res.json()["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> Answer {
+        let req = self.server.get(path).bearer_auth(token);
+        self.send(req, None).await
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> Answer {
+        let req = self
+            .server
+            .post(path)
+            .bearer_auth(token)
+            .insert_header(("content-type", "application/json"));
+        self.send(req, Some(body.to_string().into_bytes())).await
+    }
+
+    pub async fn patch_as(&self, token: &str, path: &str, body: &Value) -> Answer {
+        let req = self
+            .server
+            .request(actix_web::http::Method::PATCH, self.server.url(path))
+            .bearer_auth(token)
+            .insert_header(("content-type", "application/json"));
+        self.send(req, Some(body.to_string().into_bytes())).await
     }
 
     pub async fn get(&self, path: &str) -> Answer {

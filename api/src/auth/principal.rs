@@ -1,0 +1,163 @@
+//! Who is calling: extractors that a handler names in its signature.
+//!
+//! - [`Principal`]: any valid access token (staff or API client);
+//! - [`Staff`]: a staff member (any role);
+//! - [`Admin`]: a staff member with the `admin` role.
+//!
+//! Scopes and row bindings are checked with the helpers on [`Principal`];
+//! queries take the binding from here so scoping happens in SQL.
+
+use std::future::{ready, Ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use shared::auth::{Me, Role};
+
+use super::tokens::{verify_access, Claims};
+use crate::app::AppState;
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    Staff,
+    Client,
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub kind: PrincipalKind,
+    /// Row id of the user or API client.
+    pub id: i32,
+    pub name: String,
+    pub role: Option<Role>,
+    /// Counter office binding: (id, code).
+    pub office: Option<(i32, String)>,
+    /// Agency binding: (id, code).
+    pub agency: Option<(i32, String)>,
+    pub scopes: Vec<String>,
+}
+
+impl Principal {
+    fn from_claims(claims: Claims) -> Option<Principal> {
+        let (kind, id) = claims.sub.split_once(':')?;
+        let kind = match kind {
+            "user" => PrincipalKind::Staff,
+            "client" => PrincipalKind::Client,
+            _ => return None,
+        };
+        Some(Principal {
+            kind,
+            id: id.parse().ok()?,
+            name: claims.name,
+            role: claims.role,
+            office: claims.office,
+            agency: claims.agency,
+            scopes: claims.scope.split_whitespace().map(str::to_owned).collect(),
+        })
+    }
+
+    pub fn is_role(&self, role: Role) -> bool {
+        self.kind == PrincipalKind::Staff && self.role == Some(role)
+    }
+
+    /// For API clients: the scope must have been granted. Staff pass (their role decides).
+    pub fn require_scope(&self, scope: &str) -> Result<(), ApiError> {
+        if self.kind == PrincipalKind::Client && !self.scopes.iter().any(|s| s == scope) {
+            return Err(ApiError::Forbidden(format!(
+                "this needs the `{scope}` scope"
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn me(&self, display_name: String) -> Me {
+        Me {
+            kind: match self.kind {
+                PrincipalKind::Staff => "staff".into(),
+                PrincipalKind::Client => "client".into(),
+            },
+            name: self.name.clone(),
+            display_name,
+            role: self.role,
+            counter_office_code: self.office.as_ref().map(|(_, c)| c.clone()),
+            agency_code: self.agency.as_ref().map(|(_, c)| c.clone()),
+            scopes: self.scopes.clone(),
+        }
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::Internal("app state missing".into()))?;
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .ok_or_else(|| {
+            ApiError::Unauthorized("Send an access token: `Authorization: Bearer …`.".into())
+        })?;
+    let claims = verify_access(&state.auth.keys, token).map_err(|e| {
+        tracing::debug!(error = %e, "refused token");
+        ApiError::Unauthorized("The access token is invalid or has expired.".into())
+    })?;
+    Principal::from_claims(claims)
+        .ok_or_else(|| ApiError::Unauthorized("The access token is invalid.".into()))
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+/// A staff member of any role.
+pub struct Staff(pub Principal);
+
+impl FromRequest for Staff {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).and_then(|p| match p.kind {
+            PrincipalKind::Staff => Ok(Staff(p)),
+            PrincipalKind::Client => Err(ApiError::Forbidden("staff only".into())),
+        }))
+    }
+}
+
+/// A staff member with the `admin` role.
+pub struct Admin(pub Principal);
+
+impl FromRequest for Admin {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).and_then(|p| {
+            if p.is_role(Role::Admin) {
+                Ok(Admin(p))
+            } else {
+                Err(ApiError::Forbidden("administrators only".into()))
+            }
+        }))
+    }
+}
+
+/// The caller's IP as seen on the socket (proxies' forwarding headers are not
+/// trusted: they are client-controlled).
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}

@@ -1,0 +1,287 @@
+//! Agencies and counter offices: rows, queries and their wire form.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use shared::directory::{search_text, Agency, CounterOffice};
+
+use super::schema::{agencies, counter_offices};
+use super::DbConnection;
+
+pub fn now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// A `LIKE` pattern matching `q` anywhere, with `%`, `_` and `\` taken literally.
+pub fn contains_pattern(q: &str) -> String {
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Filters shared by the directory lists.
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    /// Normalised search text.
+    pub q: Option<String>,
+    pub active: Option<bool>,
+    /// Code (agencies, offices) after which the page starts.
+    pub after: Option<String>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = agencies)]
+pub struct AgencyRow {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub parent_id: Option<i32>,
+    pub sla_days: i32,
+    pub active: bool,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = agencies)]
+pub struct NewAgencyRow<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub name_en: &'a str,
+    pub parent_id: Option<i32>,
+    pub sla_days: i32,
+    pub active: bool,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = agencies)]
+pub struct AgencyChangeset {
+    pub name: Option<String>,
+    pub name_en: Option<String>,
+    pub sla_days: Option<i32>,
+    pub active: Option<bool>,
+    pub search_text: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+impl AgencyRow {
+    pub fn search_text_of(code: &str, name: &str, name_en: &str) -> String {
+        search_text(&[code, name, name_en])
+    }
+
+    pub fn into_wire(self, parent_code: Option<String>) -> Agency {
+        Agency {
+            code: self.code,
+            name: self.name,
+            name_en: self.name_en,
+            parent_code,
+            sla_days: self.sla_days,
+            active: self.active,
+        }
+    }
+}
+
+pub fn agency_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<AgencyRow> {
+    agencies::table
+        .filter(agencies::code.eq(code))
+        .select(AgencyRow::as_select())
+        .first(conn)
+}
+
+/// Codes of the given agencies, for answering `parent_code` and bindings.
+pub fn agency_codes(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(agencies::table
+        .filter(agencies::id.eq_any(ids))
+        .select((agencies::id, agencies::code))
+        .load::<(i32, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+pub fn list_agencies(conn: &mut DbConnection, filter: &ListFilter) -> QueryResult<Vec<AgencyRow>> {
+    let mut query = agencies::table.select(AgencyRow::as_select()).into_boxed();
+    if let Some(q) = &filter.q {
+        query = query.filter(agencies::search_text.like(contains_pattern(q)).escape('\\'));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(agencies::active.eq(active));
+    }
+    if let Some(after) = &filter.after {
+        query = query.filter(agencies::code.gt(after.clone()));
+    }
+    query
+        .order(agencies::code.asc())
+        .limit(filter.limit)
+        .load(conn)
+}
+
+/// Wire form of a page of agencies (one extra query for parent codes).
+pub fn agencies_to_wire(conn: &mut DbConnection, rows: Vec<AgencyRow>) -> QueryResult<Vec<Agency>> {
+    let parent_ids: Vec<i32> = rows.iter().filter_map(|r| r.parent_id).collect();
+    let codes = agency_codes(conn, &parent_ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let parent = r.parent_id.and_then(|id| codes.get(&id).cloned());
+            r.into_wire(parent)
+        })
+        .collect())
+}
+
+pub fn insert_agency(conn: &mut DbConnection, row: &NewAgencyRow<'_>) -> QueryResult<AgencyRow> {
+    diesel::insert_into(agencies::table)
+        .values(row)
+        .execute(conn)?;
+    agency_by_code(conn, row.code)
+}
+
+pub fn update_agency(
+    conn: &mut DbConnection,
+    id: i32,
+    changes: &AgencyChangeset,
+) -> QueryResult<()> {
+    diesel::update(agencies::table.find(id))
+        .set(changes)
+        .execute(conn)
+        .map(drop)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = counter_offices)]
+pub struct CounterOfficeRow {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub province: String,
+    pub city: String,
+    pub address: String,
+    pub phone: String,
+    pub active: bool,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = counter_offices)]
+pub struct NewCounterOfficeRow<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub province: &'a str,
+    pub city: &'a str,
+    pub address: &'a str,
+    pub phone: &'a str,
+    pub active: bool,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = counter_offices)]
+pub struct CounterOfficeChangeset {
+    pub name: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub active: Option<bool>,
+    pub search_text: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+impl CounterOfficeRow {
+    pub fn search_text_of(code: &str, name: &str, province: &str, city: &str) -> String {
+        search_text(&[code, name, province, city])
+    }
+}
+
+impl From<CounterOfficeRow> for CounterOffice {
+    fn from(r: CounterOfficeRow) -> Self {
+        CounterOffice {
+            code: r.code,
+            name: r.name,
+            province: r.province,
+            city: r.city,
+            address: r.address,
+            phone: r.phone,
+            active: r.active,
+        }
+    }
+}
+
+pub fn office_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<CounterOfficeRow> {
+    counter_offices::table
+        .filter(counter_offices::code.eq(code))
+        .select(CounterOfficeRow::as_select())
+        .first(conn)
+}
+
+pub fn list_offices(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+) -> QueryResult<Vec<CounterOfficeRow>> {
+    let mut query = counter_offices::table
+        .select(CounterOfficeRow::as_select())
+        .into_boxed();
+    if let Some(q) = &filter.q {
+        query = query.filter(
+            counter_offices::search_text
+                .like(contains_pattern(q))
+                .escape('\\'),
+        );
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(counter_offices::active.eq(active));
+    }
+    if let Some(after) = &filter.after {
+        query = query.filter(counter_offices::code.gt(after.clone()));
+    }
+    query
+        .order(counter_offices::code.asc())
+        .limit(filter.limit)
+        .load(conn)
+}
+
+pub fn insert_office(
+    conn: &mut DbConnection,
+    row: &NewCounterOfficeRow<'_>,
+) -> QueryResult<CounterOfficeRow> {
+    diesel::insert_into(counter_offices::table)
+        .values(row)
+        .execute(conn)?;
+    office_by_code(conn, row.code)
+}
+
+pub fn update_office(
+    conn: &mut DbConnection,
+    id: i32,
+    changes: &CounterOfficeChangeset,
+) -> QueryResult<()> {
+    diesel::update(counter_offices::table.find(id))
+        .set(changes)
+        .execute(conn)
+        .map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("50%_off"), "%50\\%\\_off%");
+    }
+}

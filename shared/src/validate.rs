@@ -1,0 +1,91 @@
+//! Small helpers for field-level validation: each check appends a
+//! [`FieldError`] naming the field by its JSON path, so a request reports all
+//! its bad fields at once.
+
+use crate::normalize::{ascii_digits, normalize_text};
+use crate::FieldError;
+
+/// Collects the errors of one request.
+#[derive(Debug, Default)]
+pub struct Errors(pub Vec<FieldError>);
+
+impl Errors {
+    pub fn add(&mut self, field: &str, message: &str) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when no error was recorded.
+    pub fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.0)
+        }
+    }
+
+    /// A required free-text field: normalised, non-empty, at most `max` characters.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = normalize_text(value);
+        if v.is_empty() {
+            self.add(field, "this field is required");
+        } else if v.chars().count() > max {
+            self.add(field, &format!("at most {max} characters"));
+        }
+        v
+    }
+
+    /// An optional free-text field (empty allowed).
+    pub fn optional_text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = normalize_text(value);
+        if v.chars().count() > max {
+            self.add(field, &format!("at most {max} characters"));
+        }
+        v
+    }
+
+    /// A public code (agency, counter office): 2–32 of `a-z 0-9 - _`,
+    /// lower-cased, Persian digits accepted.
+    pub fn code(&mut self, field: &str, value: &str) -> String {
+        let v = ascii_digits(value.trim()).to_ascii_lowercase();
+        let ok_chars = v
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if v.len() < 2 || v.len() > 32 || !ok_chars {
+            self.add(
+                field,
+                "2 to 32 characters: Latin letters, digits, '-' or '_'",
+            );
+        }
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_bad_field() {
+        let mut e = Errors::default();
+        let code = e.code("code", "Water-۱");
+        let name = e.text("name", "   ", 10);
+        assert_eq!(code, "water-1");
+        assert_eq!(name, "");
+        let errs = e.finish(()).expect_err("name is missing");
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field, "name");
+    }
+
+    #[test]
+    fn rejects_codes_with_spaces_or_slashes() {
+        let mut e = Errors::default();
+        e.code("a", "ab cd");
+        e.code("b", "a/b");
+        e.code("c", "x");
+        assert_eq!(e.0.len(), 3);
+    }
+}
