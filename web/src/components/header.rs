@@ -1,27 +1,63 @@
-//! The top bar: product name and the language switch.
+//! The top bar: product name, navigation for the user's role, the user and
+//! logout, and the language switch.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use shared::auth::Role;
 
+use crate::api;
 use crate::i18n::{use_lang, use_strings};
+use crate::session::use_session;
 
 #[component]
 pub fn Header() -> impl IntoView {
     let lang = use_lang();
     let t = use_strings();
+    let session = use_session();
+    let navigate = use_navigate();
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            api::logout().await;
+            session.me.set(None);
+            navigate("/login", Default::default());
+        });
+    };
+    let is_admin = move || session.role() == Some(Role::Admin);
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">
                 <span class="brand-name" data-testid="app-name">{move || t().app_name}</span>
                 <span class="brand-tagline">{move || t().tagline}</span>
             </A>
-            <button
-                class="lang-switch"
-                data-testid="lang-switch"
-                on:click=move |_| lang.update(|l| *l = l.other())
-            >
-                {move || t().switch_language}
-            </button>
+            <nav class="nav">
+                <Show when=is_admin>
+                    <A href="/admin/agencies" attr:data-testid="nav-agencies">{move || t().agencies}</A>
+                    <A href="/admin/offices" attr:data-testid="nav-offices">{move || t().offices}</A>
+                    <A href="/admin/users" attr:data-testid="nav-users">{move || t().users}</A>
+                    <A href="/admin/clients" attr:data-testid="nav-clients">{move || t().api_clients}</A>
+                </Show>
+            </nav>
+            <div class="user-box">
+                <Show
+                    when=move || session.me.get().is_some()
+                    fallback=move || view! { <A href="/login" attr:data-testid="nav-login">{move || t().login}</A> }
+                >
+                    <span class="user-name" data-testid="current-user">
+                        {move || session.me.get().map(|m| m.display_name).unwrap_or_default()}
+                    </span>
+                    <button class="link-button" data-testid="logout" on:click=logout.clone()>{move || t().logout}</button>
+                </Show>
+                <button
+                    class="lang-switch"
+                    data-testid="lang-switch"
+                    on:click=move |_| lang.update(|l| *l = l.other())
+                >
+                    {move || t().switch_language}
+                </button>
+            </div>
         </header>
     }
 }

@@ -1,3 +1,5 @@
 //! Reusable parts of pages.
 
+pub mod form;
+pub mod guard;
 pub mod header;

@@ -1,0 +1,60 @@
+//! Form parts: a labelled input that shows its error next to it, and helpers
+//! to merge live (shared) validation with the server's problem document.
+
+use leptos::prelude::*;
+use shared::FieldError;
+
+use crate::api::ApiError;
+
+/// Field errors of a form: from live validation or from the server.
+pub type FormErrors = RwSignal<Vec<FieldError>>;
+
+pub fn error_of(errors: FormErrors, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        errors
+            .get()
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+    })
+}
+
+/// Shows an API failure: field errors go next to their fields, the rest to `general`.
+pub fn show_api_error(err: &ApiError, errors: FormErrors, general: RwSignal<Option<String>>) {
+    match err {
+        ApiError::Problem(p) if !p.errors.is_empty() => {
+            errors.set(p.errors.clone());
+            general.set(None);
+        }
+        other => general.set(Some(other.to_string())),
+    }
+}
+
+/// A labelled text input bound to `value`, with its error below it.
+#[component]
+pub fn TextField(
+    label: Signal<&'static str>,
+    value: RwSignal<String>,
+    #[prop(optional)] error: Option<Signal<Option<String>>>,
+    /// `data-testid` of the input.
+    testid: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] dir: Option<&'static str>,
+) -> impl IntoView {
+    let error = error.unwrap_or_else(|| Signal::derive(|| None));
+    view! {
+        <label class="field">
+            <span class="field-label">{move || label.get()}</span>
+            <input
+                type=kind
+                dir=dir
+                data-testid=testid
+                class:invalid=move || error.get().is_some()
+                bind:value=value
+            />
+            <Show when=move || error.get().is_some()>
+                <span class="field-error" data-testid=format!("{testid}-error")>{move || error.get()}</span>
+            </Show>
+        </label>
+    }
+}

@@ -1,0 +1,159 @@
+//! Agencies: list with search, create, edit, (de)activate.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::directory::{Agency, AgencyUpdate, NewAgency, Page};
+
+use super::ActiveBadge;
+use crate::api;
+use crate::components::form::{error_of, show_api_error, FormErrors, TextField};
+use crate::i18n::use_strings;
+
+#[component]
+pub fn AgenciesPage() -> impl IntoView {
+    let t = use_strings();
+    let q = RwSignal::new(String::new());
+    let reload = RwSignal::new(0u32);
+    let list = LocalResource::new(move || {
+        let path = format!("/api/v1/agencies?limit=200&q={}", api::encode(&q.get()));
+        reload.track();
+        async move { api::get::<Page<Agency>>(&path).await }
+    });
+
+    let editing = RwSignal::new(None::<String>);
+    let code = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let name_en = RwSignal::new(String::new());
+    let sla = RwSignal::new("7".to_owned());
+    let errors: FormErrors = RwSignal::new(Vec::new());
+    let general = RwSignal::new(None::<String>);
+    let clear = move || {
+        editing.set(None);
+        for s in [code, name, name_en] {
+            s.set(String::new());
+        }
+        sla.set("7".into());
+        errors.set(Vec::new());
+        general.set(None);
+    };
+
+    let save = Action::new_local(move |_: &()| {
+        let request = NewAgency {
+            code: code.get_untracked(),
+            name: name.get_untracked(),
+            name_en: name_en.get_untracked(),
+            parent_code: None,
+            sla_days: shared::normalize::ascii_digits(sla.get_untracked().trim())
+                .parse()
+                .unwrap_or(0),
+        };
+        let editing_code = editing.get_untracked();
+        async move {
+            let checked = match request.validate() {
+                Ok(r) => r,
+                Err(e) => return errors.set(e),
+            };
+            let result = match editing_code {
+                Some(code) => {
+                    let update = AgencyUpdate {
+                        name: Some(checked.name),
+                        name_en: Some(checked.name_en),
+                        sla_days: Some(checked.sla_days),
+                        active: None,
+                    };
+                    api::patch::<_, Agency>(&format!("/api/v1/agencies/{code}"), &update).await
+                }
+                None => api::post::<_, Agency>("/api/v1/agencies", &checked).await,
+            };
+            match result {
+                Ok(_) => {
+                    clear();
+                    reload.update(|n| *n += 1);
+                }
+                Err(err) => show_api_error(&err, errors, general),
+            }
+        }
+    });
+
+    let toggle = move |a: Agency| {
+        spawn_local(async move {
+            let update = AgencyUpdate {
+                active: Some(!a.active),
+                ..Default::default()
+            };
+            let _ = api::patch::<_, Agency>(&format!("/api/v1/agencies/{}", a.code), &update).await;
+            reload.update(|n| *n += 1);
+        });
+    };
+    let start_edit = move |a: Agency| {
+        editing.set(Some(a.code.clone()));
+        code.set(a.code);
+        name.set(a.name);
+        name_en.set(a.name_en);
+        sla.set(a.sla_days.to_string());
+        errors.set(Vec::new());
+    };
+
+    view! {
+        <section class="card">
+            <h1>{move || t().agencies}</h1>
+            <input class="search" type="search" data-testid="agency-search"
+                placeholder=move || t().search bind:value=q/>
+            <table class="grid" data-testid="agency-table">
+                <thead><tr>
+                    <th>{move || t().code}</th><th>{move || t().name}</th><th>{move || t().name_en}</th>
+                    <th>{move || t().sla_days}</th><th>{move || t().status}</th><th>{move || t().actions}</th>
+                </tr></thead>
+                <tbody>
+                    <For
+                        each=move || list.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default()
+                        key=|a| format!("{}|{}|{}|{}|{}", a.code, a.name, a.name_en, a.sla_days, a.active)
+                        children=move |a| {
+                            let (for_toggle, for_edit) = (a.clone(), a.clone());
+                            view! {
+                                <tr data-testid=format!("agency-row-{}", a.code)>
+                                    <td dir="ltr">{a.code.clone()}</td>
+                                    <td>{a.name.clone()}</td>
+                                    <td dir="ltr">{a.name_en.clone()}</td>
+                                    <td>{a.sla_days}</td>
+                                    <td><ActiveBadge active=a.active/></td>
+                                    <td class="row-actions">
+                                        <button class="link-button" on:click=move |_| start_edit(for_edit.clone())>{move || t().edit}</button>
+                                        <button class="link-button" data-testid="toggle-active"
+                                            on:click=move |_| toggle(for_toggle.clone())>
+                                            {move || if a.active { t().deactivate } else { t().activate }}
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    />
+                </tbody>
+            </table>
+        </section>
+        <section class="card">
+            <h2>{move || if editing.get().is_some() { t().edit } else { t().new_agency }}</h2>
+            <form class="form-grid" on:submit=move |ev| { ev.prevent_default(); save.dispatch(()); }>
+                <TextField label=Signal::derive(move || t().code) value=code testid="agency-code" dir="ltr"
+                    error=error_of(errors, "code")/>
+                <TextField label=Signal::derive(move || t().name) value=name testid="agency-name"
+                    error=error_of(errors, "name")/>
+                <TextField label=Signal::derive(move || t().name_en) value=name_en testid="agency-name-en" dir="ltr"
+                    error=error_of(errors, "name_en")/>
+                <TextField label=Signal::derive(move || t().sla_days) value=sla testid="agency-sla"
+                    error=error_of(errors, "sla_days")/>
+                <Show when=move || general.get().is_some()>
+                    <p class="form-error" data-testid="agency-form-error">{move || general.get()}</p>
+                </Show>
+                <div class="form-actions">
+                    <button type="submit" class="primary" data-testid="agency-save" disabled=move || save.pending().get()>
+                        {move || if editing.get().is_some() { t().save } else { t().create }}
+                    </button>
+                    <Show when=move || editing.get().is_some()>
+                        <button type="button" on:click=move |_| clear()>{move || t().cancel}</button>
+                    </Show>
+                </div>
+            </form>
+        </section>
+    }
+}
