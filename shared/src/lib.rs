@@ -6,9 +6,13 @@
 
 pub mod auth;
 pub mod directory;
+pub mod identifiers;
+pub mod letters;
 pub mod normalize;
 pub mod problem;
 pub mod system;
+pub mod tracking;
 pub mod validate;
+pub mod workflow;
 
 pub use problem::{FieldError, Problem};

@@ -1,0 +1,466 @@
+//! Letters on the wire: registration (validated here, so the SPA shows the
+//! same errors live), the letter as read back, its timeline, attachments, and
+//! public tracking.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::identifiers::{parse_legal_id, parse_mobile, parse_national_code};
+use crate::normalize::{ascii_digits, normalize_text};
+use crate::validate::Errors;
+use crate::workflow::{Action, Status};
+use crate::FieldError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ApplicantKind {
+    /// A citizen, identified by the 10-digit national code.
+    Natural,
+    /// A company or organisation, identified by the 11-digit national ID.
+    Legal,
+}
+
+impl ApplicantKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicantKind::Natural => "natural",
+            ApplicantKind::Legal => "legal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "natural" => Some(ApplicantKind::Natural),
+            "legal" => Some(ApplicantKind::Legal),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    #[default]
+    Normal,
+    Urgent,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Normal => "normal",
+            Priority::Urgent => "urgent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "normal" => Some(Priority::Normal),
+            "urgent" => Some(Priority::Urgent),
+            _ => None,
+        }
+    }
+}
+
+/// The applicant: a natural person (names) or a legal person (organisation
+/// and its representative).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Applicant {
+    pub kind: Option<ApplicantKind>,
+    /// National code (natural, 10 digits) or national ID (legal, 11 digits);
+    /// Persian digits accepted.
+    #[cfg_attr(feature = "openapi", schema(example = "0499370899"))]
+    pub national_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub father_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_name: Option<String>,
+    /// For legal persons: who represents the organisation at the counter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representative_name: Option<String>,
+    /// Iranian mobile; `+98…`, `0098…`, `98…` accepted, stored as `09…`.
+    #[cfg_attr(feature = "openapi", schema(example = "09121234567"))]
+    pub mobile: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+impl Applicant {
+    /// The name shown in lists and on receipts.
+    pub fn display_name(&self) -> String {
+        match self.kind {
+            Some(ApplicantKind::Legal) => self.organization_name.clone().unwrap_or_default(),
+            _ => format!(
+                "{} {}",
+                self.first_name.as_deref().unwrap_or_default(),
+                self.last_name.as_deref().unwrap_or_default()
+            )
+            .trim()
+            .to_owned(),
+        }
+    }
+}
+
+/// `POST /api/v1/letters`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "applicant": {
+        "kind": "natural", "national_id": "0499370899", "first_name": "علی", "last_name": "رضایی",
+        "mobile": "09121234567"
+    },
+    "recipient_agency_code": "water",
+    "subject": "درخواست بررسی قبض آب",
+    "body": "با سلام، مبلغ قبض آب این ماه بیش از حد معمول است؛ لطفاً بررسی فرمایید.",
+    "priority": "normal"
+})))]
+pub struct NewLetter {
+    pub applicant: Applicant,
+    pub recipient_agency_code: String,
+    pub subject: String,
+    pub body: String,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// The applicant's own reference number, if any.
+    #[serde(default)]
+    pub applicant_reference: Option<String>,
+}
+
+fn optional(e: &mut Errors, field: &str, value: &Option<String>, max: usize) -> Option<String> {
+    value
+        .as_deref()
+        .map(|v| e.optional_text(field, v, max))
+        .filter(|v| !v.is_empty())
+}
+
+fn required(e: &mut Errors, field: &str, value: &Option<String>, max: usize) -> Option<String> {
+    Some(e.text(field, value.as_deref().unwrap_or_default(), max))
+}
+
+impl NewLetter {
+    /// The normalised letter, or one error per bad field (JSON paths).
+    pub fn validate(&self) -> Result<NewLetter, Vec<FieldError>> {
+        let mut e = Errors::default();
+        let a = &self.applicant;
+        let kind = a.kind;
+        let national_id = match kind {
+            None => {
+                e.add("applicant.kind", "choose natural or legal person");
+                a.national_id.clone()
+            }
+            Some(ApplicantKind::Natural) => {
+                parse_national_code(&a.national_id).unwrap_or_else(|err| {
+                    e.add("applicant.national_id", err.message());
+                    a.national_id.clone()
+                })
+            }
+            Some(ApplicantKind::Legal) => parse_legal_id(&a.national_id).unwrap_or_else(|err| {
+                e.add("applicant.national_id", err.message());
+                a.national_id.clone()
+            }),
+        };
+        let (first_name, last_name, organization_name, representative_name) = match kind {
+            Some(ApplicantKind::Legal) => (
+                None,
+                None,
+                required(
+                    &mut e,
+                    "applicant.organization_name",
+                    &a.organization_name,
+                    200,
+                ),
+                optional(
+                    &mut e,
+                    "applicant.representative_name",
+                    &a.representative_name,
+                    200,
+                ),
+            ),
+            _ => (
+                required(&mut e, "applicant.first_name", &a.first_name, 100),
+                required(&mut e, "applicant.last_name", &a.last_name, 100),
+                None,
+                None,
+            ),
+        };
+        let father_name = optional(&mut e, "applicant.father_name", &a.father_name, 100);
+        let mobile = parse_mobile(&a.mobile).unwrap_or_else(|err| {
+            e.add("applicant.mobile", err.message());
+            a.mobile.clone()
+        });
+        let postal_code = a
+            .postal_code
+            .as_deref()
+            .map(|p| ascii_digits(p).replace(['-', ' '], ""))
+            .filter(|p| !p.is_empty());
+        if let Some(p) = &postal_code {
+            if p.len() != 10 || !p.chars().all(|c| c.is_ascii_digit()) {
+                e.add("applicant.postal_code", "a postal code has 10 digits");
+            }
+        }
+        let address = optional(&mut e, "applicant.address", &a.address, 500);
+        let recipient = ascii_digits(self.recipient_agency_code.trim()).to_ascii_lowercase();
+        if recipient.is_empty() {
+            e.add(
+                "recipient_agency_code",
+                "choose the agency the letter is for",
+            );
+        }
+        let subject = e.text("subject", &self.subject, 200);
+        let body = self.body.trim().to_owned();
+        if body.is_empty() {
+            e.add("body", "this field is required");
+        } else if body.chars().count() > 20_000 {
+            e.add("body", "at most 20000 characters");
+        }
+        let applicant_reference = optional(
+            &mut e,
+            "applicant_reference",
+            &self.applicant_reference,
+            100,
+        );
+        e.finish(NewLetter {
+            applicant: Applicant {
+                kind,
+                national_id,
+                first_name,
+                last_name,
+                father_name,
+                organization_name,
+                representative_name,
+                mobile,
+                postal_code,
+                address,
+            },
+            recipient_agency_code: recipient,
+            subject,
+            body,
+            priority: Some(self.priority.unwrap_or_default()),
+            applicant_reference,
+        })
+    }
+}
+
+/// An attachment's metadata (the bytes are at `GET /api/v1/attachments/{id}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attachment {
+    pub id: i32,
+    /// `letter` (from the applicant) or `answer` (from the agency).
+    pub kind: String,
+    pub file_name: String,
+    /// Recognised from the bytes: `application/pdf`, `image/jpeg` or `image/png`.
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Hex SHA-256 of the bytes.
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An agency's answer to a letter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LetterAnswer {
+    pub body: String,
+    pub agency_code: String,
+    pub answered_at: DateTime<Utc>,
+}
+
+/// A letter as its office, its agencies and admins see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Letter {
+    pub id: i32,
+    /// 12 ASCII digits; the last is a check digit.
+    #[cfg_attr(feature = "openapi", schema(example = "729440183651"))]
+    pub tracking_code: String,
+    pub status: Status,
+    pub applicant: Applicant,
+    pub recipient_agency_code: String,
+    /// The agency that holds the letter now (after referrals).
+    pub holder_agency_code: String,
+    pub counter_office_code: String,
+    pub subject: String,
+    pub body: String,
+    pub priority: Priority,
+    pub applicant_reference: Option<String>,
+    /// When the current agency must answer by (its SLA).
+    pub due_at: Option<DateTime<Utc>>,
+    pub overdue: bool,
+    pub answer: Option<LetterAnswer>,
+    pub attachments: Vec<Attachment>,
+    /// What may be done next, by the state machine (the caller's role still decides).
+    pub allowed_actions: Vec<Action>,
+    /// Increases with every change; the `ETag` is built from it.
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A row of the letters list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LetterSummary {
+    pub id: i32,
+    pub tracking_code: String,
+    pub status: Status,
+    pub applicant_name: String,
+    pub applicant_national_id: String,
+    pub recipient_agency_code: String,
+    pub holder_agency_code: String,
+    pub counter_office_code: String,
+    pub subject: String,
+    pub priority: Priority,
+    pub due_at: Option<DateTime<Utc>>,
+    pub overdue: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One step of a letter's history. Events form a hash chain: `hash` covers
+/// the event and `prev_hash`, the hash of the event before it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LetterEvent {
+    pub seq: i32,
+    /// `registered`, `delivered`, `received`, `referred`, `answered`, `rejected`, `closed`, `withdrawn`, `note`.
+    pub kind: String,
+    pub status: Status,
+    /// Who did it: a username or `client:<id>`.
+    pub actor: String,
+    pub agency_code: Option<String>,
+    pub to_agency_code: Option<String>,
+    pub note: String,
+    /// Internal notes are never shown on public tracking.
+    pub internal: bool,
+    pub at: DateTime<Utc>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// `GET /api/v1/letters/{id}/verify`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChainVerification {
+    pub intact: bool,
+    pub events: i32,
+    /// The first event whose hash does not match, when broken.
+    pub broken_at_seq: Option<i32>,
+}
+
+/// `POST /api/v1/tracking`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"tracking_code": "7294-4018-3651", "national_id": "0499370899"})))]
+pub struct TrackingRequest {
+    /// Persian digits, spaces and dashes accepted.
+    pub tracking_code: String,
+    /// The applicant's national code or national ID.
+    pub national_id: String,
+}
+
+/// A public step of the timeline (no actors, no internal notes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicEvent {
+    pub kind: String,
+    pub status: Status,
+    pub agency_code: Option<String>,
+    pub agency_name: Option<String>,
+    /// Reason of a rejection; empty otherwise.
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What the applicant sees with national code + tracking code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrackingAnswer {
+    pub tracking_code: String,
+    pub status: Status,
+    pub subject: String,
+    pub holder_agency_code: String,
+    pub holder_agency_name: String,
+    pub registered_at: DateTime<Utc>,
+    pub events: Vec<PublicEvent>,
+    pub answer: Option<LetterAnswer>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn natural() -> NewLetter {
+        NewLetter {
+            applicant: Applicant {
+                kind: Some(ApplicantKind::Natural),
+                national_id: "۰۴۹۹۳۷۰۸۹۹".into(),
+                first_name: Some("علي".into()),
+                last_name: Some("رضايي".into()),
+                mobile: "+98 912 123 4567".into(),
+                ..Default::default()
+            },
+            recipient_agency_code: "Water".into(),
+            subject: "قبض آب".into(),
+            body: "متن نامه".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_natural_applicant_is_normalised() {
+        let ok = natural().validate().expect("valid");
+        assert_eq!(ok.applicant.national_id, "0499370899");
+        assert_eq!(ok.applicant.mobile, "09121234567");
+        assert_eq!(ok.applicant.first_name.as_deref(), Some("علی"));
+        assert_eq!(ok.recipient_agency_code, "water");
+        assert_eq!(ok.priority, Some(Priority::Normal));
+    }
+
+    #[test]
+    fn each_bad_field_is_named_by_its_path() {
+        let mut l = natural();
+        l.applicant.national_id = "0499370898".into();
+        l.applicant.mobile = "0211234567".into();
+        l.subject = " ".into();
+        let fields: Vec<String> = l
+            .validate()
+            .expect_err("bad")
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["applicant.national_id", "applicant.mobile", "subject"]
+        );
+    }
+
+    #[test]
+    fn a_legal_applicant_needs_an_organisation_and_an_11_digit_id() {
+        let mut l = natural();
+        l.applicant.kind = Some(ApplicantKind::Legal);
+        let fields: Vec<String> = l
+            .validate()
+            .expect_err("bad")
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["applicant.national_id", "applicant.organization_name"]
+        );
+        l.applicant.national_id = "10100387181".into();
+        l.applicant.organization_name = Some("شرکت نمونه".into());
+        let ok = l.validate().expect("valid");
+        assert_eq!(ok.applicant.first_name, None);
+        assert_eq!(ok.applicant.display_name(), "شرکت نمونه");
+    }
+}
