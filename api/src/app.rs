@@ -11,6 +11,7 @@ use actix_web::{web, App, HttpResponse};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::rate_limit::RateLimits;
 use crate::auth::AuthState;
 use crate::config::Settings;
 use crate::db::Db;
@@ -19,6 +20,7 @@ use crate::metrics::{observe_requests, Metrics};
 use crate::openapi;
 use crate::routes;
 use crate::spa::{self, SpaFiles};
+use crate::storage::Storage;
 
 /// Largest JSON or form body accepted (attachments go through multipart, not JSON).
 pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
@@ -29,6 +31,9 @@ pub struct AppState {
     pub db: Db,
     pub metrics: Arc<Metrics>,
     pub auth: Arc<AuthState>,
+    pub storage: Arc<Storage>,
+    /// Rate limit of public tracking (per IP, and per tracking code).
+    pub tracking_limits: Arc<RateLimits>,
     /// The built SPA; `None` serves the API only.
     pub static_dir: Option<PathBuf>,
 }
@@ -39,6 +44,12 @@ impl AppState {
             db,
             metrics: Arc::new(Metrics::default()),
             auth: AuthState::from_settings(settings)?,
+            storage: Arc::new(Storage::local(
+                &settings.data_dir.join("attachments"),
+                settings.attachment_max_bytes,
+                settings.attachment_max_files,
+            )?),
+            tracking_limits: Arc::new(RateLimits::new(settings.tracking_per_ip_per_minute, 10)),
             static_dir: settings.static_dir.clone(),
         })
     }

@@ -37,6 +37,15 @@ pub struct ServeArgs {
     pub demo: bool,
     #[command(flatten)]
     pub auth: AuthArgs,
+    /// Largest attachment, in bytes.
+    #[arg(long, env = "CHAPAR_ATTACHMENT_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub attachment_max_bytes: u64,
+    /// Most attachments a letter (or an answer) may have.
+    #[arg(long, env = "CHAPAR_ATTACHMENT_MAX_FILES", default_value_t = 10)]
+    pub attachment_max_files: i64,
+    /// Public tracking lookups allowed per client IP per minute.
+    #[arg(long, env = "CHAPAR_TRACKING_PER_IP_PER_MINUTE", default_value_t = 30)]
+    pub tracking_per_ip_per_minute: u32,
 }
 
 /// Token and login settings.
@@ -77,6 +86,9 @@ pub struct Settings {
     pub login_per_name_per_minute: u32,
     /// Password hashes computed at once (each takes ~19 MiB and one core).
     pub hash_concurrency: usize,
+    pub attachment_max_bytes: u64,
+    pub attachment_max_files: i64,
+    pub tracking_per_ip_per_minute: u32,
 }
 
 impl Settings {
@@ -92,6 +104,9 @@ impl Settings {
             login_per_ip_per_minute: 30,
             login_per_name_per_minute: 10,
             hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            attachment_max_bytes: 10 * 1024 * 1024,
+            attachment_max_files: 10,
+            tracking_per_ip_per_minute: 30,
         }
     }
 
@@ -104,6 +119,9 @@ impl Settings {
             refresh_ttl_days: args.auth.refresh_ttl_days,
             login_per_ip_per_minute: args.auth.login_per_ip_per_minute,
             login_per_name_per_minute: args.auth.login_per_name_per_minute,
+            attachment_max_bytes: args.attachment_max_bytes,
+            attachment_max_files: args.attachment_max_files,
+            tracking_per_ip_per_minute: args.tracking_per_ip_per_minute,
             ..Settings::new(args.data_dir.clone())
         }
     }

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod spa;
+pub mod storage;
 pub mod telemetry;
 
 pub use app::{build_app, AppState};

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::identifiers::{parse_legal_id, parse_mobile, parse_national_code};
-use crate::normalize::{ascii_digits, normalize_text};
+use crate::normalize::ascii_digits;
 use crate::validate::Errors;
 use crate::workflow::{Action, Status};
 use crate::FieldError;

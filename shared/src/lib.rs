@@ -5,11 +5,14 @@
 //! API enforces.
 
 pub mod auth;
+pub mod chain;
 pub mod directory;
+pub mod files;
 pub mod identifiers;
 pub mod letters;
 pub mod normalize;
 pub mod problem;
+pub mod sms;
 pub mod system;
 pub mod tracking;
 pub mod validate;

@@ -19,7 +19,7 @@ use crate::config::Settings;
 pub struct AuthState {
     pub keys: keys::Keyring,
     pub passwords: password::PasswordHasher,
-    pub limits: rate_limit::AuthLimits,
+    pub limits: rate_limit::RateLimits,
     pub access_ttl_secs: i64,
     pub refresh_ttl_days: i64,
 }
@@ -33,7 +33,7 @@ impl AuthState {
                 &settings.jwt_kid,
             )?,
             passwords: password::PasswordHasher::new(settings.hash_concurrency),
-            limits: rate_limit::AuthLimits::new(
+            limits: rate_limit::RateLimits::new(
                 settings.login_per_ip_per_minute,
                 settings.login_per_name_per_minute,
             ),

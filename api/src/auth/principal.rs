@@ -12,10 +12,11 @@ use std::future::{ready, Ready};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
-use shared::auth::{Me, Role};
+use shared::auth::{scopes, Me, Role};
 
 use super::tokens::{verify_access, Claims};
 use crate::app::AppState;
+use crate::db::letters::Scope;
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +71,57 @@ impl Principal {
             )));
         }
         Ok(())
+    }
+
+    /// How this caller appears in a letter's history: the username, or `client:<client_id>`.
+    pub fn actor(&self) -> String {
+        match self.kind {
+            PrincipalKind::Staff => self.name.clone(),
+            PrincipalKind::Client => format!("client:{}", self.name),
+        }
+    }
+
+    /// Which letters this caller may read. API clients need `letters:read`
+    /// (or `inbox:read` for an agency's letters).
+    pub fn letters_scope(&self) -> Result<Scope, ApiError> {
+        if self.kind == PrincipalKind::Client {
+            let can_read = self
+                .scopes
+                .iter()
+                .any(|s| s == scopes::LETTERS_READ || s == scopes::INBOX_READ);
+            if !can_read {
+                return Err(ApiError::Forbidden(format!(
+                    "this needs the `{}` scope",
+                    scopes::LETTERS_READ
+                )));
+            }
+        }
+        match (self.kind, self.role) {
+            (PrincipalKind::Staff, Some(Role::Admin | Role::Auditor)) => Ok(Scope::All),
+            _ => match (&self.office, &self.agency) {
+                (Some((office, _)), _) => Ok(Scope::Office(*office)),
+                (None, Some((agency, _))) => Ok(Scope::Agency(*agency)),
+                (None, None) => Err(ApiError::Forbidden(
+                    "not bound to an office or agency".into(),
+                )),
+            },
+        }
+    }
+
+    /// The counter office a letter is registered for: an operator's office, or
+    /// the office of a client with `letters:write`.
+    pub fn registering_office(&self) -> Result<(i32, String), ApiError> {
+        let allowed = match self.kind {
+            PrincipalKind::Staff => self.role == Some(Role::Operator),
+            PrincipalKind::Client => self.scopes.iter().any(|s| s == scopes::LETTERS_WRITE),
+        };
+        match (&self.office, allowed) {
+            (Some(office), true) => Ok(office.clone()),
+            _ => Err(ApiError::Forbidden(
+                "only counter operators (or office clients with `letters:write`) register letters"
+                    .into(),
+            )),
+        }
     }
 
     pub fn me(&self, display_name: String) -> Me {

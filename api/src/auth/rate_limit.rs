@@ -1,5 +1,5 @@
-//! Rate limits of the login and token endpoints, per client IP and per
-//! username / client id (GCRA from the `governor` crate), answered 429 with
+//! Rate limits of the login, token and public tracking endpoints, per client
+//! IP and per name (username, client id, tracking code) (GCRA from the `governor` crate), answered 429 with
 //! `Retry-After`. In-process: with several instances each keeps its own
 //! count, which still bounds guessing per instance.
 
@@ -10,7 +10,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::error::ApiError;
 
-pub struct AuthLimits {
+pub struct RateLimits {
     per_ip: DefaultKeyedRateLimiter<String>,
     per_name: DefaultKeyedRateLimiter<String>,
 }
@@ -20,9 +20,9 @@ fn limiter(per_minute: u32) -> DefaultKeyedRateLimiter<String> {
     RateLimiter::keyed(Quota::per_minute(n))
 }
 
-impl AuthLimits {
+impl RateLimits {
     pub fn new(per_ip_per_minute: u32, per_name_per_minute: u32) -> Self {
-        AuthLimits {
+        RateLimits {
             per_ip: limiter(per_ip_per_minute),
             per_name: limiter(per_name_per_minute),
         }
@@ -51,7 +51,7 @@ mod tests {
 
     #[test]
     fn the_same_name_is_limited_from_any_ip() {
-        let limits = AuthLimits::new(100, 2);
+        let limits = RateLimits::new(100, 2);
         assert!(limits.check("1.1.1.1", "admin").is_ok());
         assert!(limits.check("2.2.2.2", "admin").is_ok());
         match limits.check("3.3.3.3", "admin") {

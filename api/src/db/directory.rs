@@ -9,8 +9,11 @@ use shared::directory::{search_text, Agency, CounterOffice};
 use super::schema::{agencies, counter_offices};
 use super::DbConnection;
 
+/// The current UTC time at microsecond precision: what both databases store
+/// exactly, so values read back (and hashes over them) match what was written.
 pub fn now() -> NaiveDateTime {
-    chrono::Utc::now().naive_utc()
+    use chrono::SubsecRound;
+    chrono::Utc::now().naive_utc().trunc_subsecs(6)
 }
 
 /// A `LIKE` pattern matching `q` anywhere, with `%`, `_` and `\` taken literally.

@@ -4,6 +4,8 @@
 
 pub mod api_clients;
 pub mod directory;
+pub mod idempotency;
+pub mod letters;
 pub mod schema;
 pub mod users;
 

@@ -91,11 +91,137 @@ diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_clients -> agencies (agency_id));
 diesel::joinable!(api_clients -> counter_offices (counter_office_id));
+
+diesel::table! {
+    letters (id) {
+        id -> Integer,
+        tracking_code -> Text,
+        counter_office_id -> Integer,
+        registered_by -> Text,
+        applicant_kind -> Text,
+        applicant_national_id -> Text,
+        applicant_first_name -> Nullable<Text>,
+        applicant_last_name -> Nullable<Text>,
+        applicant_father_name -> Nullable<Text>,
+        applicant_organization_name -> Nullable<Text>,
+        applicant_representative_name -> Nullable<Text>,
+        applicant_mobile -> Text,
+        applicant_postal_code -> Nullable<Text>,
+        applicant_address -> Nullable<Text>,
+        applicant_reference -> Nullable<Text>,
+        recipient_agency_id -> Integer,
+        holder_agency_id -> Integer,
+        subject -> Text,
+        body -> Text,
+        priority -> Text,
+        status -> Text,
+        version -> Integer,
+        due_at -> Nullable<Timestamp>,
+        answer_body -> Nullable<Text>,
+        answer_agency_id -> Nullable<Integer>,
+        answered_at -> Nullable<Timestamp>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> Integer,
+        letter_id -> Integer,
+        agency_id -> Integer,
+        from_agency_id -> Nullable<Integer>,
+        delivered_at -> Timestamp,
+        due_at -> Timestamp,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<Text>,
+        agency_reference -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    letter_events (id) {
+        id -> Integer,
+        letter_id -> Integer,
+        seq -> Integer,
+        kind -> Text,
+        status -> Text,
+        actor -> Text,
+        agency_id -> Nullable<Integer>,
+        to_agency_id -> Nullable<Integer>,
+        note -> Text,
+        internal -> Bool,
+        created_at -> Timestamp,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Integer,
+        letter_id -> Integer,
+        kind -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Integer,
+        letter_id -> Integer,
+        event_kind -> Text,
+        mobile -> Text,
+        text -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        leased_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        provider_message_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (id) {
+        id -> Integer,
+        principal -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        status_code -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(letters -> counter_offices (counter_office_id));
+diesel::joinable!(deliveries -> letters (letter_id));
+diesel::joinable!(letter_events -> letters (letter_id));
+diesel::joinable!(attachments -> letters (letter_id));
+diesel::joinable!(notifications -> letters (letter_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     counter_offices,
     users,
     refresh_tokens,
     api_clients,
-    auth_events
+    auth_events,
+    letters,
+    deliveries,
+    letter_events,
+    attachments,
+    notifications,
+    idempotency_keys,
 );

@@ -3,11 +3,15 @@
 
 pub mod agencies;
 pub mod api_clients;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod counter_offices;
+pub mod letters;
 pub mod me;
+pub mod notifications;
 pub mod system;
+pub mod tracking;
 pub mod users;
 
 use serde::Deserialize;
@@ -42,7 +46,16 @@ fn configure_v1(cfg: &mut ServiceConfig) {
         .service(api_clients::list)
         .service(api_clients::create)
         .service(api_clients::update)
-        .service(audit::auth_events);
+        .service(audit::auth_events)
+        .service(letters::register)
+        .service(letters::list)
+        .service(letters::get)
+        .service(letters::events)
+        .service(letters::verify)
+        .service(letters::upload_attachments)
+        .service(attachments::download)
+        .service(notifications::list)
+        .service(tracking::track);
 }
 
 /// Default and largest page sizes of every list.

@@ -184,6 +184,35 @@ impl TestApp {
         self.send(req, Some(body.to_string().into_bytes())).await
     }
 
+    /// `multipart/form-data` with one part named `file` per (file name, bytes).
+    pub async fn upload(&self, token: &str, path: &str, files: &[(&str, &[u8])]) -> Answer {
+        let boundary = "chapar-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = self.server.post(path).bearer_auth(token).insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        ));
+        self.send(req, Some(body)).await
+    }
+
+    /// Runs raw SQL against the app's database (to simulate tampering).
+    pub fn execute(&self, sql: &str) {
+        use diesel::connection::SimpleConnection;
+        let mut conn = self.db.pool().get().expect("connection");
+        conn.batch_execute(sql).expect("sql");
+    }
+
     pub async fn get(&self, path: &str) -> Answer {
         self.send(self.server.get(path), None).await
     }

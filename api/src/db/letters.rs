@@ -1,0 +1,692 @@
+//! Letters, deliveries, the event chain, attachments and the SMS outbox:
+//! rows and queries. Every function takes the connection of the caller's
+//! transaction; the routes decide the transaction boundaries.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use shared::chain::{event_hash, EventFields, GENESIS};
+use shared::letters::{
+    Applicant, ApplicantKind, Attachment, Letter, LetterAnswer, LetterEvent, LetterSummary,
+    Priority,
+};
+use shared::workflow::{allowed_actions, Status};
+
+use super::directory::{agency_codes, now};
+use super::schema::{
+    attachments, counter_offices, deliveries, letter_events, letters, notifications,
+};
+use super::DbConnection;
+
+/// Which letters a caller may see; applied inside every query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Admins and auditors.
+    All,
+    /// An operator (or office-bound client): the office's letters.
+    Office(i32),
+    /// A clerk (or agency-bound client): letters that are or were at the agency.
+    Agency(i32),
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = letters)]
+pub struct LetterRow {
+    pub id: i32,
+    pub tracking_code: String,
+    pub counter_office_id: i32,
+    pub registered_by: String,
+    pub applicant_kind: String,
+    pub applicant_national_id: String,
+    pub applicant_first_name: Option<String>,
+    pub applicant_last_name: Option<String>,
+    pub applicant_father_name: Option<String>,
+    pub applicant_organization_name: Option<String>,
+    pub applicant_representative_name: Option<String>,
+    pub applicant_mobile: String,
+    pub applicant_postal_code: Option<String>,
+    pub applicant_address: Option<String>,
+    pub applicant_reference: Option<String>,
+    pub recipient_agency_id: i32,
+    pub holder_agency_id: i32,
+    pub subject: String,
+    pub body: String,
+    pub priority: String,
+    pub status: String,
+    pub version: i32,
+    pub due_at: Option<NaiveDateTime>,
+    pub answer_body: Option<String>,
+    pub answer_agency_id: Option<i32>,
+    pub answered_at: Option<NaiveDateTime>,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = letters)]
+pub struct NewLetterRow<'a> {
+    pub tracking_code: &'a str,
+    pub counter_office_id: i32,
+    pub registered_by: &'a str,
+    pub applicant_kind: &'a str,
+    pub applicant_national_id: &'a str,
+    pub applicant_first_name: Option<&'a str>,
+    pub applicant_last_name: Option<&'a str>,
+    pub applicant_father_name: Option<&'a str>,
+    pub applicant_organization_name: Option<&'a str>,
+    pub applicant_representative_name: Option<&'a str>,
+    pub applicant_mobile: &'a str,
+    pub applicant_postal_code: Option<&'a str>,
+    pub applicant_address: Option<&'a str>,
+    pub applicant_reference: Option<&'a str>,
+    pub recipient_agency_id: i32,
+    pub holder_agency_id: i32,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub priority: &'a str,
+    pub status: &'a str,
+    pub version: i32,
+    pub due_at: Option<NaiveDateTime>,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+impl LetterRow {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Registered)
+    }
+
+    /// Past its due date while an agency still has to act.
+    pub fn overdue(&self, at: NaiveDateTime) -> bool {
+        matches!(self.status(), Status::Delivered | Status::Received)
+            && self.due_at.is_some_and(|d| d < at)
+    }
+
+    pub fn applicant(&self) -> Applicant {
+        Applicant {
+            kind: ApplicantKind::parse(&self.applicant_kind),
+            national_id: self.applicant_national_id.clone(),
+            first_name: self.applicant_first_name.clone(),
+            last_name: self.applicant_last_name.clone(),
+            father_name: self.applicant_father_name.clone(),
+            organization_name: self.applicant_organization_name.clone(),
+            representative_name: self.applicant_representative_name.clone(),
+            mobile: self.applicant_mobile.clone(),
+            postal_code: self.applicant_postal_code.clone(),
+            address: self.applicant_address.clone(),
+        }
+    }
+
+    /// The ETag of this version of the letter.
+    pub fn etag(&self) -> String {
+        format!("\"{}-{}\"", self.id, self.version)
+    }
+}
+
+/// Text stored for the letters search: subject, applicant names, national
+/// id and tracking code, Persian-normalised and lower-cased.
+pub fn letter_search_text(tracking_code: &str, applicant: &Applicant, subject: &str) -> String {
+    shared::directory::search_text(&[
+        tracking_code,
+        &applicant.national_id,
+        &applicant.display_name(),
+        applicant.representative_name.as_deref().unwrap_or_default(),
+        subject,
+    ])
+}
+
+pub fn insert_letter(conn: &mut DbConnection, row: &NewLetterRow<'_>) -> QueryResult<LetterRow> {
+    diesel::insert_into(letters::table)
+        .values(row)
+        .execute(conn)?;
+    letters::table
+        .filter(letters::tracking_code.eq(row.tracking_code))
+        .select(LetterRow::as_select())
+        .first(conn)
+}
+
+pub fn tracking_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        letters::table.filter(letters::tracking_code.eq(code)),
+    ))
+    .get_result(conn)
+}
+
+#[diesel::dsl::auto_type(no_type_alias)]
+fn letters_of_agency(agency_id: i32) -> _ {
+    deliveries::table
+        .filter(deliveries::agency_id.eq(agency_id))
+        .select(deliveries::letter_id)
+}
+
+/// One letter, if the scope allows it (otherwise `NotFound`, as if it did not exist).
+pub fn letter_in_scope(conn: &mut DbConnection, id: i32, scope: Scope) -> QueryResult<LetterRow> {
+    let mut query = letters::table
+        .filter(letters::id.eq(id))
+        .select(LetterRow::as_select())
+        .into_boxed();
+    query = match scope {
+        Scope::All => query,
+        Scope::Office(office) => query.filter(letters::counter_office_id.eq(office)),
+        Scope::Agency(agency) => query.filter(letters::id.eq_any(letters_of_agency(agency))),
+    };
+    query.first(conn)
+}
+
+pub fn letter_by_tracking_code(
+    conn: &mut DbConnection,
+    code: &str,
+) -> QueryResult<Option<LetterRow>> {
+    letters::table
+        .filter(letters::tracking_code.eq(code))
+        .select(LetterRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Filters of the letters list.
+#[derive(Debug, Default, Clone)]
+pub struct LetterFilter {
+    pub status: Option<Status>,
+    pub holder_agency_id: Option<i32>,
+    pub office_id: Option<i32>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub overdue: Option<bool>,
+    pub q: Option<String>,
+    /// Newest first: the page starts below this id.
+    pub before_id: Option<i32>,
+    pub limit: i64,
+}
+
+pub fn list_letters(
+    conn: &mut DbConnection,
+    scope: Scope,
+    f: &LetterFilter,
+) -> QueryResult<Vec<LetterRow>> {
+    let mut query = letters::table.select(LetterRow::as_select()).into_boxed();
+    query = match scope {
+        Scope::All => query,
+        Scope::Office(office) => query.filter(letters::counter_office_id.eq(office)),
+        Scope::Agency(agency) => query.filter(letters::id.eq_any(letters_of_agency(agency))),
+    };
+    if let Some(status) = f.status {
+        query = query.filter(letters::status.eq(status.as_str()));
+    }
+    if let Some(agency) = f.holder_agency_id {
+        query = query.filter(letters::holder_agency_id.eq(agency));
+    }
+    if let Some(office) = f.office_id {
+        query = query.filter(letters::counter_office_id.eq(office));
+    }
+    if let Some(from) = f.from {
+        query = query.filter(letters::created_at.ge(from));
+    }
+    if let Some(to) = f.to {
+        query = query.filter(letters::created_at.lt(to));
+    }
+    if let Some(overdue) = f.overdue {
+        let open = [Status::Delivered.as_str(), Status::Received.as_str()];
+        let at = now();
+        query = if overdue {
+            query.filter(letters::status.eq_any(open).and(letters::due_at.lt(at)))
+        } else {
+            query.filter(
+                letters::status
+                    .ne_all(open)
+                    .or(letters::due_at.is_null())
+                    .or(letters::due_at.ge(at)),
+            )
+        };
+    }
+    if let Some(q) = &f.q {
+        query = query.filter(
+            letters::search_text
+                .like(super::directory::contains_pattern(q))
+                .escape('\\'),
+        );
+    }
+    if let Some(before) = f.before_id {
+        query = query.filter(letters::id.lt(before));
+    }
+    query.order(letters::id.desc()).limit(f.limit).load(conn)
+}
+
+/// Codes of agencies and offices referenced by some letters.
+pub struct Codes {
+    pub agencies: HashMap<i32, String>,
+    pub offices: HashMap<i32, String>,
+}
+
+impl Codes {
+    pub fn load(conn: &mut DbConnection, rows: &[&LetterRow]) -> QueryResult<Codes> {
+        let mut agency_ids: Vec<i32> = rows
+            .iter()
+            .flat_map(|r| {
+                [
+                    Some(r.recipient_agency_id),
+                    Some(r.holder_agency_id),
+                    r.answer_agency_id,
+                ]
+            })
+            .flatten()
+            .collect();
+        agency_ids.sort_unstable();
+        agency_ids.dedup();
+        let office_ids: Vec<i32> = rows.iter().map(|r| r.counter_office_id).collect();
+        let offices = counter_offices::table
+            .filter(counter_offices::id.eq_any(office_ids))
+            .select((counter_offices::id, counter_offices::code))
+            .load::<(i32, String)>(conn)?
+            .into_iter()
+            .collect();
+        Ok(Codes {
+            agencies: agency_codes(conn, &agency_ids)?,
+            offices,
+        })
+    }
+
+    pub fn agency(&self, id: i32) -> String {
+        self.agencies.get(&id).cloned().unwrap_or_default()
+    }
+
+    pub fn office(&self, id: i32) -> String {
+        self.offices.get(&id).cloned().unwrap_or_default()
+    }
+}
+
+pub fn summary(row: &LetterRow, codes: &Codes, at: NaiveDateTime) -> LetterSummary {
+    let applicant = row.applicant();
+    LetterSummary {
+        id: row.id,
+        tracking_code: row.tracking_code.clone(),
+        status: row.status(),
+        applicant_name: applicant.display_name(),
+        applicant_national_id: row.applicant_national_id.clone(),
+        recipient_agency_code: codes.agency(row.recipient_agency_id),
+        holder_agency_code: codes.agency(row.holder_agency_id),
+        counter_office_code: codes.office(row.counter_office_id),
+        subject: row.subject.clone(),
+        priority: Priority::parse(&row.priority).unwrap_or_default(),
+        due_at: row.due_at.map(utc),
+        overdue: row.overdue(at),
+        created_at: utc(row.created_at),
+    }
+}
+
+/// The full wire form of a letter (with its attachments).
+pub fn to_wire(conn: &mut DbConnection, row: &LetterRow) -> QueryResult<Letter> {
+    let codes = Codes::load(conn, &[row])?;
+    let attachments = attachments_of(conn, row.id)?;
+    let status = row.status();
+    Ok(Letter {
+        id: row.id,
+        tracking_code: row.tracking_code.clone(),
+        status,
+        applicant: row.applicant(),
+        recipient_agency_code: codes.agency(row.recipient_agency_id),
+        holder_agency_code: codes.agency(row.holder_agency_id),
+        counter_office_code: codes.office(row.counter_office_id),
+        subject: row.subject.clone(),
+        body: row.body.clone(),
+        priority: Priority::parse(&row.priority).unwrap_or_default(),
+        applicant_reference: row.applicant_reference.clone(),
+        due_at: row.due_at.map(utc),
+        overdue: row.overdue(now()),
+        answer: match (&row.answer_body, row.answer_agency_id, row.answered_at) {
+            (Some(body), Some(agency), Some(at)) => Some(LetterAnswer {
+                body: body.clone(),
+                agency_code: codes.agency(agency),
+                answered_at: utc(at),
+            }),
+            _ => None,
+        },
+        attachments,
+        allowed_actions: allowed_actions(status).to_vec(),
+        version: row.version,
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+    })
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = deliveries)]
+pub struct NewDelivery<'a> {
+    pub letter_id: i32,
+    pub agency_id: i32,
+    pub from_agency_id: Option<i32>,
+    pub delivered_at: NaiveDateTime,
+    pub due_at: NaiveDateTime,
+    pub acknowledged_at: Option<NaiveDateTime>,
+    pub acknowledged_by: Option<&'a str>,
+}
+
+pub fn insert_delivery(conn: &mut DbConnection, row: &NewDelivery<'_>) -> QueryResult<()> {
+    diesel::insert_into(deliveries::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = letter_events)]
+pub struct EventRow {
+    pub id: i32,
+    pub letter_id: i32,
+    pub seq: i32,
+    pub kind: String,
+    pub status: String,
+    pub actor: String,
+    pub agency_id: Option<i32>,
+    pub to_agency_id: Option<i32>,
+    pub note: String,
+    pub internal: bool,
+    pub created_at: NaiveDateTime,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = letter_events)]
+struct NewEventRow<'a> {
+    letter_id: i32,
+    seq: i32,
+    kind: &'a str,
+    status: &'a str,
+    actor: &'a str,
+    agency_id: Option<i32>,
+    to_agency_id: Option<i32>,
+    note: &'a str,
+    internal: bool,
+    created_at: NaiveDateTime,
+    prev_hash: &'a str,
+    hash: &'a str,
+}
+
+/// An event to append.
+pub struct NewEvent<'a> {
+    pub kind: &'a str,
+    pub status: Status,
+    pub actor: &'a str,
+    pub agency_id: Option<i32>,
+    pub to_agency_id: Option<i32>,
+    pub note: &'a str,
+    pub internal: bool,
+    pub at: NaiveDateTime,
+}
+
+impl EventRow {
+    fn fields(&self) -> EventFields<'_> {
+        EventFields {
+            letter_id: self.letter_id,
+            seq: self.seq,
+            kind: &self.kind,
+            status: &self.status,
+            actor: &self.actor,
+            agency_id: self.agency_id,
+            to_agency_id: self.to_agency_id,
+            note: &self.note,
+            internal: self.internal,
+            at: self.created_at,
+            prev_hash: &self.prev_hash,
+        }
+    }
+}
+
+/// Appends an event to the letter's chain (`(letter_id, seq)` is unique, so
+/// two writers racing on one letter cannot both append the same step).
+pub fn append_event(conn: &mut DbConnection, letter_id: i32, e: &NewEvent<'_>) -> QueryResult<()> {
+    let last: Option<(i32, String)> = letter_events::table
+        .filter(letter_events::letter_id.eq(letter_id))
+        .order(letter_events::seq.desc())
+        .select((letter_events::seq, letter_events::hash))
+        .first(conn)
+        .optional()?;
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS.to_owned()),
+    };
+    let hash = event_hash(&EventFields {
+        letter_id,
+        seq,
+        kind: e.kind,
+        status: e.status.as_str(),
+        actor: e.actor,
+        agency_id: e.agency_id,
+        to_agency_id: e.to_agency_id,
+        note: e.note,
+        internal: e.internal,
+        at: e.at,
+        prev_hash: &prev_hash,
+    });
+    diesel::insert_into(letter_events::table)
+        .values(&NewEventRow {
+            letter_id,
+            seq,
+            kind: e.kind,
+            status: e.status.as_str(),
+            actor: e.actor,
+            agency_id: e.agency_id,
+            to_agency_id: e.to_agency_id,
+            note: e.note,
+            internal: e.internal,
+            created_at: e.at,
+            prev_hash: &prev_hash,
+            hash: &hash,
+        })
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn events_of(conn: &mut DbConnection, letter_id: i32) -> QueryResult<Vec<EventRow>> {
+    letter_events::table
+        .filter(letter_events::letter_id.eq(letter_id))
+        .order(letter_events::seq.asc())
+        .select(EventRow::as_select())
+        .load(conn)
+}
+
+pub fn events_to_wire(conn: &mut DbConnection, rows: &[EventRow]) -> QueryResult<Vec<LetterEvent>> {
+    let ids: Vec<i32> = rows
+        .iter()
+        .flat_map(|r| [r.agency_id, r.to_agency_id])
+        .flatten()
+        .collect();
+    let codes = agency_codes(conn, &ids)?;
+    Ok(rows
+        .iter()
+        .map(|r| LetterEvent {
+            seq: r.seq,
+            kind: r.kind.clone(),
+            status: Status::parse(&r.status).unwrap_or(Status::Registered),
+            actor: r.actor.clone(),
+            agency_code: r.agency_id.and_then(|id| codes.get(&id).cloned()),
+            to_agency_code: r.to_agency_id.and_then(|id| codes.get(&id).cloned()),
+            note: r.note.clone(),
+            internal: r.internal,
+            at: utc(r.created_at),
+            prev_hash: r.prev_hash.clone(),
+            hash: r.hash.clone(),
+        })
+        .collect())
+}
+
+/// Recomputes the chain: `None` when intact, or the first seq that breaks it.
+pub fn verify_chain(rows: &[EventRow]) -> Option<i32> {
+    let mut prev = GENESIS.to_owned();
+    for (i, row) in rows.iter().enumerate() {
+        let expected_seq = i as i32 + 1;
+        if row.seq != expected_seq || row.prev_hash != prev || event_hash(&row.fields()) != row.hash
+        {
+            return Some(expected_seq.min(row.seq));
+        }
+        prev = row.hash.clone();
+    }
+    None
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = attachments)]
+pub struct AttachmentRow {
+    pub id: i32,
+    pub letter_id: i32,
+    pub kind: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub uploaded_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = attachments)]
+pub struct NewAttachmentRow<'a> {
+    pub letter_id: i32,
+    pub kind: &'a str,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub size_bytes: i64,
+    pub sha256: &'a str,
+    pub storage_key: &'a str,
+    pub uploaded_by: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+impl From<AttachmentRow> for Attachment {
+    fn from(r: AttachmentRow) -> Self {
+        Attachment {
+            id: r.id,
+            kind: r.kind,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            sha256: r.sha256,
+            created_at: utc(r.created_at),
+        }
+    }
+}
+
+pub fn attachments_of(conn: &mut DbConnection, letter_id: i32) -> QueryResult<Vec<Attachment>> {
+    Ok(attachments::table
+        .filter(attachments::letter_id.eq(letter_id))
+        .order(attachments::id.asc())
+        .select(AttachmentRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Attachment::from)
+        .collect())
+}
+
+pub fn count_attachments(conn: &mut DbConnection, letter_id: i32, kind: &str) -> QueryResult<i64> {
+    attachments::table
+        .filter(attachments::letter_id.eq(letter_id))
+        .filter(attachments::kind.eq(kind))
+        .count()
+        .get_result(conn)
+}
+
+pub fn insert_attachment(
+    conn: &mut DbConnection,
+    row: &NewAttachmentRow<'_>,
+) -> QueryResult<AttachmentRow> {
+    diesel::insert_into(attachments::table)
+        .values(row)
+        .execute(conn)?;
+    attachments::table
+        .filter(attachments::storage_key.eq(row.storage_key))
+        .select(AttachmentRow::as_select())
+        .first(conn)
+}
+
+pub fn attachment_by_id(conn: &mut DbConnection, id: i32) -> QueryResult<AttachmentRow> {
+    attachments::table
+        .find(id)
+        .select(AttachmentRow::as_select())
+        .first(conn)
+}
+
+/// A row of the SMS outbox, to be sent by the dispatcher.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct NewNotification<'a> {
+    pub letter_id: i32,
+    pub event_kind: &'a str,
+    pub mobile: &'a str,
+    pub text: &'a str,
+    pub status: &'a str,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Writes an SMS for the applicant into the outbox (same transaction as the step).
+pub fn enqueue_sms(
+    conn: &mut DbConnection,
+    letter: &LetterRow,
+    event_kind: &str,
+    text: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(notifications::table)
+        .values(&NewNotification {
+            letter_id: letter.id,
+            event_kind,
+            mobile: &letter.applicant_mobile,
+            text,
+            status: "pending",
+            next_attempt_at: at,
+            created_at: at,
+            updated_at: at,
+        })
+        .execute(conn)
+        .map(drop)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = notifications)]
+pub struct NotificationRow {
+    pub id: i32,
+    pub letter_id: i32,
+    pub event_kind: String,
+    pub mobile: String,
+    pub text: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub leased_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub provider_message_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn notifications_of(
+    conn: &mut DbConnection,
+    letter_ids: Option<&[i32]>,
+    after: Option<i32>,
+    limit: i64,
+) -> QueryResult<Vec<NotificationRow>> {
+    let mut query = notifications::table
+        .select(NotificationRow::as_select())
+        .into_boxed();
+    if let Some(ids) = letter_ids {
+        query = query.filter(notifications::letter_id.eq_any(ids.to_vec()));
+    }
+    if let Some(after) = after {
+        query = query.filter(notifications::id.lt(after));
+    }
+    query
+        .order(notifications::id.desc())
+        .limit(limit)
+        .load(conn)
+}

@@ -1,0 +1,59 @@
+//! Attachment downloads, authorised through the letter they belong to.
+
+use actix_web::http::header::{
+    self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
+};
+use actix_web::{get, web, HttpResponse};
+use futures_util::TryStreamExt;
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::db::letters as db;
+use crate::error::ApiError;
+
+/// Download an attachment (the caller must be allowed to read its letter).
+#[utoipa::path(
+    tag = "letters",
+    params(("id" = i32, Path, description = "Attachment id")),
+    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    responses(
+        (status = 200, description = "The bytes, with their recognised type and `Content-Disposition: attachment`", content_type = "application/octet-stream"),
+        (status = 404, description = "No such attachment, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/attachments/{id}")]
+pub async fn download(
+    principal: Principal,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = principal.letters_scope()?;
+    let id = id.into_inner();
+    let row = state
+        .db
+        .run(move |conn| {
+            let row = db::attachment_by_id(conn, id)?;
+            db::letter_in_scope(conn, row.letter_id, scope)?;
+            Ok(row)
+        })
+        .await?;
+    let stream = state.storage.get(&row.storage_key).await?;
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(row.file_name.chars().filter(char::is_ascii).collect()),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: row.file_name.clone().into_bytes(),
+            }),
+        ],
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(row.content_type)
+        .insert_header(disposition)
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header(("X-Content-SHA256", row.sha256))
+        .no_chunking(u64::try_from(row.size_bytes).unwrap_or(0))
+        .streaming(stream.map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))))
+}

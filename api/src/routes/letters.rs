@@ -1,0 +1,539 @@
+//! Letters at the counter: registration (idempotent), reading with row-level
+//! scoping, the timeline and its hash-chain check, and attachments.
+
+use actix_multipart::Multipart;
+use actix_web::http::header::{self, EntityTag, IfNoneMatch};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use diesel::Connection;
+use futures_util::{StreamExt, TryStreamExt};
+use serde::Deserialize;
+use shared::directory::Page;
+use shared::letters::{
+    Attachment, ChainVerification, Letter, LetterEvent, LetterSummary, NewLetter,
+};
+use shared::workflow::Status;
+
+use super::page_limit;
+use crate::app::AppState;
+use crate::auth::secrets::{hash_secret, random_token};
+use crate::auth::Principal;
+use crate::db::directory::{self as dir, now};
+use crate::db::idempotency::{self, Claim};
+use crate::db::letters::{self as db, Codes, LetterFilter, NewDelivery, NewEvent, NewLetterRow};
+use crate::db::DbConnection;
+use crate::error::ApiError;
+
+/// A fresh tracking code from the OS CSPRNG.
+fn new_tracking_code() -> String {
+    use rand::RngCore;
+    let mut random = [0u32; shared::tracking::RANDOM_DIGITS];
+    for r in random.iter_mut() {
+        *r = rand::rngs::OsRng.next_u32();
+    }
+    shared::tracking::from_random(random)
+}
+
+/// The due date of a delivery made `at` to an agency with an SLA of `sla_days`.
+pub fn due_date(at: chrono::NaiveDateTime, sla_days: i32) -> chrono::NaiveDateTime {
+    at + chrono::Duration::days(i64::from(sla_days))
+}
+
+/// The registration itself, inside one transaction: the letter, its
+/// `registered` and `delivered` events, the delivery into the agency's inbox,
+/// and the applicant's SMS.
+fn register_in(
+    conn: &mut DbConnection,
+    office_id: i32,
+    actor: &str,
+    letter: &NewLetter,
+) -> Result<db::LetterRow, ApiError> {
+    let agency = dir::agency_by_code(conn, &letter.recipient_agency_code)
+        .ok()
+        .filter(|a| a.active)
+        .ok_or_else(|| {
+            ApiError::validation("recipient_agency_code", "no active agency has this code")
+        })?;
+    let mut tracking_code = new_tracking_code();
+    while db::tracking_code_taken(conn, &tracking_code)? {
+        tracking_code = new_tracking_code();
+    }
+    let at = now();
+    let due = due_date(at, agency.sla_days);
+    let a = &letter.applicant;
+    let row = db::insert_letter(
+        conn,
+        &NewLetterRow {
+            tracking_code: &tracking_code,
+            counter_office_id: office_id,
+            registered_by: actor,
+            applicant_kind: a.kind.map(|k| k.as_str()).unwrap_or("natural"),
+            applicant_national_id: &a.national_id,
+            applicant_first_name: a.first_name.as_deref(),
+            applicant_last_name: a.last_name.as_deref(),
+            applicant_father_name: a.father_name.as_deref(),
+            applicant_organization_name: a.organization_name.as_deref(),
+            applicant_representative_name: a.representative_name.as_deref(),
+            applicant_mobile: &a.mobile,
+            applicant_postal_code: a.postal_code.as_deref(),
+            applicant_address: a.address.as_deref(),
+            applicant_reference: letter.applicant_reference.as_deref(),
+            recipient_agency_id: agency.id,
+            holder_agency_id: agency.id,
+            subject: &letter.subject,
+            body: &letter.body,
+            priority: letter.priority.unwrap_or_default().as_str(),
+            status: Status::Delivered.as_str(),
+            version: 1,
+            due_at: Some(due),
+            search_text: db::letter_search_text(&tracking_code, a, &letter.subject),
+            created_at: at,
+            updated_at: at,
+        },
+    )?;
+    db::append_event(
+        conn,
+        row.id,
+        &NewEvent {
+            kind: "registered",
+            status: Status::Registered,
+            actor,
+            agency_id: None,
+            to_agency_id: Some(agency.id),
+            note: "",
+            internal: false,
+            at,
+        },
+    )?;
+    db::insert_delivery(
+        conn,
+        &NewDelivery {
+            letter_id: row.id,
+            agency_id: agency.id,
+            from_agency_id: None,
+            delivered_at: at,
+            due_at: due,
+            acknowledged_at: None,
+            acknowledged_by: None,
+        },
+    )?;
+    db::append_event(
+        conn,
+        row.id,
+        &NewEvent {
+            kind: "delivered",
+            status: Status::Delivered,
+            actor,
+            agency_id: Some(agency.id),
+            to_agency_id: None,
+            note: "",
+            internal: false,
+            at,
+        },
+    )?;
+    db::enqueue_sms(
+        conn,
+        &row,
+        "registered",
+        &shared::sms::registered(&row.tracking_code, &agency.name),
+        at,
+    )?;
+    Ok(row)
+}
+
+enum Registered {
+    Created(Box<Letter>),
+    Replay { status: u16, body: String },
+}
+
+/// Register a letter for a walk-in applicant.
+///
+/// Counter operators, or API clients with `letters:write` bound to a counter
+/// office. In one transaction: the letter with a new tracking code, its
+/// `registered` and `delivered` events, the delivery into the recipient
+/// agency's inbox with a due date from the agency's SLA, and the applicant's
+/// SMS. Send an `Idempotency-Key` header so a retried request never makes two
+/// letters: the same key with the same body answers the first response again
+/// (`Idempotent-Replayed: true`); with another body, 422; while the first is
+/// still running, 409. Keys are kept 48 hours.
+#[utoipa::path(
+    tag = "letters",
+    request_body = NewLetter,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried registration safe")),
+    security(("bearer" = []), ("oauth2" = ["letters:write"])),
+    responses(
+        (status = 201, description = "Registered; `Location` and `ETag` set", body = Letter),
+        (status = 403, description = "Not an operator or office client with letters:write", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The same Idempotency-Key is in progress", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (each named by its JSON path), or the key reused with another body", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/letters")]
+pub async fn register(
+    req: HttpRequest,
+    principal: Principal,
+    state: web::Data<AppState>,
+    body: web::Json<NewLetter>,
+) -> Result<HttpResponse, ApiError> {
+    let (office_id, _) = principal.registering_office()?;
+    let raw = body.into_inner();
+    let letter = raw.validate().map_err(ApiError::Validation)?;
+    let key = req
+        .headers()
+        .get("Idempotency-Key")
+        .map(|v| v.to_str().map(str::to_owned))
+        .transpose()
+        .map_err(|_| ApiError::validation("Idempotency-Key", "must be printable ASCII"))?;
+    let request_hash = hash_secret(&serde_json::to_string(&raw).unwrap_or_default());
+    let actor = principal.actor();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let claim_id = match key {
+                None => None,
+                Some(key) => match idempotency::claim(conn, &actor, &key, &request_hash)? {
+                    Claim::Replay { status, body } => {
+                        return Ok(Registered::Replay { status, body })
+                    }
+                    Claim::Proceed(id) => Some(id),
+                },
+            };
+            let result = conn.transaction(|conn| {
+                let row = register_in(conn, office_id, &actor, &letter)?;
+                let wire = db::to_wire(conn, &row)?;
+                if let Some(id) = claim_id {
+                    let json = serde_json::to_string(&wire)
+                        .map_err(|e| ApiError::Internal(e.to_string()))?;
+                    idempotency::complete(conn, id, 201, &json)?;
+                }
+                Ok::<_, ApiError>(wire)
+            });
+            if result.is_err() {
+                if let Some(id) = claim_id {
+                    let _ = idempotency::release(conn, id);
+                }
+            }
+            result.map(|wire| Registered::Created(Box::new(wire)))
+        })
+        .await?;
+    Ok(match outcome {
+        Registered::Created(letter) => HttpResponse::Created()
+            .insert_header((header::LOCATION, format!("/api/v1/letters/{}", letter.id)))
+            .insert_header((
+                header::ETAG,
+                format!("\"{}-{}\"", letter.id, letter.version),
+            ))
+            .json(letter),
+        Registered::Replay { status, body } => {
+            let status = actix_web::http::StatusCode::from_u16(status)
+                .unwrap_or(actix_web::http::StatusCode::OK);
+            HttpResponse::build(status)
+                .insert_header(("Idempotent-Replayed", "true"))
+                .content_type("application/json")
+                .body(body)
+        }
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LetterQuery {
+    pub status: Option<Status>,
+    /// Code of the agency that holds the letter now.
+    pub agency: Option<String>,
+    /// Code of the registering counter office.
+    pub office: Option<String>,
+    /// Registered on or after this day (UTC, `YYYY-MM-DD`).
+    pub from: Option<NaiveDate>,
+    /// Registered before the end of this day (UTC, `YYYY-MM-DD`).
+    pub to: Option<NaiveDate>,
+    /// Only letters past (`true`) or within (`false`) their due date.
+    pub overdue: Option<bool>,
+    /// Free text over subject, applicant name, national code and tracking code
+    /// (Persian-normalised; Persian digits accepted).
+    pub q: Option<String>,
+    /// Cursor: the `next_cursor` of the previous page (newest first).
+    pub after: Option<i32>,
+    /// Page size (1–200, default 50).
+    pub limit: Option<i64>,
+}
+
+/// List letters, newest first, with filters and cursor paging. Operators see
+/// their office's letters, clerks the letters that are or were at their
+/// agency, admins and auditors all.
+#[utoipa::path(
+    tag = "letters",
+    params(LetterQuery),
+    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    responses(
+        (status = 200, description = "A page of letters", body = Page<LetterSummary>),
+        (status = 400, description = "Bad filter", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/letters")]
+pub async fn list(
+    principal: Principal,
+    state: web::Data<AppState>,
+    query: web::Query<LetterQuery>,
+) -> Result<web::Json<Page<LetterSummary>>, ApiError> {
+    let scope = principal.letters_scope()?;
+    let q = query.into_inner();
+    let limit = page_limit(q.limit);
+    let items = state
+        .db
+        .run(move |conn| {
+            // An unknown code matches nothing (id -1), rather than being ignored.
+            let holder_agency_id = q.agency.as_ref().map(|code| {
+                dir::agency_by_code(conn, &code.to_ascii_lowercase())
+                    .map(|a| a.id)
+                    .unwrap_or(-1)
+            });
+            let office_id = q.office.as_ref().map(|code| {
+                dir::office_by_code(conn, &code.to_ascii_lowercase())
+                    .map(|o| o.id)
+                    .unwrap_or(-1)
+            });
+            let filter = LetterFilter {
+                status: q.status,
+                holder_agency_id,
+                office_id,
+                from: q.from.and_then(|d| d.and_hms_opt(0, 0, 0)),
+                to: q
+                    .to
+                    .and_then(|d| d.succ_opt())
+                    .and_then(|d| d.and_hms_opt(0, 0, 0)),
+                overdue: q.overdue,
+                q: q.q
+                    .as_deref()
+                    .map(|s| shared::directory::search_text(&[s]))
+                    .filter(|s| !s.is_empty()),
+                before_id: q.after,
+                limit,
+            };
+            let rows = db::list_letters(conn, scope, &filter)?;
+            let refs: Vec<&db::LetterRow> = rows.iter().collect();
+            let codes = Codes::load(conn, &refs)?;
+            let at = now();
+            Ok(rows
+                .iter()
+                .map(|r| db::summary(r, &codes, at))
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    let next_cursor = super::next_cursor(&items, limit, |l| l.id.to_string());
+    Ok(web::Json(Page { items, next_cursor }))
+}
+
+/// One letter with its attachments and the actions its state allows.
+///
+/// Answers an `ETag`; with `If-None-Match` of the current one, 304. A letter
+/// outside the caller's office or agency answers 404, as if it did not exist.
+#[utoipa::path(
+    tag = "letters",
+    params(("id" = i32, Path, description = "Letter id")),
+    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    responses(
+        (status = 200, description = "The letter", body = Letter),
+        (status = 304, description = "Not modified since the given ETag"),
+        (status = 404, description = "No such letter, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/letters/{id}")]
+pub async fn get(
+    principal: Principal,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    if_none_match: Option<web::Header<IfNoneMatch>>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = principal.letters_scope()?;
+    let id = id.into_inner();
+    let (etag, letter) = state
+        .db
+        .run(move |conn| {
+            let row = db::letter_in_scope(conn, id, scope)?;
+            Ok((row.etag(), db::to_wire(conn, &row)?))
+        })
+        .await?;
+    let tag = EntityTag::new_strong(etag.trim_matches('"').to_owned());
+    if let Some(web::Header(IfNoneMatch::Items(items))) = &if_none_match {
+        if items.iter().any(|t| t.weak_eq(&tag)) {
+            return Ok(HttpResponse::NotModified()
+                .insert_header((header::ETAG, etag))
+                .finish());
+        }
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .json(letter))
+}
+
+/// The letter's timeline, oldest first (internal notes included for staff).
+#[utoipa::path(
+    tag = "letters",
+    params(("id" = i32, Path, description = "Letter id")),
+    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    responses(
+        (status = 200, description = "The events", body = Vec<LetterEvent>),
+        (status = 404, description = "No such letter, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/letters/{id}/events")]
+pub async fn events(
+    principal: Principal,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<web::Json<Vec<LetterEvent>>, ApiError> {
+    let scope = principal.letters_scope()?;
+    let id = id.into_inner();
+    let events = state
+        .db
+        .run(move |conn| {
+            db::letter_in_scope(conn, id, scope)?;
+            let rows = db::events_of(conn, id)?;
+            Ok(db::events_to_wire(conn, &rows)?)
+        })
+        .await?;
+    Ok(web::Json(events))
+}
+
+/// Recompute the letter's hash chain and say whether its history is intact.
+#[utoipa::path(
+    tag = "letters",
+    params(("id" = i32, Path, description = "Letter id")),
+    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    responses(
+        (status = 200, description = "The result of the check", body = ChainVerification),
+        (status = 404, description = "No such letter, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/letters/{id}/verify")]
+pub async fn verify(
+    principal: Principal,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<web::Json<ChainVerification>, ApiError> {
+    let scope = principal.letters_scope()?;
+    let id = id.into_inner();
+    let result = state
+        .db
+        .run(move |conn| {
+            db::letter_in_scope(conn, id, scope)?;
+            let rows = db::events_of(conn, id)?;
+            let broken = db::verify_chain(&rows);
+            Ok(ChainVerification {
+                intact: broken.is_none(),
+                events: rows.len() as i32,
+                broken_at_seq: broken,
+            })
+        })
+        .await?;
+    Ok(web::Json(result))
+}
+
+/// Upload attachments to a letter (multipart, one or more `file` parts).
+///
+/// The registering office's operator (or office client with
+/// `letters:write`), until the letter is answered. Each file is streamed to
+/// storage; its type is recognised from its bytes (PDF, JPEG, PNG: anything
+/// else is 415 whatever its name), its size checked as it arrives (413), its
+/// SHA-256 recorded. At most `CHAPAR_ATTACHMENT_MAX_FILES` per letter.
+#[utoipa::path(
+    tag = "letters",
+    params(("id" = i32, Path, description = "Letter id")),
+    request_body(content_type = "multipart/form-data", description = "One or more parts named `file`"),
+    security(("bearer" = []), ("oauth2" = ["letters:write"])),
+    responses(
+        (status = 201, description = "Stored", body = Vec<Attachment>),
+        (status = 404, description = "No such letter, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Too many attachments, or the letter is already answered", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A file is too large", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a PDF, JPEG or PNG", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/letters/{id}/attachments")]
+pub async fn upload_attachments(
+    principal: Principal,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    mut payload: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let (office_id, _) = principal.registering_office()?;
+    let id = id.into_inner();
+    let max = state.storage.max_files_per_letter;
+    let check = move |conn: &mut DbConnection| -> Result<(), ApiError> {
+        let row = db::letter_in_scope(conn, id, db::Scope::Office(office_id))?;
+        if matches!(
+            row.status(),
+            Status::Answered | Status::Closed | Status::Rejected | Status::Withdrawn
+        ) {
+            return Err(ApiError::Conflict(format!(
+                "The letter is {}; attachments can no longer be added.",
+                row.status().as_str()
+            )));
+        }
+        if db::count_attachments(conn, id, "letter")? >= max {
+            return Err(ApiError::Conflict(format!(
+                "A letter may have at most {max} attachments."
+            )));
+        }
+        Ok(())
+    };
+    state.db.run(check).await?;
+    let actor = principal.actor();
+    let mut stored = Vec::new();
+    while let Some(field) = payload
+        .try_next()
+        .await
+        .map_err(|e| ApiError::BadRequest(format!("bad multipart body: {e}")))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let file_name = shared::files::clean_file_name(
+            field
+                .content_disposition()
+                .and_then(|cd| cd.get_filename())
+                .unwrap_or("attachment"),
+        );
+        let key = format!("letters/{id}/{}", random_token(16));
+        let chunks = field.map(|r| r.map_err(|e| e.to_string()));
+        let file = state.storage.put_stream(&key, Box::pin(chunks)).await?;
+        let (actor, file_name2) = (actor.clone(), file_name.clone());
+        let row = state
+            .db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    check(conn)?;
+                    Ok(db::insert_attachment(
+                        conn,
+                        &db::NewAttachmentRow {
+                            letter_id: id,
+                            kind: "letter",
+                            file_name: &file_name2,
+                            content_type: file.content_type,
+                            size_bytes: i64::try_from(file.size).unwrap_or(i64::MAX),
+                            sha256: &file.sha256,
+                            storage_key: &file.key,
+                            uploaded_by: &actor,
+                            created_at: now(),
+                        },
+                    )?)
+                })
+            })
+            .await;
+        match row {
+            Ok(row) => stored.push(Attachment::from(row)),
+            Err(err) => {
+                state.storage.delete(&key).await;
+                return Err(err);
+            }
+        }
+    }
+    if stored.is_empty() {
+        return Err(ApiError::validation(
+            "file",
+            "send at least one part named `file`",
+        ));
+    }
+    Ok(HttpResponse::Created().json(stored))
+}
