@@ -94,24 +94,46 @@ async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
     }
 }
 
+/// What a request carries besides its path.
+enum Body<'a, B> {
+    None,
+    Json(&'a B),
+    Form(&'a web_sys::FormData),
+}
+
 async fn send_once<B: Serialize>(
     method: Method,
     path: &str,
     body: Option<&B>,
     bearer: Option<String>,
 ) -> Result<Response, ApiError> {
+    let body = match body {
+        Some(b) => Body::Json(b),
+        None => Body::None,
+    };
+    send_with(method, path, body, bearer, &[]).await
+}
+
+async fn send_with<B: Serialize>(
+    method: Method,
+    path: &str,
+    body: Body<'_, B>,
+    bearer: Option<String>,
+    headers: &[(&str, &str)],
+) -> Result<Response, ApiError> {
     let mut builder = RequestBuilder::new(path).method(method);
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
     if let Some(token) = bearer {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match body {
-        Some(body) => builder
-            .json(body)
-            .map_err(|e| ApiError::Unexpected(e.to_string()))?,
-        None => builder
-            .build()
-            .map_err(|e| ApiError::Unexpected(e.to_string()))?,
-    };
+        Body::Json(body) => builder.json(body),
+        Body::Form(form) => builder.body(form.clone()),
+        Body::None => builder.build(),
+    }
+    .map_err(|e| ApiError::Unexpected(e.to_string()))?;
     request
         .send()
         .await
@@ -158,6 +180,109 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
         return read(res).await;
     }
     read(res).await
+}
+
+/// A POST with extra headers (e.g. `Idempotency-Key`), refreshing once on 401.
+pub async fn post_with_headers<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    headers: &[(&str, &str)],
+) -> Result<T, ApiError> {
+    let res = send_with(
+        Method::POST,
+        path,
+        Body::Json(body),
+        access_token(),
+        headers,
+    )
+    .await?;
+    if res.status() == 401 && refresh_token().is_some() {
+        refresh().await?;
+        let res = send_with(
+            Method::POST,
+            path,
+            Body::Json(body),
+            access_token(),
+            headers,
+        )
+        .await?;
+        return read(res).await;
+    }
+    read(res).await
+}
+
+/// Uploads files as `multipart/form-data` (one part named `file` each).
+pub async fn upload<T: DeserializeOwned>(
+    path: &str,
+    files: &[web_sys::File],
+) -> Result<T, ApiError> {
+    let form = web_sys::FormData::new().map_err(|_| ApiError::Unexpected("FormData".into()))?;
+    for file in files {
+        form.append_with_blob_and_filename("file", file, &file.name())
+            .map_err(|_| ApiError::Unexpected("FormData".into()))?;
+    }
+    let mut res =
+        send_with::<()>(Method::POST, path, Body::Form(&form), access_token(), &[]).await?;
+    if res.status() == 401 && refresh_token().is_some() {
+        refresh().await?;
+        res = send_with::<()>(Method::POST, path, Body::Form(&form), access_token(), &[]).await?;
+    }
+    read(res).await
+}
+
+/// Downloads a protected file and hands it to the browser as a download.
+pub async fn download(path: &str, file_name: &str) -> Result<(), ApiError> {
+    let mut res = send_once::<()>(Method::GET, path, None, access_token()).await?;
+    if res.status() == 401 && refresh_token().is_some() {
+        refresh().await?;
+        res = send_once::<()>(Method::GET, path, None, access_token()).await?;
+    }
+    if !res.ok() {
+        return read::<()>(res).await;
+    }
+    let bytes = res
+        .binary()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let array = js_sys::Uint8Array::from(bytes.as_slice());
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(&res.headers().get("content-type").unwrap_or_default());
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|_| ApiError::Unexpected("Blob".into()))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| ApiError::Unexpected("URL".into()))?;
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        use wasm_bindgen::JsCast;
+        if let Ok(anchor) = document
+            .create_element("a")
+            .map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>())
+        {
+            anchor.set_href(&url);
+            anchor.set_download(file_name);
+            anchor.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// A public (unauthenticated) POST.
+pub async fn post_public<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let res = send_once(Method::POST, path, Some(body), None).await?;
+    read(res).await
+}
+
+/// A random key for `Idempotency-Key` (one per form, so retries are safe).
+pub fn new_idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {

@@ -12,10 +12,15 @@ use crate::i18n::{self, Lang};
 use crate::pages::admin::{
     agencies::AgenciesPage, clients::ClientsPage, offices::OfficesPage, users::UsersPage,
 };
-use crate::pages::{home::Home, login::Login, not_found::NotFound};
+use crate::pages::letters::{
+    detail::LetterPage, list::LettersPage, new::NewLetterPage, receipt::ReceiptPage,
+};
+use crate::pages::{home::Home, login::Login, not_found::NotFound, track::TrackPage};
 use crate::session::provide_session;
 
 const ADMIN: &[Role] = &[Role::Admin];
+const OPERATOR: &[Role] = &[Role::Operator];
+const STAFF: &[Role] = &[Role::Admin, Role::Operator, Role::Clerk, Role::Auditor];
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -36,6 +41,11 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=Home/>
                         <Route path=path!("/login") view=Login/>
+                        <Route path=path!("/track") view=TrackPage/>
+                        <Route path=path!("/letters") view=|| view! { <RequireRole roles=STAFF><LettersPage/></RequireRole> }/>
+                        <Route path=path!("/letters/new") view=|| view! { <RequireRole roles=OPERATOR><NewLetterPage/></RequireRole> }/>
+                        <Route path=path!("/letters/:id") view=|| view! { <RequireRole roles=STAFF><LetterPage/></RequireRole> }/>
+                        <Route path=path!("/letters/:id/receipt") view=|| view! { <RequireRole roles=STAFF><ReceiptPage/></RequireRole> }/>
                         <Route path=path!("/admin/agencies") view=|| view! { <RequireRole roles=ADMIN><AgenciesPage/></RequireRole> }/>
                         <Route path=path!("/admin/offices") view=|| view! { <RequireRole roles=ADMIN><OfficesPage/></RequireRole> }/>
                         <Route path=path!("/admin/users") view=|| view! { <RequireRole roles=ADMIN><UsersPage/></RequireRole> }/>

@@ -90,6 +90,61 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy {
 }
 
 pub struct Strings {
+    pub letters: &'static str,
+    pub new_letter: &'static str,
+    pub track: &'static str,
+    pub applicant: &'static str,
+    pub natural_person: &'static str,
+    pub legal_person: &'static str,
+    pub national_code: &'static str,
+    pub legal_id: &'static str,
+    pub first_name: &'static str,
+    pub last_name: &'static str,
+    pub father_name: &'static str,
+    pub organization_name: &'static str,
+    pub representative_name: &'static str,
+    pub mobile: &'static str,
+    pub postal_code: &'static str,
+    pub recipient_agency: &'static str,
+    pub search_agency: &'static str,
+    pub subject: &'static str,
+    pub body: &'static str,
+    pub priority: &'static str,
+    pub priority_normal: &'static str,
+    pub priority_urgent: &'static str,
+    pub applicant_reference: &'static str,
+    pub attachments: &'static str,
+    pub attachments_hint: &'static str,
+    pub register: &'static str,
+    pub registering: &'static str,
+    pub uploading: &'static str,
+    pub receipt: &'static str,
+    pub tracking_code: &'static str,
+    pub registered_at: &'static str,
+    pub due_at: &'static str,
+    pub print: &'static str,
+    pub receipt_hint: &'static str,
+    pub timeline: &'static str,
+    pub holder: &'static str,
+    pub overdue: &'static str,
+    pub all_statuses: &'static str,
+    pub open: &'static str,
+    pub download: &'static str,
+    pub answer: &'static str,
+    pub track_title: &'static str,
+    pub track_button: &'static str,
+    pub track_not_found: &'static str,
+    pub national_id: &'static str,
+    pub chain_intact: &'static str,
+    pub chain_broken: &'static str,
+    pub no_letters: &'static str,
+    pub status_registered: &'static str,
+    pub status_delivered: &'static str,
+    pub status_received: &'static str,
+    pub status_answered: &'static str,
+    pub status_rejected: &'static str,
+    pub status_closed: &'static str,
+    pub status_withdrawn: &'static str,
     pub app_name: &'static str,
     pub tagline: &'static str,
     pub switch_language: &'static str,
@@ -159,6 +214,61 @@ pub struct Strings {
 }
 
 pub const FA: Strings = Strings {
+    letters: "نامه‌ها",
+    new_letter: "ثبت نامه جدید",
+    track: "پیگیری نامه",
+    applicant: "متقاضی",
+    natural_person: "شخص حقیقی",
+    legal_person: "شخص حقوقی",
+    national_code: "کد ملی",
+    legal_id: "شناسه ملی",
+    first_name: "نام",
+    last_name: "نام خانوادگی",
+    father_name: "نام پدر",
+    organization_name: "نام سازمان / شرکت",
+    representative_name: "نام نماینده",
+    mobile: "تلفن همراه",
+    postal_code: "کد پستی",
+    recipient_agency: "دستگاه گیرنده",
+    search_agency: "جستجوی دستگاه…",
+    subject: "موضوع",
+    body: "متن نامه",
+    priority: "فوریت",
+    priority_normal: "عادی",
+    priority_urgent: "فوری",
+    applicant_reference: "شماره مرجع متقاضی",
+    attachments: "پیوست‌ها",
+    attachments_hint: "PDF، JPEG یا PNG؛ حداکثر ۱۰ مگابایت هر فایل",
+    register: "ثبت نامه",
+    registering: "در حال ثبت…",
+    uploading: "در حال بارگذاری پیوست‌ها…",
+    receipt: "رسید ثبت نامه",
+    tracking_code: "کد رهگیری",
+    registered_at: "تاریخ ثبت",
+    due_at: "مهلت پاسخ",
+    print: "چاپ رسید",
+    receipt_hint: "با کد ملی و این کد رهگیری، نامه را در هر دفتر پیشخوان یا در صفحه پیگیری دنبال کنید.",
+    timeline: "گردش نامه",
+    holder: "دستگاه فعلی",
+    overdue: "دیرکرد",
+    all_statuses: "همه وضعیت‌ها",
+    open: "مشاهده",
+    download: "دریافت",
+    answer: "پاسخ",
+    track_title: "پیگیری نامه با کد رهگیری",
+    track_button: "پیگیری",
+    track_not_found: "نامه‌ای با این کد رهگیری و کد ملی پیدا نشد.",
+    national_id: "کد ملی / شناسه ملی",
+    chain_intact: "تاریخچه دست‌نخورده است",
+    chain_broken: "تاریخچه دست‌کاری شده است",
+    no_letters: "نامه‌ای نیست.",
+    status_registered: "ثبت شده",
+    status_delivered: "تحویل دستگاه شده",
+    status_received: "دریافت شده توسط دستگاه",
+    status_answered: "پاسخ داده شده",
+    status_rejected: "رد شده",
+    status_closed: "بسته شده",
+    status_withdrawn: "بازپس گرفته شده",
     app_name: "چاپار",
     tagline: "شبکه مکاتبات دولت در دفاتر پیشخوان",
     switch_language: "English",
@@ -228,6 +338,61 @@ pub const FA: Strings = Strings {
 };
 
 pub const EN: Strings = Strings {
+    letters: "Letters",
+    new_letter: "New letter",
+    track: "Track a letter",
+    applicant: "Applicant",
+    natural_person: "Natural person",
+    legal_person: "Legal person",
+    national_code: "National code",
+    legal_id: "National ID",
+    first_name: "First name",
+    last_name: "Last name",
+    father_name: "Father's name",
+    organization_name: "Organisation",
+    representative_name: "Representative",
+    mobile: "Mobile",
+    postal_code: "Postal code",
+    recipient_agency: "Recipient agency",
+    search_agency: "Search agencies…",
+    subject: "Subject",
+    body: "Letter text",
+    priority: "Priority",
+    priority_normal: "Normal",
+    priority_urgent: "Urgent",
+    applicant_reference: "Applicant's reference",
+    attachments: "Attachments",
+    attachments_hint: "PDF, JPEG or PNG; up to 10 MB each",
+    register: "Register letter",
+    registering: "Registering…",
+    uploading: "Uploading attachments…",
+    receipt: "Letter receipt",
+    tracking_code: "Tracking code",
+    registered_at: "Registered on",
+    due_at: "Due by",
+    print: "Print receipt",
+    receipt_hint: "Follow the letter at any counter office or on the tracking page with the national code and this tracking code.",
+    timeline: "Timeline",
+    holder: "Current agency",
+    overdue: "Overdue",
+    all_statuses: "All statuses",
+    open: "Open",
+    download: "Download",
+    answer: "Answer",
+    track_title: "Track your letter",
+    track_button: "Track",
+    track_not_found: "No letter matches this tracking code and national code.",
+    national_id: "National code / ID",
+    chain_intact: "History intact",
+    chain_broken: "History has been altered",
+    no_letters: "No letters.",
+    status_registered: "Registered",
+    status_delivered: "Delivered",
+    status_received: "Received",
+    status_answered: "Answered",
+    status_rejected: "Rejected",
+    status_closed: "Closed",
+    status_withdrawn: "Withdrawn",
     app_name: "Chapar",
     tagline: "Government correspondence through the service counter offices",
     switch_language: "فارسی",
@@ -305,4 +470,44 @@ pub fn role_label(t: &Strings, role: shared::auth::Role) -> &'static str {
         Role::Clerk => t.role_clerk,
         Role::Auditor => t.role_auditor,
     }
+}
+
+/// The label of a letter status in the current language.
+pub fn status_label(t: &Strings, status: shared::workflow::Status) -> &'static str {
+    use shared::workflow::Status;
+    match status {
+        Status::Registered => t.status_registered,
+        Status::Delivered => t.status_delivered,
+        Status::Received => t.status_received,
+        Status::Answered => t.status_answered,
+        Status::Rejected => t.status_rejected,
+        Status::Closed => t.status_closed,
+        Status::Withdrawn => t.status_withdrawn,
+    }
+}
+
+/// A UTC time as the user reads it: the Solar Hijri calendar with Persian
+/// digits in Persian (the browser's `Intl` does the conversion), Gregorian in
+/// English.
+pub fn format_time(lang: Lang, at: &chrono::DateTime<chrono::Utc>, with_time: bool) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
+    let options = js_sys::Object::new();
+    let set = |k: &str, v: &str| {
+        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+    };
+    set("year", "numeric");
+    set("month", "long");
+    set("day", "numeric");
+    if with_time {
+        set("hour", "2-digit");
+        set("minute", "2-digit");
+    }
+    set("timeZone", "Asia/Tehran");
+    let locale = match lang {
+        Lang::Fa => "fa-IR-u-ca-persian",
+        Lang::En => "en-GB",
+    };
+    date.to_locale_string(locale, &options).into()
 }

@@ -46,6 +46,8 @@ pub fn use_session() -> Session {
 pub fn home_of(role: Option<Role>) -> &'static str {
     match role {
         Some(Role::Admin) => "/admin/agencies",
-        _ => "/",
+        Some(Role::Operator) => "/letters/new",
+        Some(Role::Clerk | Role::Auditor) => "/letters",
+        None => "/",
     }
 }

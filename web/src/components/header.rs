@@ -33,12 +33,19 @@ pub fn Header() -> impl IntoView {
                 <span class="brand-tagline">{move || t().tagline}</span>
             </A>
             <nav class="nav">
+                <Show when=move || session.role() == Some(Role::Operator)>
+                    <A href="/letters/new" attr:data-testid="nav-new-letter">{move || t().new_letter}</A>
+                </Show>
+                <Show when=move || session.me.get().is_some()>
+                    <A href="/letters" attr:data-testid="nav-letters">{move || t().letters}</A>
+                </Show>
                 <Show when=is_admin>
                     <A href="/admin/agencies" attr:data-testid="nav-agencies">{move || t().agencies}</A>
                     <A href="/admin/offices" attr:data-testid="nav-offices">{move || t().offices}</A>
                     <A href="/admin/users" attr:data-testid="nav-users">{move || t().users}</A>
                     <A href="/admin/clients" attr:data-testid="nav-clients">{move || t().api_clients}</A>
                 </Show>
+                <A href="/track" attr:data-testid="nav-track">{move || t().track}</A>
             </nav>
             <div class="user-box">
                 <Show

@@ -3,3 +3,5 @@
 pub mod form;
 pub mod guard;
 pub mod header;
+pub mod qr;
+pub mod timeline;

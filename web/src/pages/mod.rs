@@ -2,5 +2,7 @@
 
 pub mod admin;
 pub mod home;
+pub mod letters;
 pub mod login;
 pub mod not_found;
+pub mod track;

@@ -1,0 +1,66 @@
+// A walk-in applicant's letter: the operator registers it with a Persian-digit
+// national code and an attachment, hands over the receipt (tracking code +
+// QR), and the public tracking page shows the letter as delivered.
+import { expect, test } from '@playwright/test';
+import { LoginPage } from '../pages/app';
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+test('operator registers a letter; the applicant tracks it publicly', async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn('op-bnd-1021');
+  await expect(page).toHaveURL(/\/letters\/new$/);
+
+  // A mistyped national code is flagged as it is typed.
+  await page.getByTestId('applicant-national-id').fill('۰۴۹۹۳۷۰۸۹۸');
+  await expect(page.getByTestId('applicant-national-id-error')).toBeVisible();
+  await page.getByTestId('applicant-national-id').fill('۰۴۹۹۳۷۰۸۹۹');
+  await expect(page.getByTestId('applicant-national-id-error')).toHaveCount(0);
+
+  await page.getByTestId('applicant-first-name').fill('علی');
+  await page.getByTestId('applicant-last-name').fill('رضایی');
+  await page.getByTestId('applicant-mobile').fill('۰۹۱۲ ۱۲۳ ۴۵۶۷');
+  await page.getByTestId('agency-picker-search').fill('آب');
+  await page.getByTestId('agency-option-water').click();
+  await page.getByTestId('letter-subject').fill('بررسی قبض آب');
+  await page.getByTestId('letter-body').fill('مبلغ قبض آب این ماه بیش از حد معمول است؛ لطفاً بررسی فرمایید.');
+  await page.getByTestId('letter-files').setInputFiles({ name: 'قبض.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.getByTestId('letter-submit').click();
+
+  await expect(page).toHaveURL(/\/letters\/\d+\/receipt$/);
+  const codeCell = page.getByTestId('receipt-tracking-code');
+  await expect(codeCell).toHaveText(/^\d{4}-\d{4}-\d{4}$/);
+  const code = await codeCell.getAttribute('data-code');
+  expect(code).toMatch(/^\d{12}$/);
+  await expect(page.getByTestId('receipt-qr').locator('svg')).toBeVisible();
+  await expect(page.getByTestId('receipt-attachments')).toHaveText('1');
+
+  // The applicant, with no account, at home.
+  await page.getByTestId('logout').click();
+  await page.goto(`/track?code=${code}`);
+  await page.getByTestId('track-national-id').fill('۰۴۹۹۳۷۰۸۹۹');
+  await page.getByTestId('track-submit').click();
+  const result = page.getByTestId('track-result');
+  await expect(result.getByTestId('letter-status')).toHaveAttribute('data-status', 'delivered');
+  await expect(result.getByTestId('track-holder')).toContainText('آب و فاضلاب');
+  await expect(page.getByTestId('track-timeline').locator('li')).toHaveCount(2);
+
+  // A wrong national code learns nothing.
+  await page.getByTestId('track-national-id').fill('1234567891');
+  await page.getByTestId('track-submit').click();
+  await expect(page.getByTestId('track-not-found')).toBeVisible();
+});
+
+test('the office list and detail show the letter with its timeline', async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn('op-bnd-1021');
+  await page.getByTestId('nav-letters').click();
+  const firstRow = page.getByTestId('letters-table').locator('tbody tr').first();
+  await expect(firstRow).toBeVisible();
+  await firstRow.locator('a').click();
+  await expect(page.getByTestId('letter-detail')).toBeVisible();
+  await expect(page.getByTestId('timeline').locator('li')).toHaveCount(2);
+  await expect(page.getByTestId('chain-status')).toHaveText('تاریخچه دست‌نخورده است');
+});

@@ -1,0 +1,100 @@
+//! One letter: its content, attachments, timeline and whether its history
+//! is intact.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use shared::letters::{ChainVerification, Letter, LetterEvent};
+
+use crate::api;
+use crate::components::timeline::{StatusBadge, Timeline};
+use crate::i18n::{format_time, use_lang, use_strings};
+
+#[component]
+pub fn LetterPage() -> impl IntoView {
+    let t = use_strings();
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let letter = LocalResource::new(move || {
+        let id = id();
+        async move { api::get::<Letter>(&format!("/api/v1/letters/{id}")).await }
+    });
+    let events = LocalResource::new(move || {
+        let id = id();
+        async move { api::get::<Vec<LetterEvent>>(&format!("/api/v1/letters/{id}/events")).await }
+    });
+    let chain = LocalResource::new(move || {
+        let id = id();
+        async move { api::get::<ChainVerification>(&format!("/api/v1/letters/{id}/verify")).await }
+    });
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t().loading}</p> }>
+            {move || letter.get().map(|r| match r {
+                Err(e) => view! { <section class="card"><p class="form-error">{e.to_string()}</p></section> }.into_any(),
+                Ok(l) => {
+                    let created = l.created_at;
+                    let due = l.due_at;
+                    view! {
+                        <section class="card" data-testid="letter-detail">
+                            <h1>{l.subject.clone()} " " <StatusBadge status=l.status/></h1>
+                            <dl class="facts">
+                                <dt>{move || t().tracking_code}</dt>
+                                <dd dir="ltr" data-testid="detail-tracking-code">{shared::tracking::display(&l.tracking_code)}</dd>
+                                <dt>{move || t().applicant}</dt>
+                                <dd>{l.applicant.display_name()} " (" <span dir="ltr">{l.applicant.national_id.clone()}</span> ")"</dd>
+                                <dt>{move || t().mobile}</dt>
+                                <dd dir="ltr">{l.applicant.mobile.clone()}</dd>
+                                <dt>{move || t().recipient_agency}</dt>
+                                <dd dir="ltr">{l.recipient_agency_code.clone()}</dd>
+                                <dt>{move || t().holder}</dt>
+                                <dd dir="ltr">{l.holder_agency_code.clone()}</dd>
+                                <dt>{move || t().office}</dt>
+                                <dd dir="ltr">{l.counter_office_code.clone()}</dd>
+                                <dt>{move || t().registered_at}</dt>
+                                <dd>{move || format_time(lang.get(), &created, true)}</dd>
+                                <dt>{move || t().due_at}</dt>
+                                <dd class:overdue=l.overdue>{move || due.map(|d| format_time(lang.get(), &d, false)).unwrap_or_default()}</dd>
+                            </dl>
+                            <p class="letter-body">{l.body.clone()}</p>
+                            {l.answer.clone().map(|a| view! {
+                                <div class="answer" data-testid="letter-answer">
+                                    <h2>{move || t().answer}</h2>
+                                    <p>{a.body}</p>
+                                </div>
+                            })}
+                            <h2>{move || t().attachments}</h2>
+                            <ul class="attachments" data-testid="attachments">
+                                {l.attachments.into_iter().map(|a| {
+                                    let (path, name) = (format!("/api/v1/attachments/{}", a.id), a.file_name.clone());
+                                    view! {
+                                        <li>
+                                            <button class="link-button" title=move || t().download on:click=move |_| {
+                                                let (path, name) = (path.clone(), name.clone());
+                                                spawn_local(async move { let _ = api::download(&path, &name).await; });
+                                            }>{a.file_name.clone()}</button>
+                                            <span class="muted" dir="ltr">{format!(" {} · {} KB · sha256 {}…", a.content_type, a.size_bytes / 1024 + 1, &a.sha256[..12])}</span>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+        <section class="card">
+            <h2>{move || t().timeline}</h2>
+            <Suspense fallback=|| ()>
+                {move || events.get().and_then(Result::ok).map(|events| view! { <Timeline events/> })}
+            </Suspense>
+            <Suspense fallback=|| ()>
+                {move || chain.get().and_then(Result::ok).map(|c| view! {
+                    <p class=if c.intact { "status-ok" } else { "status-down" } data-testid="chain-status">
+                        {move || if c.intact { t().chain_intact } else { t().chain_broken }}
+                    </p>
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,243 @@
+//! Registering a letter at the counter: the applicant, the agency, the
+//! letter and its attachments, validated live with the same rules as the API.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use shared::directory::{Agency, Page};
+use shared::identifiers::{parse_legal_id, parse_mobile, parse_national_code};
+use shared::letters::{Applicant, ApplicantKind, Attachment, Letter, NewLetter, Priority};
+use shared::normalize::normalize_text;
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::components::form::{error_of, show_api_error, FormErrors, TextField};
+use crate::i18n::use_strings;
+
+#[component]
+pub fn NewLetterPage() -> impl IntoView {
+    let t = use_strings();
+    let navigate = use_navigate();
+    let agencies = LocalResource::new(|| async {
+        api::get::<Page<Agency>>("/api/v1/agencies?active=true&limit=200").await
+    });
+
+    let kind = RwSignal::new(ApplicantKind::Natural);
+    let [national_id, first_name, last_name, father_name, organization_name, representative_name, mobile, postal_code, address] =
+        std::array::from_fn(|_| RwSignal::new(String::new()));
+    let [agency_query, agency_code, subject, body, reference] =
+        std::array::from_fn(|_| RwSignal::new(String::new()));
+    let priority = RwSignal::new(Priority::Normal);
+    let files = RwSignal::new(Vec::<web_sys::File>::new());
+    let errors: FormErrors = RwSignal::new(Vec::new());
+    let general = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<&'static str>);
+    // One key per form: a retried submit never registers the letter twice.
+    let idempotency_key = StoredValue::new(api::new_idempotency_key());
+
+    // Live checks of the identifiers, as the operator types.
+    let id_error = Signal::derive(move || {
+        let v = national_id.get();
+        if v.trim().is_empty() {
+            return error_of(errors, "applicant.national_id").get();
+        }
+        let checked = match kind.get() {
+            ApplicantKind::Natural => parse_national_code(&v).map(drop),
+            ApplicantKind::Legal => parse_legal_id(&v).map(drop),
+        };
+        checked.err().map(|e| e.message().to_owned())
+    });
+    let mobile_error = Signal::derive(move || {
+        let v = mobile.get();
+        if v.trim().is_empty() {
+            return error_of(errors, "applicant.mobile").get();
+        }
+        parse_mobile(&v).err().map(|e| e.message().to_owned())
+    });
+
+    let request = move || NewLetter {
+        applicant: Applicant {
+            kind: Some(kind.get_untracked()),
+            national_id: national_id.get_untracked(),
+            first_name: Some(first_name.get_untracked()),
+            last_name: Some(last_name.get_untracked()),
+            father_name: Some(father_name.get_untracked()),
+            organization_name: Some(organization_name.get_untracked()),
+            representative_name: Some(representative_name.get_untracked()),
+            mobile: mobile.get_untracked(),
+            postal_code: Some(postal_code.get_untracked()),
+            address: Some(address.get_untracked()),
+        },
+        recipient_agency_code: agency_code.get_untracked(),
+        subject: subject.get_untracked(),
+        body: body.get_untracked(),
+        priority: Some(priority.get_untracked()),
+        applicant_reference: Some(reference.get_untracked()),
+    };
+
+    let submit = Action::new_local(move |_: &()| {
+        let letter = request();
+        let key = idempotency_key.get_value();
+        let to_upload = files.get_untracked();
+        async move {
+            let checked = match letter.validate() {
+                Ok(l) => l,
+                Err(e) => {
+                    errors.set(e);
+                    return None;
+                }
+            };
+            progress.set(Some(t().registering));
+            let created: Letter = match api::post_with_headers(
+                "/api/v1/letters",
+                &checked,
+                &[("Idempotency-Key", &key)],
+            )
+            .await
+            {
+                Ok(l) => l,
+                Err(err) => {
+                    progress.set(None);
+                    show_api_error(&err, errors, general);
+                    return None;
+                }
+            };
+            if !to_upload.is_empty() {
+                progress.set(Some(t().uploading));
+                if let Err(err) = api::upload::<Vec<Attachment>>(
+                    &format!("/api/v1/letters/{}/attachments", created.id),
+                    &to_upload,
+                )
+                .await
+                {
+                    // The letter is registered; the receipt says which files did not make it.
+                    general.set(Some(err.to_string()));
+                }
+            }
+            progress.set(None);
+            Some(created.id)
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Some(id)) = submit.value().get() {
+            navigate(&format!("/letters/{id}/receipt"), Default::default());
+        }
+    });
+
+    let matching_agencies = move || {
+        let q = normalize_text(&agency_query.get()).to_lowercase();
+        agencies
+            .get()
+            .and_then(Result::ok)
+            .map(|p| p.items)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| {
+                q.is_empty()
+                    || normalize_text(&format!("{} {} {}", a.code, a.name, a.name_en))
+                        .to_lowercase()
+                        .contains(&q)
+            })
+            .collect::<Vec<_>>()
+    };
+    let on_files = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        let mut chosen = Vec::new();
+        if let Some(list) = input.and_then(|i| i.files()) {
+            for i in 0..list.length() {
+                chosen.extend(list.item(i));
+            }
+        }
+        files.set(chosen);
+    };
+    let label = move |f: fn(&crate::i18n::Strings) -> &'static str| Signal::derive(move || f(t()));
+
+    view! {
+        <form class="letter-form" on:submit=move |ev| { ev.prevent_default(); submit.dispatch(()); }>
+            <section class="card">
+                <h1>{move || t().new_letter}</h1>
+                <h2>{move || t().applicant}</h2>
+                <div class="radio-row">
+                    <label><input type="radio" name="kind" data-testid="kind-natural" checked=move || kind.get() == ApplicantKind::Natural
+                        on:change=move |_| kind.set(ApplicantKind::Natural)/>{move || t().natural_person}</label>
+                    <label><input type="radio" name="kind" data-testid="kind-legal" checked=move || kind.get() == ApplicantKind::Legal
+                        on:change=move |_| kind.set(ApplicantKind::Legal)/>{move || t().legal_person}</label>
+                </div>
+                <div class="form-grid">
+                    <TextField label=Signal::derive(move || if kind.get() == ApplicantKind::Legal { t().legal_id } else { t().national_code })
+                        value=national_id testid="applicant-national-id" dir="ltr" error=id_error/>
+                    <Show when=move || kind.get() == ApplicantKind::Natural fallback=move || view! {
+                        <TextField label=label(|t| t.organization_name) value=organization_name testid="applicant-organization" error=error_of(errors, "applicant.organization_name")/>
+                        <TextField label=label(|t| t.representative_name) value=representative_name testid="applicant-representative" error=error_of(errors, "applicant.representative_name")/>
+                    }>
+                        <TextField label=label(|t| t.first_name) value=first_name testid="applicant-first-name" error=error_of(errors, "applicant.first_name")/>
+                        <TextField label=label(|t| t.last_name) value=last_name testid="applicant-last-name" error=error_of(errors, "applicant.last_name")/>
+                        <TextField label=label(|t| t.father_name) value=father_name testid="applicant-father-name" error=error_of(errors, "applicant.father_name")/>
+                    </Show>
+                    <TextField label=label(|t| t.mobile) value=mobile testid="applicant-mobile" dir="ltr" error=mobile_error/>
+                    <TextField label=label(|t| t.postal_code) value=postal_code testid="applicant-postal-code" dir="ltr" error=error_of(errors, "applicant.postal_code")/>
+                    <TextField label=label(|t| t.address) value=address testid="applicant-address" error=error_of(errors, "applicant.address")/>
+                </div>
+            </section>
+            <section class="card">
+                <h2>{move || t().recipient_agency}</h2>
+                <input class="search" type="search" data-testid="agency-picker-search" placeholder=move || t().search_agency bind:value=agency_query/>
+                <div class="agency-picker" data-testid="agency-picker" class:invalid=move || error_of(errors, "recipient_agency_code").get().is_some()>
+                    <For each=matching_agencies key=|a| a.code.clone() children=move |a| {
+                        let code = a.code.clone();
+                        let selected = {
+                            let code = code.clone();
+                            move || agency_code.get() == code
+                        };
+                        view! {
+                            <button type="button" class="agency-option" class:selected=selected data-testid=format!("agency-option-{}", a.code)
+                                on:click=move |_| agency_code.set(code.clone())>
+                                <strong>{a.name.clone()}</strong>
+                                <span class="muted">{format!("{} · {}", a.code, a.name_en)}</span>
+                            </button>
+                        }
+                    }/>
+                </div>
+                <Show when=move || error_of(errors, "recipient_agency_code").get().is_some()>
+                    <span class="field-error">{move || error_of(errors, "recipient_agency_code").get()}</span>
+                </Show>
+            </section>
+            <section class="card">
+                <h2>{move || t().letters}</h2>
+                <TextField label=label(|t| t.subject) value=subject testid="letter-subject" error=error_of(errors, "subject")/>
+                <label class="field">
+                    <span class="field-label">{move || t().body}</span>
+                    <textarea rows="8" data-testid="letter-body" class:invalid=move || error_of(errors, "body").get().is_some() bind:value=body></textarea>
+                    <Show when=move || error_of(errors, "body").get().is_some()>
+                        <span class="field-error">{move || error_of(errors, "body").get()}</span>
+                    </Show>
+                </label>
+                <div class="form-grid">
+                    <label class="field">
+                        <span class="field-label">{move || t().priority}</span>
+                        <select data-testid="letter-priority" on:change=move |ev| priority.set(Priority::parse(&event_target_value(&ev)).unwrap_or_default())>
+                            <option value="normal">{move || t().priority_normal}</option>
+                            <option value="urgent">{move || t().priority_urgent}</option>
+                        </select>
+                    </label>
+                    <TextField label=label(|t| t.applicant_reference) value=reference testid="letter-reference" error=error_of(errors, "applicant_reference")/>
+                </div>
+                <label class="field">
+                    <span class="field-label">{move || t().attachments}</span>
+                    <input type="file" multiple accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" data-testid="letter-files" on:change=on_files/>
+                    <span class="muted">{move || t().attachments_hint}</span>
+                </label>
+            </section>
+            <Show when=move || general.get().is_some()>
+                <p class="form-error" data-testid="letter-form-error">{move || general.get()}</p>
+            </Show>
+            <div class="form-actions">
+                <button type="submit" class="primary" data-testid="letter-submit" disabled=move || submit.pending().get()>
+                    {move || progress.get().unwrap_or(t().register)}
+                </button>
+                <Show when=move || submit.pending().get()>
+                    <span class="spinner" aria-hidden="true"></span>
+                </Show>
+            </div>
+        </form>
+    }
+}

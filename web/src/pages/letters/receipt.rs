@@ -1,0 +1,69 @@
+//! The receipt handed to the applicant: tracking code, QR code of the public
+//! tracking address, and a print layout.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use shared::letters::Letter;
+
+use super::tracking_url;
+use crate::api;
+use crate::components::qr::Qr;
+use crate::i18n::{format_time, use_lang, use_strings};
+
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let t = use_strings();
+    let lang = use_lang();
+    let params = use_params_map();
+    let letter = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        async move { api::get::<Letter>(&format!("/api/v1/letters/{id}")).await }
+    });
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t().loading}</p> }>
+            {move || letter.get().map(|r| match r {
+                Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
+                Ok(l) => {
+                    let code = l.tracking_code.clone();
+                    let created = l.created_at;
+                    let due = l.due_at;
+                    view! {
+                        <section class="card receipt" data-testid="receipt">
+                            <h1>{move || t().receipt}</h1>
+                            <div class="receipt-body">
+                                <dl class="facts">
+                                    <dt>{move || t().tracking_code}</dt>
+                                    <dd class="tracking-code" dir="ltr" data-testid="receipt-tracking-code" data-code=code.clone()>
+                                        {shared::tracking::display(&code)}
+                                    </dd>
+                                    <dt>{move || t().applicant}</dt>
+                                    <dd>{l.applicant.display_name()}</dd>
+                                    <dt>{move || t().national_code}</dt>
+                                    <dd dir="ltr">{l.applicant.national_id.clone()}</dd>
+                                    <dt>{move || t().recipient_agency}</dt>
+                                    <dd dir="ltr">{l.recipient_agency_code.clone()}</dd>
+                                    <dt>{move || t().subject}</dt>
+                                    <dd>{l.subject.clone()}</dd>
+                                    <dt>{move || t().registered_at}</dt>
+                                    <dd>{move || format_time(lang.get(), &created, true)}</dd>
+                                    <dt>{move || t().due_at}</dt>
+                                    <dd>{move || due.map(|d| format_time(lang.get(), &d, false)).unwrap_or_default()}</dd>
+                                    <dt>{move || t().attachments}</dt>
+                                    <dd data-testid="receipt-attachments">{l.attachments.len()}</dd>
+                                </dl>
+                                <Qr text=tracking_url(&code) testid="receipt-qr"/>
+                            </div>
+                            <p class="muted">{move || t().receipt_hint}</p>
+                            <div class="form-actions no-print">
+                                <button class="primary" data-testid="print" on:click=move |_| {
+                                    if let Some(w) = web_sys::window() { let _ = w.print(); }
+                                }>{move || t().print}</button>
+                                <a href=format!("/letters/{}", l.id)>{move || t().open}</a>
+                            </div>
+                        </section>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
