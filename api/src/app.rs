@@ -17,6 +17,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::error;
 use crate::metrics::{observe_requests, Metrics};
+use crate::notify::InboxNotifier;
 use crate::openapi;
 use crate::routes;
 use crate::spa::{self, SpaFiles};
@@ -32,6 +33,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub auth: Arc<AuthState>,
     pub storage: Arc<Storage>,
+    /// Wakes long-polling inbox readers.
+    pub inbox: Arc<InboxNotifier>,
     /// Rate limit of public tracking (per IP, and per tracking code).
     pub tracking_limits: Arc<RateLimits>,
     /// The built SPA; `None` serves the API only.
@@ -49,7 +52,11 @@ impl AppState {
                 settings.attachment_max_bytes,
                 settings.attachment_max_files,
             )?),
-            tracking_limits: Arc::new(RateLimits::new(settings.tracking_per_ip_per_minute, 10)),
+            inbox: Arc::new(InboxNotifier::default()),
+            tracking_limits: Arc::new(RateLimits::new(
+                settings.tracking_per_ip_per_minute,
+                settings.tracking_per_code_per_minute,
+            )),
             static_dir: settings.static_dir.clone(),
         })
     }

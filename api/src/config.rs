@@ -46,6 +46,14 @@ pub struct ServeArgs {
     /// Public tracking lookups allowed per client IP per minute.
     #[arg(long, env = "CHAPAR_TRACKING_PER_IP_PER_MINUTE", default_value_t = 30)]
     pub tracking_per_ip_per_minute: u32,
+    /// Public tracking lookups allowed per tracking code per minute (bounds
+    /// guessing the national code of a known tracking code).
+    #[arg(
+        long,
+        env = "CHAPAR_TRACKING_PER_CODE_PER_MINUTE",
+        default_value_t = 10
+    )]
+    pub tracking_per_code_per_minute: u32,
 }
 
 /// Token and login settings.
@@ -89,6 +97,7 @@ pub struct Settings {
     pub attachment_max_bytes: u64,
     pub attachment_max_files: i64,
     pub tracking_per_ip_per_minute: u32,
+    pub tracking_per_code_per_minute: u32,
 }
 
 impl Settings {
@@ -107,6 +116,7 @@ impl Settings {
             attachment_max_bytes: 10 * 1024 * 1024,
             attachment_max_files: 10,
             tracking_per_ip_per_minute: 30,
+            tracking_per_code_per_minute: 10,
         }
     }
 
@@ -122,6 +132,7 @@ impl Settings {
             attachment_max_bytes: args.attachment_max_bytes,
             attachment_max_files: args.attachment_max_files,
             tracking_per_ip_per_minute: args.tracking_per_ip_per_minute,
+            tracking_per_code_per_minute: args.tracking_per_code_per_minute,
             ..Settings::new(args.data_dir.clone())
         }
     }

@@ -30,6 +30,9 @@ pub enum ApiError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The letter's state does not allow the action (409, with what is allowed).
+    #[error("{0}")]
+    NotAllowed(shared::workflow::NotAllowed),
     #[error("precondition failed")]
     PreconditionFailed,
     #[error("payload too large: {0}")]
@@ -59,6 +62,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not-found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::NotAllowed(_) => "action-not-allowed",
             ApiError::PreconditionFailed => "precondition-failed",
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
@@ -82,6 +86,7 @@ impl ApiError {
             ApiError::Forbidden(d) => ("Forbidden", Some(d.clone()), vec![]),
             ApiError::NotFound => ("Not found", Some("No such resource.".to_owned()), vec![]),
             ApiError::Conflict(d) => ("Conflict", Some(d.clone()), vec![]),
+            ApiError::NotAllowed(n) => ("Action not allowed", Some(n.to_string()), vec![]),
             ApiError::PreconditionFailed => (
                 "Precondition failed",
                 Some("The resource has changed since you read it (If-Match).".to_owned()),
@@ -103,12 +108,21 @@ impl ApiError {
                 vec![],
             ),
         };
+        let (current_status, allowed_actions) = match self {
+            ApiError::NotAllowed(n) => (
+                Some(n.state.as_str().to_owned()),
+                Some(n.allowed.iter().map(|a| a.as_str().to_owned()).collect()),
+            ),
+            _ => (None, None),
+        };
         Problem {
             kind: format!("{PROBLEM_BASE}{}", self.slug()),
             title: title.to_owned(),
             status: status.as_u16(),
             detail,
             errors,
+            current_status,
+            allowed_actions,
         }
     }
 
@@ -142,7 +156,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::NotAllowed(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -10,11 +10,13 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod metrics;
+pub mod notify;
 pub mod openapi;
 pub mod routes;
 pub mod spa;
 pub mod storage;
 pub mod telemetry;
+pub mod workflow;
 
 pub use app::{build_app, AppState};
 pub use error::ApiError;

@@ -23,6 +23,8 @@ use utoipa_actix_web::AppExt;
     tags(
         (name = "auth", description = "Staff logins, refresh tokens, OAuth2 client credentials, who am I"),
         (name = "letters", description = "Registering letters at the counter, reading them, their timeline, attachments and SMS"),
+        (name = "inbox", description = "An agency's inbox: poll (long poll), acknowledge"),
+        (name = "workflow", description = "Refer, answer, reject, withdraw, close, internal notes"),
         (name = "public", description = "Public tracking with tracking code + national code (no login)"),
         (name = "directory", description = "Agencies and counter offices"),
         (name = "admin", description = "Staff accounts, API clients, audit trail (admins)"),

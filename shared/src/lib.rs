@@ -9,6 +9,7 @@ pub mod chain;
 pub mod directory;
 pub mod files;
 pub mod identifiers;
+pub mod inbox;
 pub mod letters;
 pub mod normalize;
 pub mod problem;

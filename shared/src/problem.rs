@@ -49,6 +49,12 @@ pub struct Problem {
     /// One entry per bad field (validation problems only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For an action the letter's state does not allow (409): its status now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<String>,
+    /// For an action the letter's state does not allow (409): what is allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_actions: Option<Vec<String>>,
 }
 
 impl Problem {
@@ -73,6 +79,8 @@ mod tests {
             status: 404,
             detail: None,
             errors: vec![],
+            current_status: None,
+            allowed_actions: None,
         };
         let json = serde_json::to_value(&p).expect("serializes");
         assert_eq!(
@@ -89,6 +97,8 @@ mod tests {
             status: 422,
             detail: None,
             errors: vec![FieldError::new("mobile", "not a mobile number")],
+            current_status: None,
+            allowed_actions: None,
         };
         assert_eq!(p.field_message("mobile"), Some("not a mobile number"));
         assert_eq!(p.field_message("subject"), None);

@@ -511,3 +511,58 @@ pub fn format_time(lang: Lang, at: &chrono::DateTime<chrono::Utc>, with_time: bo
     };
     date.to_locale_string(locale, &options).into()
 }
+
+/// Validation messages come from `shared` (and the API) in English; Persian
+/// users read them in Persian. Unknown messages are shown as they are.
+pub fn translate_message(lang: Lang, message: &str) -> String {
+    if lang == Lang::En {
+        return message.to_owned();
+    }
+    if let Some(n) = message
+        .strip_prefix("at most ")
+        .and_then(|rest| rest.strip_suffix(" characters"))
+    {
+        return format!("حداکثر {} نویسه", shared::sms::persian_digits(n));
+    }
+    let fa = match message {
+        "this field is required" => "این فیلد الزامی است",
+        "2 to 32 characters: Latin letters, digits, '-' or '_'" => {
+            "۲ تا ۳۲ نویسه: حروف لاتین، رقم، «-» یا «_»"
+        }
+        "between 1 and 365 days" => "بین ۱ تا ۳۶۵ روز",
+        "at least 10 characters" => "دست‌کم ۱۰ نویسه",
+        "3 to 64 characters: Latin letters, digits, '.', '_' or '-'" => {
+            "۳ تا ۶۴ نویسه: حروف لاتین، رقم، «.»، «_» یا «-»"
+        }
+        "an operator belongs to a counter office" => "متصدی باید به یک دفتر پیشخوان وابسته باشد",
+        "a clerk belongs to an agency" => "کاربر دبیرخانه باید به یک دستگاه وابسته باشد",
+        "only operators belong to a counter office" => "فقط متصدیان به دفتر پیشخوان وابسته‌اند",
+        "only clerks belong to an agency" => "فقط کاربران دبیرخانه به دستگاه وابسته‌اند",
+        "bind the client to exactly one agency or one counter office" => {
+            "کلاینت باید دقیقاً به یک دستگاه یا یک دفتر پیشخوان وابسته باشد"
+        }
+        "grant at least one scope" => "دست‌کم یک دسترسی انتخاب کنید",
+        "unknown scope" => "دسترسی ناشناخته",
+        "not available for this binding" => "این دسترسی برای این وابستگی مجاز نیست",
+        "only digits are allowed" => "فقط رقم مجاز است",
+        "wrong number of digits" => "تعداد رقم‌ها نادرست است",
+        "not a valid code (all digits are the same)" => "کد معتبر نیست (همه رقم‌ها یکسان است)",
+        "the check digit does not match; please re-check the number" => {
+            "رقم کنترل نمی‌خواند؛ لطفاً شماره را دوباره بررسی کنید"
+        }
+        "not an Iranian mobile number (09xxxxxxxxx)" => "شماره همراه معتبر نیست (۰۹xxxxxxxxx)",
+        "choose natural or legal person" => "نوع متقاضی (حقیقی یا حقوقی) را انتخاب کنید",
+        "a postal code has 10 digits" => "کد پستی ۱۰ رقم است",
+        "choose the agency the letter is for" => "دستگاه گیرنده را انتخاب کنید",
+        "a tracking code has 12 digits" => "کد رهگیری ۱۲ رقم است",
+        "a tracking code has only digits" => "کد رهگیری فقط رقم دارد",
+        "this tracking code has a typing mistake; please re-check it" => {
+            "کد رهگیری اشتباه تایپ شده است؛ لطفاً دوباره بررسی کنید"
+        }
+        "no active agency has this code" => "دستگاه فعالی با این کد وجود ندارد",
+        "no agency has this code" => "دستگاهی با این کد وجود ندارد",
+        "no counter office has this code" => "دفتر پیشخوانی با این کد وجود ندارد",
+        other => other,
+    };
+    fa.to_owned()
+}

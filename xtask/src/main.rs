@@ -2,6 +2,7 @@
 //! on SQLite with demo data; `cargo xtask test` installs or starts everything
 //! the suites need and runs them all (this is what CI runs).
 
+mod bench;
 mod postgres;
 mod tools;
 mod web;
@@ -20,6 +21,8 @@ commands:
                          PostgreSQL, OpenAPI drift, release WASM build, browser e2e
   build-web              build the SPA in release mode into web/dist
   openapi                regenerate openapi.yaml from the code
+  bench                  throughput of /healthz, registration and tracking on
+                         SQLite (release build, wrk), as ratios to /healthz
   postgres               start a throwaway PostgreSQL cluster and print its URL
                          (stopped when you press Enter)";
 
@@ -38,6 +41,7 @@ fn run_cli() -> Result<()> {
         Some("run") => run(&root, &args[1..]),
         Some("test") => test(&root),
         Some("build-web") => web::build(&root).map(drop),
+        Some("bench") => bench::bench(&root),
         Some("openapi") => cmd("cargo", &["test", "-p", "chapar-api", "--test", "openapi"])
             .env("UPDATE_OPENAPI", "1")
             .run(),

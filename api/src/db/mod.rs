@@ -5,6 +5,7 @@
 pub mod api_clients;
 pub mod directory;
 pub mod idempotency;
+pub mod inbox;
 pub mod letters;
 pub mod schema;
 pub mod users;

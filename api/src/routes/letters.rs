@@ -142,8 +142,12 @@ fn register_in(
 }
 
 enum Registered {
-    Created(Box<Letter>),
-    Replay { status: u16, body: String },
+    /// The letter, and the agency whose inbox it entered.
+    Created(Box<Letter>, i32),
+    Replay {
+        status: u16,
+        body: String,
+    },
 }
 
 /// Register a letter for a walk-in applicant.
@@ -206,24 +210,27 @@ pub async fn register(
                         .map_err(|e| ApiError::Internal(e.to_string()))?;
                     idempotency::complete(conn, id, 201, &json)?;
                 }
-                Ok::<_, ApiError>(wire)
+                Ok::<_, ApiError>((wire, row.holder_agency_id))
             });
             if result.is_err() {
                 if let Some(id) = claim_id {
                     let _ = idempotency::release(conn, id);
                 }
             }
-            result.map(|wire| Registered::Created(Box::new(wire)))
+            result.map(|(wire, agency)| Registered::Created(Box::new(wire), agency))
         })
         .await?;
     Ok(match outcome {
-        Registered::Created(letter) => HttpResponse::Created()
-            .insert_header((header::LOCATION, format!("/api/v1/letters/{}", letter.id)))
-            .insert_header((
-                header::ETAG,
-                format!("\"{}-{}\"", letter.id, letter.version),
-            ))
-            .json(letter),
+        Registered::Created(letter, agency) => {
+            state.inbox.delivered(agency);
+            HttpResponse::Created()
+                .insert_header((header::LOCATION, format!("/api/v1/letters/{}", letter.id)))
+                .insert_header((
+                    header::ETAG,
+                    format!("\"{}-{}\"", letter.id, letter.version),
+                ))
+                .json(letter)
+        }
         Registered::Replay { status, body } => {
             let status = actix_web::http::StatusCode::from_u16(status)
                 .unwrap_or(actix_web::http::StatusCode::OK);
@@ -430,16 +437,25 @@ pub async fn verify(
     Ok(web::Json(result))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttachmentQuery {
+    /// `letter` (default: the applicant's files, by the registering office) or
+    /// `answer` (the holding agency's files for its answer, while `received`).
+    pub kind: Option<String>,
+}
+
 /// Upload attachments to a letter (multipart, one or more `file` parts).
 ///
-/// The registering office's operator (or office client with
-/// `letters:write`), until the letter is answered. Each file is streamed to
+/// `kind=letter`: the registering office's operator (or office client with
+/// `letters:write`), until the letter is answered. `kind=answer`: the holding
+/// agency's clerk (or client with `inbox:write`) while the letter is received. Each file is streamed to
 /// storage; its type is recognised from its bytes (PDF, JPEG, PNG: anything
 /// else is 415 whatever its name), its size checked as it arrives (413), its
 /// SHA-256 recorded. At most `CHAPAR_ATTACHMENT_MAX_FILES` per letter.
 #[utoipa::path(
     tag = "letters",
-    params(("id" = i32, Path, description = "Letter id")),
+    params(("id" = i32, Path, description = "Letter id"), AttachmentQuery),
     request_body(content_type = "multipart/form-data", description = "One or more parts named `file`"),
     security(("bearer" = []), ("oauth2" = ["letters:write"])),
     responses(
@@ -455,26 +471,40 @@ pub async fn upload_attachments(
     principal: Principal,
     state: web::Data<AppState>,
     id: web::Path<i32>,
+    query: web::Query<AttachmentQuery>,
     mut payload: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    let (office_id, _) = principal.registering_office()?;
     let id = id.into_inner();
     let max = state.storage.max_files_per_letter;
+    let kind: &'static str = match query.kind.as_deref() {
+        None | Some("letter") => "letter",
+        Some("answer") => "answer",
+        Some(_) => return Err(ApiError::validation("kind", "`letter` or `answer`")),
+    };
+    // The registering office attaches to the letter; the holding agency to its answer.
+    let (scope, holder) = if kind == "letter" {
+        (db::Scope::Office(principal.registering_office()?.0), None)
+    } else {
+        let agency = crate::workflow::agency_worker(&principal)?;
+        (db::Scope::Agency(agency), Some(agency))
+    };
     let check = move |conn: &mut DbConnection| -> Result<(), ApiError> {
-        let row = db::letter_in_scope(conn, id, db::Scope::Office(office_id))?;
-        if matches!(
-            row.status(),
-            Status::Answered | Status::Closed | Status::Rejected | Status::Withdrawn
-        ) {
+        let row = db::letter_in_scope(conn, id, scope)?;
+        let open = match holder {
+            None => !matches!(
+                row.status(),
+                Status::Answered | Status::Closed | Status::Rejected | Status::Withdrawn
+            ),
+            Some(agency) => row.holder_agency_id == agency && row.status() == Status::Received,
+        };
+        if !open {
             return Err(ApiError::Conflict(format!(
-                "The letter is {}; attachments can no longer be added.",
+                "The letter is {}; these attachments can no longer be added.",
                 row.status().as_str()
             )));
         }
-        if db::count_attachments(conn, id, "letter")? >= max {
-            return Err(ApiError::Conflict(format!(
-                "A letter may have at most {max} attachments."
-            )));
+        if db::count_attachments(conn, id, kind)? >= max {
+            return Err(ApiError::Conflict(format!("At most {max} attachments.")));
         }
         Ok(())
     };
@@ -508,7 +538,7 @@ pub async fn upload_attachments(
                         conn,
                         &db::NewAttachmentRow {
                             letter_id: id,
-                            kind: "letter",
+                            kind,
                             file_name: &file_name2,
                             content_type: file.content_type,
                             size_bytes: i64::try_from(file.size).unwrap_or(i64::MAX),

@@ -7,12 +7,14 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod counter_offices;
+pub mod inbox;
 pub mod letters;
 pub mod me;
 pub mod notifications;
 pub mod system;
 pub mod tracking;
 pub mod users;
+pub mod workflow;
 
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -55,7 +57,15 @@ fn configure_v1(cfg: &mut ServiceConfig) {
         .service(letters::upload_attachments)
         .service(attachments::download)
         .service(notifications::list)
-        .service(tracking::track);
+        .service(tracking::track)
+        .service(inbox::poll)
+        .service(inbox::ack)
+        .service(workflow::refer)
+        .service(workflow::answer)
+        .service(workflow::reject)
+        .service(workflow::withdraw)
+        .service(workflow::close)
+        .service(workflow::note);
 }
 
 /// Default and largest page sizes of every list.

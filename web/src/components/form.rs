@@ -5,18 +5,27 @@ use leptos::prelude::*;
 use shared::FieldError;
 
 use crate::api::ApiError;
+use crate::i18n::{translate_message, use_lang};
 
 /// Field errors of a form: from live validation or from the server.
 pub type FormErrors = RwSignal<Vec<FieldError>>;
 
+/// The message for `field`, in the user's language.
 pub fn error_of(errors: FormErrors, field: &'static str) -> Signal<Option<String>> {
+    let lang = use_lang();
     Signal::derive(move || {
         errors
             .get()
             .iter()
             .find(|e| e.field == field)
-            .map(|e| e.message.clone())
+            .map(|e| translate_message(lang.get(), &e.message))
     })
+}
+
+/// A live check's message, in the user's language.
+pub fn translated(message: Signal<Option<String>>) -> Signal<Option<String>> {
+    let lang = use_lang();
+    Signal::derive(move || message.get().map(|m| translate_message(lang.get(), &m)))
 }
 
 /// Shows an API failure: field errors go next to their fields, the rest to `general`.

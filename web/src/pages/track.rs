@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use shared::letters::{TrackingAnswer, TrackingRequest};
 
 use crate::api::{self, ApiError};
-use crate::components::form::TextField;
+use crate::components::form::{translated, TextField};
 use crate::components::timeline::StatusBadge;
 use crate::i18n::{format_time, status_label, use_lang, use_strings};
 
@@ -16,7 +16,7 @@ pub fn TrackPage() -> impl IntoView {
     let query = use_query_map();
     let code = RwSignal::new(query.read_untracked().get("code").unwrap_or_default());
     let national_id = RwSignal::new(String::new());
-    let code_error = Signal::derive(move || {
+    let code_error = translated(Signal::derive(move || {
         let v = code.get();
         if v.trim().is_empty() {
             None
@@ -25,7 +25,7 @@ pub fn TrackPage() -> impl IntoView {
                 .err()
                 .map(|e| e.message().to_owned())
         }
-    });
+    }));
     let lookup = Action::new_local(move |_: &()| {
         let request = TrackingRequest {
             tracking_code: code.get_untracked(),

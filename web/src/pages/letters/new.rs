@@ -10,7 +10,7 @@ use shared::normalize::normalize_text;
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::components::form::{error_of, show_api_error, FormErrors, TextField};
+use crate::components::form::{error_of, show_api_error, translated, FormErrors, TextField};
 use crate::i18n::use_strings;
 
 #[component]
@@ -35,7 +35,7 @@ pub fn NewLetterPage() -> impl IntoView {
     let idempotency_key = StoredValue::new(api::new_idempotency_key());
 
     // Live checks of the identifiers, as the operator types.
-    let id_error = Signal::derive(move || {
+    let id_error = translated(Signal::derive(move || {
         let v = national_id.get();
         if v.trim().is_empty() {
             return error_of(errors, "applicant.national_id").get();
@@ -45,14 +45,14 @@ pub fn NewLetterPage() -> impl IntoView {
             ApplicantKind::Legal => parse_legal_id(&v).map(drop),
         };
         checked.err().map(|e| e.message().to_owned())
-    });
-    let mobile_error = Signal::derive(move || {
+    }));
+    let mobile_error = translated(Signal::derive(move || {
         let v = mobile.get();
         if v.trim().is_empty() {
             return error_of(errors, "applicant.mobile").get();
         }
         parse_mobile(&v).err().map(|e| e.message().to_owned())
-    });
+    }));
 
     let request = move || NewLetter {
         applicant: Applicant {

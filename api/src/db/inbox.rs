@@ -1,0 +1,174 @@
+//! Deliveries: the rows of agencies' inboxes.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{deliveries, letters};
+use super::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = deliveries)]
+pub struct DeliveryRow {
+    pub id: i32,
+    pub letter_id: i32,
+    pub agency_id: i32,
+    pub from_agency_id: Option<i32>,
+    pub delivered_at: NaiveDateTime,
+    pub due_at: NaiveDateTime,
+    pub acknowledged_at: Option<NaiveDateTime>,
+    pub acknowledged_by: Option<String>,
+    pub agency_reference: Option<String>,
+    pub closed_at: Option<NaiveDateTime>,
+}
+
+/// Which deliveries of an agency to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxView {
+    /// Not yet acknowledged (what an agency system polls).
+    New,
+    /// Still at the agency: not yet answered, referred on or rejected.
+    Open,
+}
+
+/// A page of an agency's inbox in delivery order (ascending id).
+pub fn inbox_page(
+    conn: &mut DbConnection,
+    agency_id: i32,
+    view: InboxView,
+    after: Option<i32>,
+    overdue_only: bool,
+    limit: i64,
+) -> QueryResult<Vec<DeliveryRow>> {
+    let mut query = deliveries::table
+        .filter(deliveries::agency_id.eq(agency_id))
+        .filter(deliveries::closed_at.is_null())
+        .select(DeliveryRow::as_select())
+        .into_boxed();
+    if view == InboxView::New {
+        query = query.filter(deliveries::acknowledged_at.is_null());
+    }
+    if overdue_only {
+        query = query.filter(deliveries::due_at.lt(super::directory::now()));
+    }
+    if let Some(after) = after {
+        query = query.filter(deliveries::id.gt(after));
+    }
+    query.order(deliveries::id.asc()).limit(limit).load(conn)
+}
+
+/// (not yet acknowledged, open and past due) of an agency.
+pub fn inbox_counts(
+    conn: &mut DbConnection,
+    agency_id: i32,
+    at: NaiveDateTime,
+) -> QueryResult<(i64, i64)> {
+    let open = deliveries::table
+        .filter(deliveries::agency_id.eq(agency_id))
+        .filter(deliveries::closed_at.is_null());
+    let new = open
+        .filter(deliveries::acknowledged_at.is_null())
+        .count()
+        .get_result(conn)?;
+    let overdue = open
+        .filter(deliveries::due_at.lt(at))
+        .count()
+        .get_result(conn)?;
+    Ok((new, overdue))
+}
+
+/// A delivery of the agency (`NotFound` for another agency's).
+pub fn delivery_of_agency(
+    conn: &mut DbConnection,
+    id: i32,
+    agency_id: i32,
+) -> QueryResult<DeliveryRow> {
+    deliveries::table
+        .filter(deliveries::id.eq(id))
+        .filter(deliveries::agency_id.eq(agency_id))
+        .select(DeliveryRow::as_select())
+        .first(conn)
+}
+
+/// The letter's delivery that is still open (at most one at a time).
+pub fn open_delivery(conn: &mut DbConnection, letter_id: i32) -> QueryResult<Option<DeliveryRow>> {
+    deliveries::table
+        .filter(deliveries::letter_id.eq(letter_id))
+        .filter(deliveries::closed_at.is_null())
+        .order(deliveries::id.desc())
+        .select(DeliveryRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks a delivery acknowledged, once (false when it already was).
+pub fn acknowledge(
+    conn: &mut DbConnection,
+    id: i32,
+    by: &str,
+    reference: Option<&str>,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        deliveries::table
+            .filter(deliveries::id.eq(id))
+            .filter(deliveries::acknowledged_at.is_null()),
+    )
+    .set((
+        deliveries::acknowledged_at.eq(Some(at)),
+        deliveries::acknowledged_by.eq(Some(by)),
+        deliveries::agency_reference.eq(reference),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn close_delivery(conn: &mut DbConnection, id: i32, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(deliveries::table.find(id))
+        .set(deliveries::closed_at.eq(Some(at)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Changes a letter only if nobody changed it since `version` was read
+/// (optimistic locking); false means another writer won.
+pub fn bump_letter(
+    conn: &mut DbConnection,
+    id: i32,
+    version: i32,
+    status: &str,
+    holder_agency_id: i32,
+    due_at: Option<NaiveDateTime>,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        letters::table
+            .filter(letters::id.eq(id))
+            .filter(letters::version.eq(version)),
+    )
+    .set((
+        letters::status.eq(status),
+        letters::holder_agency_id.eq(holder_agency_id),
+        letters::due_at.eq(due_at),
+        letters::version.eq(version + 1),
+        letters::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn set_answer(
+    conn: &mut DbConnection,
+    id: i32,
+    body: &str,
+    agency_id: i32,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(letters::table.find(id))
+        .set((
+            letters::answer_body.eq(Some(body)),
+            letters::answer_agency_id.eq(Some(agency_id)),
+            letters::answered_at.eq(Some(at)),
+        ))
+        .execute(conn)
+        .map(drop)
+}

@@ -1,0 +1,220 @@
+//! An agency's inbox over REST: poll (with long-poll), acknowledge.
+
+use std::time::{Duration, Instant};
+
+use actix_web::http::header::{self, EntityTag, IfNoneMatch};
+use actix_web::{get, post, web, HttpResponse};
+use diesel::Connection;
+use serde::Deserialize;
+use shared::auth::{scopes, Role};
+use shared::inbox::{AckRequest, InboxItem, InboxPage};
+use shared::letters::Letter;
+
+use super::page_limit;
+use crate::app::AppState;
+use crate::auth::{Principal, PrincipalKind};
+use crate::db::directory::{agency_codes, now};
+use crate::db::inbox::{self, InboxView};
+use crate::db::letters::{self as db, utc, Scope};
+use crate::error::ApiError;
+use crate::notify::InboxNotifier;
+use crate::workflow;
+
+/// Longest long-poll wait, in seconds.
+pub const MAX_WAIT_SECS: u64 = 30;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboxQuery {
+    /// Cursor: the `next_cursor` of the previous page (deliveries after it).
+    pub after: Option<i32>,
+    /// Page size (1–200, default 50).
+    pub limit: Option<i64>,
+    /// Seconds (≤ 30) to wait for a delivery when the page would be empty.
+    pub wait: Option<u64>,
+    /// `new` (default: not yet acknowledged) or `open` (everything still at the agency).
+    pub view: Option<String>,
+    /// Only deliveries past their due date.
+    pub overdue: Option<bool>,
+}
+
+fn inbox_agency(p: &Principal) -> Result<i32, ApiError> {
+    let allowed = match p.kind {
+        PrincipalKind::Staff => p.role == Some(Role::Clerk),
+        PrincipalKind::Client => p.scopes.iter().any(|s| s == scopes::INBOX_READ),
+    };
+    match (&p.agency, allowed) {
+        (Some((agency, _)), true) => Ok(*agency),
+        _ => Err(ApiError::Forbidden(
+            "the inbox is for agency clerks and agency clients with `inbox:read`".into(),
+        )),
+    }
+}
+
+fn read_page(
+    state: &AppState,
+    agency: i32,
+    view: InboxView,
+    after: Option<i32>,
+    overdue: bool,
+    limit: i64,
+) -> impl std::future::Future<Output = Result<InboxPage, ApiError>> + 'static {
+    let db_handle = state.db.clone();
+    async move {
+        db_handle
+            .run(move |conn| {
+                let at = now();
+                let rows = inbox::inbox_page(conn, agency, view, after, overdue, limit)?;
+                let (new_count, overdue_count) = inbox::inbox_counts(conn, agency, at)?;
+                let from_ids: Vec<i32> = rows.iter().filter_map(|d| d.from_agency_id).collect();
+                let codes = agency_codes(conn, &from_ids)?;
+                let mut items = Vec::with_capacity(rows.len());
+                for d in rows {
+                    let row = db::letter_in_scope(conn, d.letter_id, Scope::All)?;
+                    let letter: Letter = db::to_wire(conn, &row)?;
+                    items.push(InboxItem {
+                        delivery_id: d.id,
+                        letter,
+                        from_agency_code: d.from_agency_id.and_then(|id| codes.get(&id).cloned()),
+                        delivered_at: utc(d.delivered_at),
+                        due_at: utc(d.due_at),
+                        overdue: d.due_at < at,
+                        acknowledged_at: d.acknowledged_at.map(utc),
+                        agency_reference: d.agency_reference,
+                    });
+                }
+                let next_cursor = super::next_cursor(&items, limit, |i| i.delivery_id.to_string());
+                Ok(InboxPage {
+                    items,
+                    next_cursor,
+                    new_count,
+                    overdue_count,
+                })
+            })
+            .await
+    }
+}
+
+/// A tag of the page's content: unchanged inbox, unchanged tag.
+fn page_etag(page: &InboxPage) -> String {
+    let mut key = format!("{}:{}", page.new_count, page.overdue_count);
+    for i in &page.items {
+        key.push_str(&format!(
+            ":{}.{}.{}",
+            i.delivery_id,
+            i.letter.version,
+            i.acknowledged_at.is_some()
+        ));
+    }
+    format!("\"{}\"", &crate::auth::secrets::hash_secret(&key)[..20])
+}
+
+/// Poll the agency's inbox: deliveries in delivery order, each with its
+/// letter, attachments' metadata and due date.
+///
+/// Delivery is at-least-once: a delivery stays in the inbox until
+/// acknowledged, so a poller that crashed before acknowledging sees it again.
+/// Read pages with `after=next_cursor` until `next_cursor` is `null`, then
+/// start again from the beginning. With `wait` (≤ 30 s) an empty answer is
+/// held until a delivery arrives or the time is up; waiting holds no database
+/// connection. Answers carry an `ETag`; `If-None-Match` with it answers 304
+/// while nothing changed, so idle agencies poll cheaply. Clerks, or API
+/// clients with `inbox:read` bound to the agency.
+#[utoipa::path(
+    tag = "inbox",
+    params(InboxQuery),
+    security(("bearer" = []), ("oauth2" = ["inbox:read"])),
+    responses(
+        (status = 200, description = "A page of the inbox", body = InboxPage),
+        (status = 304, description = "Nothing changed since the given ETag"),
+        (status = 403, description = "Not a clerk or an agency client with inbox:read", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/inbox")]
+pub async fn poll(
+    principal: Principal,
+    state: web::Data<AppState>,
+    query: web::Query<InboxQuery>,
+    if_none_match: Option<web::Header<IfNoneMatch>>,
+) -> Result<HttpResponse, ApiError> {
+    let agency = inbox_agency(&principal)?;
+    let view = match query.view.as_deref() {
+        None | Some("new") => InboxView::New,
+        Some("open") => InboxView::Open,
+        Some(_) => return Err(ApiError::validation("view", "`new` or `open`")),
+    };
+    let limit = page_limit(query.limit);
+    let overdue = query.overdue.unwrap_or(false);
+    let wait = Duration::from_secs(query.wait.unwrap_or(0).min(MAX_WAIT_SECS));
+    let deadline = Instant::now() + wait;
+    // Subscribe before the first read so a delivery committed in between is not missed.
+    let mut wakeups = state.inbox.subscribe();
+    let mut page = read_page(&state, agency, view, query.after, overdue, limit).await?;
+    while page.items.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        InboxNotifier::wait(&mut wakeups, agency, left).await;
+        page = read_page(&state, agency, view, query.after, overdue, limit).await?;
+    }
+    let etag = page_etag(&page);
+    let tag = EntityTag::new_strong(etag.trim_matches('"').to_owned());
+    if let Some(web::Header(IfNoneMatch::Items(items))) = &if_none_match {
+        if items.iter().any(|t| t.weak_eq(&tag)) {
+            return Ok(HttpResponse::NotModified()
+                .insert_header((header::ETAG, etag))
+                .finish());
+        }
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .json(page))
+}
+
+/// Acknowledge a delivery: the agency has taken the letter in; it becomes
+/// `received` and leaves the `new` inbox. Idempotent: acknowledging again
+/// changes nothing and answers the letter again. Clerks, or agency clients
+/// with `inbox:write`.
+#[utoipa::path(
+    tag = "inbox",
+    params(("delivery_id" = i32, Path, description = "From the inbox item")),
+    request_body(content = Option<AckRequest>, description = "Optionally the agency's own registration number"),
+    security(("bearer" = []), ("oauth2" = ["inbox:write"])),
+    responses(
+        (status = 200, description = "Acknowledged; the letter as it is now", body = Letter),
+        (status = 404, description = "No such delivery at the caller's agency", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/inbox/{delivery_id}/ack")]
+pub async fn ack(
+    principal: Principal,
+    state: web::Data<AppState>,
+    delivery_id: web::Path<i32>,
+    body: Option<web::Json<AckRequest>>,
+) -> Result<HttpResponse, ApiError> {
+    let delivery_id = delivery_id.into_inner();
+    let reference = body
+        .and_then(|b| b.into_inner().agency_reference)
+        .map(|r| shared::normalize::normalize_text(&r))
+        .filter(|r| !r.is_empty());
+    if reference.as_ref().is_some_and(|r| r.chars().count() > 100) {
+        return Err(ApiError::validation(
+            "agency_reference",
+            "at most 100 characters",
+        ));
+    }
+    let (etag, letter) = state
+        .db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let row =
+                    workflow::acknowledge(conn, &principal, delivery_id, reference.as_deref())?;
+                Ok((row.etag(), db::to_wire(conn, &row)?))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .json(letter))
+}

@@ -1,0 +1,352 @@
+//! The letter workflow with the database: each step checks who may take it,
+//! asks the `shared` state machine whether the letter's state allows it,
+//! changes the letter only if nobody changed it first (version check), and
+//! appends the event and the applicant's SMS, all in the caller's
+//! transaction.
+
+use diesel::prelude::*;
+use shared::auth::{scopes, Role};
+use shared::workflow::{transition, Action, Status};
+
+use crate::auth::{Principal, PrincipalKind};
+use crate::db::directory::{self as dir, now};
+use crate::db::inbox::{self, DeliveryRow};
+use crate::db::letters::{self as db, LetterRow, NewDelivery, NewEvent, Scope};
+use crate::db::DbConnection;
+use crate::error::ApiError;
+use crate::routes::letters::due_date;
+
+/// A workflow step and its data.
+pub enum Step<'a> {
+    Refer {
+        to_agency_code: &'a str,
+        note: &'a str,
+    },
+    Answer {
+        body: &'a str,
+    },
+    Reject {
+        reason: &'a str,
+    },
+    Withdraw,
+    Close,
+}
+
+/// What happened, for waking inbox readers after commit.
+pub struct Outcome {
+    pub letter: LetterRow,
+    /// An agency that received a new delivery.
+    pub delivered_to: Option<i32>,
+}
+
+/// The agency of a clerk, or of a client with `inbox:write`.
+pub fn agency_worker(p: &Principal) -> Result<i32, ApiError> {
+    let allowed = match p.kind {
+        PrincipalKind::Staff => p.role == Some(Role::Clerk),
+        PrincipalKind::Client => p.scopes.iter().any(|s| s == scopes::INBOX_WRITE),
+    };
+    match (&p.agency, allowed) {
+        (Some((agency, _)), true) => Ok(*agency),
+        _ => Err(ApiError::Forbidden(
+            "only agency clerks (or agency clients with `inbox:write`) do this".into(),
+        )),
+    }
+}
+
+fn office_worker(p: &Principal) -> Result<i32, ApiError> {
+    p.registering_office().map(|(id, _)| id)
+}
+
+/// Compares `If-Match` with the letter's current ETag.
+pub fn check_if_match(letter: &LetterRow, if_match: Option<&str>) -> Result<(), ApiError> {
+    match if_match {
+        Some(tag)
+            if tag.trim() != "*"
+                && !tag
+                    .split(',')
+                    .any(|t| t.trim().trim_start_matches("W/") == letter.etag()) =>
+        {
+            Err(ApiError::PreconditionFailed)
+        }
+        _ => Ok(()),
+    }
+}
+
+fn apply_state(
+    conn: &mut DbConnection,
+    letter: &LetterRow,
+    to: Status,
+    holder: i32,
+    due: Option<chrono::NaiveDateTime>,
+    at: chrono::NaiveDateTime,
+) -> Result<(), ApiError> {
+    if !inbox::bump_letter(
+        conn,
+        letter.id,
+        letter.version,
+        to.as_str(),
+        holder,
+        due,
+        at,
+    )? {
+        return Err(ApiError::PreconditionFailed);
+    }
+    Ok(())
+}
+
+fn agency_name(conn: &mut DbConnection, id: i32) -> Result<String, ApiError> {
+    use crate::db::schema::agencies;
+    Ok(agencies::table
+        .find(id)
+        .select(agencies::name)
+        .first(conn)?)
+}
+
+/// Acknowledges a delivery (idempotent): the letter becomes `received`.
+pub fn acknowledge(
+    conn: &mut DbConnection,
+    p: &Principal,
+    delivery_id: i32,
+    reference: Option<&str>,
+) -> Result<LetterRow, ApiError> {
+    let agency = agency_worker(p)?;
+    let delivery: DeliveryRow = inbox::delivery_of_agency(conn, delivery_id, agency)?;
+    let letter = db::letter_in_scope(conn, delivery.letter_id, Scope::All)?;
+    if delivery.acknowledged_at.is_some() {
+        return Ok(letter);
+    }
+    let at = now();
+    let actor = p.actor();
+    inbox::acknowledge(conn, delivery.id, &actor, reference, at)?;
+    // A delivery closed meanwhile (withdrawn) is acknowledged without moving the letter.
+    if delivery.closed_at.is_none() && letter.status() == Status::Delivered {
+        let to = transition(letter.status(), Action::Receive).map_err(ApiError::NotAllowed)?;
+        apply_state(
+            conn,
+            &letter,
+            to,
+            letter.holder_agency_id,
+            letter.due_at,
+            at,
+        )?;
+        db::append_event(
+            conn,
+            letter.id,
+            &NewEvent {
+                kind: "received",
+                status: to,
+                actor: &actor,
+                agency_id: Some(agency),
+                to_agency_id: None,
+                note: reference.unwrap_or_default(),
+                internal: false,
+                at,
+            },
+        )?;
+        let name = agency_name(conn, agency)?;
+        db::enqueue_sms(
+            conn,
+            &letter,
+            "received",
+            &shared::sms::received(&letter.tracking_code, &name),
+            at,
+        )?;
+    }
+    Ok(db::letter_in_scope(conn, letter.id, Scope::All)?)
+}
+
+/// Takes a step on a letter the caller may see.
+pub fn take(
+    conn: &mut DbConnection,
+    p: &Principal,
+    letter_id: i32,
+    if_match: Option<&str>,
+    step: Step<'_>,
+) -> Result<Outcome, ApiError> {
+    let scope = p.letters_scope()?;
+    let letter = db::letter_in_scope(conn, letter_id, scope)?;
+    let action = match step {
+        Step::Refer { .. } => Action::Refer,
+        Step::Answer { .. } => Action::Answer,
+        Step::Reject { .. } => Action::Reject,
+        Step::Withdraw => Action::Withdraw,
+        Step::Close => Action::Close,
+    };
+    // Who may act: the holding agency for its steps, the registering office for the applicant's.
+    let acting_agency = match action {
+        Action::Refer | Action::Answer | Action::Reject => {
+            let agency = agency_worker(p)?;
+            if agency != letter.holder_agency_id {
+                return Err(ApiError::Forbidden(
+                    "the letter is not at your agency now".into(),
+                ));
+            }
+            Some(agency)
+        }
+        _ => {
+            if office_worker(p)? != letter.counter_office_id {
+                return Err(ApiError::Forbidden(
+                    "only the registering office does this".into(),
+                ));
+            }
+            None
+        }
+    };
+    check_if_match(&letter, if_match)?;
+    let to = transition(letter.status(), action).map_err(ApiError::NotAllowed)?;
+    let at = now();
+    let actor = p.actor();
+    let open = inbox::open_delivery(conn, letter.id)?;
+    let mut delivered_to = None;
+    let (kind, note, sms) = match step {
+        Step::Refer {
+            to_agency_code,
+            note,
+        } => {
+            let target = dir::agency_by_code(conn, to_agency_code)
+                .ok()
+                .filter(|a| a.active)
+                .ok_or_else(|| {
+                    ApiError::validation("to_agency_code", "no active agency has this code")
+                })?;
+            if target.id == letter.holder_agency_id {
+                return Err(ApiError::validation(
+                    "to_agency_code",
+                    "the letter is already at this agency",
+                ));
+            }
+            let due = due_date(at, target.sla_days);
+            if let Some(d) = &open {
+                inbox::close_delivery(conn, d.id, at)?;
+            }
+            db::insert_delivery(
+                conn,
+                &NewDelivery {
+                    letter_id: letter.id,
+                    agency_id: target.id,
+                    from_agency_id: acting_agency,
+                    delivered_at: at,
+                    due_at: due,
+                    acknowledged_at: None,
+                    acknowledged_by: None,
+                },
+            )?;
+            apply_state(conn, &letter, to, target.id, Some(due), at)?;
+            delivered_to = Some(target.id);
+            db::append_event(
+                conn,
+                letter.id,
+                &NewEvent {
+                    kind: "referred",
+                    status: to,
+                    actor: &actor,
+                    agency_id: acting_agency,
+                    to_agency_id: Some(target.id),
+                    note,
+                    internal: false,
+                    at,
+                },
+            )?;
+            (
+                "referred",
+                String::new(),
+                shared::sms::referred(&letter.tracking_code, &target.name),
+            )
+        }
+        Step::Answer { body } => {
+            let agency = acting_agency.unwrap_or(letter.holder_agency_id);
+            if let Some(d) = &open {
+                inbox::close_delivery(conn, d.id, at)?;
+            }
+            apply_state(conn, &letter, to, letter.holder_agency_id, None, at)?;
+            inbox::set_answer(conn, letter.id, body, agency, at)?;
+            let name = agency_name(conn, agency)?;
+            (
+                "answered",
+                String::new(),
+                shared::sms::answered(&letter.tracking_code, &name),
+            )
+        }
+        Step::Reject { reason } => {
+            let agency = acting_agency.unwrap_or(letter.holder_agency_id);
+            if let Some(d) = &open {
+                inbox::close_delivery(conn, d.id, at)?;
+            }
+            apply_state(conn, &letter, to, letter.holder_agency_id, None, at)?;
+            let name = agency_name(conn, agency)?;
+            (
+                "rejected",
+                reason.to_owned(),
+                shared::sms::rejected(&letter.tracking_code, &name, reason),
+            )
+        }
+        Step::Withdraw => {
+            if let Some(d) = &open {
+                inbox::close_delivery(conn, d.id, at)?;
+            }
+            apply_state(conn, &letter, to, letter.holder_agency_id, None, at)?;
+            (
+                "withdrawn",
+                String::new(),
+                shared::sms::withdrawn(&letter.tracking_code),
+            )
+        }
+        Step::Close => {
+            apply_state(conn, &letter, to, letter.holder_agency_id, None, at)?;
+            (
+                "closed",
+                String::new(),
+                shared::sms::closed(&letter.tracking_code),
+            )
+        }
+    };
+    if kind != "referred" {
+        db::append_event(
+            conn,
+            letter.id,
+            &NewEvent {
+                kind,
+                status: to,
+                actor: &actor,
+                agency_id: acting_agency,
+                to_agency_id: None,
+                note: &note,
+                internal: false,
+                at,
+            },
+        )?;
+    }
+    db::enqueue_sms(conn, &letter, kind, &sms, at)?;
+    Ok(Outcome {
+        letter: db::letter_in_scope(conn, letter.id, Scope::All)?,
+        delivered_to,
+    })
+}
+
+/// Adds an internal note (staff only; never shown on public tracking).
+pub fn add_note(
+    conn: &mut DbConnection,
+    p: &Principal,
+    letter_id: i32,
+    note: &str,
+) -> Result<(), ApiError> {
+    if p.kind != PrincipalKind::Staff || p.is_role(Role::Auditor) {
+        return Err(ApiError::Forbidden("only staff add notes".into()));
+    }
+    let letter = db::letter_in_scope(conn, letter_id, p.letters_scope()?)?;
+    db::append_event(
+        conn,
+        letter.id,
+        &NewEvent {
+            kind: "note",
+            status: letter.status(),
+            actor: &p.actor(),
+            agency_id: p.agency.as_ref().map(|(id, _)| *id),
+            to_agency_id: None,
+            note,
+            internal: true,
+            at: now(),
+        },
+    )?;
+    Ok(())
+}

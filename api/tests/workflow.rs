@@ -1,0 +1,285 @@
+//! The agency inbox and the letter workflow: polling, acknowledging,
+//! referring, answering, closing; state and version conflicts; long polls.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::TestApp;
+use serde_json::{json, Value};
+
+fn letter() -> Value {
+    json!({
+        "applicant": {"kind": "natural", "national_id": "0499370899", "first_name": "علی", "last_name": "رضایی", "mobile": "09121234567"},
+        "recipient_agency_code": "water",
+        "subject": "بررسی قبض آب",
+        "body": "مبلغ قبض آب این ماه بیش از حد معمول است."
+    })
+}
+
+async fn register(app: &TestApp) -> Value {
+    let op = app.token("op-bnd-1021").await;
+    let res = app.post_as(&op, "/api/v1/letters", &letter()).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    res.json()
+}
+
+/// An agency system's token (client credentials).
+async fn client_token(app: &TestApp, agency: &str) -> String {
+    let res = app
+        .post_raw(
+            "/api/v1/auth/token",
+            "application/x-www-form-urlencoded",
+            &format!("grant_type=client_credentials&client_id=demo-{agency}&client_secret=demo-secret-{agency}"),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    res.json()["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned()
+}
+
+async fn event_kinds(app: &TestApp, token: &str, id: i64) -> Vec<String> {
+    app.get_as(token, &format!("/api/v1/letters/{id}/events"))
+        .await
+        .json()
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+async fn sms_kinds(app: &TestApp, token: &str, id: i64) -> Vec<String> {
+    let mut kinds: Vec<String> = app
+        .get_as(token, &format!("/api/v1/notifications?letter_id={id}"))
+        .await
+        .json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|n| n["event_kind"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    kinds.reverse();
+    kinds
+}
+
+both_backends! {
+    async fn a_letter_lives_from_registration_to_closing(app) {
+        app.seed_demo();
+        let created = register(&app).await;
+        let id = created["id"].as_i64().expect("id");
+        let op = app.token("op-bnd-1021").await;
+        let water = client_token(&app, "water").await;
+
+        // The water company's system polls and acknowledges.
+        let page = app.get_as(&water, "/api/v1/inbox").await.json();
+        assert_eq!(page["items"].as_array().map(Vec::len), Some(1));
+        assert_eq!(page["new_count"], 1);
+        let item = &page["items"][0];
+        assert_eq!(item["letter"]["id"], id);
+        assert!(item["due_at"].is_string());
+        let delivery = item["delivery_id"].as_i64().expect("delivery");
+        let acked = app.post_as(&water, &format!("/api/v1/inbox/{delivery}/ack"), &json!({"agency_reference": "۱۴۰۵/۱۲"})).await;
+        assert_eq!(acked.status, 200, "{}", acked.text());
+        assert_eq!(acked.json()["status"], "received");
+        assert_eq!(app.get_as(&water, "/api/v1/inbox").await.json()["items"], json!([]));
+
+        // It is the municipality's matter: refer.
+        let referred = app.post_as(&water, &format!("/api/v1/letters/{id}/refer"), &json!({"to_agency_code": "municipality", "note": "در حوزه شهرداری"})).await;
+        assert_eq!(referred.status, 200, "{}", referred.text());
+        assert_eq!(referred.json()["status"], "delivered");
+        assert_eq!(referred.json()["holder_agency_code"], "municipality");
+        // Water keeps read access, but may no longer act.
+        assert_eq!(app.get_as(&water, &format!("/api/v1/letters/{id}")).await.status, 200);
+        assert_eq!(app.post_as(&water, &format!("/api/v1/letters/{id}/answer"), &json!({"body": "x"})).await.status, 403);
+
+        // The municipality's clerk works in the SPA with the same API.
+        let clerk = app.token("clerk-municipality").await;
+        let page = app.get_as(&clerk, "/api/v1/inbox").await.json();
+        assert_eq!(page["items"][0]["from_agency_code"], "water");
+        let delivery = page["items"][0]["delivery_id"].as_i64().expect("delivery");
+        assert_eq!(app.post_as(&clerk, &format!("/api/v1/inbox/{delivery}/ack"), &json!({})).await.status, 200);
+        let answered = app.post_as(&clerk, &format!("/api/v1/letters/{id}/answer"), &json!({"body": "قبض اصلاح شد."})).await;
+        assert_eq!(answered.status, 200, "{}", answered.text());
+        assert_eq!(answered.json()["answer"]["agency_code"], "municipality");
+        assert_eq!(answered.json()["allowed_actions"], json!(["close"]));
+
+        // The operator hands the answer over.
+        let closed = app.post_as(&op, &format!("/api/v1/letters/{id}/close"), &json!({})).await;
+        assert_eq!(closed.status, 200, "{}", closed.text());
+        assert_eq!(closed.json()["status"], "closed");
+
+        assert_eq!(
+            event_kinds(&app, &op, id).await,
+            ["registered", "delivered", "received", "referred", "received", "answered", "closed"]
+        );
+        assert_eq!(sms_kinds(&app, &op, id).await, ["registered", "received", "referred", "received", "answered", "closed"]);
+        let verify = app.get_as(&op, &format!("/api/v1/letters/{id}/verify")).await.json();
+        assert_eq!(verify["intact"], true);
+
+        // The applicant sees the answer publicly.
+        let code = created["tracking_code"].as_str().expect("code");
+        let public = app.post_json("/api/v1/tracking", &json!({"tracking_code": code, "national_id": "0499370899"})).await.json();
+        assert_eq!(public["status"], "closed");
+        assert_eq!(public["answer"]["body"], "قبض اصلاح شد.");
+    }
+
+    async fn an_unacknowledged_delivery_is_delivered_again_and_acks_are_idempotent(app) {
+        app.seed_demo();
+        let created = register(&app).await;
+        let id = created["id"].as_i64().expect("id");
+        let water = client_token(&app, "water").await;
+        let first = app.get_as(&water, "/api/v1/inbox").await.json();
+        // The agency system crashes before acknowledging; after restart it polls again.
+        let again = app.get_as(&water, "/api/v1/inbox").await.json();
+        assert_eq!(first["items"][0]["delivery_id"], again["items"][0]["delivery_id"]);
+        let delivery = again["items"][0]["delivery_id"].as_i64().expect("delivery");
+        for _ in 0..2 {
+            let res = app.post_as(&water, &format!("/api/v1/inbox/{delivery}/ack"), &json!({})).await;
+            assert_eq!(res.status, 200);
+        }
+        let op = app.token("op-bnd-1021").await;
+        assert_eq!(event_kinds(&app, &op, id).await, ["registered", "delivered", "received"]);
+        assert_eq!(sms_kinds(&app, &op, id).await, ["registered", "received"]);
+    }
+
+    async fn wrong_states_and_stale_versions_are_refused(app) {
+        app.seed_demo();
+        let created = register(&app).await;
+        let id = created["id"].as_i64().expect("id");
+        let clerk = app.token("clerk-water").await;
+        // Not yet received: answering is not allowed; the problem says what is.
+        let res = app.post_as(&clerk, &format!("/api/v1/letters/{id}/answer"), &json!({"body": "x"})).await;
+        assert_eq!(res.status, 409);
+        let problem = res.json();
+        assert_eq!(problem["current_status"], "delivered");
+        assert_eq!(problem["allowed_actions"], json!(["receive", "reject", "withdraw"]));
+
+        let page = app.get_as(&clerk, "/api/v1/inbox").await.json();
+        let delivery = page["items"][0]["delivery_id"].as_i64().expect("delivery");
+        let stale_etag = format!("\"{id}-1\"");
+        app.post_as(&clerk, &format!("/api/v1/inbox/{delivery}/ack"), &json!({})).await;
+        let req = app.server.post(format!("/api/v1/letters/{id}/reject")).bearer_auth(&clerk)
+            .insert_header(("content-type", "application/json")).insert_header(("If-Match", stale_etag));
+        let res = app.send(req, Some(json!({"reason": "ناقص"}).to_string().into_bytes())).await;
+        assert_eq!(res.status, 412);
+        let current = app.get_as(&clerk, &format!("/api/v1/letters/{id}")).await;
+        let etag = current.header("etag").expect("etag").to_owned();
+        let req = app.server.post(format!("/api/v1/letters/{id}/reject")).bearer_auth(&clerk)
+            .insert_header(("content-type", "application/json")).insert_header(("If-Match", etag));
+        let res = app.send(req, Some(json!({"reason": "مدارک ناقص است"}).to_string().into_bytes())).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        assert_eq!(res.json()["status"], "rejected");
+        // Final: nothing more is allowed, not even withdrawing.
+        let op = app.token("op-bnd-1021").await;
+        let res = app.post_as(&op, &format!("/api/v1/letters/{id}/withdraw"), &json!({})).await;
+        assert_eq!(res.status, 409);
+        assert_eq!(res.json()["allowed_actions"], json!([]));
+        let code = created["tracking_code"].as_str().expect("code");
+        let public = app.post_json("/api/v1/tracking", &json!({"tracking_code": code, "national_id": "0499370899"})).await.json();
+        assert_eq!(public["events"].as_array().and_then(|e| e.last()).map(|e| e["note"].clone()), Some(json!("مدارک ناقص است")));
+    }
+
+    async fn two_clerks_answering_at_once_one_wins(app) {
+        app.seed_demo();
+        let created = register(&app).await;
+        let id = created["id"].as_i64().expect("id");
+        let clerk = app.token("clerk-water").await;
+        let page = app.get_as(&clerk, "/api/v1/inbox").await.json();
+        let delivery = page["items"][0]["delivery_id"].as_i64().expect("delivery");
+        app.post_as(&clerk, &format!("/api/v1/inbox/{delivery}/ack"), &json!({})).await;
+        let path = format!("/api/v1/letters/{id}/answer");
+        let (first, second) = (json!({"body": "پاسخ اول"}), json!({"body": "پاسخ دوم"}));
+        let (a, b) = futures_util::join!(app.post_as(&clerk, &path, &first), app.post_as(&clerk, &path, &second));
+        let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses[0], 200, "{statuses:?}");
+        assert!(statuses[1] == 409 || statuses[1] == 412, "{statuses:?}");
+        let op = app.token("op-bnd-1021").await;
+        let kinds = event_kinds(&app, &op, id).await;
+        assert_eq!(kinds.iter().filter(|k| *k == "answered").count(), 1);
+    }
+
+    async fn an_agency_never_sees_another_agencys_inbox(app) {
+        app.seed_demo();
+        let created = register(&app).await;
+        let id = created["id"].as_i64().expect("id");
+        let water = app.token("clerk-water").await;
+        let tax = app.token("clerk-tax").await;
+        let tax_client = client_token(&app, "tax").await;
+        let delivery = app.get_as(&water, "/api/v1/inbox").await.json()["items"][0]["delivery_id"].as_i64().expect("delivery");
+        assert_eq!(app.get_as(&tax, "/api/v1/inbox").await.json()["items"], json!([]));
+        assert_eq!(app.get_as(&tax_client, "/api/v1/inbox").await.json()["items"], json!([]));
+        assert_eq!(app.post_as(&tax, &format!("/api/v1/inbox/{delivery}/ack"), &json!({})).await.status, 404);
+        assert_eq!(app.post_as(&tax, &format!("/api/v1/letters/{id}/reject"), &json!({"reason": "x"})).await.status, 404);
+        // Operators have no inbox.
+        let op = app.token("op-bnd-1021").await;
+        assert_eq!(app.get_as(&op, "/api/v1/inbox").await.status, 403);
+    }
+
+    async fn an_unchanged_inbox_answers_304(app) {
+        app.seed_demo();
+        register(&app).await;
+        let water = client_token(&app, "water").await;
+        let first = app.get_as(&water, "/api/v1/inbox").await;
+        let etag = first.header("etag").expect("etag").to_owned();
+        let req = app.server.get("/api/v1/inbox").bearer_auth(&water).insert_header(("If-None-Match", etag.clone()));
+        assert_eq!(app.send(req, None).await.status, 304);
+        register(&app).await;
+        let req = app.server.get("/api/v1/inbox").bearer_auth(&water).insert_header(("If-None-Match", etag));
+        assert_eq!(app.send(req, None).await.status, 200);
+    }
+
+    async fn a_long_poll_returns_soon_after_a_registration(app) {
+        app.seed_demo();
+        let water = client_token(&app, "water").await;
+        let started = Instant::now();
+        let (poll, registered_at) = futures_util::join!(
+            app.get_as(&water, "/api/v1/inbox?wait=10"),
+            async {
+                actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+                register(&app).await;
+                Instant::now()
+            }
+        );
+        let returned_at = Instant::now();
+        assert_eq!(poll.status, 200);
+        assert_eq!(poll.json()["items"].as_array().map(Vec::len), Some(1));
+        assert!(returned_at.duration_since(registered_at) < Duration::from_secs(1), "{:?}", returned_at.duration_since(registered_at));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+}
+
+/// 200 idle long polls hold no database connection: the pool stays idle.
+#[actix_web::test]
+async fn idle_long_polls_hold_no_database_connections() {
+    let app = TestApp::with_demo(chapar::db::Backend::Sqlite)
+        .await
+        .expect("app");
+    let water = client_token(&app, "water").await;
+    let client = awc::Client::builder()
+        .connector(awc::Connector::new().limit(400))
+        .timeout(Duration::from_secs(30))
+        .finish();
+    let url = app.server.url("/api/v1/inbox?wait=4");
+    let polls = (0..200).map(|_| {
+        let req = client.get(url.clone()).bearer_auth(&water);
+        async move { req.send().await.map(|r| r.status().as_u16()) }
+    });
+    let watcher = async {
+        actix_web::rt::time::sleep(Duration::from_millis(2000)).await;
+        app.db.pool().state()
+    };
+    let (results, pool) = futures_util::join!(futures_util::future::join_all(polls), watcher);
+    println!(
+        "pool while 200 long polls wait: {} connections, {} idle",
+        pool.connections, pool.idle_connections
+    );
+    assert_eq!(
+        pool.connections, pool.idle_connections,
+        "a waiting poll holds a connection"
+    );
+    assert!(results.iter().all(|r| matches!(r, Ok(200))), "{results:?}");
+}

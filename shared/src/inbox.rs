@@ -1,0 +1,122 @@
+//! An agency's inbox and the workflow requests of clerks and agency systems.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::letters::Letter;
+use crate::validate::Errors;
+use crate::FieldError;
+
+/// One delivery of a letter into the caller's agency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InboxItem {
+    /// Acknowledge with `POST /api/v1/inbox/{delivery_id}/ack`.
+    pub delivery_id: i32,
+    pub letter: Letter,
+    /// The agency that referred the letter here; absent for a first delivery.
+    pub from_agency_code: Option<String>,
+    pub delivered_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub overdue: bool,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// The agency's own registration number, given at acknowledgement.
+    pub agency_reference: Option<String>,
+}
+
+/// A page of the inbox. Pass `next_cursor` as `after` for the next page;
+/// when it is `null` the inbox has been read to its end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InboxPage {
+    pub items: Vec<InboxItem>,
+    pub next_cursor: Option<String>,
+    /// Deliveries not yet acknowledged, and open deliveries past their due date.
+    pub new_count: i64,
+    pub overdue_count: i64,
+}
+
+/// `POST /api/v1/inbox/{delivery_id}/ack`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"agency_reference": "1405/45/1234"})))]
+pub struct AckRequest {
+    /// The agency's own registration number for the letter.
+    #[serde(default)]
+    pub agency_reference: Option<String>,
+}
+
+/// `POST /api/v1/letters/{id}/refer`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"to_agency_code": "municipality", "note": "موضوع در حوزه شهرداری است"})))]
+pub struct ReferRequest {
+    pub to_agency_code: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl ReferRequest {
+    pub fn validate(&self) -> Result<ReferRequest, Vec<FieldError>> {
+        let mut e = Errors::default();
+        let to = e.code("to_agency_code", &self.to_agency_code);
+        let note = e.optional_text("note", &self.note, 2000);
+        e.finish(ReferRequest {
+            to_agency_code: to,
+            note,
+        })
+    }
+}
+
+/// `POST /api/v1/letters/{id}/answer`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"body": "قبض شما بررسی و اصلاح شد."})))]
+pub struct AnswerRequest {
+    pub body: String,
+}
+
+impl AnswerRequest {
+    pub fn validate(&self) -> Result<AnswerRequest, Vec<FieldError>> {
+        let mut e = Errors::default();
+        let body = self.body.trim().to_owned();
+        if body.is_empty() {
+            e.add("body", "this field is required");
+        } else if body.chars().count() > 20_000 {
+            e.add("body", "at most 20000 characters");
+        }
+        e.finish(AnswerRequest { body })
+    }
+}
+
+/// `POST /api/v1/letters/{id}/reject`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"reason": "مدارک ناقص است؛ تصویر قبض پیوست نشده."})))]
+pub struct RejectRequest {
+    pub reason: String,
+}
+
+impl RejectRequest {
+    pub fn validate(&self) -> Result<RejectRequest, Vec<FieldError>> {
+        let mut e = Errors::default();
+        let reason = e.text("reason", &self.reason, 1000);
+        e.finish(RejectRequest { reason })
+    }
+}
+
+/// `POST /api/v1/letters/{id}/notes`: staff-only, never shown publicly.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"note": "با متقاضی تماس گرفته شد."})))]
+pub struct NoteRequest {
+    pub note: String,
+}
+
+impl NoteRequest {
+    pub fn validate(&self) -> Result<NoteRequest, Vec<FieldError>> {
+        let mut e = Errors::default();
+        let note = e.text("note", &self.note, 2000);
+        e.finish(NoteRequest { note })
+    }
+}
