@@ -139,7 +139,7 @@ pub fn seed_if_empty(conn: &mut DbConnection) -> Result<Option<DemoData>, ApiErr
     if agencies > 0 || users::count_users(conn)? > 0 {
         return Ok(None);
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let at = now();
         let mut data = DemoData {
             logins: Vec::new(),

@@ -300,6 +300,8 @@ pub struct Letter {
     pub attachments: Vec<Attachment>,
     /// What may be done next, by the state machine (the caller's role still decides).
     pub allowed_actions: Vec<Action>,
+    /// The delivery still open at the holding agency (acknowledge it to receive the letter).
+    pub open_delivery_id: Option<i32>,
     /// Increases with every change; the `ETag` is built from it.
     pub version: i32,
     pub created_at: DateTime<Utc>,

@@ -12,6 +12,7 @@ use crate::i18n::{self, Lang};
 use crate::pages::admin::{
     agencies::AgenciesPage, clients::ClientsPage, offices::OfficesPage, users::UsersPage,
 };
+use crate::pages::inbox::InboxPage;
 use crate::pages::letters::{
     detail::LetterPage, list::LettersPage, new::NewLetterPage, receipt::ReceiptPage,
 };
@@ -20,6 +21,7 @@ use crate::session::provide_session;
 
 const ADMIN: &[Role] = &[Role::Admin];
 const OPERATOR: &[Role] = &[Role::Operator];
+const CLERK: &[Role] = &[Role::Clerk];
 const STAFF: &[Role] = &[Role::Admin, Role::Operator, Role::Clerk, Role::Auditor];
 
 #[component]
@@ -42,6 +44,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=Home/>
                         <Route path=path!("/login") view=Login/>
                         <Route path=path!("/track") view=TrackPage/>
+                        <Route path=path!("/inbox") view=|| view! { <RequireRole roles=CLERK><InboxPage/></RequireRole> }/>
                         <Route path=path!("/letters") view=|| view! { <RequireRole roles=STAFF><LettersPage/></RequireRole> }/>
                         <Route path=path!("/letters/new") view=|| view! { <RequireRole roles=OPERATOR><NewLetterPage/></RequireRole> }/>
                         <Route path=path!("/letters/:id") view=|| view! { <RequireRole roles=STAFF><LetterPage/></RequireRole> }/>

@@ -90,6 +90,27 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy {
 }
 
 pub struct Strings {
+    pub inbox: &'static str,
+    pub new_items: &'static str,
+    pub overdue_items: &'static str,
+    pub from_agency: &'static str,
+    pub delivered_at: &'static str,
+    pub acknowledge: &'static str,
+    pub acknowledged: &'static str,
+    pub refer: &'static str,
+    pub refer_to: &'static str,
+    pub note: &'static str,
+    pub reject: &'static str,
+    pub reason: &'static str,
+    pub withdraw: &'static str,
+    pub close: &'static str,
+    pub internal_note: &'static str,
+    pub add_note: &'static str,
+    pub send_answer: &'static str,
+    pub actions_title: &'static str,
+    pub print_answer: &'static str,
+    pub confirm_withdraw: &'static str,
+    pub empty_inbox: &'static str,
     pub letters: &'static str,
     pub new_letter: &'static str,
     pub track: &'static str,
@@ -214,6 +235,27 @@ pub struct Strings {
 }
 
 pub const FA: Strings = Strings {
+    inbox: "کارتابل",
+    new_items: "جدید",
+    overdue_items: "دیرکرد",
+    from_agency: "ارجاع از",
+    delivered_at: "تاریخ تحویل",
+    acknowledge: "دریافت",
+    acknowledged: "دریافت شده",
+    refer: "ارجاع",
+    refer_to: "ارجاع به",
+    note: "یادداشت",
+    reject: "رد نامه",
+    reason: "علت",
+    withdraw: "انصراف متقاضی (بازپس‌گیری)",
+    close: "تحویل پاسخ به متقاضی",
+    internal_note: "یادداشت داخلی (فقط کارکنان)",
+    add_note: "افزودن یادداشت",
+    send_answer: "ثبت پاسخ",
+    actions_title: "اقدام",
+    print_answer: "چاپ برگه پاسخ",
+    confirm_withdraw: "نامه به درخواست متقاضی بازپس گرفته شود؟",
+    empty_inbox: "کارتابل خالی است.",
     letters: "نامه‌ها",
     new_letter: "ثبت نامه جدید",
     track: "پیگیری نامه",
@@ -338,6 +380,27 @@ pub const FA: Strings = Strings {
 };
 
 pub const EN: Strings = Strings {
+    inbox: "Inbox",
+    new_items: "New",
+    overdue_items: "Overdue",
+    from_agency: "Referred by",
+    delivered_at: "Delivered",
+    acknowledge: "Acknowledge",
+    acknowledged: "Acknowledged",
+    refer: "Refer",
+    refer_to: "Refer to",
+    note: "Note",
+    reject: "Reject",
+    reason: "Reason",
+    withdraw: "Withdraw (applicant's request)",
+    close: "Hand over the answer",
+    internal_note: "Internal note (staff only)",
+    add_note: "Add note",
+    send_answer: "Send answer",
+    actions_title: "Actions",
+    print_answer: "Print answer sheet",
+    confirm_withdraw: "Withdraw this letter at the applicant's request?",
+    empty_inbox: "The inbox is empty.",
     letters: "Letters",
     new_letter: "New letter",
     track: "Track a letter",
@@ -565,4 +628,12 @@ pub fn translate_message(lang: Lang, message: &str) -> String {
         other => other,
     };
     fa.to_owned()
+}
+
+/// Numbers in the user's script: Persian digits in Persian.
+pub fn digits(lang: Lang, s: &str) -> String {
+    match lang {
+        Lang::Fa => shared::sms::persian_digits(s),
+        Lang::En => s.to_owned(),
+    }
 }

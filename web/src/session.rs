@@ -47,7 +47,8 @@ pub fn home_of(role: Option<Role>) -> &'static str {
     match role {
         Some(Role::Admin) => "/admin/agencies",
         Some(Role::Operator) => "/letters/new",
-        Some(Role::Clerk | Role::Auditor) => "/letters",
+        Some(Role::Clerk) => "/inbox",
+        Some(Role::Auditor) => "/letters",
         None => "/",
     }
 }

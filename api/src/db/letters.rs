@@ -350,6 +350,7 @@ pub fn to_wire(conn: &mut DbConnection, row: &LetterRow) -> QueryResult<Letter> 
         },
         attachments,
         allowed_actions: allowed_actions(status).to_vec(),
+        open_delivery_id: super::inbox::open_delivery(conn, row.id)?.map(|d| d.id),
         version: row.version,
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),

@@ -2,7 +2,6 @@
 //! SPA's agency picker, agency systems), written by admins.
 
 use actix_web::{get, patch, post, web, HttpResponse};
-use diesel::Connection;
 use shared::directory::{Agency, AgencyUpdate, NewAgency, Page};
 
 use super::{next_cursor, DirectoryQuery};
@@ -90,7 +89,7 @@ pub async fn create(
     let agency = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let parent_id = match &new.parent_code {
                     Some(code) => Some(
                         dir::agency_by_code(conn, code)
@@ -156,7 +155,7 @@ pub async fn update(
     let agency = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let row = dir::agency_by_code(conn, &code)?;
                 let name = update.name.clone().unwrap_or(row.name.clone());
                 let name_en = update.name_en.clone().unwrap_or(row.name_en.clone());

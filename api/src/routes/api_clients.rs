@@ -1,7 +1,6 @@
 //! API clients of agency systems and integrators (admin).
 
 use actix_web::{get, patch, post, web, HttpResponse};
-use diesel::Connection;
 use serde::Deserialize;
 use shared::directory::{ApiClient, ApiClientUpdate, CreatedApiClient, NewApiClient, Page};
 
@@ -78,7 +77,7 @@ pub async fn create(
     let client = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let (agency_id, office_id, binding) =
                     match (&new.agency_code, &new.counter_office_code) {
                         (Some(code), _) => {

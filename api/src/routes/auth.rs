@@ -5,7 +5,6 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{post, web, HttpRequest, HttpResponse, ResponseError};
 use base64::Engine;
 use diesel::prelude::*;
-use diesel::Connection;
 use shared::auth::{
     ClientCredentialsRequest, ClientToken, LoginRequest, OAuthError, RefreshRequest, TokenPair,
 };
@@ -119,7 +118,7 @@ pub async fn login(
                     return Err(ApiError::Unauthorized(WRONG_LOGIN.into()));
                 }
             };
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let pair = issue_pair(conn, &st, &user, &random_token(16))?;
                 users::record_auth_event(conn, "login", &username, &ip, "")?;
                 Ok(pair)
@@ -160,7 +159,7 @@ pub async fn refresh(
                 return Err(refused());
             };
             let at = now();
-            let outcome = conn.transaction(|conn| {
+            let outcome = crate::db::write_transaction(conn, |conn| {
                 if !users::claim_refresh_token(conn, row.id, at)? {
                     let revoked = users::revoke_family(conn, &row.family, at)?;
                     let user = format!("user:{}", row.user_id);
@@ -200,7 +199,7 @@ pub async fn logout(
     state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 if let Some(row) = users::refresh_token_by_hash(conn, &token_hash)? {
                     users::revoke_family(conn, &row.family, now())?;
                     users::record_auth_event(

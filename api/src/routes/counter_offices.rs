@@ -2,7 +2,6 @@
 //! written by admins.
 
 use actix_web::{get, patch, post, web, HttpResponse};
-use diesel::Connection;
 use shared::directory::{CounterOffice, CounterOfficeUpdate, NewCounterOffice, Page};
 
 use super::{next_cursor, DirectoryQuery};
@@ -149,7 +148,7 @@ pub async fn update(
     let office = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let row = dir::office_by_code(conn, &code)?;
                 let name = u.name.clone().unwrap_or(row.name.clone());
                 let province = u.province.clone().unwrap_or(row.province.clone());

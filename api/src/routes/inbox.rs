@@ -4,7 +4,6 @@ use std::time::{Duration, Instant};
 
 use actix_web::http::header::{self, EntityTag, IfNoneMatch};
 use actix_web::{get, post, web, HttpResponse};
-use diesel::Connection;
 use serde::Deserialize;
 use shared::auth::{scopes, Role};
 use shared::inbox::{AckRequest, InboxItem, InboxPage};
@@ -207,7 +206,7 @@ pub async fn ack(
     let (etag, letter) = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let row =
                     workflow::acknowledge(conn, &principal, delivery_id, reference.as_deref())?;
                 Ok((row.etag(), db::to_wire(conn, &row)?))

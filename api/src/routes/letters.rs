@@ -5,7 +5,6 @@ use actix_multipart::Multipart;
 use actix_web::http::header::{self, EntityTag, IfNoneMatch};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use diesel::Connection;
 use futures_util::{StreamExt, TryStreamExt};
 use serde::Deserialize;
 use shared::directory::Page;
@@ -202,7 +201,7 @@ pub async fn register(
                     Claim::Proceed(id) => Some(id),
                 },
             };
-            let result = conn.transaction(|conn| {
+            let result = crate::db::write_transaction(conn, |conn| {
                 let row = register_in(conn, office_id, &actor, &letter)?;
                 let wire = db::to_wire(conn, &row)?;
                 if let Some(id) = claim_id {
@@ -532,7 +531,7 @@ pub async fn upload_attachments(
         let row = state
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     check(conn)?;
                     Ok(db::insert_attachment(
                         conn,

@@ -1,7 +1,6 @@
 //! Staff accounts (admin).
 
 use actix_web::{get, patch, post, web, HttpResponse};
-use diesel::Connection;
 use serde::Deserialize;
 use shared::auth::Role;
 use shared::directory::{NewUser, Page, User, UserUpdate};
@@ -111,7 +110,7 @@ pub async fn create(
     let user = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let office_id = match &new.counter_office_code {
                     Some(code) => Some(
                         dir::office_by_code(conn, code)
@@ -196,7 +195,7 @@ pub async fn update(
     let user = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let at = now();
                 let revoke = update.active == Some(false) || password_hash.is_some();
                 let changes = UserChangeset {

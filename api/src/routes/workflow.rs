@@ -9,7 +9,6 @@
 
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use diesel::Connection;
 use shared::inbox::{AnswerRequest, NoteRequest, ReferRequest, RejectRequest};
 use shared::letters::Letter;
 
@@ -38,7 +37,7 @@ async fn run_step(
     let (outcome, letter) = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let step = match &step {
                     OwnedStep::Refer(r) => Step::Refer {
                         to_agency_code: &r.to_agency_code,
@@ -222,7 +221,11 @@ pub async fn note(
     let id = id.into_inner();
     state
         .db
-        .run(move |conn| conn.transaction(|conn| workflow::add_note(conn, &principal, id, &n.note)))
+        .run(move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                workflow::add_note(conn, &principal, id, &n.note)
+            })
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -36,6 +36,9 @@ pub fn Header() -> impl IntoView {
                 <Show when=move || session.role() == Some(Role::Operator)>
                     <A href="/letters/new" attr:data-testid="nav-new-letter">{move || t().new_letter}</A>
                 </Show>
+                <Show when=move || session.role() == Some(Role::Clerk)>
+                    <A href="/inbox" attr:data-testid="nav-inbox">{move || t().inbox}</A>
+                </Show>
                 <Show when=move || session.me.get().is_some()>
                     <A href="/letters" attr:data-testid="nav-letters">{move || t().letters}</A>
                 </Show>

@@ -3,5 +3,6 @@
 pub mod form;
 pub mod guard;
 pub mod header;
+pub mod letter_actions;
 pub mod qr;
 pub mod timeline;

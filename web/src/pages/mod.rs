@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod home;
+pub mod inbox;
 pub mod letters;
 pub mod login;
 pub mod not_found;

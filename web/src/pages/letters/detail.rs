@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use shared::letters::{ChainVerification, Letter, LetterEvent};
 
 use crate::api;
+use crate::components::letter_actions::LetterActions;
 use crate::components::timeline::{StatusBadge, Timeline};
 use crate::i18n::{format_time, use_lang, use_strings};
 
@@ -16,15 +17,20 @@ pub fn LetterPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
+    // Bumped by an action: every part of the page reloads.
+    let reload = RwSignal::new(0u32);
     let letter = LocalResource::new(move || {
+        reload.track();
         let id = id();
         async move { api::get::<Letter>(&format!("/api/v1/letters/{id}")).await }
     });
     let events = LocalResource::new(move || {
+        reload.track();
         let id = id();
         async move { api::get::<Vec<LetterEvent>>(&format!("/api/v1/letters/{id}/events")).await }
     });
     let chain = LocalResource::new(move || {
+        reload.track();
         let id = id();
         async move { api::get::<ChainVerification>(&format!("/api/v1/letters/{id}/verify")).await }
     });
@@ -35,7 +41,9 @@ pub fn LetterPage() -> impl IntoView {
                 Ok(l) => {
                     let created = l.created_at;
                     let due = l.due_at;
+                    let for_actions = l.clone();
                     view! {
+                        <LetterActions letter=for_actions reload/>
                         <section class="card" data-testid="letter-detail">
                             <h1>{l.subject.clone()} " " <StatusBadge status=l.status/></h1>
                             <dl class="facts">

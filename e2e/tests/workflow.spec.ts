@@ -1,0 +1,81 @@
+// The workflow across organisations: the water clerk acknowledges and refers,
+// the municipality clerk answers, the operator hands the answer over, and the
+// public tracking page shows every step.
+import { expect, Page, test } from '@playwright/test';
+import { Header, LoginPage } from '../pages/app';
+
+async function registerLetter(page: Page): Promise<string> {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn('op-bnd-1021');
+  await expect(page).toHaveURL(/\/letters\/new$/);
+  await page.getByTestId('applicant-national-id').fill('1234567891');
+  await page.getByTestId('applicant-first-name').fill('مریم');
+  await page.getByTestId('applicant-last-name').fill('احمدی');
+  await page.getByTestId('applicant-mobile').fill('09171234567');
+  await page.getByTestId('agency-option-water').click();
+  await page.getByTestId('letter-subject').fill('آب‌گرفتگی کوچه');
+  await page.getByTestId('letter-body').fill('پس از باران کوچه ما آب‌گرفته است.');
+  await page.getByTestId('letter-submit').click();
+  const code = await page.getByTestId('receipt-tracking-code').getAttribute('data-code');
+  await new Header(page).logOut();
+  return code!;
+}
+
+async function openFromInbox(page: Page, clerk: string, code: string) {
+  await new LoginPage(page).logIn(clerk);
+  await expect(page).toHaveURL(/\/inbox$/);
+  const row = page.getByTestId(`inbox-row-${code}`);
+  await expect(row).toBeVisible();
+  await row.locator('a').click();
+  await expect(page.getByTestId('letter-actions')).toBeVisible();
+}
+
+async function trackedStatus(page: Page, code: string) {
+  await page.goto(`/track?code=${code}`);
+  await page.getByTestId('track-national-id').fill('1234567891');
+  await page.getByTestId('track-submit').click();
+  return page.getByTestId('track-result').getByTestId('letter-status');
+}
+
+test('a letter is received, referred, answered and handed over', async ({ page }) => {
+  const code = await registerLetter(page);
+
+  await openFromInbox(page, 'clerk-water', code);
+  await page.getByTestId('action-receive').click();
+  await expect(page.getByTestId('letter-detail').getByTestId('letter-status')).toHaveAttribute('data-status', 'received');
+  await page.getByTestId('note-text').fill('با متقاضی تماس گرفته شد');
+  await page.getByTestId('action-note').click();
+  await expect(page.getByTestId('timeline').locator('li[data-kind="note"]')).toBeVisible();
+  await page.getByTestId('refer-agency').selectOption('municipality');
+  await page.getByTestId('refer-note').fill('در حوزه شهرداری است');
+  await page.getByTestId('action-refer').click();
+  await expect(page.getByTestId('letter-detail').getByTestId('letter-status')).toHaveAttribute('data-status', 'delivered');
+  await new Header(page).logOut();
+  await expect(await trackedStatus(page, code)).toHaveAttribute('data-status', 'delivered');
+  // Internal notes never reach the public page.
+  await expect(page.getByTestId('track-timeline')).not.toContainText('تماس گرفته شد');
+
+  await page.goto('/login');
+  await openFromInbox(page, 'clerk-municipality', code);
+  await page.getByTestId('action-receive').click();
+  await expect(page.getByTestId('answer-body')).toBeVisible();
+  await page.getByTestId('answer-body').fill('کوچه لایروبی شد.');
+  await page.getByTestId('action-answer').click();
+  await expect(page.getByTestId('letter-answer')).toContainText('کوچه لایروبی شد.');
+  await new Header(page).logOut();
+  await expect(await trackedStatus(page, code)).toHaveAttribute('data-status', 'answered');
+  await expect(page.getByTestId('track-answer')).toContainText('کوچه لایروبی شد.');
+
+  await page.goto('/login');
+  await new LoginPage(page).logIn('op-bnd-1021');
+  await page.getByTestId('nav-letters').click();
+  await page.getByTestId(`letter-row-${code}`).locator('a').click();
+  await page.getByTestId('action-close').click();
+  await expect(page.getByTestId('letter-detail').getByTestId('letter-status')).toHaveAttribute('data-status', 'closed');
+  await new Header(page).logOut();
+  const status = await trackedStatus(page, code);
+  await expect(status).toHaveAttribute('data-status', 'closed');
+  const kinds = await page.getByTestId('track-timeline').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-kind')));
+  expect(kinds).toEqual(['registered', 'delivered', 'received', 'referred', 'received', 'answered', 'closed']);
+});

@@ -1,0 +1,282 @@
+//! What the current user may do with a letter: the holding agency's clerk
+//! acknowledges, refers, answers or rejects; the registering office's
+//! operator withdraws or hands the answer over; staff add internal notes.
+//! Only the actions the state machine allows are shown; each sends the
+//! letter's version as `If-Match`, so a stale page cannot overwrite news.
+
+use leptos::prelude::*;
+use shared::auth::Role;
+use shared::directory::{Agency, Page};
+use shared::inbox::{AckRequest, AnswerRequest, NoteRequest, ReferRequest, RejectRequest};
+use shared::letters::{Attachment, Letter};
+use shared::workflow::Action as Step;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError};
+use crate::i18n::{translate_message, use_lang, use_strings};
+use crate::session::use_session;
+
+#[component]
+pub fn LetterActions(
+    letter: Letter,
+    /// Bumped after a successful action so the page reloads.
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let t = use_strings();
+    let lang = use_lang();
+    let session = use_session();
+    let me = session.me.get_untracked();
+    let role = me.as_ref().and_then(|m| m.role);
+    let my_agency = me.as_ref().and_then(|m| m.agency_code.clone());
+    let my_office = me.as_ref().and_then(|m| m.counter_office_code.clone());
+    let is_holder_clerk = role == Some(Role::Clerk)
+        && my_agency.as_deref() == Some(letter.holder_agency_code.as_str());
+    let is_office_operator = role == Some(Role::Operator)
+        && my_office.as_deref() == Some(letter.counter_office_code.as_str());
+    let can_note = matches!(role, Some(Role::Admin | Role::Operator | Role::Clerk));
+    let allowed = letter.allowed_actions.clone();
+    let may = move |s: Step| allowed.contains(&s);
+    let (may_receive, may_refer, may_answer, may_reject) = (
+        is_holder_clerk && may(Step::Receive) && letter.open_delivery_id.is_some(),
+        is_holder_clerk && may(Step::Refer),
+        is_holder_clerk && may(Step::Answer),
+        is_holder_clerk && may(Step::Reject),
+    );
+    let (may_withdraw, may_close) = (
+        is_office_operator && may(Step::Withdraw),
+        is_office_operator && may(Step::Close),
+    );
+
+    let id = letter.id;
+    let etag = format!("\"{}-{}\"", letter.id, letter.version);
+    let error = RwSignal::new(None::<String>);
+    let refer_to = RwSignal::new(String::new());
+    let refer_note = RwSignal::new(String::new());
+    let answer_body = RwSignal::new(String::new());
+    let answer_files = RwSignal::new(Vec::<web_sys::File>::new());
+    let reject_reason = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let agencies = LocalResource::new(|| async {
+        api::get::<Page<Agency>>("/api/v1/agencies?active=true&limit=200").await
+    });
+
+    let show = move |err: ApiError| {
+        let message = match &err {
+            ApiError::Problem(p) if !p.errors.is_empty() => p
+                .errors
+                .iter()
+                .map(|e| translate_message(lang.get_untracked(), &e.message))
+                .collect::<Vec<_>>()
+                .join("؛ "),
+            other => other.to_string(),
+        };
+        error.set(Some(message));
+    };
+    let act = Action::new_local(move |step: &Step| {
+        let step = *step;
+        let etag = etag.clone();
+        let delivery = letter.open_delivery_id;
+        async move {
+            let headers = [("If-Match", etag.as_str())];
+            let path = |what: &str| format!("/api/v1/letters/{id}/{what}");
+            let result: Result<Letter, ApiError> = match step {
+                Step::Receive => {
+                    api::post(
+                        &format!("/api/v1/inbox/{}/ack", delivery.unwrap_or_default()),
+                        &AckRequest::default(),
+                    )
+                    .await
+                }
+                Step::Refer => {
+                    let request = ReferRequest {
+                        to_agency_code: refer_to.get_untracked(),
+                        note: refer_note.get_untracked(),
+                    };
+                    match request.validate() {
+                        Ok(r) => api::post_with_headers(&path("refer"), &r, &headers).await,
+                        Err(e) => Err(ApiError::Problem(problem(e))),
+                    }
+                }
+                Step::Answer => {
+                    let request = AnswerRequest {
+                        body: answer_body.get_untracked(),
+                    };
+                    match request.validate() {
+                        Err(e) => Err(ApiError::Problem(problem(e))),
+                        Ok(r) => {
+                            let files = answer_files.get_untracked();
+                            let uploaded = if files.is_empty() {
+                                Ok(Vec::new())
+                            } else {
+                                api::upload::<Vec<Attachment>>(
+                                    &format!("{}?kind=answer", path("attachments")),
+                                    &files,
+                                )
+                                .await
+                            };
+                            match uploaded {
+                                Err(e) => Err(e),
+                                // The upload does not change the letter's version.
+                                Ok(_) => {
+                                    api::post_with_headers(&path("answer"), &r, &headers).await
+                                }
+                            }
+                        }
+                    }
+                }
+                Step::Reject => {
+                    let request = RejectRequest {
+                        reason: reject_reason.get_untracked(),
+                    };
+                    match request.validate() {
+                        Ok(r) => api::post_with_headers(&path("reject"), &r, &headers).await,
+                        Err(e) => Err(ApiError::Problem(problem(e))),
+                    }
+                }
+                Step::Withdraw => {
+                    api::post_with_headers(&path("withdraw"), &serde_json::json!({}), &headers)
+                        .await
+                }
+                Step::Close => {
+                    api::post_with_headers(&path("close"), &serde_json::json!({}), &headers).await
+                }
+                Step::Deliver => return,
+            };
+            match result {
+                Ok(_) => {
+                    error.set(None);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => show(e),
+            }
+        }
+    });
+    let add_note = Action::new_local(move |_: &()| {
+        let request = NoteRequest {
+            note: note.get_untracked(),
+        };
+        async move {
+            let result = match request.validate() {
+                Ok(r) => api::post::<_, ()>(&format!("/api/v1/letters/{id}/notes"), &r).await,
+                Err(e) => Err(ApiError::Problem(problem(e))),
+            };
+            match result {
+                Ok(()) => {
+                    note.set(String::new());
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => show(e),
+            }
+        }
+    });
+    let on_files = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        let mut chosen = Vec::new();
+        if let Some(list) = input.and_then(|i| i.files()) {
+            for i in 0..list.length() {
+                chosen.extend(list.item(i));
+            }
+        }
+        answer_files.set(chosen);
+    };
+    let holder = StoredValue::new(letter.holder_agency_code.clone());
+    let nothing = !(may_receive
+        || may_refer
+        || may_answer
+        || may_reject
+        || may_withdraw
+        || may_close
+        || can_note);
+
+    view! {
+        <Show when=move || !nothing>
+            <section class="card no-print" data-testid="letter-actions">
+                <h2>{move || t().actions_title}</h2>
+                <Show when=move || may_receive>
+                    <button class="primary" data-testid="action-receive" on:click=move |_| { act.dispatch(Step::Receive); }>{move || t().acknowledge}</button>
+                </Show>
+                <Show when=move || may_refer>
+                    <div class="action-box">
+                        <label class="field">
+                            <span class="field-label">{move || t().refer_to}</span>
+                            <select data-testid="refer-agency" on:change=move |ev| refer_to.set(event_target_value(&ev))>
+                                <option value="">{move || t().choose}</option>
+                                {
+                                    move || agencies.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter()
+                                        .filter(|a| holder.with_value(|h| &a.code != h))
+                                        .map(|a| view! { <option value=a.code.clone()>{a.name.clone()}</option> })
+                                        .collect_view()
+                                }
+                            </select>
+                        </label>
+                        <label class="field">
+                            <span class="field-label">{move || t().note}</span>
+                            <input type="text" data-testid="refer-note" bind:value=refer_note/>
+                        </label>
+                        <button data-testid="action-refer" on:click=move |_| { act.dispatch(Step::Refer); }>{move || t().refer}</button>
+                    </div>
+                </Show>
+                <Show when=move || may_answer>
+                    <div class="action-box">
+                        <label class="field">
+                            <span class="field-label">{move || t().answer}</span>
+                            <textarea rows="5" data-testid="answer-body" bind:value=answer_body></textarea>
+                        </label>
+                        <input type="file" multiple accept=".pdf,.jpg,.jpeg,.png" data-testid="answer-files" on:change=on_files/>
+                        <button class="primary" data-testid="action-answer" on:click=move |_| { act.dispatch(Step::Answer); }>{move || t().send_answer}</button>
+                    </div>
+                </Show>
+                <Show when=move || may_reject>
+                    <div class="action-box">
+                        <label class="field">
+                            <span class="field-label">{move || t().reason}</span>
+                            <input type="text" data-testid="reject-reason" bind:value=reject_reason/>
+                        </label>
+                        <button data-testid="action-reject" on:click=move |_| { act.dispatch(Step::Reject); }>{move || t().reject}</button>
+                    </div>
+                </Show>
+                <Show when=move || may_close>
+                    <div class="action-box">
+                        <button class="primary" data-testid="action-close" on:click=move |_| { act.dispatch(Step::Close); }>{move || t().close}</button>
+                        <button data-testid="print-answer" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{move || t().print_answer}</button>
+                    </div>
+                </Show>
+                <Show when=move || may_withdraw>
+                    <div class="action-box">
+                        <button data-testid="action-withdraw" on:click=move |_| {
+                            let ok = web_sys::window().and_then(|w| w.confirm_with_message(t().confirm_withdraw).ok()).unwrap_or(false);
+                            if ok { act.dispatch(Step::Withdraw); }
+                        }>{move || t().withdraw}</button>
+                    </div>
+                </Show>
+                <Show when=move || can_note>
+                    <div class="action-box">
+                        <label class="field">
+                            <span class="field-label">{move || t().internal_note}</span>
+                            <input type="text" data-testid="note-text" bind:value=note/>
+                        </label>
+                        <button data-testid="action-note" on:click=move |_| { add_note.dispatch(()); }>{move || t().add_note}</button>
+                    </div>
+                </Show>
+                <Show when=move || act.pending().get() || add_note.pending().get()>
+                    <span class="spinner" aria-hidden="true"></span>
+                </Show>
+                <Show when=move || error.get().is_some()>
+                    <p class="form-error" data-testid="action-error">{move || error.get()}</p>
+                </Show>
+            </section>
+        </Show>
+    }
+}
+
+fn problem(errors: Vec<shared::FieldError>) -> shared::Problem {
+    shared::Problem {
+        kind: "about:blank".into(),
+        title: "Invalid input".into(),
+        status: 422,
+        detail: None,
+        errors,
+        current_status: None,
+        allowed_actions: None,
+    }
+}

@@ -1,0 +1,89 @@
+//! A clerk's inbox: everything at the agency, new and overdue counted,
+//! overdue rows highlighted, acknowledge in place.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use shared::inbox::{AckRequest, InboxPage};
+use shared::letters::Letter;
+
+use crate::api;
+use crate::components::timeline::StatusBadge;
+use crate::i18n::{format_time, use_lang, use_strings};
+
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let t = use_strings();
+    let lang = use_lang();
+    let reload = RwSignal::new(0u32);
+    let overdue_only = RwSignal::new(false);
+    let page = LocalResource::new(move || {
+        reload.track();
+        let path = format!(
+            "/api/v1/inbox?view=open&limit=200&overdue={}",
+            overdue_only.get()
+        );
+        async move { api::get::<InboxPage>(&path).await }
+    });
+    let ack = move |delivery: i32| {
+        spawn_local(async move {
+            let _ = api::post::<_, Letter>(
+                &format!("/api/v1/inbox/{delivery}/ack"),
+                &AckRequest::default(),
+            )
+            .await;
+            reload.update(|n| *n += 1);
+        });
+    };
+    let fa_count = move |n: i64| crate::i18n::digits(lang.get(), &n.to_string());
+    view! {
+        <section class="card">
+            <h1>{move || t().inbox}</h1>
+            <div class="filters">
+                <span class="badge ok" data-testid="inbox-new-count">
+                    {move || t().new_items} ": " {move || page.get().and_then(Result::ok).map(|p| fa_count(p.new_count)).unwrap_or_default()}
+                </span>
+                <span class="badge late" data-testid="inbox-overdue-count">
+                    {move || t().overdue_items} ": " {move || page.get().and_then(Result::ok).map(|p| fa_count(p.overdue_count)).unwrap_or_default()}
+                </span>
+                <label class="check"><input type="checkbox" data-testid="inbox-overdue-only" on:change=move |ev| overdue_only.set(event_target_checked(&ev))/>{move || t().overdue}</label>
+            </div>
+            <table class="grid" data-testid="inbox-table">
+                <thead><tr>
+                    <th>{move || t().tracking_code}</th><th>{move || t().subject}</th><th>{move || t().from_agency}</th>
+                    <th>{move || t().delivered_at}</th><th>{move || t().due_at}</th><th>{move || t().status}</th><th>{move || t().actions}</th>
+                </tr></thead>
+                <tbody>
+                    <For
+                        each=move || page.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default()
+                        key=|i| (i.delivery_id, i.acknowledged_at.is_some(), i.letter.version)
+                        children=move |i| {
+                            let (delivered, due) = (i.delivered_at, i.due_at);
+                            let delivery = i.delivery_id;
+                            let row_id = format!("inbox-row-{}", i.letter.tracking_code);
+                            let unacked = i.acknowledged_at.is_none();
+                            view! {
+                                <tr class:overdue=i.overdue class:unread=unacked data-testid=row_id>
+                                    <td dir="ltr"><A href=format!("/letters/{}", i.letter.id)>{shared::tracking::display(&i.letter.tracking_code)}</A></td>
+                                    <td>{i.letter.subject.clone()}</td>
+                                    <td dir="ltr">{i.from_agency_code.clone().unwrap_or_default()}</td>
+                                    <td>{move || format_time(lang.get(), &delivered, false)}</td>
+                                    <td>{move || format_time(lang.get(), &due, false)}</td>
+                                    <td><StatusBadge status=i.letter.status/></td>
+                                    <td>
+                                        <Show when=move || unacked fallback=move || view! { <span class="muted">{move || t().acknowledged}</span> }>
+                                            <button class="link-button" data-testid="inbox-ack" on:click=move |_| ack(delivery)>{move || t().acknowledge}</button>
+                                        </Show>
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    />
+                </tbody>
+            </table>
+            <Show when=move || page.get().and_then(Result::ok).is_some_and(|p| p.items.is_empty())>
+                <p class="muted">{move || t().empty_inbox}</p>
+            </Show>
+        </section>
+    }
+}
