@@ -227,6 +227,24 @@ pub fn revert_all_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!("reverting migrations failed: {e}"))
 }
 
+/// A transaction for work that writes. On SQLite its first statement takes
+/// the write lock (like `BEGIN IMMEDIATE`), so concurrent writers queue on
+/// `busy_timeout` instead of failing with "database is locked" when a read
+/// transaction tries to upgrade. On PostgreSQL it is a plain transaction.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        if let DbConnection::Sqlite(sqlite) = conn {
+            // Matches no row, but an UPDATE acquires the write lock before it scans.
+            sqlite.batch_execute("UPDATE idempotency_keys SET id = id WHERE id < 0")?;
+        }
+        work(conn)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,22 +266,4 @@ mod tests {
         assert!(DatabaseUrl::parse("mysql://x").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
     }
-}
-
-/// A transaction for work that writes. On SQLite its first statement takes
-/// the write lock (like `BEGIN IMMEDIATE`), so concurrent writers queue on
-/// `busy_timeout` instead of failing with "database is locked" when a read
-/// transaction tries to upgrade. On PostgreSQL it is a plain transaction.
-pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    conn.transaction(|conn| {
-        if let DbConnection::Sqlite(sqlite) = conn {
-            // Matches no row, but an UPDATE acquires the write lock before it scans.
-            sqlite.batch_execute("UPDATE idempotency_keys SET id = id WHERE id < 0")?;
-        }
-        work(conn)
-    })
 }
