@@ -72,17 +72,32 @@ pub fn bench(root: &Path) -> Result<()> {
         &["build", "--release", "-p", "chapar-api", "--bin", "chapar"],
     )
     .run()?;
+    let seconds = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
     let dir = std::env::temp_dir().join(format!("chapar-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
+    let sqlite = format!("sqlite://{}", dir.join("bench.db").display());
+    let mut report = suite(root, &dir, "SQLite", &sqlite, seconds)?;
+    let cluster = crate::postgres::Cluster::start()?;
+    report.push_str(&suite(root, &dir, "PostgreSQL", &cluster.url(), seconds)?);
+    drop(cluster);
+    println!("\n{report}");
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// One server on one database: every scenario, and the ratios to `/healthz`.
+fn suite(root: &Path, dir: &Path, label: &str, database_url: &str, seconds: u32) -> Result<String> {
     let port = tools::free_port()?;
     let base = format!("http://127.0.0.1:{port}");
     let child = Command::new(root.join("target/release/chapar"))
         .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
-        .arg("--database-url")
-        .arg(format!("sqlite://{}", dir.join("bench.db").display()))
+        .args(["--database-url", database_url])
         .arg("--data-dir")
-        .arg(&dir)
+        .arg(dir)
         .args(["--static-dir", "/nonexistent"])
         .env("RUST_LOG", "warn")
         .env("CHAPAR_TRACKING_PER_IP_PER_MINUTE", "1000000000")
@@ -106,17 +121,30 @@ pub fn bench(root: &Path) -> Result<()> {
         &format!("{base}/api/v1/auth/login"),
     ])?;
     let token = json_field(&login, "access_token").context("no access token")?;
+    let agency_token = json_field(
+        &curl(&[
+            "-d",
+            "grant_type=client_credentials&client_id=demo-water&client_secret=demo-secret-water",
+            &format!("{base}/api/v1/auth/token"),
+        ])?,
+        "access_token",
+    )
+    .context("no client token")?;
     let letter = r#"{"applicant":{"kind":"natural","national_id":"0499370899","first_name":"علی","last_name":"رضایی","mobile":"09121234567"},"recipient_agency_code":"water","subject":"بررسی قبض آب","body":"مبلغ قبض آب این ماه بیش از حد معمول است.","priority":"normal"}"#;
-    let created = curl(&[
-        "-H",
-        "content-type: application/json",
-        "-H",
-        &format!("authorization: Bearer {token}"),
-        "-d",
-        letter,
-        &format!("{base}/api/v1/letters"),
-    ])?;
-    let code = json_field(&created, "tracking_code").context("no tracking code")?;
+    let mut code = String::new();
+    // A full first inbox page (50) before the inbox scenario.
+    for _ in 0..60 {
+        let created = curl(&[
+            "-H",
+            "content-type: application/json",
+            "-H",
+            &format!("authorization: Bearer {token}"),
+            "-d",
+            letter,
+            &format!("{base}/api/v1/letters"),
+        ])?;
+        code = json_field(&created, "tracking_code").context("no tracking code")?;
+    }
     let post = |body: &str, auth: bool| {
         let mut lua = String::from(
             "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n",
@@ -136,9 +164,9 @@ pub fn bench(root: &Path) -> Result<()> {
             lua: String::new(),
         },
         Scenario {
-            name: "register",
-            path: "/api/v1/letters",
-            lua: post(letter, true),
+            name: "inbox-50",
+            path: "/api/v1/inbox?limit=50",
+            lua: format!("wrk.headers[\"Authorization\"] = \"Bearer {agency_token}\"\n"),
         },
         Scenario {
             name: "tracking",
@@ -148,25 +176,28 @@ pub fn bench(root: &Path) -> Result<()> {
                 false,
             ),
         },
+        Scenario {
+            name: "register",
+            path: "/api/v1/letters",
+            lua: post(letter, true),
+        },
     ];
-    let seconds = std::env::var("BENCH_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10);
     let mut results = Vec::new();
     for s in &scenarios {
-        let rps = run_wrk(&base, s, &dir, seconds)?;
-        println!("{:<10} {:>10.0} req/s", s.name, rps);
+        let rps = run_wrk(&base, s, dir, seconds)?;
+        println!("{label:<10} {:<10} {:>10.0} req/s", s.name, rps);
         results.push((s.name, rps));
     }
     let health = results[0].1;
-    println!("\nratios to /healthz (same run, SQLite, release build, wrk -t2 -c32 -d{seconds}s):");
+    let mut report = format!(
+        "{label}: ratios to /healthz (same run, release build, wrk -t2 -c32 -d{seconds}s)\n"
+    );
+    report.push_str(&format!("  {:<10} {health:>8.0} req/s\n", "healthz"));
     for (name, rps) in &results[1..] {
-        println!(
-            "  {name:<10} {rps:>8.0} req/s = {:.3} × healthz",
+        report.push_str(&format!(
+            "  {name:<10} {rps:>8.0} req/s = {:.4} × healthz\n",
             rps / health
-        );
+        ));
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
+    Ok(report)
 }
