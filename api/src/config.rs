@@ -37,6 +37,12 @@ pub struct ServeArgs {
     pub demo: bool,
     #[command(flatten)]
     pub auth: AuthArgs,
+    #[command(flatten)]
+    pub sms: crate::sms::SmsArgs,
+    /// Do not run the SMS dispatcher in this process (run `chapar dispatch`
+    /// separately instead).
+    #[arg(long, env = "CHAPAR_NO_DISPATCHER")]
+    pub no_dispatcher: bool,
     /// Largest attachment, in bytes.
     #[arg(long, env = "CHAPAR_ATTACHMENT_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub attachment_max_bytes: u64,

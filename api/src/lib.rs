@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod notify;
 pub mod openapi;
 pub mod routes;
+pub mod sms;
 pub mod spa;
 pub mod storage;
 pub mod telemetry;

@@ -49,6 +49,13 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Run only the SMS dispatcher (e.g. as a separate worker process).
+    Dispatch {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(flatten)]
+        sms: chapar::sms::SmsArgs,
+    },
     /// Print the OpenAPI document (YAML), or write it to a file.
     Openapi {
         /// File to write; standard output when absent.
@@ -93,6 +100,7 @@ fn main() -> anyhow::Result<()> {
             println!("created administrator `{}` (id {})", user.username, user.id);
             Ok(())
         }
+        Command::Dispatch { database, sms } => dispatch(database, sms),
         Command::Openapi { output } => {
             let yaml = chapar::openapi::spec_yaml()?;
             match output {
@@ -137,7 +145,19 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     }
     let settings = Settings::from_serve_args(&args, static_dir);
+    let provider = chapar::sms::providers::Provider::from_args(&args.sms)?;
     let state = AppState::new(db, &settings)?;
+    if args.no_dispatcher {
+        tracing::info!("SMS dispatcher not started here (--no-dispatcher)");
+    } else {
+        let dispatcher = chapar::sms::dispatcher::Dispatcher::new(
+            state.db.clone(),
+            provider,
+            (&args.sms).into(),
+            Some(state.metrics.clone()),
+        );
+        actix_web::rt::spawn(dispatcher.run());
+    }
     let mut server = actix_web::HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = args.workers {
         server = server.workers(workers);
@@ -149,5 +169,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("Chapar is listening on http://{addr}");
     }
     server.run().await?;
+    Ok(())
+}
+
+#[actix_web::main]
+async fn dispatch(database: DatabaseArgs, sms: chapar::sms::SmsArgs) -> anyhow::Result<()> {
+    let db = Db::connect(&database.database_url, database.db_pool_size)?;
+    let provider = chapar::sms::providers::Provider::from_args(&sms)?;
+    chapar::sms::dispatcher::Dispatcher::new(db, provider, (&sms).into(), None)
+        .run()
+        .await;
     Ok(())
 }

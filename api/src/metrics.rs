@@ -39,6 +39,16 @@ pub struct Metrics {
     /// Connections of the database pool, set at scrape time.
     pub db_connections: Gauge,
     pub db_idle_connections: Gauge,
+    sms: Family<SmsLabels, Counter>,
+    /// Pending SMS and the age of the oldest, set at scrape time.
+    pub sms_queue_depth: Gauge,
+    pub sms_failed_total: Gauge,
+    pub sms_oldest_pending_seconds: Gauge,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SmsLabels {
+    pub outcome: String,
 }
 
 impl Default for Metrics {
@@ -71,12 +81,40 @@ impl Default for Metrics {
             "Idle database connections",
             db_idle_connections.clone(),
         );
+        let sms = Family::<SmsLabels, Counter>::default();
+        let sms_queue_depth = Gauge::default();
+        let sms_failed_total = Gauge::default();
+        let sms_oldest_pending_seconds = Gauge::default();
+        registry.register(
+            "sms_attempts",
+            "SMS attempts by outcome (sent, retry, failed, postponed)",
+            sms.clone(),
+        );
+        registry.register(
+            "sms_queue_depth",
+            "SMS waiting to be sent",
+            sms_queue_depth.clone(),
+        );
+        registry.register(
+            "sms_failed_messages",
+            "SMS that gave up (status failed)",
+            sms_failed_total.clone(),
+        );
+        registry.register(
+            "sms_oldest_pending_seconds",
+            "Age of the oldest SMS still waiting",
+            sms_oldest_pending_seconds.clone(),
+        );
         Metrics {
             registry: Mutex::new(registry),
             requests,
             latency,
             db_connections,
             db_idle_connections,
+            sms,
+            sms_queue_depth,
+            sms_failed_total,
+            sms_oldest_pending_seconds,
         }
     }
 }
@@ -96,6 +134,15 @@ impl Metrics {
                 route: route.to_owned(),
             })
             .observe(seconds);
+    }
+
+    /// Counts one dispatcher outcome.
+    pub fn sms(&self, outcome: &str) {
+        self.sms
+            .get_or_create(&SmsLabels {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
     }
 
     /// The OpenMetrics text exposition (which Prometheus scrapes natively).

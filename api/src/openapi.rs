@@ -25,6 +25,7 @@ use utoipa_actix_web::AppExt;
         (name = "letters", description = "Registering letters at the counter, reading them, their timeline, attachments and SMS"),
         (name = "inbox", description = "An agency's inbox: poll (long poll), acknowledge"),
         (name = "workflow", description = "Refer, answer, reject, withdraw, close, internal notes"),
+        (name = "sms", description = "The SMS outbox: attempts, retry, queue health, opt-outs"),
         (name = "public", description = "Public tracking with tracking code + national code (no login)"),
         (name = "directory", description = "Agencies and counter offices"),
         (name = "admin", description = "Staff accounts, API clients, audit trail (admins)"),

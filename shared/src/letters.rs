@@ -302,6 +302,8 @@ pub struct Letter {
     pub allowed_actions: Vec<Action>,
     /// The delivery still open at the holding agency (acknowledge it to receive the letter).
     pub open_delivery_id: Option<i32>,
+    /// The applicant's number asked for no SMS: tell them at the counter.
+    pub sms_opt_out: bool,
     /// Increases with every change; the `ETag` is built from it.
     pub version: i32,
     pub created_at: DateTime<Utc>,

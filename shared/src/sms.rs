@@ -78,3 +78,50 @@ mod tests {
         assert!(!text.chars().any(|c| c.is_ascii_digit()));
     }
 }
+
+/// Delay before retry number `attempt` (1 = the first retry): exponential
+/// from `base_ms`, capped at `max_ms`, with "equal jitter" (half fixed, half
+/// random from `jitter` in `[0, 1)`), so many failed messages do not all
+/// retry at the same moment.
+pub fn backoff_ms(attempt: u32, base_ms: u64, max_ms: u64, jitter: f64) -> u64 {
+    let exp = base_ms.saturating_mul(1u64 << attempt.saturating_sub(1).min(30));
+    let capped = exp.min(max_ms);
+    let half = capped / 2;
+    half + (half as f64 * jitter.clamp(0.0, 1.0)) as u64
+}
+
+/// How many SMS parts a text takes. Persian needs UCS-2: 70 characters in
+/// one part, 67 per part when concatenated. (GSM-7 text: 160 / 153.)
+pub fn sms_parts(text: &str) -> usize {
+    let chars = text.chars().count();
+    let ucs2 = !text.is_ascii();
+    let (single, multi) = if ucs2 { (70, 67) } else { (160, 153) };
+    if chars <= single {
+        1
+    } else {
+        chars.div_ceil(multi)
+    }
+}
+
+#[cfg(test)]
+mod backoff_tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_and_are_capped() {
+        let d: Vec<u64> = (1..=8).map(|a| backoff_ms(a, 1000, 60_000, 0.0)).collect();
+        assert_eq!(d, [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+        assert_eq!(backoff_ms(3, 1000, 60_000, 0.999), 3998);
+        assert!(backoff_ms(40, 1000, 60_000, 0.5) <= 60_000);
+    }
+
+    #[test]
+    fn persian_text_is_counted_in_ucs2_parts() {
+        assert_eq!(sms_parts(&"ا".repeat(70)), 1);
+        assert_eq!(sms_parts(&"ا".repeat(71)), 2);
+        assert_eq!(sms_parts(&"ا".repeat(134)), 2);
+        assert_eq!(sms_parts(&"ا".repeat(135)), 3);
+        assert_eq!(sms_parts(&"a".repeat(160)), 1);
+        assert_eq!(sms_parts(&"a".repeat(161)), 2);
+    }
+}

@@ -351,6 +351,7 @@ pub fn to_wire(conn: &mut DbConnection, row: &LetterRow) -> QueryResult<Letter> 
         attachments,
         allowed_actions: allowed_actions(status).to_vec(),
         open_delivery_id: super::inbox::open_delivery(conn, row.id)?.map(|d| d.id),
+        sms_opt_out: super::notifications::is_opted_out(conn, &row.applicant_mobile)?,
         version: row.version,
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
@@ -669,17 +670,24 @@ pub struct NotificationRow {
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
+    pub lease_owner: Option<String>,
+    pub provider_status: Option<String>,
+    pub delivered_at: Option<NaiveDateTime>,
 }
 
 pub fn notifications_of(
     conn: &mut DbConnection,
     letter_ids: Option<&[i32]>,
+    status: Option<&str>,
     after: Option<i32>,
     limit: i64,
 ) -> QueryResult<Vec<NotificationRow>> {
     let mut query = notifications::table
         .select(NotificationRow::as_select())
         .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(notifications::status.eq(status.to_owned()));
+    }
     if let Some(ids) = letter_ids {
         query = query.filter(notifications::letter_id.eq_any(ids.to_vec()));
     }

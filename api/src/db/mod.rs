@@ -7,6 +7,7 @@ pub mod directory;
 pub mod idempotency;
 pub mod inbox;
 pub mod letters;
+pub mod notifications;
 pub mod schema;
 pub mod users;
 

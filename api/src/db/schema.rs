@@ -190,6 +190,30 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         updated_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        provider_status -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_attempts (id) {
+        id -> Integer,
+        notification_id -> Integer,
+        attempt -> Integer,
+        at -> Timestamp,
+        outcome -> Text,
+        error -> Nullable<Text>,
+        duration_ms -> Integer,
+    }
+}
+
+diesel::table! {
+    sms_opt_outs (mobile) {
+        mobile -> Text,
+        note -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -210,6 +234,7 @@ diesel::joinable!(deliveries -> letters (letter_id));
 diesel::joinable!(letter_events -> letters (letter_id));
 diesel::joinable!(attachments -> letters (letter_id));
 diesel::joinable!(notifications -> letters (letter_id));
+diesel::joinable!(notification_attempts -> notifications (notification_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -224,4 +249,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     notifications,
     idempotency_keys,
+    notification_attempts,
+    sms_opt_outs,
 );

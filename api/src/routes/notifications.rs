@@ -1,14 +1,17 @@
 //! The SMS outbox as staff see it.
 
-use actix_web::{get, web};
+use actix_web::{delete, get, post, web, HttpResponse};
 use serde::Deserialize;
 use serde::Serialize;
+use shared::auth::Role;
 use shared::directory::Page;
 
 use super::page_limit;
 use crate::app::AppState;
-use crate::auth::Principal;
+use crate::auth::{Admin, Principal, Staff};
+use crate::db::directory::now;
 use crate::db::letters::{self as db, utc, Scope};
+use crate::db::notifications as outbox;
 use crate::error::ApiError;
 
 /// One SMS to an applicant.
@@ -26,6 +29,47 @@ pub struct Notification {
     pub last_error: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When a pending message is tried (again).
+    pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+    /// The gateway's id (Kavenegar `messageid`).
+    pub provider_message_id: Option<String>,
+    /// What the gateway last said about it.
+    pub provider_status: Option<String>,
+}
+
+const STATUSES: [&str; 5] = ["pending", "sent", "failed", "delivered", "undelivered"];
+
+/// One attempt to send an SMS.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Attempt {
+    pub attempt: i32,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// `sent`, `retry` or `failed`.
+    pub outcome: String,
+    pub error: Option<String>,
+    pub duration_ms: i32,
+}
+
+/// Queue health for the dashboard header.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SmsStats {
+    pub pending: i64,
+    pub failed: i64,
+    /// Age of the oldest message still waiting (a stuck gateway shows here).
+    pub oldest_pending_seconds: Option<i64>,
+}
+
+/// A number that does not want SMS.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"mobile": "09121234567", "note": "به درخواست متقاضی"}))]
+pub struct OptOut {
+    pub mobile: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub created_by: String,
+    #[serde(default)]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -33,6 +77,8 @@ pub struct Notification {
 pub struct NotificationQuery {
     /// Only the SMS of this letter.
     pub letter_id: Option<i32>,
+    /// `pending`, `sent`, `failed`, `delivered` or `undelivered`.
+    pub status: Option<String>,
     /// Cursor: the `next_cursor` of the previous page (newest first).
     pub after: Option<i32>,
     /// Page size (1–200, default 50).
@@ -59,6 +105,15 @@ pub async fn list(
 ) -> Result<web::Json<Page<Notification>>, ApiError> {
     let scope = principal.letters_scope()?;
     let (letter_id, after, limit) = (query.letter_id, query.after, page_limit(query.limit));
+    let status = query.status.clone();
+    if let Some(s) = &status {
+        if !STATUSES.contains(&s.as_str()) {
+            return Err(ApiError::validation(
+                "status",
+                "pending, sent, failed, delivered or undelivered",
+            ));
+        }
+    }
     if scope != Scope::All && letter_id.is_none() {
         return Err(ApiError::validation(
             "letter_id",
@@ -72,7 +127,13 @@ pub async fn list(
                 db::letter_in_scope(conn, id, scope)?;
             }
             let ids = letter_id.map(|id| vec![id]);
-            Ok(db::notifications_of(conn, ids.as_deref(), after, limit)?)
+            Ok(db::notifications_of(
+                conn,
+                ids.as_deref(),
+                status.as_deref(),
+                after,
+                limit,
+            )?)
         })
         .await?
         .into_iter()
@@ -87,8 +148,187 @@ pub async fn list(
             last_error: r.last_error,
             created_at: utc(r.created_at),
             sent_at: r.sent_at.map(utc),
+            next_attempt_at: utc(r.next_attempt_at),
+            provider_message_id: r.provider_message_id,
+            provider_status: r.provider_status,
         })
         .collect();
     let next_cursor = super::next_cursor(&items, limit, |n| n.id.to_string());
     Ok(web::Json(Page { items, next_cursor }))
+}
+
+/// The attempts of one SMS (admins and auditors).
+#[utoipa::path(
+    tag = "sms",
+    params(("id" = i32, Path, description = "SMS id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Attempts, oldest first", body = Vec<Attempt>),
+        (status = 403, description = "Admins and auditors only", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/notifications/{id}/attempts")]
+pub async fn attempts(
+    Staff(staff): Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<web::Json<Vec<Attempt>>, ApiError> {
+    require_overseer(&staff)?;
+    let id = id.into_inner();
+    let rows = state
+        .db
+        .run(move |conn| Ok(outbox::attempts_of(conn, id)?))
+        .await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|r| Attempt {
+                attempt: r.attempt,
+                at: utc(r.at),
+                outcome: r.outcome,
+                error: r.error,
+                duration_ms: r.duration_ms,
+            })
+            .collect(),
+    ))
+}
+
+/// Put a failed SMS back in the queue now (admin).
+#[utoipa::path(
+    tag = "sms",
+    params(("id" = i32, Path, description = "SMS id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Queued again"),
+        (status = 409, description = "The message is not failed", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/notifications/{id}/retry")]
+pub async fn retry(
+    _admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let changed = state
+        .db
+        .run(move |conn| Ok(outbox::retry_now(conn, id, now())?))
+        .await?;
+    if changed == 0 {
+        return Err(ApiError::Conflict(
+            "Only failed messages can be retried.".into(),
+        ));
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Queue health: pending and failed counts and the oldest pending age, so a
+/// failing gateway is noticed within minutes (admins and auditors).
+#[utoipa::path(
+    tag = "sms",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Queue health", body = SmsStats))
+)]
+#[get("/sms/stats")]
+pub async fn stats(
+    Staff(staff): Staff,
+    state: web::Data<AppState>,
+) -> Result<web::Json<SmsStats>, ApiError> {
+    require_overseer(&staff)?;
+    let (pending, failed, oldest) = state.db.run(|conn| Ok(outbox::queue_stats(conn)?)).await?;
+    Ok(web::Json(SmsStats {
+        pending,
+        failed,
+        oldest_pending_seconds: oldest.map(|t| (now() - t).num_seconds().max(0)),
+    }))
+}
+
+fn require_overseer(p: &crate::auth::Principal) -> Result<(), ApiError> {
+    if p.is_role(Role::Admin) || p.is_role(Role::Auditor) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("admins and auditors only".into()))
+    }
+}
+
+fn require_opt_out_editor(p: &crate::auth::Principal) -> Result<(), ApiError> {
+    if p.is_role(Role::Admin) || p.is_role(Role::Operator) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "admins and counter operators only".into(),
+        ))
+    }
+}
+
+/// Numbers that asked for no SMS (admins and operators).
+#[utoipa::path(tag = "sms", security(("bearer" = [])), responses((status = 200, description = "Opt-outs", body = Vec<OptOut>)))]
+#[get("/sms/opt-outs")]
+pub async fn list_opt_outs(
+    Staff(staff): Staff,
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<OptOut>>, ApiError> {
+    require_opt_out_editor(&staff)?;
+    let rows = state.db.run(|conn| Ok(outbox::opt_outs(conn)?)).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|(mobile, note, created_by, at)| OptOut {
+                mobile,
+                note,
+                created_by,
+                created_at: Some(utc(at)),
+            })
+            .collect(),
+    ))
+}
+
+/// Mark a number as not wanting SMS: its messages are not sent (they end
+/// `failed` with the reason), and its letters say so.
+#[utoipa::path(
+    tag = "sms",
+    request_body = OptOut,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Recorded"),
+        (status = 422, description = "Not a mobile number", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/sms/opt-outs")]
+pub async fn add_opt_out(
+    Staff(staff): Staff,
+    state: web::Data<AppState>,
+    body: web::Json<OptOut>,
+) -> Result<HttpResponse, ApiError> {
+    require_opt_out_editor(&staff)?;
+    let mobile = shared::identifiers::parse_mobile(&body.mobile)
+        .map_err(|e| ApiError::validation("mobile", e.message()))?;
+    let note = shared::normalize::normalize_text(&body.note);
+    let by = staff.actor();
+    state
+        .db
+        .run(move |conn| Ok(outbox::add_opt_out(conn, &mobile, &note, &by, now())?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The number wants SMS again.
+#[utoipa::path(
+    tag = "sms",
+    params(("mobile" = String, Path, description = "Mobile number")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Removed (also when it was not there)"))
+)]
+#[delete("/sms/opt-outs/{mobile}")]
+pub async fn remove_opt_out(
+    Staff(staff): Staff,
+    state: web::Data<AppState>,
+    mobile: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    require_opt_out_editor(&staff)?;
+    let mobile = shared::identifiers::parse_mobile(&mobile)
+        .map_err(|e| ApiError::validation("mobile", e.message()))?;
+    state
+        .db
+        .run(move |conn| Ok(outbox::remove_opt_out(conn, &mobile)?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -56,6 +56,19 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .metrics
         .db_idle_connections
         .set(i64::from(pool.idle_connections));
+    if let Ok((pending, failed, oldest)) = state
+        .db
+        .run(|conn| Ok(crate::db::notifications::queue_stats(conn)?))
+        .await
+    {
+        state.metrics.sms_queue_depth.set(pending);
+        state.metrics.sms_failed_total.set(failed);
+        let age = oldest.map(|t| (crate::db::directory::now() - t).num_seconds().max(0));
+        state
+            .metrics
+            .sms_oldest_pending_seconds
+            .set(age.unwrap_or(0));
+    }
     HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .body(state.metrics.render())

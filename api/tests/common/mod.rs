@@ -7,6 +7,8 @@
 //! so that the PostgreSQL suite can never silently not run.
 #![allow(dead_code)]
 
+pub mod fake_kavenegar;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use actix_web::http::StatusCode;

@@ -1,0 +1,333 @@
+//! The SMS outbox: claiming messages with leases, recording each attempt,
+//! opt-outs and per-number caps.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+
+use super::letters::NotificationRow;
+use super::schema::{notification_attempts, notifications, sms_opt_outs};
+use super::{write_transaction, DbConnection};
+
+#[derive(QueryableByName)]
+struct Claimed {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+}
+
+/// Claims up to `limit` due messages for `owner` until `until`.
+///
+/// PostgreSQL: `FOR UPDATE SKIP LOCKED`, so several dispatchers (in several
+/// processes) claim disjoint batches without waiting on each other. SQLite:
+/// the write lock serialises claims (one writer at a time anyway). A lease
+/// that expired (its dispatcher died) makes the message claimable again.
+pub fn claim(
+    conn: &mut DbConnection,
+    owner: &str,
+    limit: i64,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<NotificationRow>> {
+    let ids: Vec<i32> = match conn {
+        DbConnection::Postgres(pg) => diesel::sql_query(
+            "UPDATE notifications SET lease_owner = $1, leased_until = $2 \
+             WHERE id IN (SELECT id FROM notifications \
+                          WHERE status = 'pending' AND next_attempt_at <= $3 \
+                            AND (leased_until IS NULL OR leased_until < $3) \
+                          ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+             RETURNING id",
+        )
+        .bind::<Text, _>(owner)
+        .bind::<Timestamp, _>(until)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load::<Claimed>(pg)?
+        .into_iter()
+        .map(|c| c.id)
+        .collect(),
+        DbConnection::Sqlite(_) => write_transaction(conn, |conn| {
+            let ids: Vec<i32> = notifications::table
+                .filter(notifications::status.eq("pending"))
+                .filter(notifications::next_attempt_at.le(now))
+                .filter(
+                    notifications::leased_until
+                        .is_null()
+                        .or(notifications::leased_until.lt(now)),
+                )
+                .order(notifications::id.asc())
+                .limit(limit)
+                .select(notifications::id)
+                .load(conn)?;
+            diesel::update(notifications::table.filter(notifications::id.eq_any(&ids)))
+                .set((
+                    notifications::lease_owner.eq(Some(owner)),
+                    notifications::leased_until.eq(Some(until)),
+                ))
+                .execute(conn)?;
+            Ok::<_, diesel::result::Error>(ids)
+        })?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    notifications::table
+        .filter(notifications::id.eq_any(ids))
+        .order(notifications::id.asc())
+        .select(NotificationRow::as_select())
+        .load(conn)
+}
+
+pub fn is_opted_out(conn: &mut DbConnection, mobile: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        sms_opt_outs::table.filter(sms_opt_outs::mobile.eq(mobile)),
+    ))
+    .get_result(conn)
+}
+
+/// Messages sent to `mobile` in the hour before `now`.
+pub fn sent_last_hour(
+    conn: &mut DbConnection,
+    mobile: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    notifications::table
+        .filter(notifications::mobile.eq(mobile))
+        .filter(notifications::sent_at.gt(now - Duration::hours(1)))
+        .count()
+        .get_result(conn)
+}
+
+/// What became of one attempt.
+pub enum Outcome<'a> {
+    Sent {
+        provider_message_id: Option<&'a str>,
+        provider_status: Option<&'a str>,
+    },
+    /// Try again at `at`.
+    Retry {
+        error: &'a str,
+        at: NaiveDateTime,
+    },
+    Failed {
+        error: &'a str,
+    },
+    /// Not attempted (cap): try again at `at` without counting an attempt.
+    Postpone {
+        reason: &'a str,
+        at: NaiveDateTime,
+    },
+}
+
+/// Records an attempt, if `owner` still holds the lease (false otherwise:
+/// the lease expired and another dispatcher took the message over).
+pub fn record(
+    conn: &mut DbConnection,
+    id: i32,
+    owner: &str,
+    attempt: i32,
+    outcome: Outcome<'_>,
+    now: NaiveDateTime,
+    duration_ms: i32,
+) -> QueryResult<bool> {
+    write_transaction(conn, |conn| {
+        let mine = notifications::table
+            .filter(notifications::id.eq(id))
+            .filter(notifications::lease_owner.eq(owner))
+            .filter(notifications::status.eq("pending"));
+        let changed = match &outcome {
+            Outcome::Sent {
+                provider_message_id,
+                provider_status,
+            } => diesel::update(mine)
+                .set((
+                    notifications::status.eq("sent"),
+                    notifications::attempts.eq(attempt),
+                    notifications::sent_at.eq(Some(now)),
+                    notifications::provider_message_id.eq(*provider_message_id),
+                    notifications::provider_status.eq(*provider_status),
+                    notifications::last_error.eq(None::<String>),
+                    notifications::leased_until.eq(None::<NaiveDateTime>),
+                    notifications::updated_at.eq(now),
+                ))
+                .execute(conn)?,
+            Outcome::Retry { error, at } => diesel::update(mine)
+                .set((
+                    notifications::attempts.eq(attempt),
+                    notifications::next_attempt_at.eq(*at),
+                    notifications::last_error.eq(Some(*error)),
+                    notifications::leased_until.eq(None::<NaiveDateTime>),
+                    notifications::updated_at.eq(now),
+                ))
+                .execute(conn)?,
+            Outcome::Failed { error } => diesel::update(mine)
+                .set((
+                    notifications::status.eq("failed"),
+                    notifications::attempts.eq(attempt),
+                    notifications::last_error.eq(Some(*error)),
+                    notifications::leased_until.eq(None::<NaiveDateTime>),
+                    notifications::updated_at.eq(now),
+                ))
+                .execute(conn)?,
+            Outcome::Postpone { reason, at } => diesel::update(mine)
+                .set((
+                    notifications::next_attempt_at.eq(*at),
+                    notifications::last_error.eq(Some(*reason)),
+                    notifications::leased_until.eq(None::<NaiveDateTime>),
+                    notifications::updated_at.eq(now),
+                ))
+                .execute(conn)?,
+        };
+        if changed == 1 && !matches!(outcome, Outcome::Postpone { .. }) {
+            let (label, error) = match &outcome {
+                Outcome::Sent { .. } => ("sent", None),
+                Outcome::Retry { error, .. } => ("retry", Some(*error)),
+                Outcome::Failed { error } => ("failed", Some(*error)),
+                Outcome::Postpone { .. } => ("postponed", None),
+            };
+            diesel::insert_into(notification_attempts::table)
+                .values((
+                    notification_attempts::notification_id.eq(id),
+                    notification_attempts::attempt.eq(attempt),
+                    notification_attempts::at.eq(now),
+                    notification_attempts::outcome.eq(label),
+                    notification_attempts::error.eq(error),
+                    notification_attempts::duration_ms.eq(duration_ms),
+                ))
+                .execute(conn)?;
+        }
+        Ok(changed == 1)
+    })
+}
+
+/// Sent messages whose delivery is not known yet (for delivery reports).
+pub fn awaiting_report(
+    conn: &mut DbConnection,
+    since: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(i32, String)>> {
+    notifications::table
+        .filter(notifications::status.eq("sent"))
+        .filter(notifications::sent_at.gt(since))
+        .filter(notifications::provider_message_id.is_not_null())
+        .order(notifications::id.asc())
+        .limit(limit)
+        .select((
+            notifications::id,
+            notifications::provider_message_id.assume_not_null(),
+        ))
+        .load(conn)
+}
+
+pub fn set_delivery(
+    conn: &mut DbConnection,
+    provider_message_id: &str,
+    status: &str,
+    provider_status: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::provider_message_id.eq(provider_message_id))
+            .filter(notifications::status.eq("sent")),
+    )
+    .set((
+        notifications::status.eq(status),
+        notifications::provider_status.eq(Some(provider_status)),
+        notifications::delivered_at.eq(Some(now)),
+        notifications::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
+/// Puts a failed message back in the queue now ("retry now").
+pub fn retry_now(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::id.eq(id))
+            .filter(notifications::status.eq("failed")),
+    )
+    .set((
+        notifications::status.eq("pending"),
+        notifications::attempts.eq(0),
+        notifications::next_attempt_at.eq(now),
+        notifications::leased_until.eq(None::<NaiveDateTime>),
+        notifications::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
+/// Queue health: (pending, failed, oldest pending's creation time).
+pub fn queue_stats(conn: &mut DbConnection) -> QueryResult<(i64, i64, Option<NaiveDateTime>)> {
+    let pending = notifications::table
+        .filter(notifications::status.eq("pending"))
+        .count()
+        .get_result(conn)?;
+    let failed = notifications::table
+        .filter(notifications::status.eq("failed"))
+        .count()
+        .get_result(conn)?;
+    let oldest = notifications::table
+        .filter(notifications::status.eq("pending"))
+        .select(diesel::dsl::min(notifications::created_at))
+        .first::<Option<NaiveDateTime>>(conn)?;
+    Ok((pending, failed, oldest))
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = notification_attempts)]
+pub struct AttemptRow {
+    pub id: i32,
+    pub notification_id: i32,
+    pub attempt: i32,
+    pub at: NaiveDateTime,
+    pub outcome: String,
+    pub error: Option<String>,
+    pub duration_ms: i32,
+}
+
+pub fn attempts_of(conn: &mut DbConnection, id: i32) -> QueryResult<Vec<AttemptRow>> {
+    notification_attempts::table
+        .filter(notification_attempts::notification_id.eq(id))
+        .order(notification_attempts::id.asc())
+        .select(AttemptRow::as_select())
+        .load(conn)
+}
+
+pub fn add_opt_out(
+    conn: &mut DbConnection,
+    mobile: &str,
+    note: &str,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    if is_opted_out(conn, mobile)? {
+        return Ok(());
+    }
+    diesel::insert_into(sms_opt_outs::table)
+        .values((
+            sms_opt_outs::mobile.eq(mobile),
+            sms_opt_outs::note.eq(note),
+            sms_opt_outs::created_by.eq(by),
+            sms_opt_outs::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn remove_opt_out(conn: &mut DbConnection, mobile: &str) -> QueryResult<usize> {
+    diesel::delete(sms_opt_outs::table.filter(sms_opt_outs::mobile.eq(mobile))).execute(conn)
+}
+
+pub fn opt_outs(
+    conn: &mut DbConnection,
+) -> QueryResult<Vec<(String, String, String, NaiveDateTime)>> {
+    sms_opt_outs::table
+        .order(sms_opt_outs::created_at.desc())
+        .select((
+            sms_opt_outs::mobile,
+            sms_opt_outs::note,
+            sms_opt_outs::created_by,
+            sms_opt_outs::created_at,
+        ))
+        .load(conn)
+}
