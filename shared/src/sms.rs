@@ -125,3 +125,36 @@ mod backoff_tests {
         assert_eq!(sms_parts(&"a".repeat(161)), 2);
     }
 }
+
+/// One SMS of the outbox, as the API lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OutboxRow {
+    pub id: i32,
+    pub letter_id: i32,
+    pub event_kind: String,
+    pub mobile: String,
+    pub text: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Queue health, as the API reports it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct QueueStats {
+    pub pending: i64,
+    pub failed: i64,
+    pub oldest_pending_seconds: Option<i64>,
+}
+
+/// One attempt, as the API reports it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AttemptRow {
+    pub attempt: i32,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub outcome: String,
+    pub error: Option<String>,
+    pub duration_ms: i32,
+}

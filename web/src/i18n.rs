@@ -90,6 +90,17 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy {
 }
 
 pub struct Strings {
+    pub sms_outbox: &'static str,
+    pub sms_failed_badge: &'static str,
+    pub sms_stuck_badge: &'static str,
+    pub retry_now: &'static str,
+    pub attempts: &'static str,
+    pub last_error: &'static str,
+    pub sent_at: &'static str,
+    pub event: &'static str,
+    pub text: &'static str,
+    pub parts: &'static str,
+    pub sms_opted_out: &'static str,
     pub inbox: &'static str,
     pub new_items: &'static str,
     pub overdue_items: &'static str,
@@ -235,6 +246,17 @@ pub struct Strings {
 }
 
 pub const FA: Strings = Strings {
+    sms_outbox: "صف پیامک",
+    sms_failed_badge: "پیامک ناموفق",
+    sms_stuck_badge: "پیامک‌ها در صف مانده‌اند",
+    retry_now: "ارسال دوباره",
+    attempts: "تلاش‌ها",
+    last_error: "آخرین خطا",
+    sent_at: "زمان ارسال",
+    event: "رویداد",
+    text: "متن",
+    parts: "بخش",
+    sms_opted_out: "این شماره پیامک نمی‌خواهد",
     inbox: "کارتابل",
     new_items: "جدید",
     overdue_items: "دیرکرد",
@@ -380,6 +402,17 @@ pub const FA: Strings = Strings {
 };
 
 pub const EN: Strings = Strings {
+    sms_outbox: "SMS outbox",
+    sms_failed_badge: "Failed SMS",
+    sms_stuck_badge: "SMS are stuck in the queue",
+    retry_now: "Retry now",
+    attempts: "Attempts",
+    last_error: "Last error",
+    sent_at: "Sent",
+    event: "Event",
+    text: "Text",
+    parts: "parts",
+    sms_opted_out: "This number asked for no SMS",
     inbox: "Inbox",
     new_items: "New",
     overdue_items: "Overdue",

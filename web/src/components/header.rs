@@ -47,6 +47,8 @@ pub fn Header() -> impl IntoView {
                     <A href="/admin/offices" attr:data-testid="nav-offices">{move || t().offices}</A>
                     <A href="/admin/users" attr:data-testid="nav-users">{move || t().users}</A>
                     <A href="/admin/clients" attr:data-testid="nav-clients">{move || t().api_clients}</A>
+                    <A href="/admin/sms" attr:data-testid="nav-sms">{move || t().sms_outbox}</A>
+                    <SmsAlarm/>
                 </Show>
                 <A href="/track" attr:data-testid="nav-track">{move || t().track}</A>
             </nav>
@@ -69,5 +71,33 @@ pub fn Header() -> impl IntoView {
                 </button>
             </div>
         </header>
+    }
+}
+
+/// Failed and stuck SMS, so a failing gateway is noticed within minutes.
+#[component]
+fn SmsAlarm() -> impl IntoView {
+    let t = use_strings();
+    let stats = LocalResource::new(|| async {
+        api::get::<shared::sms::QueueStats>("/api/v1/sms/stats").await
+    });
+    let location = leptos_router::hooks::use_location();
+    // Re-read on every navigation.
+    Effect::new(move |_| {
+        location.pathname.track();
+        stats.refetch();
+    });
+    move || {
+        stats.get().and_then(Result::ok).map(|s| {
+            let stuck = s.oldest_pending_seconds.is_some_and(|age| age > 300);
+            view! {
+                <Show when=move || { s.failed > 0 }>
+                    <A href="/admin/sms" attr:class="alarm" attr:data-testid="sms-failed-alarm">{move || format!("{}: {}", t().sms_failed_badge, s.failed)}</A>
+                </Show>
+                <Show when=move || stuck>
+                    <span class="alarm" data-testid="sms-stuck-alarm">{move || t().sms_stuck_badge}</span>
+                </Show>
+            }
+        })
     }
 }

@@ -3,6 +3,7 @@
 pub mod agencies;
 pub mod clients;
 pub mod offices;
+pub mod sms;
 pub mod users;
 
 use leptos::prelude::*;

@@ -52,7 +52,10 @@ pub fn LetterPage() -> impl IntoView {
                                 <dt>{move || t().applicant}</dt>
                                 <dd>{l.applicant.display_name()} " (" <span dir="ltr">{l.applicant.national_id.clone()}</span> ")"</dd>
                                 <dt>{move || t().mobile}</dt>
-                                <dd dir="ltr">{l.applicant.mobile.clone()}</dd>
+                                <dd>
+                                    <span dir="ltr">{l.applicant.mobile.clone()}</span>
+                                    {l.sms_opt_out.then(|| view! { <span class="badge late" data-testid="sms-opt-out">{move || t().sms_opted_out}</span> })}
+                                </dd>
                                 <dt>{move || t().recipient_agency}</dt>
                                 <dd dir="ltr">{l.recipient_agency_code.clone()}</dd>
                                 <dt>{move || t().holder}</dt>

@@ -1,0 +1,35 @@
+// The applicant's SMS: with the embedded `log` provider, a registered
+// letter's message is sent by the dispatcher, and the admin sees it in the
+// outbox.
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, LoginPage } from '../pages/app';
+
+test('an admin sees a registered letter\'s SMS in the outbox as sent', async ({ page, request }) => {
+  const login = await request.post('/api/v1/auth/login', { data: { username: 'op-qsh-2034', password: DEMO_PASSWORD } });
+  expect(login.ok()).toBeTruthy();
+  const { access_token } = await login.json();
+  const created = await request.post('/api/v1/letters', {
+    headers: { Authorization: `Bearer ${access_token}` },
+    data: {
+      applicant: { kind: 'legal', national_id: '10100387181', organization_name: 'شرکت صیادی خلیج', mobile: '09131112233' },
+      recipient_agency_code: 'tax',
+      subject: 'درخواست تقسیط مالیات',
+      body: 'درخواست تقسیط بدهی مالیاتی سال ۱۴۰۴',
+    },
+  });
+  expect(created.status()).toBe(201);
+  const letter = await created.json();
+
+  await new LoginPage(page).open();
+  await new LoginPage(page).logIn('admin');
+  await page.getByTestId('nav-sms').click();
+  await page.getByTestId('sms-status').selectOption('sent');
+  const row = page.getByTestId('sms-table').locator('tr', { hasText: '09131112233' });
+  // The dispatcher polls twice a second; reload until the row shows up as sent.
+  await expect(async () => {
+    await page.getByTestId('sms-status').selectOption('pending');
+    await page.getByTestId('sms-status').selectOption('sent');
+    await expect(row).toHaveAttribute('data-status', 'sent', { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await expect(row).toContainText(letter.tracking_code.slice(0, 4).replace(/\d/g, (d: string) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]));
+});
