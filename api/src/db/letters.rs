@@ -323,39 +323,86 @@ pub fn summary(row: &LetterRow, codes: &Codes, at: NaiveDateTime) -> LetterSumma
 
 /// The full wire form of a letter (with its attachments).
 pub fn to_wire(conn: &mut DbConnection, row: &LetterRow) -> QueryResult<Letter> {
-    let codes = Codes::load(conn, &[row])?;
-    let attachments = attachments_of(conn, row.id)?;
-    let status = row.status();
-    Ok(Letter {
-        id: row.id,
-        tracking_code: row.tracking_code.clone(),
-        status,
-        applicant: row.applicant(),
-        recipient_agency_code: codes.agency(row.recipient_agency_id),
-        holder_agency_code: codes.agency(row.holder_agency_id),
-        counter_office_code: codes.office(row.counter_office_id),
-        subject: row.subject.clone(),
-        body: row.body.clone(),
-        priority: Priority::parse(&row.priority).unwrap_or_default(),
-        applicant_reference: row.applicant_reference.clone(),
-        due_at: row.due_at.map(utc),
-        overdue: row.overdue(now()),
-        answer: match (&row.answer_body, row.answer_agency_id, row.answered_at) {
-            (Some(body), Some(agency), Some(at)) => Some(LetterAnswer {
-                body: body.clone(),
-                agency_code: codes.agency(agency),
-                answered_at: utc(at),
-            }),
-            _ => None,
-        },
-        attachments,
-        allowed_actions: allowed_actions(status).to_vec(),
-        open_delivery_id: super::inbox::open_delivery(conn, row.id)?.map(|d| d.id),
-        sms_opt_out: super::notifications::is_opted_out(conn, &row.applicant_mobile)?,
-        version: row.version,
-        created_at: utc(row.created_at),
-        updated_at: utc(row.updated_at),
-    })
+    to_wire_many(conn, std::slice::from_ref(row))?
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+/// The wire form of several letters with a fixed number of queries (codes,
+/// attachments, open deliveries, opt-outs), whatever their number.
+pub fn to_wire_many(conn: &mut DbConnection, rows: &[LetterRow]) -> QueryResult<Vec<Letter>> {
+    use super::schema::sms_opt_outs;
+    let refs: Vec<&LetterRow> = rows.iter().collect();
+    let codes = Codes::load(conn, &refs)?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let mut files: HashMap<i32, Vec<Attachment>> = HashMap::new();
+    for a in attachments::table
+        .filter(attachments::letter_id.eq_any(&ids))
+        .order(attachments::id.asc())
+        .select(AttachmentRow::as_select())
+        .load(conn)?
+    {
+        files.entry(a.letter_id).or_default().push(a.into());
+    }
+    let open: HashMap<i32, i32> = deliveries::table
+        .filter(deliveries::letter_id.eq_any(&ids))
+        .filter(deliveries::closed_at.is_null())
+        .select((deliveries::letter_id, deliveries::id))
+        .load::<(i32, i32)>(conn)?
+        .into_iter()
+        .collect();
+    let mobiles: Vec<&str> = rows.iter().map(|r| r.applicant_mobile.as_str()).collect();
+    let opted_out: std::collections::HashSet<String> = sms_opt_outs::table
+        .filter(sms_opt_outs::mobile.eq_any(mobiles))
+        .select(sms_opt_outs::mobile)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let at = now();
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let status = row.status();
+            Letter {
+                id: row.id,
+                tracking_code: row.tracking_code.clone(),
+                status,
+                applicant: row.applicant(),
+                recipient_agency_code: codes.agency(row.recipient_agency_id),
+                holder_agency_code: codes.agency(row.holder_agency_id),
+                counter_office_code: codes.office(row.counter_office_id),
+                subject: row.subject.clone(),
+                body: row.body.clone(),
+                priority: Priority::parse(&row.priority).unwrap_or_default(),
+                applicant_reference: row.applicant_reference.clone(),
+                due_at: row.due_at.map(utc),
+                overdue: row.overdue(at),
+                answer: match (&row.answer_body, row.answer_agency_id, row.answered_at) {
+                    (Some(body), Some(agency), Some(answered)) => Some(LetterAnswer {
+                        body: body.clone(),
+                        agency_code: codes.agency(agency),
+                        answered_at: utc(answered),
+                    }),
+                    _ => None,
+                },
+                attachments: files.remove(&row.id).unwrap_or_default(),
+                allowed_actions: allowed_actions(status).to_vec(),
+                open_delivery_id: open.get(&row.id).copied(),
+                sms_opt_out: opted_out.contains(&row.applicant_mobile),
+                version: row.version,
+                created_at: utc(row.created_at),
+                updated_at: utc(row.updated_at),
+            }
+        })
+        .collect())
+}
+
+/// Letters by id, in no particular order.
+pub fn letters_by_ids(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<LetterRow>> {
+    letters::table
+        .filter(letters::id.eq_any(ids))
+        .select(LetterRow::as_select())
+        .load(conn)
 }
 
 #[derive(Debug, Insertable)]

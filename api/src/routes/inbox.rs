@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::auth::{Principal, PrincipalKind};
 use crate::db::directory::{agency_codes, now};
 use crate::db::inbox::{self, InboxView};
-use crate::db::letters::{self as db, utc, Scope};
+use crate::db::letters::{self as db, utc};
 use crate::error::ApiError;
 use crate::notify::InboxNotifier;
 use crate::workflow;
@@ -67,10 +67,18 @@ fn read_page(
                 let (new_count, overdue_count) = inbox::inbox_counts(conn, agency, at)?;
                 let from_ids: Vec<i32> = rows.iter().filter_map(|d| d.from_agency_id).collect();
                 let codes = agency_codes(conn, &from_ids)?;
+                let letter_ids: Vec<i32> = rows.iter().map(|d| d.letter_id).collect();
+                let letter_rows = db::letters_by_ids(conn, &letter_ids)?;
+                let mut letters: std::collections::HashMap<i32, Letter> =
+                    db::to_wire_many(conn, &letter_rows)?
+                        .into_iter()
+                        .map(|l| (l.id, l))
+                        .collect();
                 let mut items = Vec::with_capacity(rows.len());
                 for d in rows {
-                    let row = db::letter_in_scope(conn, d.letter_id, Scope::All)?;
-                    let letter: Letter = db::to_wire(conn, &row)?;
+                    let Some(letter) = letters.remove(&d.letter_id) else {
+                        continue;
+                    };
                     items.push(InboxItem {
                         delivery_id: d.id,
                         letter,
