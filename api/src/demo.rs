@@ -213,6 +213,8 @@ pub fn seed_if_empty(conn: &mut DbConnection) -> Result<Option<DemoData>, ApiErr
                     name_en,
                     parent_id: None,
                     sla_days: *sla_days,
+                    // Agencies with long SLAs count working days (a realistic mix for the demo).
+                    sla_working_days: *sla_days >= 14,
                     active: true,
                     search_text: AgencyRow::search_text_of(code, name, name_en),
                     created_at: at,

@@ -14,7 +14,6 @@ use crate::db::inbox::{self, DeliveryRow};
 use crate::db::letters::{self as db, LetterRow, NewDelivery, NewEvent, Scope};
 use crate::db::DbConnection;
 use crate::error::ApiError;
-use crate::routes::letters::due_date;
 
 /// A workflow step and its data.
 pub enum Step<'a> {
@@ -215,7 +214,7 @@ pub fn take(
                     "the letter is already at this agency",
                 ));
             }
-            let due = due_date(at, target.sla_days);
+            let due = dir::due_for(conn, &target, at)?;
             if let Some(d) = &open {
                 inbox::close_delivery(conn, d.id, at)?;
             }

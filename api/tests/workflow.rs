@@ -283,3 +283,36 @@ async fn idle_long_polls_hold_no_database_connections() {
     );
     assert!(results.iter().all(|r| matches!(r, Ok(200))), "{results:?}");
 }
+
+both_backends! {
+    async fn working_day_slas_skip_fridays_and_holidays(app) {
+        app.seed_demo();
+        let admin = app.token("admin").await;
+        let res = app.post_as(&admin, "/api/v1/agencies", &json!({"code": "ports", "name": "بنادر", "sla_days": 5, "sla_working_days": true})).await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        assert_eq!(res.json()["sla_working_days"], true);
+        // Every day of the coming fortnight except the last two is a holiday.
+        let today = chrono::Utc::now().date_naive();
+        for i in 0..12 {
+            let day = today + chrono::Duration::days(i);
+            assert_eq!(app.post_as(&admin, "/api/v1/holidays", &json!({"day": day, "name": "تعطیل آزمایشی"})).await.status, 204);
+        }
+        let holidays = app.get_as(&admin, "/api/v1/holidays").await.json();
+        assert!(holidays.as_array().map(Vec::len).unwrap_or(0) >= 12);
+
+        let op = app.token("op-bnd-1021").await;
+        let mut body = letter();
+        body["recipient_agency_code"] = json!("ports");
+        let created = app.post_as(&op, "/api/v1/letters", &body).await.json();
+        let due: chrono::DateTime<chrono::Utc> = created["due_at"].as_str().and_then(|d| d.parse().ok()).expect("due_at");
+        // Five working days can only start after the holidays: at least 12 + 5 calendar days.
+        assert!(due.date_naive() >= today + chrono::Duration::days(16), "due {due}");
+        // A calendar-day agency is not affected.
+        let water = app.post_as(&op, "/api/v1/letters", &letter()).await.json();
+        let water_due: chrono::DateTime<chrono::Utc> = water["due_at"].as_str().and_then(|d| d.parse().ok()).expect("due_at");
+        assert!(water_due.date_naive() <= today + chrono::Duration::days(8));
+
+        // Operators do not edit holidays.
+        assert_eq!(app.post_as(&op, "/api/v1/holidays", &json!({"day": today, "name": "x"})).await.status, 403);
+    }
+}

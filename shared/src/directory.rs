@@ -31,6 +31,8 @@ pub struct Agency {
     /// Days the agency has to answer a letter.
     #[cfg_attr(feature = "openapi", schema(example = 7))]
     pub sla_days: i32,
+    /// Count only working days (no Fridays, no holidays) towards the SLA.
+    pub sla_working_days: bool,
     pub active: bool,
 }
 
@@ -48,6 +50,9 @@ pub struct NewAgency {
     #[serde(default)]
     pub parent_code: Option<String>,
     pub sla_days: i32,
+    /// Count only working days (no Fridays, no holidays).
+    #[serde(default)]
+    pub sla_working_days: bool,
 }
 
 fn check_sla(errors: &mut Errors, days: i32) {
@@ -75,6 +80,7 @@ impl NewAgency {
             name_en,
             parent_code,
             sla_days: self.sla_days,
+            sla_working_days: self.sla_working_days,
         })
     }
 }
@@ -87,6 +93,7 @@ pub struct AgencyUpdate {
     pub name: Option<String>,
     pub name_en: Option<String>,
     pub sla_days: Option<i32>,
+    pub sla_working_days: Option<bool>,
     pub active: Option<bool>,
 }
 
@@ -105,6 +112,7 @@ impl AgencyUpdate {
             name,
             name_en,
             sla_days: self.sla_days,
+            sla_working_days: self.sla_working_days,
             active: self.active,
         })
     }
@@ -465,7 +473,18 @@ mod tests {
             name_en: String::new(),
             parent_code: None,
             sla_days: 0,
+            sla_working_days: false,
         };
         assert_eq!(a.validate().expect_err("sla")[0].field, "sla_days");
     }
+}
+
+/// A public holiday: not a working day for working-day SLAs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"day": "2027-02-11", "name": "پیروزی انقلاب اسلامی (۲۲ بهمن)"})))]
+pub struct Holiday {
+    /// The day (Gregorian, `YYYY-MM-DD`).
+    pub day: chrono::NaiveDate,
+    pub name: String,
 }

@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod letters;
 pub mod normalize;
 pub mod problem;
+pub mod sla;
 pub mod sms;
 pub mod system;
 pub mod tracking;

@@ -90,6 +90,8 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy {
 }
 
 pub struct Strings {
+    pub working_days: &'static str,
+    pub working_days_short: &'static str,
     pub sms_outbox: &'static str,
     pub sms_failed_badge: &'static str,
     pub sms_stuck_badge: &'static str,
@@ -246,6 +248,8 @@ pub struct Strings {
 }
 
 pub const FA: Strings = Strings {
+    working_days: "فقط روزهای کاری (بدون جمعه و تعطیلات)",
+    working_days_short: "(کاری)",
     sms_outbox: "صف پیامک",
     sms_failed_badge: "پیامک ناموفق",
     sms_stuck_badge: "پیامک‌ها در صف مانده‌اند",
@@ -402,6 +406,8 @@ pub const FA: Strings = Strings {
 };
 
 pub const EN: Strings = Strings {
+    working_days: "Working days only (no Fridays or holidays)",
+    working_days_short: "(working)",
     sms_outbox: "SMS outbox",
     sms_failed_badge: "Failed SMS",
     sms_stuck_badge: "SMS are stuck in the queue",

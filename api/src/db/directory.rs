@@ -49,6 +49,7 @@ pub struct AgencyRow {
     pub search_text: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub sla_working_days: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -59,6 +60,7 @@ pub struct NewAgencyRow<'a> {
     pub name_en: &'a str,
     pub parent_id: Option<i32>,
     pub sla_days: i32,
+    pub sla_working_days: bool,
     pub active: bool,
     pub search_text: String,
     pub created_at: NaiveDateTime,
@@ -71,6 +73,7 @@ pub struct AgencyChangeset {
     pub name: Option<String>,
     pub name_en: Option<String>,
     pub sla_days: Option<i32>,
+    pub sla_working_days: Option<bool>,
     pub active: Option<bool>,
     pub search_text: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
@@ -88,6 +91,7 @@ impl AgencyRow {
             name_en: self.name_en,
             parent_code,
             sla_days: self.sla_days,
+            sla_working_days: self.sla_working_days,
             active: self.active,
         }
     }
@@ -287,4 +291,72 @@ mod tests {
     fn like_patterns_escape_wildcards() {
         assert_eq!(contains_pattern("50%_off"), "%50\\%\\_off%");
     }
+}
+
+/// Holidays between two days (inclusive), for working-day due dates.
+pub fn holidays_between(
+    conn: &mut DbConnection,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> QueryResult<std::collections::HashSet<chrono::NaiveDate>> {
+    use super::schema::holidays;
+    Ok(holidays::table
+        .filter(holidays::day.ge(from))
+        .filter(holidays::day.le(to))
+        .select(holidays::day)
+        .load::<chrono::NaiveDate>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// When a delivery made `at` to `agency` is due, by its SLA.
+pub fn due_for(
+    conn: &mut DbConnection,
+    agency: &AgencyRow,
+    at: NaiveDateTime,
+) -> QueryResult<NaiveDateTime> {
+    if !agency.sla_working_days {
+        return Ok(shared::sla::due_date(at, agency.sla_days, false, |_| false));
+    }
+    let from = at.date();
+    // Generous: every week has a Friday, and holidays cluster at Nowruz.
+    let to = from + chrono::Duration::days(i64::from(agency.sla_days) * 2 + 30);
+    let holidays = holidays_between(conn, from, to)?;
+    Ok(shared::sla::due_date(at, agency.sla_days, true, |d| {
+        holidays.contains(&d)
+    }))
+}
+
+pub fn list_holidays(
+    conn: &mut DbConnection,
+    from: chrono::NaiveDate,
+) -> QueryResult<Vec<(chrono::NaiveDate, String)>> {
+    use super::schema::holidays;
+    holidays::table
+        .filter(holidays::day.ge(from))
+        .order(holidays::day.asc())
+        .select((holidays::day, holidays::name))
+        .load(conn)
+}
+
+pub fn upsert_holiday(
+    conn: &mut DbConnection,
+    day: chrono::NaiveDate,
+    name: &str,
+) -> QueryResult<()> {
+    use super::schema::holidays;
+    let updated = diesel::update(holidays::table.find(day))
+        .set(holidays::name.eq(name))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(holidays::table)
+            .values((holidays::day.eq(day), holidays::name.eq(name)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn delete_holiday(conn: &mut DbConnection, day: chrono::NaiveDate) -> QueryResult<usize> {
+    use super::schema::holidays;
+    diesel::delete(holidays::table.find(day)).execute(conn)
 }

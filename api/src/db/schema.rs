@@ -13,6 +13,14 @@ diesel::table! {
         search_text -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sla_working_days -> Bool,
+    }
+}
+
+diesel::table! {
+    holidays (day) {
+        day -> Date,
+        name -> Text,
     }
 }
 
@@ -251,4 +259,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     notification_attempts,
     sms_opt_outs,
+    holidays,
 );

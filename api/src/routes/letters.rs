@@ -33,11 +33,6 @@ fn new_tracking_code() -> String {
     shared::tracking::from_random(random)
 }
 
-/// The due date of a delivery made `at` to an agency with an SLA of `sla_days`.
-pub fn due_date(at: chrono::NaiveDateTime, sla_days: i32) -> chrono::NaiveDateTime {
-    at + chrono::Duration::days(i64::from(sla_days))
-}
-
 /// The registration itself, inside one transaction: the letter, its
 /// `registered` and `delivered` events, the delivery into the agency's inbox,
 /// and the applicant's SMS.
@@ -58,7 +53,7 @@ fn register_in(
         tracking_code = new_tracking_code();
     }
     let at = now();
-    let due = due_date(at, agency.sla_days);
+    let due = dir::due_for(conn, &agency, at)?;
     let a = &letter.applicant;
     let row = db::insert_letter(
         conn,

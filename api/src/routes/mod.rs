@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod counter_offices;
+pub mod holidays;
 pub mod inbox;
 pub mod letters;
 pub mod me;
@@ -41,6 +42,9 @@ fn configure_v1(cfg: &mut ServiceConfig) {
         .service(counter_offices::create)
         .service(counter_offices::get)
         .service(counter_offices::update)
+        .service(holidays::list)
+        .service(holidays::save)
+        .service(holidays::remove)
         .service(users::list)
         .service(users::create)
         .service(users::get)

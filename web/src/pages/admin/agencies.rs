@@ -25,6 +25,7 @@ pub fn AgenciesPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let name_en = RwSignal::new(String::new());
     let sla = RwSignal::new("7".to_owned());
+    let working_days = RwSignal::new(false);
     let errors: FormErrors = RwSignal::new(Vec::new());
     let general = RwSignal::new(None::<String>);
     let clear = move || {
@@ -33,6 +34,7 @@ pub fn AgenciesPage() -> impl IntoView {
             s.set(String::new());
         }
         sla.set("7".into());
+        working_days.set(false);
         errors.set(Vec::new());
         general.set(None);
     };
@@ -59,6 +61,7 @@ pub fn AgenciesPage() -> impl IntoView {
                         name: Some(checked.name),
                         name_en: Some(checked.name_en),
                         sla_days: Some(checked.sla_days),
+                        sla_working_days: Some(checked.sla_working_days),
                         active: None,
                     };
                     api::patch::<_, Agency>(&format!("/api/v1/agencies/{code}"), &update).await
@@ -91,6 +94,7 @@ pub fn AgenciesPage() -> impl IntoView {
         name.set(a.name);
         name_en.set(a.name_en);
         sla.set(a.sla_days.to_string());
+        working_days.set(a.sla_working_days);
         errors.set(Vec::new());
     };
 
@@ -115,7 +119,7 @@ pub fn AgenciesPage() -> impl IntoView {
                                     <td dir="ltr">{a.code.clone()}</td>
                                     <td>{a.name.clone()}</td>
                                     <td dir="ltr">{a.name_en.clone()}</td>
-                                    <td>{a.sla_days}</td>
+                                    <td>{a.sla_days} {a.sla_working_days.then(|| view! { <span class="muted">{move || t().working_days_short}</span> })}</td>
                                     <td><ActiveBadge active=a.active/></td>
                                     <td class="row-actions">
                                         <button class="link-button" on:click=move |_| start_edit(for_edit.clone())>{move || t().edit}</button>
@@ -142,6 +146,11 @@ pub fn AgenciesPage() -> impl IntoView {
                     error=error_of(errors, "name_en")/>
                 <TextField label=Signal::derive(move || t().sla_days) value=sla testid="agency-sla"
                     error=error_of(errors, "sla_days")/>
+                <label class="check">
+                    <input type="checkbox" data-testid="agency-working-days" prop:checked=move || working_days.get()
+                        on:change=move |ev| working_days.set(event_target_checked(&ev))/>
+                    {move || t().working_days}
+                </label>
                 <Show when=move || general.get().is_some()>
                     <p class="form-error" data-testid="agency-form-error">{move || general.get()}</p>
                 </Show>
