@@ -283,16 +283,6 @@ pub fn update_office(
         .map(drop)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(contains_pattern("50%_off"), "%50\\%\\_off%");
-    }
-}
-
 /// Holidays between two days (inclusive), for working-day due dates.
 pub fn holidays_between(
     conn: &mut DbConnection,
@@ -359,4 +349,14 @@ pub fn upsert_holiday(
 pub fn delete_holiday(conn: &mut DbConnection, day: chrono::NaiveDate) -> QueryResult<usize> {
     use super::schema::holidays;
     diesel::delete(holidays::table.find(day)).execute(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("50%_off"), "%50\\%\\_off%");
+    }
 }

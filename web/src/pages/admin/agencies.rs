@@ -48,6 +48,7 @@ pub fn AgenciesPage() -> impl IntoView {
             sla_days: shared::normalize::ascii_digits(sla.get_untracked().trim())
                 .parse()
                 .unwrap_or(0),
+            sla_working_days: working_days.get_untracked(),
         };
         let editing_code = editing.get_untracked();
         async move {
