@@ -143,13 +143,7 @@ pub fn acknowledge(
             },
         )?;
         let name = agency_name(conn, agency)?;
-        db::enqueue_sms(
-            conn,
-            &letter,
-            "received",
-            &shared::sms::received(&letter.tracking_code, &name),
-            at,
-        )?;
+        db::enqueue_sms(conn, &letter, "received", &[("agency", &name)], at)?;
     }
     Ok(db::letter_in_scope(conn, letter.id, Scope::All)?)
 }
@@ -197,7 +191,7 @@ pub fn take(
     let actor = p.actor();
     let open = inbox::open_delivery(conn, letter.id)?;
     let mut delivered_to = None;
-    let (kind, note, sms) = match step {
+    let (kind, note, agency_name) = match step {
         Step::Refer {
             to_agency_code,
             note,
@@ -246,11 +240,7 @@ pub fn take(
                     at,
                 },
             )?;
-            (
-                "referred",
-                String::new(),
-                shared::sms::referred(&letter.tracking_code, &target.name),
-            )
+            ("referred", String::new(), Some(target.name.clone()))
         }
         Step::Answer { body } => {
             let agency = acting_agency.unwrap_or(letter.holder_agency_id);
@@ -260,11 +250,7 @@ pub fn take(
             apply_state(conn, &letter, to, letter.holder_agency_id, None, at)?;
             inbox::set_answer(conn, letter.id, body, agency, at)?;
             let name = agency_name(conn, agency)?;
-            (
-                "answered",
-                String::new(),
-                shared::sms::answered(&letter.tracking_code, &name),
-            )
+            ("answered", String::new(), Some(name))
         }
         Step::Reject { reason } => {
             let agency = acting_agency.unwrap_or(letter.holder_agency_id);
@@ -273,30 +259,18 @@ pub fn take(
             }
             apply_state(conn, &letter, to, letter.holder_agency_id, None, at)?;
             let name = agency_name(conn, agency)?;
-            (
-                "rejected",
-                reason.to_owned(),
-                shared::sms::rejected(&letter.tracking_code, &name, reason),
-            )
+            ("rejected", reason.to_owned(), Some(name))
         }
         Step::Withdraw => {
             if let Some(d) = &open {
                 inbox::close_delivery(conn, d.id, at)?;
             }
             apply_state(conn, &letter, to, letter.holder_agency_id, None, at)?;
-            (
-                "withdrawn",
-                String::new(),
-                shared::sms::withdrawn(&letter.tracking_code),
-            )
+            ("withdrawn", String::new(), None)
         }
         Step::Close => {
             apply_state(conn, &letter, to, letter.holder_agency_id, None, at)?;
-            (
-                "closed",
-                String::new(),
-                shared::sms::closed(&letter.tracking_code),
-            )
+            ("closed", String::new(), None)
         }
     };
     if kind != "referred" {
@@ -315,7 +289,14 @@ pub fn take(
             },
         )?;
     }
-    db::enqueue_sms(conn, &letter, kind, &sms, at)?;
+    let mut vars: Vec<(&str, &str)> = Vec::new();
+    if let Some(name) = &agency_name {
+        vars.push(("agency", name));
+    }
+    if kind == "rejected" {
+        vars.push(("reason", &note));
+    }
+    db::enqueue_sms(conn, &letter, kind, &vars, at)?;
     Ok(Outcome {
         letter: db::letter_in_scope(conn, letter.id, Scope::All)?,
         delivered_to,
@@ -348,4 +329,28 @@ pub fn add_note(
         },
     )?;
     Ok(())
+}
+
+/// Tells applicants whose letter passed its due date (once per delivery).
+/// Run periodically by the SMS dispatcher; answers how many were told.
+pub fn notify_overdue(conn: &mut DbConnection, limit: i64) -> Result<usize, ApiError> {
+    crate::db::write_transaction(conn, |conn| {
+        let at = now();
+        let due = inbox::overdue_unnotified(conn, at, limit)?;
+        for d in &due {
+            let letter = db::letter_in_scope(conn, d.letter_id, Scope::All)?;
+            let name = agency_name(conn, d.agency_id)?;
+            let due_day =
+                shared::jalali::format_persian((d.due_at + shared::sla::tehran_offset()).date());
+            db::enqueue_sms(
+                conn,
+                &letter,
+                "overdue",
+                &[("agency", &name), ("due", &due_day)],
+                at,
+            )?;
+            inbox::mark_overdue_notified(conn, d.id, at)?;
+        }
+        Ok(due.len())
+    })
 }

@@ -286,3 +286,46 @@ async fn the_api_key_never_appears_in_logs_or_errors() {
         .await;
     assert!(!attempts.text().contains(API_KEY));
 }
+
+both_backends! {
+    async fn admins_edit_templates_and_new_messages_use_them(app) {
+        app.seed_demo();
+        let op = app.token("op-bnd-1021").await;
+        let admin = app.token("admin").await;
+        let bad = app.request_put(&admin, "/api/v1/sms/templates/registered", &json!({"body": "نامه {code} برای {person}"})).await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.json()["errors"][0]["message"].as_str().unwrap_or_default().contains("{person}"));
+        let preview = app.post_as(&admin, "/api/v1/sms/templates/registered/preview", &json!({"body": "ثبت شد: {code} ({agency})"})).await.json();
+        assert_eq!(preview["parts"], 1);
+        assert!(preview["text"].as_str().unwrap_or_default().contains("۷۲۹۴-۴۰۱۸-۳۶۵۱"));
+        let saved = app.request_put(&admin, "/api/v1/sms/templates/registered", &json!({"body": "ثبت شد: {code} نزد {agency}"})).await;
+        assert_eq!(saved.status, 200, "{}", saved.text());
+        assert_eq!(saved.json()["edited"], true);
+        let id = register(&app, &op, "09121234567").await;
+        let rows = outbox(&app).await;
+        let row = rows.iter().find(|r| r["letter_id"].as_i64() == Some(id)).expect("row");
+        assert!(row["text"].as_str().unwrap_or_default().starts_with("ثبت شد: "), "{row}");
+        assert!(row["text"].as_str().unwrap_or_default().contains("شرکت آب و فاضلاب"));
+        // Reset to the built-in text.
+        let req = app.server.delete("/api/v1/sms/templates/registered").bearer_auth(&admin);
+        assert_eq!(app.send(req, None).await.status, 204);
+        let list = app.get_as(&admin, "/api/v1/sms/templates").await.json();
+        assert_eq!(list.as_array().map(Vec::len), Some(8));
+        assert!(list.as_array().expect("list").iter().all(|t| t["edited"] == false));
+    }
+
+    async fn an_overdue_letter_notifies_its_applicant_once(app) {
+        app.seed_demo();
+        let op = app.token("op-bnd-1021").await;
+        let id = register(&app, &op, "09121234567").await;
+        app.execute(&format!("UPDATE deliveries SET due_at = '2026-11-20 06:00:00' WHERE letter_id = {id}"));
+        let mut conn = app.db.pool().get().expect("connection");
+        assert_eq!(chapar::workflow::notify_overdue(&mut conn, 100).expect("notify"), 1);
+        assert_eq!(chapar::workflow::notify_overdue(&mut conn, 100).expect("notify again"), 0);
+        drop(conn);
+        let rows = outbox(&app).await;
+        let overdue: Vec<&Value> = rows.iter().filter(|r| r["event_kind"] == "overdue").collect();
+        assert_eq!(overdue.len(), 1);
+        assert!(overdue[0]["text"].as_str().unwrap_or_default().contains("۲۹ آبان ۱۴۰۵"), "{}", overdue[0]);
+    }
+}

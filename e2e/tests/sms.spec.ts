@@ -33,3 +33,23 @@ test('an admin sees a registered letter\'s SMS in the outbox as sent', async ({ 
   }).toPass({ timeout: 15_000 });
   await expect(row).toContainText(letter.tracking_code.slice(0, 4).replace(/\d/g, (d: string) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]));
 });
+
+test('an admin edits an SMS template with a live preview and placeholder check', async ({ page }) => {
+  await new LoginPage(page).open();
+  await new LoginPage(page).logIn('admin');
+  await page.getByTestId('nav-templates').click();
+  const editor = page.getByTestId('template-received');
+  const body = editor.getByTestId('template-body');
+  await body.fill('نامه {code} به {person} رسید');
+  await expect(editor.getByTestId('template-error')).toContainText('{person}');
+  await expect(editor.getByTestId('template-save')).toBeDisabled();
+  // 76 characters of Persian: two SMS parts (UCS-2 allows 70 in one).
+  await body.fill('چاپار: نامه {code} در {agency} به دست ما رسید.');
+  await expect(editor.getByTestId('template-error')).toHaveCount(0);
+  await expect(editor.getByTestId('template-preview')).toContainText('۷۲۹۴-۴۰۱۸-۳۶۵۱');
+  await expect(editor.getByTestId('template-preview')).toContainText('۲ بخش');
+  await body.fill('نامه {code} در {agency} رسید');
+  await expect(editor.getByTestId('template-preview')).toContainText('۱ بخش');
+  await editor.getByTestId('template-save').click();
+  await expect(editor.getByTestId('template-save')).toHaveText('ذخیره شد');
+});

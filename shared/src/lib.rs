@@ -10,6 +10,7 @@ pub mod directory;
 pub mod files;
 pub mod identifiers;
 pub mod inbox;
+pub mod jalali;
 pub mod letters;
 pub mod normalize;
 pub mod problem;

@@ -14,57 +14,122 @@ pub fn persian_digits(s: &str) -> String {
         .collect()
 }
 
-fn code(tracking_code: &str) -> String {
-    persian_digits(&display(tracking_code))
+/// A kind of SMS, its placeholders and its default text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TemplateKind {
+    /// The workflow step (`registered`, `received`, …, `overdue`).
+    pub kind: &'static str,
+    /// Placeholders the text may use, written `{name}`.
+    pub placeholders: &'static [&'static str],
+    pub default: &'static str,
 }
 
-pub fn registered(tracking_code: &str, agency_name: &str) -> String {
-    format!(
-        "چاپار: نامه شما به {agency_name} ثبت شد. کد رهگیری: {}. پیگیری در هر دفتر پیشخوان با کد ملی و کد رهگیری.",
-        code(tracking_code)
-    )
+/// Every SMS the applicant can get. `{code}` is the tracking code in Persian
+/// digits (`۱۲۳۴-۵۶۷۸-۹۰۱۲`), `{agency}` the agency's name, `{reason}` a
+/// rejection's reason, `{due}` a due date in the Jalali calendar.
+pub const TEMPLATES: &[TemplateKind] = &[
+    TemplateKind {
+        kind: "registered",
+        placeholders: &["code", "agency"],
+        default: "چاپار: نامه شما به {agency} ثبت شد. کد رهگیری: {code}. پیگیری در هر دفتر پیشخوان با کد ملی و کد رهگیری.",
+    },
+    TemplateKind {
+        kind: "received",
+        placeholders: &["code", "agency"],
+        default: "چاپار: نامه {code} در {agency} دریافت شد.",
+    },
+    TemplateKind {
+        kind: "referred",
+        placeholders: &["code", "agency"],
+        default: "چاپار: نامه {code} برای رسیدگی به {agency} ارجاع شد.",
+    },
+    TemplateKind {
+        kind: "answered",
+        placeholders: &["code", "agency"],
+        default: "چاپار: پاسخ {agency} به نامه {code} آماده است. با کد ملی و کد رهگیری در هر دفتر پیشخوان یا صفحه پیگیری دریافت کنید.",
+    },
+    TemplateKind {
+        kind: "rejected",
+        placeholders: &["code", "agency", "reason"],
+        default: "چاپار: نامه {code} توسط {agency} رد شد. علت: {reason}",
+    },
+    TemplateKind {
+        kind: "closed",
+        placeholders: &["code"],
+        default: "چاپار: پاسخ نامه {code} به شما تحویل شد. پرونده بسته شد.",
+    },
+    TemplateKind {
+        kind: "withdrawn",
+        placeholders: &["code"],
+        default: "چاپار: نامه {code} به درخواست شما بازپس گرفته شد.",
+    },
+    TemplateKind {
+        kind: "overdue",
+        placeholders: &["code", "agency", "due"],
+        default: "چاپار: مهلت پاسخ {agency} به نامه {code} ({due}) گذشته است؛ پیگیری ادامه دارد.",
+    },
+];
+
+pub fn template(kind: &str) -> Option<&'static TemplateKind> {
+    TEMPLATES.iter().find(|t| t.kind == kind)
 }
 
-pub fn received(tracking_code: &str, agency_name: &str) -> String {
-    format!(
-        "چاپار: نامه {} در {agency_name} دریافت شد.",
-        code(tracking_code)
-    )
+/// The placeholders a text uses, or an error for an unclosed `{`.
+fn placeholders_in(body: &str) -> Result<Vec<&str>, &'static str> {
+    let mut names = Vec::new();
+    let mut rest = body;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let end = after.find('}').ok_or("a `{` is not closed")?;
+        names.push(&after[..end]);
+        rest = &after[end + 1..];
+    }
+    Ok(names)
 }
 
-pub fn referred(tracking_code: &str, agency_name: &str) -> String {
-    format!(
-        "چاپار: نامه {} برای رسیدگی به {agency_name} ارجاع شد.",
-        code(tracking_code)
-    )
+/// Checks an edited template: not empty, every `{placeholder}` known for its kind.
+pub fn validate_template(kind: &str, body: &str) -> Result<String, Vec<crate::FieldError>> {
+    let mut errors = crate::validate::Errors::default();
+    let Some(t) = template(kind) else {
+        errors.add("kind", "unknown message kind");
+        return errors.finish(String::new());
+    };
+    let body = errors.text("body", body, 500);
+    match placeholders_in(&body) {
+        Err(e) => errors.add("body", e),
+        Ok(names) => {
+            for name in names {
+                if !t.placeholders.contains(&name) {
+                    errors.add(
+                        "body",
+                        &format!(
+                            "unknown placeholder {{{name}}}; allowed: {}",
+                            t.placeholders
+                                .iter()
+                                .map(|p| format!("{{{p}}}"))
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    errors.finish(body)
 }
 
-pub fn answered(tracking_code: &str, agency_name: &str) -> String {
-    format!(
-        "چاپار: پاسخ {agency_name} به نامه {} آماده است. با کد ملی و کد رهگیری در هر دفتر پیشخوان یا صفحه پیگیری دریافت کنید.",
-        code(tracking_code)
-    )
-}
-
-pub fn rejected(tracking_code: &str, agency_name: &str, reason: &str) -> String {
-    format!(
-        "چاپار: نامه {} توسط {agency_name} رد شد. علت: {reason}",
-        code(tracking_code)
-    )
-}
-
-pub fn closed(tracking_code: &str) -> String {
-    format!(
-        "چاپار: پاسخ نامه {} به شما تحویل شد. پرونده بسته شد.",
-        code(tracking_code)
-    )
-}
-
-pub fn withdrawn(tracking_code: &str) -> String {
-    format!(
-        "چاپار: نامه {} به درخواست شما بازپس گرفته شد.",
-        code(tracking_code)
-    )
+/// Fills a template; `code` is given as the raw tracking code.
+pub fn render(body: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = body.to_owned();
+    for (name, value) in vars {
+        let value = if *name == "code" {
+            persian_digits(&display(value))
+        } else {
+            (*value).to_owned()
+        };
+        out = out.replace(&format!("{{{name}}}"), &value);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -73,9 +138,29 @@ mod tests {
 
     #[test]
     fn texts_carry_the_code_in_persian_digits() {
-        let text = registered("729440183651", "شرکت آب");
+        let t = template("registered")
+            .map(|t| t.default)
+            .unwrap_or_default();
+        let text = render(t, &[("code", "729440183651"), ("agency", "شرکت آب")]);
         assert!(text.contains("۷۲۹۴-۴۰۱۸-۳۶۵۱"), "{text}");
+        assert!(text.contains("شرکت آب"));
         assert!(!text.chars().any(|c| c.is_ascii_digit()));
+    }
+
+    #[test]
+    fn every_default_template_is_valid() {
+        for t in TEMPLATES {
+            assert!(validate_template(t.kind, t.default).is_ok(), "{}", t.kind);
+        }
+    }
+
+    #[test]
+    fn unknown_placeholders_are_refused() {
+        let errs = validate_template("closed", "نامه {code} به {agency} رسید")
+            .expect_err("agency is not known here");
+        assert!(errs[0].message.contains("{agency}"));
+        assert!(validate_template("closed", "نامه {code").is_err());
+        assert!(validate_template("nope", "x").is_err());
     }
 }
 
@@ -157,4 +242,56 @@ pub struct AttemptRow {
     pub outcome: String,
     pub error: Option<String>,
     pub duration_ms: i32,
+}
+
+/// An SMS template as the admin edits it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SmsTemplate {
+    pub kind: String,
+    /// The text in use.
+    pub body: String,
+    /// The built-in text (what "reset" restores).
+    pub default: String,
+    /// Placeholders this kind may use.
+    pub placeholders: Vec<String>,
+    /// Whether an admin changed it.
+    pub edited: bool,
+}
+
+/// `PUT /api/v1/sms/templates/{kind}` and the preview request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"body": "چاپار: نامه {code} در {agency} دریافت شد."})))]
+pub struct TemplateBody {
+    pub body: String,
+}
+
+/// A template filled with sample values, and its length in SMS parts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TemplatePreview {
+    pub text: String,
+    pub characters: usize,
+    pub parts: usize,
+}
+
+/// Sample values for previews.
+pub fn sample_vars() -> [(&'static str, &'static str); 4] {
+    [
+        ("code", "729440183651"),
+        ("agency", "شرکت آب و فاضلاب استان هرمزگان"),
+        ("reason", "مدارک ناقص است"),
+        ("due", "۱۴ آذر ۱۴۰۵"),
+    ]
+}
+
+/// The preview of `body`.
+pub fn preview(body: &str) -> TemplatePreview {
+    let text = render(body, &sample_vars());
+    TemplatePreview {
+        characters: text.chars().count(),
+        parts: sms_parts(&text),
+        text,
+    }
 }

@@ -11,7 +11,7 @@ use crate::components::header::Header;
 use crate::i18n::{self, Lang};
 use crate::pages::admin::{
     agencies::AgenciesPage, clients::ClientsPage, offices::OfficesPage, sms::SmsPage,
-    users::UsersPage,
+    templates::TemplatesPage, users::UsersPage,
 };
 use crate::pages::inbox::InboxPage;
 use crate::pages::letters::{
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/agencies") view=|| view! { <RequireRole roles=ADMIN><AgenciesPage/></RequireRole> }/>
                         <Route path=path!("/admin/offices") view=|| view! { <RequireRole roles=ADMIN><OfficesPage/></RequireRole> }/>
                         <Route path=path!("/admin/users") view=|| view! { <RequireRole roles=ADMIN><UsersPage/></RequireRole> }/>
+                        <Route path=path!("/admin/sms-templates") view=|| view! { <RequireRole roles=ADMIN><TemplatesPage/></RequireRole> }/>
                         <Route path=path!("/admin/sms") view=|| view! { <RequireRole roles=ADMIN><SmsPage/></RequireRole> }/>
                         <Route path=path!("/admin/clients") view=|| view! { <RequireRole roles=ADMIN><ClientsPage/></RequireRole> }/>
                     </Routes>

@@ -90,6 +90,9 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy {
 }
 
 pub struct Strings {
+    pub sms_templates: &'static str,
+    pub saved_label: &'static str,
+    pub reset_default: &'static str,
     pub working_days: &'static str,
     pub working_days_short: &'static str,
     pub sms_outbox: &'static str,
@@ -248,6 +251,9 @@ pub struct Strings {
 }
 
 pub const FA: Strings = Strings {
+    sms_templates: "متن پیامک‌ها",
+    saved_label: "ذخیره شد",
+    reset_default: "بازگشت به متن پیش‌فرض",
     working_days: "فقط روزهای کاری (بدون جمعه و تعطیلات)",
     working_days_short: "(کاری)",
     sms_outbox: "صف پیامک",
@@ -406,6 +412,9 @@ pub const FA: Strings = Strings {
 };
 
 pub const EN: Strings = Strings {
+    sms_templates: "SMS templates",
+    saved_label: "Saved",
+    reset_default: "Reset to default",
     working_days: "Working days only (no Fridays or holidays)",
     working_days_short: "(working)",
     sms_outbox: "SMS outbox",
@@ -664,6 +673,7 @@ pub fn translate_message(lang: Lang, message: &str) -> String {
         "no active agency has this code" => "دستگاه فعالی با این کد وجود ندارد",
         "no agency has this code" => "دستگاهی با این کد وجود ندارد",
         "no counter office has this code" => "دفتر پیشخوانی با این کد وجود ندارد",
+        "a `{` is not closed" => "یک «{» بسته نشده است",
         other => other,
     };
     fa.to_owned()

@@ -19,6 +19,7 @@ pub struct DeliveryRow {
     pub acknowledged_by: Option<String>,
     pub agency_reference: Option<String>,
     pub closed_at: Option<NaiveDateTime>,
+    pub overdue_notified_at: Option<NaiveDateTime>,
 }
 
 /// Which deliveries of an agency to list.
@@ -169,6 +170,33 @@ pub fn set_answer(
             letters::answer_agency_id.eq(Some(agency_id)),
             letters::answered_at.eq(Some(at)),
         ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Open deliveries past their due date whose applicant was not told yet.
+pub fn overdue_unnotified(
+    conn: &mut DbConnection,
+    at: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<DeliveryRow>> {
+    deliveries::table
+        .filter(deliveries::closed_at.is_null())
+        .filter(deliveries::due_at.lt(at))
+        .filter(deliveries::overdue_notified_at.is_null())
+        .order(deliveries::id.asc())
+        .limit(limit)
+        .select(DeliveryRow::as_select())
+        .load(conn)
+}
+
+pub fn mark_overdue_notified(
+    conn: &mut DbConnection,
+    id: i32,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(deliveries::table.find(id))
+        .set(deliveries::overdue_notified_at.eq(Some(at)))
         .execute(conn)
         .map(drop)
 }

@@ -677,20 +677,36 @@ pub struct NewNotification<'a> {
     pub updated_at: NaiveDateTime,
 }
 
-/// Writes an SMS for the applicant into the outbox (same transaction as the step).
+/// Writes an SMS for the applicant into the outbox (same transaction as the
+/// step), from the admin's template for `kind` or the default one. `code` is
+/// filled in from the letter.
 pub fn enqueue_sms(
     conn: &mut DbConnection,
     letter: &LetterRow,
-    event_kind: &str,
-    text: &str,
+    kind: &str,
+    vars: &[(&str, &str)],
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    use super::schema::sms_templates;
+    let edited: Option<String> = sms_templates::table
+        .find(kind)
+        .select(sms_templates::body)
+        .first(conn)
+        .optional()?;
+    let body = edited.unwrap_or_else(|| {
+        shared::sms::template(kind)
+            .map(|t| t.default.to_owned())
+            .unwrap_or_default()
+    });
+    let mut all: Vec<(&str, &str)> = vec![("code", letter.tracking_code.as_str())];
+    all.extend_from_slice(vars);
+    let text = shared::sms::render(&body, &all);
     diesel::insert_into(notifications::table)
         .values(&NewNotification {
             letter_id: letter.id,
-            event_kind,
+            event_kind: kind,
             mobile: &letter.applicant_mobile,
-            text,
+            text: &text,
             status: "pending",
             next_attempt_at: at,
             created_at: at,

@@ -331,3 +331,50 @@ pub fn opt_outs(
         ))
         .load(conn)
 }
+
+/// Admin-edited template bodies by kind.
+pub fn edited_templates(
+    conn: &mut DbConnection,
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    use super::schema::sms_templates;
+    Ok(sms_templates::table
+        .select((sms_templates::kind, sms_templates::body))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+pub fn save_template(
+    conn: &mut DbConnection,
+    kind: &str,
+    body: &str,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    use super::schema::sms_templates;
+    write_transaction(conn, |conn| {
+        let updated = diesel::update(sms_templates::table.find(kind))
+            .set((
+                sms_templates::body.eq(body),
+                sms_templates::updated_by.eq(by),
+                sms_templates::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(sms_templates::table)
+                .values((
+                    sms_templates::kind.eq(kind),
+                    sms_templates::body.eq(body),
+                    sms_templates::updated_by.eq(by),
+                    sms_templates::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+pub fn reset_template(conn: &mut DbConnection, kind: &str) -> QueryResult<usize> {
+    use super::schema::sms_templates;
+    diesel::delete(sms_templates::table.find(kind)).execute(conn)
+}

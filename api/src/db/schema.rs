@@ -146,6 +146,16 @@ diesel::table! {
         acknowledged_by -> Nullable<Text>,
         agency_reference -> Nullable<Text>,
         closed_at -> Nullable<Timestamp>,
+        overdue_notified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sms_templates (kind) {
+        kind -> Text,
+        body -> Text,
+        updated_by -> Text,
+        updated_at -> Timestamp,
     }
 }
 
@@ -260,4 +270,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_attempts,
     sms_opt_outs,
     holidays,
+    sms_templates,
 );

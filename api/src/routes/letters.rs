@@ -125,13 +125,7 @@ fn register_in(
             at,
         },
     )?;
-    db::enqueue_sms(
-        conn,
-        &row,
-        "registered",
-        &shared::sms::registered(&row.tracking_code, &agency.name),
-        at,
-    )?;
+    db::enqueue_sms(conn, &row, "registered", &[("agency", &agency.name)], at)?;
     Ok(row)
 }
 

@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod letters;
 pub mod me;
 pub mod notifications;
+pub mod sms_templates;
 pub mod system;
 pub mod tracking;
 pub mod users;
@@ -67,6 +68,10 @@ fn configure_v1(cfg: &mut ServiceConfig) {
         .service(notifications::list_opt_outs)
         .service(notifications::add_opt_out)
         .service(notifications::remove_opt_out)
+        .service(sms_templates::list)
+        .service(sms_templates::save)
+        .service(sms_templates::reset)
+        .service(sms_templates::preview)
         .service(tracking::track)
         .service(inbox::poll)
         .service(inbox::ack)

@@ -86,6 +86,15 @@ impl Dispatcher {
             }
             if last_report.elapsed() >= REPORT_EVERY {
                 last_report = Instant::now();
+                match self
+                    .db
+                    .run(|conn| crate::workflow::notify_overdue(conn, 200))
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(count = n, "overdue notices queued"),
+                    Err(e) => tracing::warn!(error = %e, "overdue notices failed"),
+                }
                 if let Err(e) = self.fetch_reports(&client).await {
                     tracing::warn!(error = %self.provider.scrub(&e.to_string()), "SMS delivery reports failed");
                 }

@@ -177,6 +177,15 @@ impl TestApp {
         self.send(req, Some(body.to_string().into_bytes())).await
     }
 
+    pub async fn request_put(&self, token: &str, path: &str, body: &Value) -> Answer {
+        let req = self
+            .server
+            .request(actix_web::http::Method::PUT, self.server.url(path))
+            .bearer_auth(token)
+            .insert_header(("content-type", "application/json"));
+        self.send(req, Some(body.to_string().into_bytes())).await
+    }
+
     pub async fn patch_as(&self, token: &str, path: &str, body: &Value) -> Answer {
         let req = self
             .server

@@ -48,6 +48,7 @@ pub fn Header() -> impl IntoView {
                     <A href="/admin/users" attr:data-testid="nav-users">{move || t().users}</A>
                     <A href="/admin/clients" attr:data-testid="nav-clients">{move || t().api_clients}</A>
                     <A href="/admin/sms" attr:data-testid="nav-sms">{move || t().sms_outbox}</A>
+                    <A href="/admin/sms-templates" attr:data-testid="nav-templates">{move || t().sms_templates}</A>
                     <SmsAlarm/>
                 </Show>
                 <A href="/track" attr:data-testid="nav-track">{move || t().track}</A>

@@ -4,6 +4,7 @@ pub mod agencies;
 pub mod clients;
 pub mod offices;
 pub mod sms;
+pub mod templates;
 pub mod users;
 
 use leptos::prelude::*;
