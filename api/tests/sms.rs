@@ -329,3 +329,83 @@ both_backends! {
         assert!(overdue[0]["text"].as_str().unwrap_or_default().contains("۲۹ آبان ۱۴۰۵"), "{}", overdue[0]);
     }
 }
+
+/// The generic webhook: a JSON POST signed with HMAC-SHA256 over the body.
+#[actix_web::test]
+async fn the_webhook_provider_signs_what_it_sends() {
+    use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+    use hmac::{Hmac, Mac};
+
+    type Received = Arc<Mutex<Vec<(String, String)>>>;
+    let received: Received = Arc::default();
+    let sink = received.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = HttpServer::new(move || {
+                let sink = sink.clone();
+                App::new().route(
+                    "/sms",
+                    web::post().to(move |req: HttpRequest, body: web::Bytes| {
+                        let sink = sink.clone();
+                        async move {
+                            let signature = req
+                                .headers()
+                                .get("X-Chapar-Signature")
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or_default()
+                                .to_owned();
+                            let body = String::from_utf8_lossy(&body).into_owned();
+                            let mut seen = sink.lock().expect("lock");
+                            seen.push((body, signature));
+                            // The first request fails with 503: it must be retried.
+                            if seen.len() == 1 {
+                                HttpResponse::ServiceUnavailable().finish()
+                            } else {
+                                HttpResponse::Ok().finish()
+                            }
+                        }
+                    }),
+                )
+            })
+            .workers(1)
+            .bind("127.0.0.1:0")
+            .expect("bind");
+            tx.send(server.addrs()[0].port()).expect("port");
+            let _ = server.run().await;
+        });
+    });
+    let port = rx.recv().expect("webhook started");
+
+    let app = TestApp::with_demo(chapar::db::Backend::Sqlite)
+        .await
+        .expect("app");
+    let op = app.token("op-bnd-1021").await;
+    register(&app, &op, "09121234567").await;
+    let secret = "webhook-secret-of-the-gateway";
+    let d = Dispatcher::new(
+        app.db.clone(),
+        Provider::webhook(&format!("http://127.0.0.1:{port}/sms"), secret),
+        config(),
+        None,
+    );
+    drain(&d, 30).await;
+    let rows = outbox(&app).await;
+    assert_eq!(rows[0]["status"], "sent", "{}", rows[0]);
+    assert_eq!(rows[0]["attempts"], 2);
+    let seen = received.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 2);
+    let (body, signature) = &seen[1];
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("key");
+    mac.update(body.as_bytes());
+    let expected: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(signature, &format!("sha256={expected}"));
+    let sent: Value = serde_json::from_str(body).expect("json body");
+    assert_eq!(sent["mobile"], "09121234567");
+    assert_eq!(sent["event"], "registered");
+}

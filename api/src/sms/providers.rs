@@ -127,6 +127,14 @@ impl Provider {
         })
     }
 
+    /// A webhook provider (what `CHAPAR_SMS_PROVIDER=webhook` builds).
+    pub fn webhook(url: &str, secret: &str) -> Provider {
+        Provider::Webhook(Webhook {
+            url: url.to_owned(),
+            secret: secret.to_owned(),
+        })
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Provider::Log => "log",
