@@ -4,8 +4,7 @@ use shared::auth::Role;
 use shared::directory::{NewUser, User};
 
 use crate::auth::password::hash_blocking;
-use crate::db::directory::now;
-use crate::db::users::{self, user_to_wire, NewUserRow};
+use crate::db::users::{self, user_to_wire};
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
@@ -27,27 +26,7 @@ pub fn create_admin(
     .validate()
     .map_err(ApiError::Validation)?;
     let hash = hash_blocking(&new.password)?;
-    let at = now();
-    let id = users::insert_user(
-        conn,
-        &NewUserRow {
-            username: &new.username,
-            display_name: &new.display_name,
-            password_hash: &hash,
-            role: Role::Admin.as_str(),
-            counter_office_id: None,
-            agency_id: None,
-            active: true,
-            created_at: at,
-            updated_at: at,
-        },
-    )
-    .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => {
-            ApiError::Conflict(format!("the username `{}` is taken", new.username))
-        }
-        other => other,
-    })?;
+    let id = users::create_user(conn, &new, &hash, None, None)?;
     Ok(user_to_wire(users::user_with_bindings(conn, id)?))
 }
 

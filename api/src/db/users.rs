@@ -142,6 +142,38 @@ pub fn insert_user(conn: &mut DbConnection, row: &NewUserRow<'_>) -> QueryResult
         .first(conn)
 }
 
+/// Inserts a validated new user; a taken username is a 409 naming it.
+pub fn create_user(
+    conn: &mut DbConnection,
+    new: &shared::directory::NewUser,
+    password_hash: &str,
+    counter_office_id: Option<i32>,
+    agency_id: Option<i32>,
+) -> Result<i32, crate::error::ApiError> {
+    use crate::error::ApiError;
+    let at = super::directory::now();
+    insert_user(
+        conn,
+        &NewUserRow {
+            username: &new.username,
+            display_name: &new.display_name,
+            password_hash,
+            role: new.role.as_str(),
+            counter_office_id,
+            agency_id,
+            active: true,
+            created_at: at,
+            updated_at: at,
+        },
+    )
+    .map_err(|e| match ApiError::from(e) {
+        ApiError::Conflict(_) => {
+            ApiError::Conflict(format!("The username `{}` is taken.", new.username))
+        }
+        other => other,
+    })
+}
+
 pub fn update_user(
     conn: &mut DbConnection,
     id: i32,

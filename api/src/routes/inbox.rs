@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use actix_web::http::header::{self, EntityTag, IfNoneMatch};
+use actix_web::http::header::{self, IfNoneMatch};
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use shared::auth::{scopes, Role};
@@ -166,17 +166,7 @@ pub async fn poll(
         page = read_page(&state, agency, view, query.after, overdue, limit).await?;
     }
     let etag = page_etag(&page);
-    let tag = EntityTag::new_strong(etag.trim_matches('"').to_owned());
-    if let Some(web::Header(IfNoneMatch::Items(items))) = &if_none_match {
-        if items.iter().any(|t| t.weak_eq(&tag)) {
-            return Ok(HttpResponse::NotModified()
-                .insert_header((header::ETAG, etag))
-                .finish());
-        }
-    }
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag))
-        .json(page))
+    Ok(super::with_etag(etag, if_none_match.as_ref(), &page))
 }
 
 /// Acknowledge a delivery: the agency has taken the letter in; it becomes

@@ -2,7 +2,7 @@
 //! scoping, the timeline and its hash-chain check, and attachments.
 
 use actix_multipart::Multipart;
-use actix_web::http::header::{self, EntityTag, IfNoneMatch};
+use actix_web::http::header::{self, IfNoneMatch};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use futures_util::{StreamExt, TryStreamExt};
@@ -349,17 +349,7 @@ pub async fn get(
             Ok((row.etag(), db::to_wire(conn, &row)?))
         })
         .await?;
-    let tag = EntityTag::new_strong(etag.trim_matches('"').to_owned());
-    if let Some(web::Header(IfNoneMatch::Items(items))) = &if_none_match {
-        if items.iter().any(|t| t.weak_eq(&tag)) {
-            return Ok(HttpResponse::NotModified()
-                .insert_header((header::ETAG, etag))
-                .finish());
-        }
-    }
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag))
-        .json(letter))
+    Ok(super::with_etag(etag, if_none_match.as_ref(), &letter))
 }
 
 /// The letter's timeline, oldest first (internal notes included for staff).

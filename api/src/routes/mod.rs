@@ -128,3 +128,24 @@ pub fn next_cursor<T>(items: &[T], limit: i64, key: impl Fn(&T) -> String) -> Op
         None
     }
 }
+
+/// Answers 200 with `body` and its `ETag`, or 304 when the client's
+/// `If-None-Match` already names that `ETag` (`etag` is quoted, `"…"`).
+pub fn with_etag<T: serde::Serialize>(
+    etag: String,
+    if_none_match: Option<&actix_web::web::Header<actix_web::http::header::IfNoneMatch>>,
+    body: &T,
+) -> actix_web::HttpResponse {
+    use actix_web::http::header::{EntityTag, IfNoneMatch, ETAG};
+    let tag = EntityTag::new_strong(etag.trim_matches('"').to_owned());
+    if let Some(actix_web::web::Header(IfNoneMatch::Items(items))) = if_none_match {
+        if items.iter().any(|t| t.weak_eq(&tag)) {
+            return actix_web::HttpResponse::NotModified()
+                .insert_header((ETAG, etag))
+                .finish();
+        }
+    }
+    actix_web::HttpResponse::Ok()
+        .insert_header((ETAG, etag))
+        .json(body)
+}

@@ -9,7 +9,7 @@ use super::{next_cursor, page_limit};
 use crate::app::AppState;
 use crate::auth::Admin;
 use crate::db::directory::{self as dir, now};
-use crate::db::users::{self, user_to_wire, NewUserRow, UserChangeset, UserFilter};
+use crate::db::users::{self, user_to_wire, UserChangeset, UserFilter};
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -134,27 +134,7 @@ pub async fn create(
                     ),
                     None => None,
                 };
-                let at = now();
-                let id = users::insert_user(
-                    conn,
-                    &NewUserRow {
-                        username: &new.username,
-                        display_name: &new.display_name,
-                        password_hash: &password_hash,
-                        role: new.role.as_str(),
-                        counter_office_id: office_id,
-                        agency_id,
-                        active: true,
-                        created_at: at,
-                        updated_at: at,
-                    },
-                )
-                .map_err(|e| match ApiError::from(e) {
-                    ApiError::Conflict(_) => {
-                        ApiError::Conflict(format!("The username `{}` is taken.", new.username))
-                    }
-                    other => other,
-                })?;
+                let id = users::create_user(conn, &new, &password_hash, office_id, agency_id)?;
                 Ok(users::user_with_bindings(conn, id)?)
             })
         })
