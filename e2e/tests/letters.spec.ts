@@ -35,6 +35,7 @@ test('operator registers a letter; the applicant tracks it publicly', async ({ p
   expect(code).toMatch(/^\d{12}$/);
   await expect(page.getByTestId('receipt-qr').locator('svg')).toBeVisible();
   await expect(page.getByTestId('receipt-attachments')).toHaveText('1');
+  await expect(page.getByTestId('receipt-agency')).toHaveText('شرکت آب و فاضلاب استان هرمزگان');
 
   // The applicant, with no account, at home.
   await page.getByTestId('logout').click();

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use shared::directory::Agency;
 use shared::letters::Letter;
 
 use super::tracking_url;
@@ -24,6 +25,11 @@ pub fn ReceiptPage() -> impl IntoView {
             {move || letter.get().map(|r| match r {
                 Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
                 Ok(l) => {
+                    let agency_code = l.recipient_agency_code.clone();
+                    let agency = LocalResource::new(move || {
+                        let code = agency_code.clone();
+                        async move { api::get::<Agency>(&format!("/api/v1/agencies/{code}")).await.map(|a| a.name).unwrap_or(code) }
+                    });
                     let code = l.tracking_code.clone();
                     let created = l.created_at;
                     let due = l.due_at;
@@ -41,7 +47,7 @@ pub fn ReceiptPage() -> impl IntoView {
                                     <dt>{move || t().national_code}</dt>
                                     <dd dir="ltr">{l.applicant.national_id.clone()}</dd>
                                     <dt>{move || t().recipient_agency}</dt>
-                                    <dd dir="ltr">{l.recipient_agency_code.clone()}</dd>
+                                    <dd data-testid="receipt-agency">{move || agency.get().unwrap_or_default()}</dd>
                                     <dt>{move || t().subject}</dt>
                                     <dd>{l.subject.clone()}</dd>
                                     <dt>{move || t().registered_at}</dt>
