@@ -33,10 +33,14 @@ test('admin creates an agency and a user, who then logs in', async ({ page }) =>
   await page.getByTestId('user-binding').selectOption('ports');
   await page.getByTestId('user-save').click();
   await expect(page.getByTestId('user-row-clerk-ports')).toContainText('زهرا بندری');
+  // Edit: a new display name, typed into the dialog.
+  page.once('dialog', (dialog) => dialog.accept('زهرا بندری‌نژاد'));
+  await page.getByTestId('user-row-clerk-ports').getByTestId('user-rename').click();
+  await expect(page.getByTestId('user-row-clerk-ports')).toContainText('زهرا بندری‌نژاد');
 
   await header.logOut();
   await login.logIn('clerk-ports', 'a long passphrase');
-  await expect(header.currentUser()).toHaveText('زهرا بندری');
+  await expect(header.currentUser()).toHaveText('زهرا بندری‌نژاد');
   // A clerk is not an admin: the admin pages say so.
   await page.goto('/admin/users');
   await expect(page.getByTestId('forbidden')).toBeVisible();

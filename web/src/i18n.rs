@@ -90,6 +90,7 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy {
 }
 
 pub struct Strings {
+    pub reset_password: &'static str,
     pub sms_templates: &'static str,
     pub saved_label: &'static str,
     pub reset_default: &'static str,
@@ -251,6 +252,7 @@ pub struct Strings {
 }
 
 pub const FA: Strings = Strings {
+    reset_password: "تغییر گذرواژه",
     sms_templates: "متن پیامک‌ها",
     saved_label: "ذخیره شد",
     reset_default: "بازگشت به متن پیش‌فرض",
@@ -412,6 +414,7 @@ pub const FA: Strings = Strings {
 };
 
 pub const EN: Strings = Strings {
+    reset_password: "Reset password",
     sms_templates: "SMS templates",
     saved_label: "Saved",
     reset_default: "Reset to default",

@@ -95,6 +95,28 @@ pub fn ClientsPage() -> impl IntoView {
             reload.update(|n| *n += 1);
         });
     };
+    let rename = move |c: ApiClient| {
+        let answer = web_sys::window().and_then(|w| {
+            w.prompt_with_message_and_default(t().name, &c.name)
+                .ok()
+                .flatten()
+        });
+        let Some(name) = answer.filter(|v| !v.trim().is_empty()) else {
+            return;
+        };
+        spawn_local(async move {
+            let update = ApiClientUpdate {
+                name: Some(name),
+                active: None,
+            };
+            if let Err(e) =
+                api::patch::<_, ApiClient>(&format!("/api/v1/api-clients/{}", c.id), &update).await
+            {
+                general.set(Some(e.to_string()));
+            }
+            reload.update(|n| *n += 1);
+        });
+    };
     let binding_options = move || -> Vec<(String, String)> {
         match binding_kind.get() {
             Binding::Office => offices
@@ -136,6 +158,7 @@ pub fn ClientsPage() -> impl IntoView {
                         key=|c| format!("{}|{}", c.id, c.active)
                         children=move |c| {
                             let for_toggle = c.clone();
+                            let for_rename = c.clone();
                             view! {
                                 <tr>
                                     <td dir="ltr">{c.client_id.clone()}</td>
@@ -144,6 +167,7 @@ pub fn ClientsPage() -> impl IntoView {
                                     <td dir="ltr">{c.scopes.join(" ")}</td>
                                     <td><ActiveBadge active=c.active/></td>
                                     <td class="row-actions">
+                                        <button class="link-button" on:click=move |_| rename(for_rename.clone())>{move || t().edit}</button>
                                         <button class="link-button" on:click=move |_| toggle(for_toggle.clone())>
                                             {move || if c.active { t().deactivate } else { t().activate }}
                                         </button>

@@ -74,6 +74,48 @@ pub fn UsersPage() -> impl IntoView {
         });
     };
 
+    // Rename and password reset ask for the new value in a dialog.
+    let edit = move |u: User, password: bool| {
+        let t = t();
+        let (question, current) = if password {
+            (t.password, String::new())
+        } else {
+            (t.display_name, u.display_name.clone())
+        };
+        let answer = web_sys::window().and_then(|w| {
+            w.prompt_with_message_and_default(question, &current)
+                .ok()
+                .flatten()
+        });
+        let Some(value) = answer.filter(|v| !v.trim().is_empty()) else {
+            return;
+        };
+        let update = if password {
+            UserUpdate {
+                password: Some(value),
+                ..Default::default()
+            }
+        } else {
+            UserUpdate {
+                display_name: Some(value),
+                ..Default::default()
+            }
+        };
+        spawn_local(async move {
+            match update.validate() {
+                Err(e) => general.set(e.first().map(|e| e.message.clone())),
+                Ok(update) => {
+                    match api::patch::<_, User>(&format!("/api/v1/users/{}", u.id), &update).await {
+                        Ok(_) => {
+                            general.set(None);
+                            reload.update(|n| *n += 1);
+                        }
+                        Err(e) => general.set(Some(e.to_string())),
+                    }
+                }
+            }
+        });
+    };
     let binding_options = move || -> Vec<(String, String)> {
         match role.get() {
             Role::Operator => offices
@@ -109,6 +151,7 @@ pub fn UsersPage() -> impl IntoView {
                         key=|u| format!("{}|{}|{}", u.id, u.display_name, u.active)
                         children=move |u| {
                             let for_toggle = u.clone();
+                            let (for_rename, for_password) = (u.clone(), u.clone());
                             view! {
                                 <tr data-testid=format!("user-row-{}", u.username)>
                                     <td dir="ltr">{u.username.clone()}</td>
@@ -117,6 +160,8 @@ pub fn UsersPage() -> impl IntoView {
                                     <td dir="ltr">{u.counter_office_code.clone().or(u.agency_code.clone()).unwrap_or_default()}</td>
                                     <td><ActiveBadge active=u.active/></td>
                                     <td class="row-actions">
+                                        <button class="link-button" data-testid="user-rename" on:click=move |_| edit(for_rename.clone(), false)>{move || t().edit}</button>
+                                        <button class="link-button" data-testid="user-reset-password" on:click=move |_| edit(for_password.clone(), true)>{move || t().reset_password}</button>
                                         <button class="link-button" data-testid="toggle-active"
                                             on:click=move |_| toggle(for_toggle.clone())>
                                             {move || if u.active { t().deactivate } else { t().activate }}
