@@ -316,3 +316,33 @@ both_backends! {
         assert_eq!(app.post_as(&op, "/api/v1/holidays", &json!({"day": today, "name": "x"})).await.status, 403);
     }
 }
+
+both_backends! {
+    async fn the_inbox_and_the_list_sort_by_due_date(app) {
+        app.seed_demo();
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            ids.push(register(&app).await["id"].as_i64().expect("id"));
+        }
+        // The newest letter is the most urgent, the oldest the least.
+        for (i, id) in ids.iter().enumerate() {
+            let day = 20 - i * 5;
+            app.execute(&format!("UPDATE deliveries SET due_at = '2026-12-{day:02} 06:00:00' WHERE letter_id = {id}"));
+            app.execute(&format!("UPDATE letters SET due_at = '2026-12-{day:02} 06:00:00' WHERE id = {id}"));
+        }
+        let clerk = app.token("clerk-water").await;
+        let first = app.get_as(&clerk, "/api/v1/inbox?sort=due&limit=2").await.json();
+        let order: Vec<i64> = first["items"].as_array().expect("items").iter().filter_map(|i| i["letter"]["id"].as_i64()).collect();
+        assert_eq!(order, [ids[2], ids[1]]);
+        let cursor = first["next_cursor"].as_str().expect("cursor").to_owned();
+        let second = app.get_as(&clerk, &format!("/api/v1/inbox?sort=due&limit=2&after={cursor}")).await.json();
+        assert_eq!(second["items"][0]["letter"]["id"], ids[0]);
+        assert_eq!(second["next_cursor"], Value::Null);
+        assert_eq!(app.get_as(&clerk, "/api/v1/inbox?sort=due&after=nonsense").await.status, 422);
+
+        let op = app.token("op-bnd-1021").await;
+        let list = app.get_as(&op, "/api/v1/letters?sort=due").await.json();
+        let order: Vec<i64> = list["items"].as_array().expect("items").iter().filter_map(|l| l["id"].as_i64()).collect();
+        assert_eq!(order, [ids[2], ids[1], ids[0]]);
+    }
+}

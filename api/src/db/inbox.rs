@@ -31,12 +31,20 @@ pub enum InboxView {
     Open,
 }
 
-/// A page of an agency's inbox in delivery order (ascending id).
+/// Where a page starts: after a delivery id (delivery order), or after a
+/// (due date, id) pair (due-date order, most urgent first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxCursor {
+    Delivery(Option<i32>),
+    Due(Option<(NaiveDateTime, i32)>),
+}
+
+/// A page of an agency's inbox, in delivery order or by due date.
 pub fn inbox_page(
     conn: &mut DbConnection,
     agency_id: i32,
     view: InboxView,
-    after: Option<i32>,
+    cursor: InboxCursor,
     overdue_only: bool,
     limit: i64,
 ) -> QueryResult<Vec<DeliveryRow>> {
@@ -51,10 +59,36 @@ pub fn inbox_page(
     if overdue_only {
         query = query.filter(deliveries::due_at.lt(super::directory::now()));
     }
-    if let Some(after) = after {
-        query = query.filter(deliveries::id.gt(after));
+    match cursor {
+        InboxCursor::Delivery(after) => {
+            if let Some(after) = after {
+                query = query.filter(deliveries::id.gt(after));
+            }
+            query.order(deliveries::id.asc()).limit(limit).load(conn)
+        }
+        InboxCursor::Due(after) => {
+            if let Some((due, id)) = after {
+                let later = deliveries::due_at.gt(due);
+                let same_due_later_id = deliveries::due_at.eq(due).and(deliveries::id.gt(id));
+                query = query.filter(BoolExpressionMethods::or(later, same_due_later_id));
+            }
+            query
+                .order((deliveries::due_at.asc(), deliveries::id.asc()))
+                .limit(limit)
+                .load(conn)
+        }
     }
-    query.order(deliveries::id.asc()).limit(limit).load(conn)
+}
+
+/// `<microseconds since the epoch>_<id>`: a due-date cursor as text.
+pub fn due_cursor(due: NaiveDateTime, id: i32) -> String {
+    format!("{}_{id}", due.and_utc().timestamp_micros())
+}
+
+pub fn parse_due_cursor(text: &str) -> Option<(NaiveDateTime, i32)> {
+    let (micros, id) = text.split_once('_')?;
+    let due = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+    Some((due, id.parse().ok()?))
 }
 
 /// (not yet acknowledged, open and past due) of an agency.

@@ -203,6 +203,10 @@ pub struct LetterFilter {
     pub q: Option<String>,
     /// Newest first: the page starts below this id.
     pub before_id: Option<i32>,
+    /// Open letters by due date, most urgent first (instead of newest first);
+    /// the page starts after this (due date, id).
+    pub by_due: bool,
+    pub after_due: Option<(NaiveDateTime, i32)>,
     pub limit: i64,
 }
 
@@ -252,6 +256,18 @@ pub fn list_letters(
                 .like(super::directory::contains_pattern(q))
                 .escape('\\'),
         );
+    }
+    if f.by_due {
+        query = query.filter(letters::due_at.is_not_null());
+        if let Some((due, id)) = f.after_due {
+            let later = letters::due_at.gt(due);
+            let same_due_later_id = letters::due_at.eq(due).and(letters::id.gt(id));
+            query = query.filter(BoolExpressionMethods::or(later, same_due_later_id));
+        }
+        return query
+            .order((letters::due_at.asc(), letters::id.asc()))
+            .limit(f.limit)
+            .load(conn);
     }
     if let Some(before) = f.before_id {
         query = query.filter(letters::id.lt(before));

@@ -13,7 +13,7 @@ use super::page_limit;
 use crate::app::AppState;
 use crate::auth::{Principal, PrincipalKind};
 use crate::db::directory::{agency_codes, now};
-use crate::db::inbox::{self, InboxView};
+use crate::db::inbox::{self, InboxCursor, InboxView};
 use crate::db::letters::{self as db, utc};
 use crate::error::ApiError;
 use crate::notify::InboxNotifier;
@@ -26,7 +26,9 @@ pub const MAX_WAIT_SECS: u64 = 30;
 #[into_params(parameter_in = Query)]
 pub struct InboxQuery {
     /// Cursor: the `next_cursor` of the previous page (deliveries after it).
-    pub after: Option<i32>,
+    pub after: Option<String>,
+    /// `delivery` (default: delivery order) or `due` (most urgent first).
+    pub sort: Option<String>,
     /// Page size (1–200, default 50).
     pub limit: Option<i64>,
     /// Seconds (≤ 30) to wait for a delivery when the page would be empty.
@@ -54,7 +56,7 @@ fn read_page(
     state: &AppState,
     agency: i32,
     view: InboxView,
-    after: Option<i32>,
+    cursor: InboxCursor,
     overdue: bool,
     limit: i64,
 ) -> impl std::future::Future<Output = Result<InboxPage, ApiError>> + 'static {
@@ -63,7 +65,8 @@ fn read_page(
         db_handle
             .run(move |conn| {
                 let at = now();
-                let rows = inbox::inbox_page(conn, agency, view, after, overdue, limit)?;
+                let rows = inbox::inbox_page(conn, agency, view, cursor, overdue, limit)?;
+                let by_due = matches!(cursor, InboxCursor::Due(_));
                 let (new_count, overdue_count) = inbox::inbox_counts(conn, agency, at)?;
                 let from_ids: Vec<i32> = rows.iter().filter_map(|d| d.from_agency_id).collect();
                 let codes = agency_codes(conn, &from_ids)?;
@@ -90,7 +93,13 @@ fn read_page(
                         agency_reference: d.agency_reference,
                     });
                 }
-                let next_cursor = super::next_cursor(&items, limit, |i| i.delivery_id.to_string());
+                let next_cursor = super::next_cursor(&items, limit, |i| {
+                    if by_due {
+                        inbox::due_cursor(i.due_at.naive_utc(), i.delivery_id)
+                    } else {
+                        i.delivery_id.to_string()
+                    }
+                });
                 Ok(InboxPage {
                     items,
                     next_cursor,
@@ -152,18 +161,36 @@ pub async fn poll(
     };
     let limit = page_limit(query.limit);
     let overdue = query.overdue.unwrap_or(false);
+    let bad_cursor = || ApiError::validation("after", "not a cursor from this listing");
+    let cursor = match query.sort.as_deref() {
+        None | Some("delivery") => InboxCursor::Delivery(
+            query
+                .after
+                .as_deref()
+                .map(|a| a.parse::<i32>().map_err(|_| bad_cursor()))
+                .transpose()?,
+        ),
+        Some("due") => InboxCursor::Due(
+            query
+                .after
+                .as_deref()
+                .map(|a| inbox::parse_due_cursor(a).ok_or_else(bad_cursor))
+                .transpose()?,
+        ),
+        Some(_) => return Err(ApiError::validation("sort", "`delivery` or `due`")),
+    };
     let wait = Duration::from_secs(query.wait.unwrap_or(0).min(MAX_WAIT_SECS));
     let deadline = Instant::now() + wait;
     // Subscribe before the first read so a delivery committed in between is not missed.
     let mut wakeups = state.inbox.subscribe();
-    let mut page = read_page(&state, agency, view, query.after, overdue, limit).await?;
+    let mut page = read_page(&state, agency, view, cursor, overdue, limit).await?;
     while page.items.is_empty() {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             break;
         }
         InboxNotifier::wait(&mut wakeups, agency, left).await;
-        page = read_page(&state, agency, view, query.after, overdue, limit).await?;
+        page = read_page(&state, agency, view, cursor, overdue, limit).await?;
     }
     let etag = page_etag(&page);
     Ok(super::with_etag(etag, if_none_match.as_ref(), &page))

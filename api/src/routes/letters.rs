@@ -247,8 +247,11 @@ pub struct LetterQuery {
     /// Free text over subject, applicant name, national code and tracking code
     /// (Persian-normalised; Persian digits accepted).
     pub q: Option<String>,
-    /// Cursor: the `next_cursor` of the previous page (newest first).
-    pub after: Option<i32>,
+    /// Cursor: the `next_cursor` of the previous page.
+    pub after: Option<String>,
+    /// `created` (default: newest first) or `due` (letters still at an agency,
+    /// most urgent first).
+    pub sort: Option<String>,
     /// Page size (1–200, default 50).
     pub limit: Option<i64>,
 }
@@ -274,6 +277,20 @@ pub async fn list(
     let scope = principal.letters_scope()?;
     let q = query.into_inner();
     let limit = page_limit(q.limit);
+    let bad_cursor = || ApiError::validation("after", "not a cursor from this listing");
+    let by_due = match q.sort.as_deref() {
+        None | Some("created") => false,
+        Some("due") => true,
+        Some(_) => return Err(ApiError::validation("sort", "`created` or `due`")),
+    };
+    let (before_id, after_due) = match (&q.after, by_due) {
+        (None, _) => (None, None),
+        (Some(a), false) => (Some(a.parse::<i32>().map_err(|_| bad_cursor())?), None),
+        (Some(a), true) => (
+            None,
+            Some(crate::db::inbox::parse_due_cursor(a).ok_or_else(bad_cursor)?),
+        ),
+    };
     let items = state
         .db
         .run(move |conn| {
@@ -302,7 +319,9 @@ pub async fn list(
                     .as_deref()
                     .map(|s| shared::directory::search_text(&[s]))
                     .filter(|s| !s.is_empty()),
-                before_id: q.after,
+                before_id,
+                by_due,
+                after_due,
                 limit,
             };
             let rows = db::list_letters(conn, scope, &filter)?;
@@ -315,7 +334,12 @@ pub async fn list(
                 .collect::<Vec<_>>())
         })
         .await?;
-    let next_cursor = super::next_cursor(&items, limit, |l| l.id.to_string());
+    let next_cursor = super::next_cursor(&items, limit, |l: &LetterSummary| {
+        match (by_due, l.due_at) {
+            (true, Some(due)) => crate::db::inbox::due_cursor(due.naive_utc(), l.id),
+            _ => l.id.to_string(),
+        }
+    });
     Ok(web::Json(Page { items, next_cursor }))
 }
 

@@ -20,7 +20,7 @@ pub fn InboxPage() -> impl IntoView {
     let page = LocalResource::new(move || {
         reload.track();
         let path = format!(
-            "/api/v1/inbox?view=open&limit=200&overdue={}",
+            "/api/v1/inbox?view=open&sort=due&limit=200&overdue={}",
             overdue_only.get()
         );
         async move { api::get::<InboxPage>(&path).await }
