@@ -49,6 +49,13 @@ pub struct ServeArgs {
     /// Most attachments a letter (or an answer) may have.
     #[arg(long, env = "CHAPAR_ATTACHMENT_MAX_FILES", default_value_t = 10)]
     pub attachment_max_files: i64,
+    /// The address applicants use (tracking links in SMS).
+    #[arg(
+        long,
+        env = "CHAPAR_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
     /// Public tracking lookups allowed per client IP per minute.
     #[arg(long, env = "CHAPAR_TRACKING_PER_IP_PER_MINUTE", default_value_t = 30)]
     pub tracking_per_ip_per_minute: u32,

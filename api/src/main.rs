@@ -144,6 +144,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             Err(e) => anyhow::bail!("seeding demo data failed: {e}"),
         }
     }
+    chapar::sms::set_public_url(&args.public_url);
     let settings = Settings::from_serve_args(&args, static_dir);
     let provider = chapar::sms::providers::Provider::from_args(&args.sms)?;
     let state = AppState::new(db, &settings)?;
@@ -174,6 +175,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 #[actix_web::main]
 async fn dispatch(database: DatabaseArgs, sms: chapar::sms::SmsArgs) -> anyhow::Result<()> {
+    if let Ok(url) = std::env::var("CHAPAR_PUBLIC_URL") {
+        chapar::sms::set_public_url(&url);
+    }
     let db = Db::connect(&database.database_url, database.db_pool_size)?;
     let provider = chapar::sms::providers::Provider::from_args(&sms)?;
     chapar::sms::dispatcher::Dispatcher::new(db, provider, (&sms).into(), None)

@@ -116,6 +116,11 @@ both_backends! {
             ["registered", "delivered", "received", "referred", "received", "answered", "closed"]
         );
         assert_eq!(sms_kinds(&app, &op, id).await, ["registered", "received", "referred", "received", "answered", "closed"]);
+        // The answer's SMS links to the public tracking page of this letter.
+        let code = created["tracking_code"].as_str().expect("code").to_owned();
+        let outbox = app.get_as(&op, &format!("/api/v1/notifications?letter_id={id}")).await.json();
+        let answered_sms = outbox["items"].as_array().expect("items").iter().find(|n| n["event_kind"] == "answered").expect("answered SMS").clone();
+        assert!(answered_sms["text"].as_str().unwrap_or_default().contains(&format!("/track?code={code}")), "{answered_sms}");
         let verify = app.get_as(&op, &format!("/api/v1/letters/{id}/verify")).await.json();
         assert_eq!(verify["intact"], true);
 

@@ -26,11 +26,12 @@ pub struct TemplateKind {
 
 /// Every SMS the applicant can get. `{code}` is the tracking code in Persian
 /// digits (`۱۲۳۴-۵۶۷۸-۹۰۱۲`), `{agency}` the agency's name, `{reason}` a
-/// rejection's reason, `{due}` a due date in the Jalali calendar.
+/// rejection's reason, `{due}` a due date in the Jalali calendar, `{url}` the
+/// public tracking link of the letter.
 pub const TEMPLATES: &[TemplateKind] = &[
     TemplateKind {
         kind: "registered",
-        placeholders: &["code", "agency"],
+        placeholders: &["code", "agency", "url"],
         default: "چاپار: نامه شما به {agency} ثبت شد. کد رهگیری: {code}. پیگیری در هر دفتر پیشخوان با کد ملی و کد رهگیری.",
     },
     TemplateKind {
@@ -45,8 +46,8 @@ pub const TEMPLATES: &[TemplateKind] = &[
     },
     TemplateKind {
         kind: "answered",
-        placeholders: &["code", "agency"],
-        default: "چاپار: پاسخ {agency} به نامه {code} آماده است. با کد ملی و کد رهگیری در هر دفتر پیشخوان یا صفحه پیگیری دریافت کنید.",
+        placeholders: &["code", "agency", "url"],
+        default: "چاپار: پاسخ {agency} به نامه {code} آماده است. با کد ملی در هر دفتر پیشخوان یا در {url} دریافت کنید.",
     },
     TemplateKind {
         kind: "rejected",
@@ -277,9 +278,10 @@ pub struct TemplatePreview {
 }
 
 /// Sample values for previews.
-pub fn sample_vars() -> [(&'static str, &'static str); 4] {
+pub fn sample_vars() -> [(&'static str, &'static str); 5] {
     [
         ("code", "729440183651"),
+        ("url", "https://chapar.example.ir/track?code=729440183651"),
         ("agency", "شرکت آب و فاضلاب استان هرمزگان"),
         ("reason", "مدارک ناقص است"),
         ("due", "۱۴ آذر ۱۴۰۵"),

@@ -714,7 +714,11 @@ pub fn enqueue_sms(
             .map(|t| t.default.to_owned())
             .unwrap_or_default()
     });
-    let mut all: Vec<(&str, &str)> = vec![("code", letter.tracking_code.as_str())];
+    let link = crate::sms::tracking_link(&letter.tracking_code);
+    let mut all: Vec<(&str, &str)> = vec![
+        ("code", letter.tracking_code.as_str()),
+        ("url", link.as_str()),
+    ];
     all.extend_from_slice(vars);
     let text = shared::sms::render(&body, &all);
     diesel::insert_into(notifications::table)

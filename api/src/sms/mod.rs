@@ -83,3 +83,21 @@ impl From<&SmsArgs> for SmsConfig {
         }
     }
 }
+
+/// The address applicants open to track a letter (`{url}` in SMS texts).
+/// Set once at start-up from `CHAPAR_PUBLIC_URL`; read where SMS are written,
+/// deep inside workflow transactions that have no other reason to see config.
+static PUBLIC_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+pub fn set_public_url(url: &str) {
+    let _ = PUBLIC_URL.set(url.trim_end_matches('/').to_owned());
+}
+
+/// The public tracking link of a tracking code.
+pub fn tracking_link(tracking_code: &str) -> String {
+    let base = PUBLIC_URL
+        .get()
+        .map(String::as_str)
+        .unwrap_or("http://127.0.0.1:8080");
+    format!("{base}/track?code={tracking_code}")
+}
