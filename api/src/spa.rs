@@ -58,16 +58,21 @@ pub async fn serve(req: HttpRequest, spa: web::Data<SpaFiles>) -> Result<HttpRes
         .rsplit('/')
         .next()
         .is_some_and(|last| last.contains('.'));
-    let (file, cache) = if requested.is_file() {
-        (requested, cache_control(&url_path))
-    } else if looks_like_file {
-        return Err(ApiError::NotFound);
-    } else {
-        (root.join("index.html"), "no-cache")
-    };
-    let named = web::block(move || NamedFile::open(file))
-        .await?
-        .map_err(|_| ApiError::NotFound)?;
+    let immutable = cache_control(&url_path);
+    // File-system work belongs on the blocking pool, not on an async worker.
+    let (named, cache) = web::block(move || {
+        if requested.is_file() {
+            NamedFile::open(requested).map(|f| (f, immutable)).ok()
+        } else if looks_like_file {
+            None
+        } else {
+            NamedFile::open(root.join("index.html"))
+                .map(|f| (f, "no-cache"))
+                .ok()
+        }
+    })
+    .await?
+    .ok_or(ApiError::NotFound)?;
     let mut res = named.into_response(&req);
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));

@@ -124,6 +124,18 @@ impl LetterRow {
         }
     }
 
+    /// The agency's answer, if there is one (`agency_code` names the answering agency).
+    pub fn answer(&self, agency_code: impl Fn(i32) -> String) -> Option<LetterAnswer> {
+        match (&self.answer_body, self.answer_agency_id, self.answered_at) {
+            (Some(body), Some(agency), Some(at)) => Some(LetterAnswer {
+                body: body.clone(),
+                agency_code: agency_code(agency),
+                answered_at: utc(at),
+            }),
+            _ => None,
+        }
+    }
+
     /// The ETag of this version of the letter.
     pub fn etag(&self) -> String {
         format!("\"{}-{}\"", self.id, self.version)
@@ -393,14 +405,7 @@ pub fn to_wire_many(conn: &mut DbConnection, rows: &[LetterRow]) -> QueryResult<
                 applicant_reference: row.applicant_reference.clone(),
                 due_at: row.due_at.map(utc),
                 overdue: row.overdue(at),
-                answer: match (&row.answer_body, row.answer_agency_id, row.answered_at) {
-                    (Some(body), Some(agency), Some(answered)) => Some(LetterAnswer {
-                        body: body.clone(),
-                        agency_code: codes.agency(agency),
-                        answered_at: utc(answered),
-                    }),
-                    _ => None,
-                },
+                answer: row.answer(|id| codes.agency(id)),
                 attachments: files.remove(&row.id).unwrap_or_default(),
                 allowed_actions: allowed_actions(status).to_vec(),
                 open_delivery_id: open.get(&row.id).copied(),
@@ -472,7 +477,26 @@ struct NewEventRow<'a> {
     internal: bool,
     created_at: NaiveDateTime,
     prev_hash: &'a str,
-    hash: &'a str,
+    hash: String,
+}
+
+impl NewEventRow<'_> {
+    /// What the event's hash covers (the same fields as a stored [`EventRow`]).
+    fn fields(&self) -> EventFields<'_> {
+        EventFields {
+            letter_id: self.letter_id,
+            seq: self.seq,
+            kind: self.kind,
+            status: self.status,
+            actor: self.actor,
+            agency_id: self.agency_id,
+            to_agency_id: self.to_agency_id,
+            note: self.note,
+            internal: self.internal,
+            at: self.created_at,
+            prev_hash: self.prev_hash,
+        }
+    }
 }
 
 /// An event to append.
@@ -518,7 +542,7 @@ pub fn append_event(conn: &mut DbConnection, letter_id: i32, e: &NewEvent<'_>) -
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_owned()),
     };
-    let hash = event_hash(&EventFields {
+    let mut row = NewEventRow {
         letter_id,
         seq,
         kind: e.kind,
@@ -528,24 +552,13 @@ pub fn append_event(conn: &mut DbConnection, letter_id: i32, e: &NewEvent<'_>) -
         to_agency_id: e.to_agency_id,
         note: e.note,
         internal: e.internal,
-        at: e.at,
+        created_at: e.at,
         prev_hash: &prev_hash,
-    });
+        hash: String::new(),
+    };
+    row.hash = event_hash(&row.fields());
     diesel::insert_into(letter_events::table)
-        .values(&NewEventRow {
-            letter_id,
-            seq,
-            kind: e.kind,
-            status: e.status.as_str(),
-            actor: e.actor,
-            agency_id: e.agency_id,
-            to_agency_id: e.to_agency_id,
-            note: e.note,
-            internal: e.internal,
-            created_at: e.at,
-            prev_hash: &prev_hash,
-            hash: &hash,
-        })
+        .values(&row)
         .execute(conn)
         .map(drop)
 }

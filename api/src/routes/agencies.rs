@@ -27,6 +27,7 @@ pub async fn list(
     query: web::Query<DirectoryQuery>,
 ) -> Result<web::Json<Page<Agency>>, ApiError> {
     let filter = query.filter();
+    let limit = filter.limit;
     let items = state
         .db
         .run(move |conn| {
@@ -34,7 +35,7 @@ pub async fn list(
             Ok(dir::agencies_to_wire(conn, rows)?)
         })
         .await?;
-    let next_cursor = next_cursor(&items, query.filter().limit, |a| a.code.clone());
+    let next_cursor = next_cursor(&items, limit, |a| a.code.clone());
     Ok(web::Json(Page { items, next_cursor }))
 }
 

@@ -2,7 +2,7 @@
 //! national code, without an account.
 
 use actix_web::{post, web, HttpRequest};
-use shared::letters::{LetterAnswer, PublicEvent, TrackingAnswer, TrackingRequest};
+use shared::letters::{PublicEvent, TrackingAnswer, TrackingRequest};
 use shared::normalize::ascii_digits;
 use shared::workflow::Status;
 
@@ -107,14 +107,7 @@ pub async fn track(
                     .unwrap_or_default(),
                 registered_at: utc(row.created_at),
                 events: public_events,
-                answer: match (&row.answer_body, row.answer_agency_id, row.answered_at) {
-                    (Some(body), Some(agency), Some(at)) => Some(LetterAnswer {
-                        body: body.clone(),
-                        agency_code: codes.get(&agency).cloned().unwrap_or_default(),
-                        answered_at: utc(at),
-                    }),
-                    _ => None,
-                },
+                answer: row.answer(|id| codes.get(&id).cloned().unwrap_or_default()),
             })
         })
         .await?;

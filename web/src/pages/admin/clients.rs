@@ -4,11 +4,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::auth::scopes;
-use shared::directory::{
-    Agency, ApiClient, ApiClientUpdate, CounterOffice, CreatedApiClient, NewApiClient, Page,
-};
+use shared::directory::{ApiClient, ApiClientUpdate, CreatedApiClient, NewApiClient, Page};
 
-use super::ActiveBadge;
+use super::{ActiveBadge, Bindings};
 use crate::api;
 use crate::components::form::{error_of, show_api_error, FormErrors, TextField};
 use crate::i18n::use_strings;
@@ -33,12 +31,7 @@ pub fn ClientsPage() -> impl IntoView {
         reload.track();
         async move { api::get::<Page<ApiClient>>("/api/v1/api-clients?limit=200").await }
     });
-    let offices = LocalResource::new(|| async {
-        api::get::<Page<CounterOffice>>("/api/v1/counter-offices?limit=200&active=true").await
-    });
-    let agencies = LocalResource::new(|| async {
-        api::get::<Page<Agency>>("/api/v1/agencies?limit=200&active=true").await
-    });
+    let bindings = Bindings::load();
 
     let name = RwSignal::new(String::new());
     let binding_kind = RwSignal::new(Binding::Agency);
@@ -117,20 +110,7 @@ pub fn ClientsPage() -> impl IntoView {
             reload.update(|n| *n += 1);
         });
     };
-    let binding_options = move || -> Vec<(String, String)> {
-        match binding_kind.get() {
-            Binding::Office => offices
-                .get()
-                .and_then(Result::ok)
-                .map(|p| p.items.into_iter().map(|o| (o.code, o.name)).collect())
-                .unwrap_or_default(),
-            Binding::Agency => agencies
-                .get()
-                .and_then(Result::ok)
-                .map(|p| p.items.into_iter().map(|a| (a.code, a.name)).collect())
-                .unwrap_or_default(),
-        }
-    };
+    let binding_options = move || bindings.options(binding_kind.get() == Binding::Office);
     let binding_error = Signal::derive(move || {
         error_of(errors, "agency_code")
             .get()

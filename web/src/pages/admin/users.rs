@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::auth::Role;
-use shared::directory::{Agency, CounterOffice, NewUser, Page, User, UserUpdate};
+use shared::directory::{NewUser, Page, User, UserUpdate};
 
-use super::ActiveBadge;
+use super::{ActiveBadge, Bindings};
 use crate::api;
 use crate::components::form::{error_of, show_api_error, FormErrors, TextField};
 use crate::i18n::{role_label, use_strings};
@@ -19,12 +19,7 @@ pub fn UsersPage() -> impl IntoView {
         reload.track();
         async move { api::get::<Page<User>>("/api/v1/users?limit=200").await }
     });
-    let offices = LocalResource::new(|| async {
-        api::get::<Page<CounterOffice>>("/api/v1/counter-offices?limit=200&active=true").await
-    });
-    let agencies = LocalResource::new(|| async {
-        api::get::<Page<Agency>>("/api/v1/agencies?limit=200&active=true").await
-    });
+    let bindings = Bindings::load();
 
     let username = RwSignal::new(String::new());
     let display_name = RwSignal::new(String::new());
@@ -118,16 +113,8 @@ pub fn UsersPage() -> impl IntoView {
     };
     let binding_options = move || -> Vec<(String, String)> {
         match role.get() {
-            Role::Operator => offices
-                .get()
-                .and_then(Result::ok)
-                .map(|p| p.items.into_iter().map(|o| (o.code, o.name)).collect())
-                .unwrap_or_default(),
-            Role::Clerk => agencies
-                .get()
-                .and_then(Result::ok)
-                .map(|p| p.items.into_iter().map(|a| (a.code, a.name)).collect())
-                .unwrap_or_default(),
+            Role::Operator => bindings.options(true),
+            Role::Clerk => bindings.options(false),
             _ => Vec::new(),
         }
     };
