@@ -47,11 +47,7 @@ impl AppState {
             db,
             metrics: Arc::new(Metrics::default()),
             auth: AuthState::from_settings(settings)?,
-            storage: Arc::new(Storage::local(
-                &settings.data_dir.join("attachments"),
-                settings.attachment_max_bytes,
-                settings.attachment_max_files,
-            )?),
+            storage: Arc::new(Storage::from_settings(settings)?),
             inbox: Arc::new(InboxNotifier::default()),
             tracking_limits: Arc::new(RateLimits::new(
                 settings.tracking_per_ip_per_minute,

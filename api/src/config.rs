@@ -49,6 +49,8 @@ pub struct ServeArgs {
     /// Most attachments a letter (or an answer) may have.
     #[arg(long, env = "CHAPAR_ATTACHMENT_MAX_FILES", default_value_t = 10)]
     pub attachment_max_files: i64,
+    #[command(flatten)]
+    pub s3: S3Args,
     /// The address applicants use (tracking links in SMS).
     #[arg(
         long,
@@ -67,6 +69,95 @@ pub struct ServeArgs {
         default_value_t = 10
     )]
     pub tracking_per_code_per_minute: u32,
+}
+
+/// An S3-compatible bucket for attachments (AWS, MinIO, Ceph, ArvanCloud…).
+/// Without a bucket, attachments stay in `<data dir>/attachments`.
+#[derive(Clone, clap::Args)]
+pub struct S3Args {
+    /// Bucket for attachment bytes; setting it switches storage to S3. The
+    /// bucket must exist: the server checks it can reach it at start.
+    #[arg(long, env = "CHAPAR_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// Endpoint of an S3-compatible service, e.g. `https://s3.example.ir` or
+    /// `http://127.0.0.1:9000`; path-style requests. Omit for AWS itself.
+    #[arg(long, env = "CHAPAR_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// Region (most S3-compatible services accept the default).
+    #[arg(long, env = "CHAPAR_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    /// Access key id; without it the standard `AWS_*` variables apply.
+    #[arg(long, env = "CHAPAR_S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+    /// Secret access key.
+    #[arg(long, env = "CHAPAR_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+    /// Key prefix inside the bucket, so that one bucket can serve several
+    /// installations.
+    #[arg(long, env = "CHAPAR_S3_PREFIX", default_value = "attachments")]
+    pub s3_prefix: String,
+}
+
+impl std::fmt::Debug for S3Args {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        S3Settings::from_args(self).fmt(f)
+    }
+}
+
+/// Where attachment bytes are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageSettings {
+    /// `<data dir>/attachments` on the local disk (the embedded default).
+    Local,
+    /// An S3-compatible bucket.
+    S3(S3Settings),
+}
+
+/// A resolved S3 configuration; its `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Settings {
+    pub bucket: String,
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    pub prefix: String,
+}
+
+impl S3Settings {
+    fn from_args(args: &S3Args) -> Option<S3Settings> {
+        let bucket = args.s3_bucket.as_deref().map(str::trim).unwrap_or("");
+        (!bucket.is_empty()).then(|| S3Settings {
+            bucket: bucket.to_owned(),
+            endpoint: args.s3_endpoint.clone().filter(|e| !e.trim().is_empty()),
+            region: args.s3_region.clone(),
+            access_key_id: args.s3_access_key_id.clone().filter(|k| !k.is_empty()),
+            secret_access_key: args.s3_secret_access_key.clone().filter(|k| !k.is_empty()),
+            prefix: args.s3_prefix.trim_matches('/').to_owned(),
+        })
+    }
+}
+
+impl std::fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Settings")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("prefix", &self.prefix)
+            .finish()
+    }
+}
+
+impl From<&S3Args> for StorageSettings {
+    fn from(args: &S3Args) -> StorageSettings {
+        S3Settings::from_args(args).map_or(StorageSettings::Local, StorageSettings::S3)
+    }
 }
 
 /// Token and login settings.
@@ -109,6 +200,7 @@ pub struct Settings {
     pub hash_concurrency: usize,
     pub attachment_max_bytes: u64,
     pub attachment_max_files: i64,
+    pub storage: StorageSettings,
     pub tracking_per_ip_per_minute: u32,
     pub tracking_per_code_per_minute: u32,
 }
@@ -128,6 +220,7 @@ impl Settings {
             hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             attachment_max_bytes: 10 * 1024 * 1024,
             attachment_max_files: 10,
+            storage: StorageSettings::Local,
             tracking_per_ip_per_minute: 30,
             tracking_per_code_per_minute: 10,
         }
@@ -144,6 +237,7 @@ impl Settings {
             login_per_name_per_minute: args.auth.login_per_name_per_minute,
             attachment_max_bytes: args.attachment_max_bytes,
             attachment_max_files: args.attachment_max_files,
+            storage: (&args.s3).into(),
             tracking_per_ip_per_minute: args.tracking_per_ip_per_minute,
             tracking_per_code_per_minute: args.tracking_per_code_per_minute,
             ..Settings::new(args.data_dir.clone())

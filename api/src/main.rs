@@ -150,6 +150,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let settings = Settings::from_serve_args(&args, static_dir);
     let provider = chapar::sms::providers::Provider::from_args(&args.sms)?;
     let state = AppState::new(db, &settings)?;
+    state.storage.check().await?;
+    match &settings.storage {
+        chapar::config::StorageSettings::Local => {}
+        chapar::config::StorageSettings::S3(s3) => {
+            tracing::info!(bucket = %s3.bucket, prefix = %s3.prefix, "attachments go to S3")
+        }
+    }
     if args.no_dispatcher {
         tracing::info!("SMS dispatcher not started here (--no-dispatcher)");
     } else {

@@ -1,19 +1,28 @@
 //! Attachment bytes live in an object store (a local directory under the data
-//! dir by default); their metadata and SHA-256 in the database.
+//! dir by default, or an S3-compatible bucket); their metadata and SHA-256 in
+//! the database.
 //!
 //! Uploads are streamed: each chunk is hashed, counted against the size limit
-//! and written as it arrives, never buffered whole.
+//! and written as it arrives, never buffered whole. (S3 multipart uploads hold
+//! at most one 5 MiB part in memory, S3's smallest part size.)
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, WriteMultipart};
+use object_store::prefix::PrefixStore;
+use object_store::{ClientOptions, ObjectStore, RetryConfig, WriteMultipart};
 use sha2::{Digest, Sha256};
 
+use crate::config::{S3Settings, Settings, StorageSettings};
 use crate::error::ApiError;
+
+/// Parts of one upload in flight at once (S3); bounds the memory of an upload.
+const UPLOAD_CONCURRENCY: usize = 2;
 
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
@@ -30,6 +39,81 @@ pub struct Stored {
 }
 
 impl Storage {
+    /// The store the settings name: `<data dir>/attachments` or an S3 bucket.
+    /// Nothing is contacted here; see [`Storage::check`].
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Storage> {
+        match &settings.storage {
+            StorageSettings::Local => Storage::local(
+                &settings.data_dir.join("attachments"),
+                settings.attachment_max_bytes,
+                settings.attachment_max_files,
+            ),
+            StorageSettings::S3(s3) => Storage::s3(
+                s3,
+                settings.attachment_max_bytes,
+                settings.attachment_max_files,
+            ),
+        }
+    }
+
+    /// An S3-compatible bucket. Requests are path-style (what MinIO, Ceph and
+    /// most non-AWS services expect); plain `http://` is allowed only when the
+    /// endpoint says so. Retries are short: a counter operator is waiting.
+    pub fn s3(
+        settings: &S3Settings,
+        max_file_bytes: u64,
+        max_files_per_letter: i64,
+    ) -> anyhow::Result<Storage> {
+        let mut builder = AmazonS3Builder::from_env()
+            .with_bucket_name(&settings.bucket)
+            .with_region(&settings.region)
+            .with_client_options(
+                ClientOptions::new()
+                    .with_connect_timeout(Duration::from_secs(5))
+                    .with_timeout(Duration::from_secs(60)),
+            )
+            .with_retry(RetryConfig {
+                max_retries: 3,
+                retry_timeout: Duration::from_secs(20),
+                ..RetryConfig::default()
+            });
+        if let Some(endpoint) = &settings.endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"))
+                .with_virtual_hosted_style_request(false);
+        }
+        if let Some(key) = &settings.access_key_id {
+            builder = builder.with_access_key_id(key);
+        }
+        if let Some(secret) = &settings.secret_access_key {
+            builder = builder.with_secret_access_key(secret);
+        }
+        let bucket = builder.build()?;
+        let store: Arc<dyn ObjectStore> = if settings.prefix.is_empty() {
+            Arc::new(bucket)
+        } else {
+            Arc::new(PrefixStore::new(bucket, settings.prefix.as_str()))
+        };
+        Ok(Storage {
+            store,
+            max_file_bytes,
+            max_files_per_letter,
+        })
+    }
+
+    /// Lists the top level of the store (one short request): this proves the
+    /// bucket exists, is reachable and accepts the credentials, so a wrong
+    /// configuration stops the server at start instead of failing the first
+    /// upload at a counter.
+    pub async fn check(&self) -> anyhow::Result<()> {
+        self.store
+            .list_with_delimiter(None)
+            .await
+            .map(drop)
+            .map_err(|e| anyhow::anyhow!("the attachment store cannot be used: {e}"))
+    }
+
     /// A local directory store (created if missing).
     pub fn local(
         dir: &std::path::Path,
@@ -57,7 +141,7 @@ impl Storage {
             .store
             .put_multipart(&path)
             .await
-            .map_err(|e| ApiError::Internal(format!("storage: {e}")))?;
+            .map_err(storage_error)?;
         let mut writer = WriteMultipart::new(upload);
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
@@ -92,6 +176,9 @@ impl Storage {
             }
             hasher.update(&chunk);
             writer.write(&chunk);
+            if let Err(e) = writer.wait_for_capacity(UPLOAD_CONCURRENCY).await {
+                break Some(storage_error(e));
+            }
         };
         // A file shorter than the sniffing window is judged on what there is.
         if failure.is_none() && content_type.is_none() {
@@ -99,10 +186,7 @@ impl Storage {
         }
         match (failure, content_type) {
             (None, Some(content_type)) if size > 0 => {
-                writer
-                    .finish()
-                    .await
-                    .map_err(|e| ApiError::Internal(format!("storage: {e}")))?;
+                writer.finish().await.map_err(storage_error)?;
                 Ok(Stored {
                     key: key.to_owned(),
                     size,
@@ -137,8 +221,26 @@ impl Storage {
             .store
             .get(&ObjectPath::from(key))
             .await
-            .map_err(|e| ApiError::Internal(format!("storage: {e}")))?;
+            .map_err(storage_error)?;
         Ok(result.into_stream())
+    }
+}
+
+/// A store that cannot be reached or refuses us is a temporary outage for the
+/// caller (503, try again); anything else is our bug (500). Both are logged
+/// with the store's own message, which never carries the secret key.
+fn storage_error(error: object_store::Error) -> ApiError {
+    match error {
+        object_store::Error::Generic { .. }
+        | object_store::Error::PermissionDenied { .. }
+        | object_store::Error::Unauthenticated { .. } => {
+            tracing::error!(error = %error, "attachment store unavailable");
+            ApiError::Unavailable(
+                "The attachment store cannot be reached right now; please try again shortly."
+                    .into(),
+            )
+        }
+        other => ApiError::Internal(format!("storage: {other}")),
     }
 }
 

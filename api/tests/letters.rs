@@ -180,48 +180,6 @@ both_backends! {
         assert_eq!(app.send(req, None).await.status, 304);
     }
 
-    async fn attachments_are_typed_by_content_and_limited(app) {
-        app.seed_demo();
-        let (op, created) = register(&app).await;
-        let id = created["id"].as_i64().expect("id");
-        let path = format!("/api/v1/letters/{id}/attachments");
-
-        // A PNG named .pdf is stored as what it is.
-        let res = app.upload(&op, &path, &[("scan.pdf", PNG), ("نامه.pdf", PDF)]).await;
-        assert_eq!(res.status, 201, "{}", res.text());
-        let stored = res.json();
-        assert_eq!(stored[0]["content_type"], "image/png");
-        assert_eq!(stored[1]["content_type"], "application/pdf");
-        assert_eq!(stored[1]["file_name"], "نامه.pdf");
-        assert_eq!(stored[0]["sha256"].as_str().map(str::len), Some(64));
-
-        // An executable with a .pdf name is refused.
-        let res = app.upload(&op, &path, &[("invoice.pdf", ELF)]).await;
-        assert_eq!(res.status, 415);
-        assert!(res.content_type().starts_with("application/problem+json"));
-        // Too large.
-        let mut big = PDF.to_vec();
-        big.resize(10 * 1024 * 1024 + 1, b' ');
-        let res = app.upload(&op, &path, &[("big.pdf", &big)]).await;
-        assert_eq!(res.status, 413);
-
-        let letter = app.get_as(&op, &format!("/api/v1/letters/{id}")).await.json();
-        assert_eq!(letter["attachments"].as_array().map(Vec::len), Some(2), "refused files leave no row");
-
-        // Download: the right bytes, type and name; the wrong office gets 404.
-        let att = stored[1]["id"].as_i64().expect("attachment id");
-        let file = app.get_as(&op, &format!("/api/v1/attachments/{att}")).await;
-        assert_eq!(file.status, 200);
-        assert_eq!(file.content_type(), "application/pdf");
-        assert_eq!(file.body, PDF);
-        assert!(file.header("content-disposition").unwrap_or_default().starts_with("attachment"));
-        let clerk = app.token("clerk-water").await;
-        assert_eq!(app.get_as(&clerk, &format!("/api/v1/attachments/{att}")).await.status, 200);
-        let stranger = app.token("op-qsh-2034").await;
-        assert_eq!(app.get_as(&stranger, &format!("/api/v1/attachments/{att}")).await.status, 404);
-        assert_eq!(app.upload(&stranger, &path, &[("x.pdf", PDF)]).await.status, 404);
-    }
-
     async fn a_tampered_history_is_detected(app) {
         app.seed_demo();
         let (op, created) = register(&app).await;
@@ -290,4 +248,91 @@ async fn public_tracking_is_rate_limited() {
         "{statuses:?}"
     );
     assert_eq!(statuses.last(), Some(&429));
+}
+
+// Attachments: on the local disk and in an S3-compatible bucket.
+every_store! {
+    async fn attachments_are_typed_by_content_and_limited(app) {
+        app.seed_demo();
+        let (op, created) = register(&app).await;
+        let id = created["id"].as_i64().expect("id");
+        let path = format!("/api/v1/letters/{id}/attachments");
+
+        // A PNG named .pdf is stored as what it is.
+        let res = app.upload(&op, &path, &[("scan.pdf", PNG), ("نامه.pdf", PDF)]).await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let stored = res.json();
+        assert_eq!(stored[0]["content_type"], "image/png");
+        assert_eq!(stored[1]["content_type"], "application/pdf");
+        assert_eq!(stored[1]["file_name"], "نامه.pdf");
+        assert_eq!(stored[0]["sha256"].as_str().map(str::len), Some(64));
+
+        // An executable with a .pdf name is refused.
+        let res = app.upload(&op, &path, &[("invoice.pdf", ELF)]).await;
+        assert_eq!(res.status, 415);
+        assert!(res.content_type().starts_with("application/problem+json"));
+        // Too large.
+        let mut big = PDF.to_vec();
+        big.resize(10 * 1024 * 1024 + 1, b' ');
+        let res = app.upload(&op, &path, &[("big.pdf", &big)]).await;
+        assert_eq!(res.status, 413);
+
+        let letter = app.get_as(&op, &format!("/api/v1/letters/{id}")).await.json();
+        assert_eq!(letter["attachments"].as_array().map(Vec::len), Some(2), "refused files leave no row");
+
+        // Download: the right bytes, type and name; the wrong office gets 404.
+        let att = stored[1]["id"].as_i64().expect("attachment id");
+        let file = app.get_as(&op, &format!("/api/v1/attachments/{att}")).await;
+        assert_eq!(file.status, 200);
+        assert_eq!(file.content_type(), "application/pdf");
+        assert_eq!(file.body, PDF);
+        assert!(file.header("content-disposition").unwrap_or_default().starts_with("attachment"));
+        let clerk = app.token("clerk-water").await;
+        assert_eq!(app.get_as(&clerk, &format!("/api/v1/attachments/{att}")).await.status, 200);
+        let stranger = app.token("op-qsh-2034").await;
+        assert_eq!(app.get_as(&stranger, &format!("/api/v1/attachments/{att}")).await.status, 404);
+        assert_eq!(app.upload(&stranger, &path, &[("x.pdf", PDF)]).await.status, 404);
+    }
+
+    async fn the_applicant_downloads_the_answer_files_with_the_tracking_link(app) {
+        app.seed_demo();
+        let (_op, created) = register(&app).await;
+        let id = created["id"].as_i64().expect("id");
+        let code = created["tracking_code"].as_str().expect("code").to_owned();
+        let clerk = app.token("clerk-water").await;
+        let inbox = app.get_as(&clerk, "/api/v1/inbox").await.json();
+        let delivery = inbox["items"][0]["delivery_id"].as_i64().expect("delivery");
+        assert_eq!(app.post_as(&clerk, &format!("/api/v1/inbox/{delivery}/ack"), &json!({})).await.status, 200);
+        let res = app.upload(&clerk, &format!("/api/v1/letters/{id}/attachments?kind=answer"), &[("پاسخ.pdf", PDF)]).await;
+        assert_eq!(res.status, 201, "{}", res.text());
+
+        // Before the answer is given, the public sees no files.
+        let lookup = json!({"tracking_code": code, "national_id": "0499370899"});
+        let before = app.post_json("/api/v1/tracking", &lookup).await.json();
+        assert!(before["answer"].is_null(), "{before}");
+
+        let answered = app.post_as(&clerk, &format!("/api/v1/letters/{id}/answer"), &json!({"body": "پاسخ پیوست است."})).await;
+        assert_eq!(answered.status, 200, "{}", answered.text());
+        let public = app.post_json("/api/v1/tracking", &lookup).await.json();
+        let files = public["answer"]["attachments"].as_array().expect("answer files").clone();
+        assert_eq!(files.len(), 1, "{public}");
+        assert_eq!(files[0]["file_name"], "پاسخ.pdf");
+        let url = files[0]["download_url"].as_str().expect("download_url").to_owned();
+        assert!(!url.contains("0499370899"), "the national code never goes into a URL");
+
+        let file = app.get(&url).await;
+        assert_eq!(file.status, 200, "{}", file.text());
+        assert_eq!(file.body, PDF);
+        assert_eq!(file.content_type(), "application/pdf");
+        assert_eq!(file.header("cache-control"), Some("no-store"));
+
+        // A tampered or foreign token, or a token for another file, does not open it.
+        let (path, token) = url.split_once("?token=").expect("token in the link");
+        let forged = format!("{path}?token={}x", token);
+        assert_eq!(app.get(&forged).await.status, 403);
+        let file_id: i64 = path.rsplit('/').next().and_then(|n| n.parse().ok()).expect("file id");
+        let other = format!("/api/v1/tracking/attachments/{}?token={token}", file_id + 1);
+        assert_eq!(app.get(&other).await.status, 404);
+        assert_eq!(app.get(&format!("/api/v1/tracking/attachments/{file_id}")).await.status, 400);
+    }
 }

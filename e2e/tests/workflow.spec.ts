@@ -1,6 +1,7 @@
 // The workflow across organisations: the water clerk acknowledges and refers,
 // the municipality clerk answers, the operator hands the answer over, and the
 // public tracking page shows every step.
+import { readFileSync } from 'fs';
 import { expect, Page, test } from '@playwright/test';
 import { Header, LoginPage } from '../pages/app';
 
@@ -61,11 +62,19 @@ test('a letter is received, referred, answered and handed over', async ({ page }
   await page.getByTestId('action-receive').click();
   await expect(page.getByTestId('answer-body')).toBeVisible();
   await page.getByTestId('answer-body').fill('کوچه لایروبی شد.');
+  const report = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+  await page.getByTestId('answer-files').setInputFiles({ name: 'گزارش.pdf', mimeType: 'application/pdf', buffer: report });
   await page.getByTestId('action-answer').click();
   await expect(page.getByTestId('letter-answer')).toContainText('کوچه لایروبی شد.');
   await new Header(page).logOut();
   await expect(await trackedStatus(page, code)).toHaveAttribute('data-status', 'answered');
   await expect(page.getByTestId('track-answer')).toContainText('کوچه لایروبی شد.');
+  // The applicant downloads the answer's file from the public page, no login.
+  const fileLink = page.getByTestId('track-answer-files').getByRole('link', { name: 'گزارش.pdf' });
+  const download = await Promise.all([page.waitForEvent('download'), fileLink.click()]).then(([d]) => d);
+  expect(download.suggestedFilename()).toBe('گزارش.pdf');
+  const saved = await download.path();
+  expect(readFileSync(saved).equals(report)).toBe(true);
 
   await page.goto('/login');
   await new LoginPage(page).logIn('op-bnd-1021');

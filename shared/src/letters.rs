@@ -395,7 +395,39 @@ pub struct TrackingAnswer {
     pub holder_agency_name: String,
     pub registered_at: DateTime<Utc>,
     pub events: Vec<PublicEvent>,
-    pub answer: Option<LetterAnswer>,
+    /// Present once the letter is answered.
+    pub answer: Option<PublicAnswer>,
+}
+
+/// The agency's answer as the applicant sees it, with its files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicAnswer {
+    pub body: String,
+    pub agency_code: String,
+    pub answered_at: DateTime<Utc>,
+    pub attachments: Vec<PublicAttachment>,
+}
+
+/// A file of the answer, downloadable without an account through its
+/// `download_url`, which carries a short-lived signed token (never the
+/// national code).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicAttachment {
+    pub file_name: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`.
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Hex SHA-256 of the bytes.
+    pub sha256: String,
+    /// Relative URL, valid for an hour:
+    /// `/api/v1/tracking/attachments/{id}?token=…`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "/api/v1/tracking/attachments/17?token=eyJhbGciOi…")
+    )]
+    pub download_url: String,
 }
 
 #[cfg(test)]

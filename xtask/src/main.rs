@@ -4,6 +4,7 @@
 
 mod bench;
 mod postgres;
+mod s3;
 mod tools;
 mod web;
 
@@ -18,7 +19,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   run [-- serve flags]   build the SPA, then start `chapar serve --demo` on SQLite
   test                   every suite: fmt, clippy, unit + API tests on SQLite and
-                         PostgreSQL, OpenAPI drift, release WASM build, browser e2e
+                         PostgreSQL (attachments also on an S3-compatible server),
+                         OpenAPI drift, release WASM build, browser e2e
   build-web              build the SPA in release mode into web/dist
   openapi                regenerate openapi.yaml from the code
   bench                  throughput of /healthz, registration and tracking on
@@ -129,14 +131,17 @@ fn test(root: &Path) -> Result<()> {
         .run()
     })?;
     step(
-        "unit + API tests on SQLite and PostgreSQL, OpenAPI drift",
+        "unit + API tests on SQLite and PostgreSQL (and S3), OpenAPI drift",
         &mut || {
             let cluster = postgres::Cluster::start()?;
+            let s3 = s3::S3Server::start(root)?;
             cmd("cargo", &["test"])
                 .env("CHAPAR_TEST_POSTGRES_URL", cluster.url())
                 .env("CHAPAR_REQUIRE_POSTGRES", "1")
+                .env("CHAPAR_TEST_S3_URL", s3.url())
+                .env("CHAPAR_REQUIRE_S3", "1")
                 .run()
-            // `cluster` is stopped here, also when the tests failed.
+            // `cluster` and `s3` are stopped here, also when the tests failed.
         },
     )?;
     let mut dist = PathBuf::new();

@@ -1,6 +1,6 @@
-//! Access tokens: HS256 JWTs with a `kid`. Verification pins the algorithm
-//! and checks `exp`, `nbf`, `iss`, `aud` and our own `typ` claim, so no other
-//! kind of token can pass for an access token.
+//! Access tokens and public download tokens: HS256 JWTs with a `kid`.
+//! Verification pins the algorithm and checks `exp`, `nbf`, `iss`, `aud` and
+//! our own `typ` claim, so neither kind can pass for the other.
 
 use chrono::Utc;
 use jsonwebtoken::{decode, decode_header, encode, Algorithm, Header, Validation};
@@ -12,6 +12,9 @@ use super::keys::Keyring;
 pub const ISSUER: &str = "chapar";
 pub const AUDIENCE: &str = "chapar-api";
 pub const ACCESS: &str = "access";
+/// Audience and type of the tokens in public answer-file links.
+pub const DOWNLOAD_AUDIENCE: &str = "chapar-download";
+pub const DOWNLOAD: &str = "download";
 
 /// The claims of an access token. The bindings (office/agency ids and codes)
 /// travel in the token so row-level scoping needs no extra query.
@@ -69,10 +72,7 @@ pub fn issue_access(
         agency: subject.agency,
         scope: subject.scope,
     };
-    let (kid, key) = keys.signing();
-    let mut header = Header::new(Algorithm::HS256);
-    header.kid = Some(kid.to_owned());
-    encode(&header, &claims, &key.encoding)
+    sign(keys, &claims)
 }
 
 /// Why a token was refused (logged, never shown in detail to the caller).
@@ -89,20 +89,86 @@ pub enum TokenError {
 }
 
 pub fn verify_access(keys: &Keyring, token: &str) -> Result<Claims, TokenError> {
+    let claims: Claims = verify(keys, token, AUDIENCE)?;
+    if claims.typ != ACCESS {
+        return Err(TokenError::WrongType);
+    }
+    Ok(claims)
+}
+
+/// The claims of a download token: one attachment, for a short while.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct DownloadClaims {
+    iss: String,
+    aud: String,
+    /// `attachment:<id>`.
+    sub: String,
+    exp: i64,
+    nbf: i64,
+    iat: i64,
+    typ: String,
+}
+
+/// A token that lets whoever holds it download one attachment until it
+/// expires: what the public tracking answer puts in its file links, so the
+/// applicant's browser can follow a plain link.
+pub fn issue_download(
+    keys: &Keyring,
+    attachment_id: i32,
+    ttl_secs: i64,
+) -> Result<String, jsonwebtoken::errors::Error> {
+    let now = Utc::now().timestamp();
+    let claims = DownloadClaims {
+        iss: ISSUER.into(),
+        aud: DOWNLOAD_AUDIENCE.into(),
+        sub: format!("attachment:{attachment_id}"),
+        exp: now + ttl_secs,
+        nbf: now,
+        iat: now,
+        typ: DOWNLOAD.into(),
+    };
+    sign(keys, &claims)
+}
+
+/// The attachment id a download token was issued for.
+pub fn verify_download(keys: &Keyring, token: &str) -> Result<i32, TokenError> {
+    let claims: DownloadClaims = verify(keys, token, DOWNLOAD_AUDIENCE)?;
+    if claims.typ != DOWNLOAD {
+        return Err(TokenError::WrongType);
+    }
+    claims
+        .sub
+        .strip_prefix("attachment:")
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| TokenError::Invalid("bad subject".into()))
+}
+
+/// HS256 with the current signing key, named by `kid`.
+fn sign<C: Serialize>(keys: &Keyring, claims: &C) -> Result<String, jsonwebtoken::errors::Error> {
+    let (kid, key) = keys.signing();
+    let mut header = Header::new(Algorithm::HS256);
+    header.kid = Some(kid.to_owned());
+    encode(&header, claims, &key.encoding)
+}
+
+/// Signature, algorithm, key id, issuer, audience and times; the caller
+/// checks `typ`.
+fn verify<C: serde::de::DeserializeOwned>(
+    keys: &Keyring,
+    token: &str,
+    audience: &str,
+) -> Result<C, TokenError> {
     let header = decode_header(token).map_err(|e| TokenError::Malformed(e.to_string()))?;
     let kid = header.kid.ok_or(TokenError::UnknownKey)?;
     let key = keys.get(&kid).ok_or(TokenError::UnknownKey)?;
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_issuer(&[ISSUER]);
-    validation.set_audience(&[AUDIENCE]);
+    validation.set_audience(&[audience]);
     validation.validate_nbf = true;
     validation.leeway = 5;
     validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-    let data = decode::<Claims>(token, &key.decoding, &validation)
+    let data = decode::<C>(token, &key.decoding, &validation)
         .map_err(|e| TokenError::Invalid(e.to_string()))?;
-    if data.claims.typ != ACCESS {
-        return Err(TokenError::WrongType);
-    }
     Ok(data.claims)
 }
 
@@ -163,5 +229,17 @@ mod tests {
         ));
         let forged = format!("{header}.{payload}.");
         assert!(verify_access(&keys, &forged).is_err());
+    }
+
+    #[test]
+    fn download_and_access_tokens_are_not_interchangeable() {
+        let (_d, keys) = ring();
+        let download = issue_download(&keys, 17, 60).expect("issue");
+        assert_eq!(verify_download(&keys, &download).expect("valid"), 17);
+        assert!(verify_access(&keys, &download).is_err());
+        let access = issue_access(&keys, subject(), 60).expect("issue");
+        assert!(verify_download(&keys, &access).is_err());
+        let expired = issue_download(&keys, 17, -120).expect("issue");
+        assert!(verify_download(&keys, &expired).is_err());
     }
 }

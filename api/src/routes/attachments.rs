@@ -37,6 +37,15 @@ pub async fn download(
             Ok(row)
         })
         .await?;
+    file_response(&state, row).await
+}
+
+/// The stored bytes of `row`, streamed, with their recognised type, the
+/// original file name (also in UTF-8) and `nosniff`.
+pub(crate) async fn file_response(
+    state: &AppState,
+    row: db::AttachmentRow,
+) -> Result<HttpResponse, ApiError> {
     let stream = state.storage.get(&row.storage_key).await?;
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
@@ -53,6 +62,8 @@ pub async fn download(
         .content_type(row.content_type)
         .insert_header(disposition)
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        // Personal documents, often opened on a shared counter computer.
+        .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header(("X-Content-SHA256", row.sha256))
         .no_chunking(u64::try_from(row.size_bytes).unwrap_or(0))
         .streaming(stream.map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))))

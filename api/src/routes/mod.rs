@@ -73,6 +73,7 @@ fn configure_v1(cfg: &mut ServiceConfig) {
         .service(sms_templates::reset)
         .service(sms_templates::preview)
         .service(tracking::track)
+        .service(tracking::download_answer_file)
         .service(inbox::poll)
         .service(inbox::ack)
         .service(workflow::refer)

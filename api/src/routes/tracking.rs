@@ -1,17 +1,26 @@
 //! Public tracking: the applicant follows a letter with tracking code and
 //! national code, without an account.
 
-use actix_web::{post, web, HttpRequest};
-use shared::letters::{PublicEvent, TrackingAnswer, TrackingRequest};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use shared::letters::{
+    PublicAnswer, PublicAttachment, PublicEvent, TrackingAnswer, TrackingRequest,
+};
 use shared::normalize::ascii_digits;
 use shared::workflow::Status;
 
 use crate::app::AppState;
 use crate::auth::principal::client_ip;
+use crate::auth::tokens;
 use crate::db::directory::agency_codes;
 use crate::db::letters::{self as db, utc};
 use crate::db::schema::agencies;
 use crate::error::ApiError;
+
+/// How long the file links of a tracking answer work: long enough to read
+/// the answer and download its files, short enough that a forwarded or
+/// logged link soon stops working.
+const DOWNLOAD_LINK_TTL_SECS: i64 = 3600;
 
 /// National codes typed without their leading zeros still match.
 fn normalized_national_id(input: &str) -> String {
@@ -33,6 +42,8 @@ fn normalized_national_id(input: &str) -> String {
 /// 404, so the endpoint cannot be used to learn which codes exist; it is rate
 /// limited per IP and per tracking code (429 with `Retry-After`). The
 /// timeline shows public steps only (no staff names, no internal notes).
+/// Once answered, the answer comes with its files, each with a download link
+/// that works for an hour.
 #[utoipa::path(
     tag = "public",
     request_body = TrackingRequest,
@@ -53,6 +64,7 @@ pub async fn track(
         .map_err(|e| ApiError::validation("tracking_code", e.message()))?;
     state.tracking_limits.check(&client_ip(&req), &code)?;
     let national_id = normalized_national_id(&body.national_id);
+    let auth = state.auth.clone();
     let answer = state
         .db
         .run(move |conn| {
@@ -93,6 +105,36 @@ pub async fn track(
                     }
                 })
                 .collect();
+            let answer = match row.answer(|id| codes.get(&id).cloned().unwrap_or_default()) {
+                None => None,
+                Some(answer) => {
+                    let mut attachments = Vec::new();
+                    for file in db::attachments_of(conn, row.id)? {
+                        if file.kind != "answer" {
+                            continue;
+                        }
+                        let token =
+                            tokens::issue_download(&auth.keys, file.id, DOWNLOAD_LINK_TTL_SECS)
+                                .map_err(|e| ApiError::Internal(format!("download token: {e}")))?;
+                        attachments.push(PublicAttachment {
+                            download_url: format!(
+                                "/api/v1/tracking/attachments/{}?token={token}",
+                                file.id
+                            ),
+                            file_name: file.file_name,
+                            content_type: file.content_type,
+                            size_bytes: file.size_bytes,
+                            sha256: file.sha256,
+                        });
+                    }
+                    Some(PublicAnswer {
+                        body: answer.body,
+                        agency_code: answer.agency_code,
+                        answered_at: answer.answered_at,
+                        attachments,
+                    })
+                }
+            };
             Ok(TrackingAnswer {
                 tracking_code: row.tracking_code.clone(),
                 status: row.status(),
@@ -107,11 +149,62 @@ pub async fn track(
                     .unwrap_or_default(),
                 registered_at: utc(row.created_at),
                 events: public_events,
-                answer: row.answer(|id| codes.get(&id).cloned().unwrap_or_default()),
+                answer,
             })
         })
         .await?;
     Ok(web::Json(answer))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DownloadQuery {
+    /// The signed token of the link the tracking answer gave.
+    pub token: String,
+}
+
+/// Download a file of a letter's answer without an account, through the
+/// link in the tracking answer (`answer.attachments[].download_url`).
+///
+/// The link's token names one file and expires after an hour: look the
+/// letter up again for a fresh one. Only files of a given answer are served.
+#[utoipa::path(
+    tag = "public",
+    params(("id" = i32, Path, description = "Attachment id"), DownloadQuery),
+    responses(
+        (status = 200, description = "The bytes, with their recognised type and `Content-Disposition: attachment`", content_type = "application/octet-stream"),
+        (status = 403, description = "The link has expired or is not valid", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such file of an answer", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tracking/attachments/{id}")]
+pub async fn download_answer_file(
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    query: web::Query<DownloadQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let granted = tokens::verify_download(&state.auth.keys, &query.token).map_err(|e| {
+        tracing::debug!(error = %e, "download token refused");
+        ApiError::Forbidden(
+            "This download link has expired or is not valid; look the letter up again.".into(),
+        )
+    })?;
+    if granted != id {
+        return Err(ApiError::NotFound);
+    }
+    let row = state
+        .db
+        .run(move |conn| {
+            let row = db::attachment_by_id(conn, id)?;
+            let letter = db::letter_in_scope(conn, row.letter_id, db::Scope::All)?;
+            if row.kind != "answer" || letter.answer_body.is_none() {
+                return Err(ApiError::NotFound);
+            }
+            Ok(row)
+        })
+        .await?;
+    super::attachments::file_response(&state, row).await
 }
 
 #[cfg(test)]

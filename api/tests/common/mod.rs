@@ -5,6 +5,10 @@
 //! throwaway cluster; `cargo xtask test` starts one). Without it they are
 //! skipped, unless `CHAPAR_REQUIRE_POSTGRES=1`, which `cargo xtask test` sets
 //! so that the PostgreSQL suite can never silently not run.
+//!
+//! Attachment tests also run against an S3-compatible server at
+//! `CHAPAR_TEST_S3_URL` (`cargo xtask test` starts moto's server), with the
+//! same rule: skipped without it unless `CHAPAR_REQUIRE_S3=1`.
 #![allow(dead_code)]
 
 pub mod fake_kavenegar;
@@ -12,7 +16,7 @@ pub mod fake_kavenegar;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use actix_web::http::StatusCode;
-use chapar::config::Settings;
+use chapar::config::{S3Settings, Settings, StorageSettings};
 use chapar::db::{Backend, Db};
 use chapar::{build_app, AppState};
 use diesel::connection::SimpleConnection;
@@ -92,15 +96,80 @@ pub fn fresh_postgres_database() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
+/// Where a test app keeps attachment bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    /// `<data dir>/attachments`.
+    Local,
+    /// A fresh bucket on the S3-compatible test server.
+    S3,
+}
+
+/// Creates a fresh bucket on the S3-compatible test server and returns the
+/// settings that point at it (`None` when no server is configured).
+pub async fn fresh_s3_bucket() -> Option<S3Settings> {
+    let endpoint = match std::env::var("CHAPAR_TEST_S3_URL") {
+        Ok(url) if !url.is_empty() => url.trim_end_matches('/').to_owned(),
+        _ => {
+            if std::env::var("CHAPAR_REQUIRE_S3").as_deref() == Ok("1") {
+                panic!("CHAPAR_REQUIRE_S3=1 but CHAPAR_TEST_S3_URL is not set");
+            }
+            eprintln!("skipping: CHAPAR_TEST_S3_URL is not set");
+            return None;
+        }
+    };
+    // Bucket names: lower case, digits and dashes.
+    let bucket = unique_name("chapar").replace('_', "-").to_lowercase();
+    // moto does not check signatures, so the bucket is made with a bare PUT;
+    // the app itself signs every request as it would against a real service.
+    let res = awc::Client::new()
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .expect("S3 test server reachable");
+    assert!(res.status().is_success(), "create bucket: {}", res.status());
+    Some(S3Settings {
+        bucket,
+        endpoint: Some(endpoint),
+        region: "us-east-1".into(),
+        access_key_id: Some("chapar-test".into()),
+        secret_access_key: Some("chapar-test-secret".into()),
+        prefix: "attachments".into(),
+    })
+}
+
 impl TestApp {
     /// A server on SQLite, or on PostgreSQL (`None` when PostgreSQL is not configured).
     pub async fn start(backend: Backend) -> Option<TestApp> {
+        Self::start_on(backend, Store::Local).await
+    }
+
+    /// A server on `backend` keeping attachments in `store` (`None` when
+    /// PostgreSQL or S3 is not configured).
+    pub async fn start_on(backend: Backend, store: Store) -> Option<TestApp> {
+        let storage = match store {
+            Store::Local => StorageSettings::Local,
+            Store::S3 => StorageSettings::S3(fresh_s3_bucket().await?),
+        };
+        Self::start_with_storage(backend, storage).await
+    }
+
+    /// A server on `backend` with the given attachment storage (`None` when
+    /// PostgreSQL is not configured).
+    pub async fn start_with_storage(backend: Backend, storage: StorageSettings) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{}", dir.path().join("chapar.db").display()),
             Backend::Postgres => fresh_postgres_database()?,
         };
-        Some(Self::start_with(backend, database_url, dir, None))
+        let mut settings = Settings::new(dir.path().to_path_buf());
+        settings.storage = storage;
+        Some(Self::start_with_settings(
+            backend,
+            database_url,
+            dir,
+            settings,
+        ))
     }
 
     /// A server with the demo province seeded.
@@ -117,9 +186,18 @@ impl TestApp {
         dir: tempfile::TempDir,
         static_dir: Option<std::path::PathBuf>,
     ) -> TestApp {
-        let db = Db::connect(&database_url, 4).expect("open test database");
         let mut settings = Settings::new(dir.path().to_path_buf());
         settings.static_dir = static_dir;
+        Self::start_with_settings(backend, database_url, dir, settings)
+    }
+
+    fn start_with_settings(
+        backend: Backend,
+        database_url: String,
+        dir: tempfile::TempDir,
+        mut settings: Settings,
+    ) -> TestApp {
+        let db = Db::connect(&database_url, 4).expect("open test database");
         settings.hash_concurrency = 2;
         let state = AppState::new(db.clone(), &settings).expect("app state");
         let server = actix_test::start(move || build_app(state.clone()));
@@ -254,6 +332,50 @@ impl TestApp {
             body: body.to_vec(),
         }
     }
+}
+
+/// Declares each test four times: `name::{sqlite, postgres}` with attachments
+/// on the local disk, and `name::{sqlite_s3, postgres_s3}` with attachments
+/// in a bucket of the S3-compatible test server.
+#[macro_export]
+macro_rules! every_store {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            use $crate::common::{Store, TestApp};
+            use chapar::db::Backend;
+
+            async fn run($app: TestApp) $body
+
+            #[actix_web::test]
+            async fn sqlite() {
+                let app = TestApp::start_on(Backend::Sqlite, Store::Local).await.expect("sqlite test app");
+                run(app).await;
+            }
+
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(app) = TestApp::start_on(Backend::Postgres, Store::Local).await {
+                    run(app).await;
+                }
+            }
+
+            #[actix_web::test]
+            async fn sqlite_s3() {
+                if let Some(app) = TestApp::start_on(Backend::Sqlite, Store::S3).await {
+                    run(app).await;
+                }
+            }
+
+            #[actix_web::test]
+            async fn postgres_s3() {
+                if let Some(app) = TestApp::start_on(Backend::Postgres, Store::S3).await {
+                    run(app).await;
+                }
+            }
+        }
+    )*};
 }
 
 /// Declares each test twice: `name::sqlite` and `name::postgres`.

@@ -65,7 +65,19 @@ pub fn TrackPage() -> impl IntoView {
                         }).collect_view()}
                     </ol>
                     {answer.answer.map(|a| view! {
-                        <div class="answer" data-testid="track-answer"><h3>{move || t().answer}</h3><p>{a.body}</p></div>
+                        <div class="answer" data-testid="track-answer">
+                            <h3>{move || t().answer}</h3>
+                            <p>{a.body}</p>
+                            {(!a.attachments.is_empty()).then(|| view! {
+                                <ul class="attachments" data-testid="track-answer-files">
+                                    {a.attachments.into_iter().map(|f| view! {
+                                        // A plain link: the token in it stands for the lookup.
+                                        <li><a href=f.download_url download=f.file_name.clone()>{f.file_name.clone()}</a>
+                                            <span class="muted" dir="ltr">{format!(" {} KB", f.size_bytes / 1024 + 1)}</span></li>
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                        </div>
                     })}
                 </section>
             }.into_any(),
