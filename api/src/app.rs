@@ -13,6 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::rate_limit::RateLimits;
 use crate::auth::AuthState;
+use crate::client_ip::TrustedProxies;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub tracking_limits: Arc<RateLimits>,
     /// The built SPA; `None` serves the API only.
     pub static_dir: Option<PathBuf>,
+    /// Proxies whose `X-Forwarded-For` is believed (see `client_ip`).
+    pub trusted_proxies: Arc<TrustedProxies>,
 }
 
 impl AppState {
@@ -54,6 +57,7 @@ impl AppState {
                 settings.tracking_per_code_per_minute,
             )),
             static_dir: settings.static_dir.clone(),
+            trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
         })
     }
 }

@@ -69,6 +69,11 @@ pub struct ServeArgs {
         default_value_t = 10
     )]
     pub tracking_per_code_per_minute: u32,
+    /// Load balancers or reverse proxies (addresses or CIDR networks,
+    /// comma-separated) whose `X-Forwarded-For` names the client for per-IP
+    /// rate limits; nobody's by default.
+    #[arg(long, env = "CHAPAR_TRUSTED_PROXIES", default_value = "", value_parser = crate::client_ip::TrustedProxies::parse)]
+    pub trusted_proxies: crate::client_ip::TrustedProxies,
 }
 
 /// An S3-compatible bucket for attachments (AWS, MinIO, Ceph, ArvanCloud…).
@@ -203,6 +208,7 @@ pub struct Settings {
     pub storage: StorageSettings,
     pub tracking_per_ip_per_minute: u32,
     pub tracking_per_code_per_minute: u32,
+    pub trusted_proxies: crate::client_ip::TrustedProxies,
 }
 
 impl Settings {
@@ -223,6 +229,7 @@ impl Settings {
             storage: StorageSettings::Local,
             tracking_per_ip_per_minute: 30,
             tracking_per_code_per_minute: 10,
+            trusted_proxies: Default::default(),
         }
     }
 
@@ -240,6 +247,7 @@ impl Settings {
             storage: (&args.s3).into(),
             tracking_per_ip_per_minute: args.tracking_per_ip_per_minute,
             tracking_per_code_per_minute: args.tracking_per_code_per_minute,
+            trusted_proxies: args.trusted_proxies.clone(),
             ..Settings::new(args.data_dir.clone())
         }
     }

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod client_ip;
 pub mod config;
 pub mod db;
 pub mod demo;

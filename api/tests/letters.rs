@@ -225,29 +225,80 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-#[actix_web::test]
-async fn public_tracking_is_rate_limited() {
-    let app = TestApp::with_demo(chapar::db::Backend::Sqlite)
+/// A tracking lookup of a well-formed but unknown code from `client` (sent
+/// as `X-Forwarded-For`); answers the status.
+async fn lookup_from(app: &TestApp, client: &str, n: u32) -> u16 {
+    let code = shared::tracking::from_random([n, 7, 3, 9, n / 10, 2, 8, 1, 6, 4, n / 100]);
+    let req = app
+        .server
+        .post("/api/v1/tracking")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("x-forwarded-for", client));
+    let body = json!({"tracking_code": code, "national_id": "1234567891"});
+    app.send(req, Some(body.to_string().into_bytes()))
+        .await
+        .status
+        .as_u16()
+}
+
+both_backends! {
+    async fn public_tracking_is_rate_limited_per_code(app) {
+        app.seed_demo();
+        let (_op, created) = register(&app).await;
+        let code = created["tracking_code"].as_str().expect("code").to_owned();
+        let mut statuses = Vec::new();
+        for _ in 0..12 {
+            let res = app
+                .post_json("/api/v1/tracking", &json!({"tracking_code": code, "national_id": "1234567891"}))
+                .await;
+            statuses.push(res.status.as_u16());
+        }
+        assert_eq!(statuses.iter().filter(|s| **s == 404).count(), 10, "{statuses:?}");
+        assert_eq!(statuses.last(), Some(&429));
+    }
+}
+
+/// Per-IP limits of public tracking (5 a minute here, so that no token comes
+/// back during the test), with and without a trusted load balancer.
+async fn per_ip_limits(backend: chapar::db::Backend) {
+    let limit = |trusted: &'static str| {
+        move |settings: &mut chapar::config::Settings| {
+            settings.tracking_per_ip_per_minute = 5;
+            settings.trusted_proxies =
+                chapar::client_ip::TrustedProxies::parse(trusted).expect("list");
+        }
+    };
+    // Nobody is trusted by default: a forged X-Forwarded-For changes nothing.
+    let Some(app) = TestApp::start_configured(backend, limit("")).await else {
+        return;
+    };
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        statuses.push(lookup_from(&app, &format!("203.0.113.{n}"), n).await);
+    }
+    assert_eq!(statuses, [404, 404, 404, 404, 404, 429]);
+
+    // Behind a trusted balancer, each applicant has a budget of their own.
+    let app = TestApp::start_configured(backend, limit("127.0.0.1"))
         .await
         .expect("app");
-    let (_op, created) = register(&app).await;
-    let code = created["tracking_code"].as_str().expect("code").to_owned();
-    let mut statuses = Vec::new();
-    for _ in 0..12 {
-        let res = app
-            .post_json(
-                "/api/v1/tracking",
-                &json!({"tracking_code": code, "national_id": "1234567891"}),
-            )
-            .await;
-        statuses.push(res.status.as_u16());
+    for n in 0..5 {
+        assert_eq!(lookup_from(&app, "203.0.113.1", n).await, 404);
     }
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 404).count(),
-        10,
-        "{statuses:?}"
-    );
-    assert_eq!(statuses.last(), Some(&429));
+    assert_eq!(lookup_from(&app, "203.0.113.1", 5).await, 429);
+    assert_eq!(lookup_from(&app, "203.0.113.2", 6).await, 404);
+    // A fake address put in front by the limited applicant does not help it.
+    assert_eq!(lookup_from(&app, "198.51.100.9, 203.0.113.1", 7).await, 429);
+}
+
+#[actix_web::test]
+async fn per_ip_limits_sqlite() {
+    per_ip_limits(chapar::db::Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn per_ip_limits_postgres() {
+    per_ip_limits(chapar::db::Backend::Postgres).await;
 }
 
 // Attachments: on the local disk and in an S3-compatible bucket.

@@ -205,11 +205,3 @@ impl FromRequest for Admin {
         }))
     }
 }
-
-/// The caller's IP as seen on the socket (proxies' forwarding headers are not
-/// trusted: they are client-controlled).
-pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}

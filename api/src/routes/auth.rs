@@ -11,9 +11,9 @@ use shared::auth::{
 use shared::directory::normalize_username;
 
 use crate::app::AppState;
-use crate::auth::principal::client_ip;
 use crate::auth::secrets::{hash_secret, random_token};
 use crate::auth::tokens::{issue_access, Subject};
+use crate::client_ip::client_ip;
 use crate::db::directory::now;
 use crate::db::users::{self, NewRefreshToken, UserWithBindings};
 use crate::db::{api_clients, DbConnection};

@@ -10,8 +10,8 @@ use shared::normalize::ascii_digits;
 use shared::workflow::Status;
 
 use crate::app::AppState;
-use crate::auth::principal::client_ip;
 use crate::auth::tokens;
+use crate::client_ip::client_ip;
 use crate::db::directory::agency_codes;
 use crate::db::letters::{self as db, utc};
 use crate::db::schema::agencies;

@@ -157,13 +157,22 @@ impl TestApp {
     /// A server on `backend` with the given attachment storage (`None` when
     /// PostgreSQL is not configured).
     pub async fn start_with_storage(backend: Backend, storage: StorageSettings) -> Option<TestApp> {
+        Self::start_configured(backend, |settings| settings.storage = storage).await
+    }
+
+    /// A server on `backend` with settings changed by `configure` (`None`
+    /// when PostgreSQL is not configured).
+    pub async fn start_configured(
+        backend: Backend,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{}", dir.path().join("chapar.db").display()),
             Backend::Postgres => fresh_postgres_database()?,
         };
         let mut settings = Settings::new(dir.path().to_path_buf());
-        settings.storage = storage;
+        configure(&mut settings);
         Some(Self::start_with_settings(
             backend,
             database_url,
