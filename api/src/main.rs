@@ -58,6 +58,25 @@ enum Command {
         #[command(flatten)]
         sms: chapar::sms::SmsArgs,
     },
+    /// Remove attachment objects that no attachment row names (left by a
+    /// crash between storing a file and recording it). `chapar serve` also
+    /// does this every 6 hours.
+    SweepAttachments {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Directory of the local attachment store (`<data dir>/attachments`).
+        #[arg(long, env = "CHAPAR_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        s3: chapar::config::S3Args,
+        /// Only objects older than this are considered (uploads in progress
+        /// are never touched).
+        #[arg(long, default_value_t = 24)]
+        min_age_hours: i64,
+        /// Report the orphans, remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the OpenAPI document (YAML), or write it to a file.
     Openapi {
         /// File to write; standard output when absent.
@@ -103,6 +122,13 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Dispatch { database, sms } => dispatch(database, sms),
+        Command::SweepAttachments {
+            database,
+            data_dir,
+            s3,
+            min_age_hours,
+            dry_run,
+        } => sweep_attachments(database, data_dir, s3, min_age_hours, dry_run),
         Command::Openapi { output } => {
             let yaml = chapar::openapi::spec_yaml()?;
             match output {
@@ -168,6 +194,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
         actix_web::rt::spawn(dispatcher.run());
     }
+    actix_web::rt::spawn(sweep_orphans_periodically(state.clone()));
     let mut server = actix_web::HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = args.workers {
         server = server.workers(workers);
@@ -179,6 +206,55 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("Chapar is listening on http://{addr}");
     }
     server.run().await?;
+    Ok(())
+}
+
+/// Every 6 hours (first 10 minutes after start), removes attachment objects
+/// older than a day that no row names. Several instances may do this at once:
+/// removing an object twice is harmless.
+async fn sweep_orphans_periodically(state: chapar::AppState) {
+    let mut ticks = tokio::time::interval_at(
+        tokio::time::Instant::now() + std::time::Duration::from_secs(600),
+        std::time::Duration::from_secs(6 * 3600),
+    );
+    loop {
+        ticks.tick().await;
+        match state
+            .storage
+            .sweep_orphans(&state.db, chrono::Duration::hours(24), false)
+            .await
+        {
+            Ok(report) if report.orphans > 0 => tracing::info!(
+                examined = report.examined,
+                orphans = report.orphans,
+                removed = report.deleted,
+                "orphan attachment objects removed"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "orphan attachment sweep failed"),
+        }
+    }
+}
+
+#[actix_web::main]
+async fn sweep_attachments(
+    database: DatabaseArgs,
+    data_dir: PathBuf,
+    s3: chapar::config::S3Args,
+    min_age_hours: i64,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let db = Db::connect(&database.database_url, 2)?;
+    let mut settings = Settings::new(data_dir);
+    settings.storage = (&s3).into();
+    let storage = chapar::storage::Storage::from_settings(&settings)?;
+    let report = storage
+        .sweep_orphans(&db, chrono::Duration::hours(min_age_hours), dry_run)
+        .await?;
+    println!(
+        "examined {} objects: {} orphans, {} removed",
+        report.examined, report.orphans, report.deleted
+    );
     Ok(())
 }
 

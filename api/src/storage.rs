@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::{Stream, StreamExt};
+use futures_util::{Stream, StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
@@ -19,6 +19,7 @@ use object_store::{ClientOptions, ObjectStore, RetryConfig, WriteMultipart};
 use sha2::{Digest, Sha256};
 
 use crate::config::{S3Settings, Settings, StorageSettings};
+use crate::db::Db;
 use crate::error::ApiError;
 
 /// Parts of one upload in flight at once (S3); bounds the memory of an upload.
@@ -29,6 +30,20 @@ pub struct Storage {
     pub max_file_bytes: u64,
     pub max_files_per_letter: i64,
 }
+
+/// What an orphan sweep found.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Objects looked at.
+    pub examined: usize,
+    /// Objects old enough that no attachment row names.
+    pub orphans: usize,
+    /// Orphans removed (0 in a dry run).
+    pub deleted: usize,
+}
+
+/// Objects are listed and checked against the database this many at a time.
+const SWEEP_BATCH: usize = 500;
 
 /// A stored upload.
 pub struct Stored {
@@ -112,6 +127,73 @@ impl Storage {
             .await
             .map(drop)
             .map_err(|e| anyhow::anyhow!("the attachment store cannot be used: {e}"))
+    }
+
+    /// Removes objects that no attachment row names and that are older than
+    /// `min_age`. An upload stores its object before its row, and a crash in
+    /// between (or a failed clean-up) leaves the object behind; the age
+    /// margin keeps uploads in progress safe.
+    pub async fn sweep_orphans(
+        &self,
+        db: &Db,
+        min_age: chrono::Duration,
+        dry_run: bool,
+    ) -> anyhow::Result<SweepReport> {
+        let cutoff = chrono::Utc::now() - min_age;
+        let mut report = SweepReport::default();
+        let mut listing = self
+            .store
+            .list(Some(&ObjectPath::from("letters")))
+            .try_chunks(SWEEP_BATCH);
+        while let Some(batch) = listing.next().await {
+            let batch =
+                batch.map_err(|e| anyhow::anyhow!("listing the attachment store: {}", e.1))?;
+            report.examined += batch.len();
+            let old: Vec<String> = batch
+                .into_iter()
+                .filter(|meta| meta.last_modified < cutoff)
+                .map(|meta| meta.location.to_string())
+                .collect();
+            if old.is_empty() {
+                continue;
+            }
+            let keys = old.clone();
+            let known = db
+                .run(move |conn| Ok(crate::db::letters::existing_storage_keys(conn, &keys)?))
+                .await
+                .map_err(|e| anyhow::anyhow!("reading attachment rows: {e}"))?;
+            for key in old.iter().filter(|key| !known.contains(*key)) {
+                report.orphans += 1;
+                if dry_run {
+                    tracing::info!(key, "orphan attachment object (dry run: kept)");
+                    continue;
+                }
+                match self.store.delete(&ObjectPath::from(key.as_str())).await {
+                    Ok(()) => report.deleted += 1,
+                    Err(e) => tracing::warn!(key, error = %e, "could not remove an orphan object"),
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Puts `bytes` under `key` as they are (tests and tools; uploads go
+    /// through [`Storage::put_stream`]).
+    pub async fn put_bytes(&self, key: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+        self.store
+            .put(&ObjectPath::from(key), bytes.into())
+            .await
+            .map(drop)
+            .map_err(Into::into)
+    }
+
+    /// Whether an object exists under `key`.
+    pub async fn exists(&self, key: &str) -> anyhow::Result<bool> {
+        match self.store.head(&ObjectPath::from(key)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// A local directory store (created if missing).

@@ -7,7 +7,7 @@ mod common;
 
 use chapar::config::{S3Settings, StorageSettings};
 use chapar::db::Backend;
-use chapar::storage::Storage;
+use chapar::storage::{Storage, SweepReport};
 use common::{fresh_s3_bucket, TestApp};
 use futures_util::TryStreamExt;
 use object_store::ObjectStore;
@@ -151,4 +151,33 @@ async fn refused_uploads_leave_no_object_in_the_bucket() {
         keys[0].starts_with(&format!("attachments/letters/{id}/")),
         "{keys:?}"
     );
+}
+
+every_store! {
+    async fn orphan_objects_are_swept_and_recorded_files_kept(app) {
+        app.seed_demo();
+        let (op, id) = register(&app).await;
+        let res = app.upload(&op, &format!("/api/v1/letters/{id}/attachments"), &[("a.pdf", PDF)]).await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let attachment = res.json()[0]["id"].as_i64().expect("id");
+        // What a crash between storing a file and recording it leaves behind.
+        let storage = Storage::from_settings(&app.settings).expect("storage");
+        let orphan = format!("letters/{id}/left-by-a-crash");
+        storage.put_bytes(&orphan, PDF.to_vec()).await.expect("put");
+
+        // Recent objects may be uploads in progress: left alone.
+        let young = storage.sweep_orphans(&app.db, chrono::Duration::hours(1), false).await.expect("sweep");
+        assert_eq!(young, SweepReport { examined: 2, orphans: 0, deleted: 0 });
+        // (A negative age makes every object old enough.)
+        let old = chrono::Duration::seconds(-5);
+        let dry = storage.sweep_orphans(&app.db, old, true).await.expect("sweep");
+        assert_eq!(dry, SweepReport { examined: 2, orphans: 1, deleted: 0 });
+        assert!(storage.exists(&orphan).await.expect("head"));
+
+        let swept = storage.sweep_orphans(&app.db, old, false).await.expect("sweep");
+        assert_eq!(swept, SweepReport { examined: 2, orphans: 1, deleted: 1 });
+        assert!(!storage.exists(&orphan).await.expect("head"));
+        let file = app.get_as(&op, &format!("/api/v1/attachments/{attachment}")).await;
+        assert_eq!((file.status.as_u16(), file.body.as_slice()), (200, PDF));
+    }
 }

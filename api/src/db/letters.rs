@@ -685,6 +685,19 @@ pub fn insert_attachment(
         .first(conn)
 }
 
+/// Which of `keys` an attachment row names (for the orphan sweep).
+pub fn existing_storage_keys(
+    conn: &mut DbConnection,
+    keys: &[String],
+) -> QueryResult<std::collections::HashSet<String>> {
+    Ok(attachments::table
+        .filter(attachments::storage_key.eq_any(keys))
+        .select(attachments::storage_key)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
 pub fn attachment_by_id(conn: &mut DbConnection, id: i32) -> QueryResult<AttachmentRow> {
     attachments::table
         .find(id)

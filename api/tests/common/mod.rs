@@ -28,6 +28,8 @@ pub struct TestApp {
     pub backend: Backend,
     pub database_url: String,
     pub db: Db,
+    /// The settings the app was started with (its data dir and stores).
+    pub settings: Settings,
     _dir: tempfile::TempDir,
 }
 
@@ -209,12 +211,14 @@ impl TestApp {
         let db = Db::connect(&database_url, 4).expect("open test database");
         settings.hash_concurrency = 2;
         let state = AppState::new(db.clone(), &settings).expect("app state");
+        let app_settings = settings.clone();
         let server = actix_test::start(move || build_app(state.clone()));
         TestApp {
             server,
             backend,
             database_url,
             db,
+            settings: app_settings,
             _dir: dir,
         }
     }
