@@ -29,6 +29,7 @@ use utoipa_actix_web::AppExt;
         (name = "public", description = "Public tracking with tracking code + national code (no login)"),
         (name = "directory", description = "Agencies and counter offices"),
         (name = "admin", description = "Staff accounts, API clients, audit trail (admins)"),
+        (name = "reports", description = "Dashboard figures: volume, answer speed, backlog per agency and office"),
         (name = "ops", description = "Health, readiness and metrics"),
     ),
     modifiers(&SecurityAddon),

@@ -14,6 +14,7 @@ pub mod jalali;
 pub mod letters;
 pub mod normalize;
 pub mod problem;
+pub mod reports;
 pub mod sla;
 pub mod sms;
 pub mod system;

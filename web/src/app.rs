@@ -13,6 +13,7 @@ use crate::pages::admin::{
     agencies::AgenciesPage, clients::ClientsPage, offices::OfficesPage, sms::SmsPage,
     templates::TemplatesPage, users::UsersPage,
 };
+use crate::pages::dashboard::DashboardPage;
 use crate::pages::inbox::InboxPage;
 use crate::pages::letters::{
     detail::LetterPage, list::LettersPage, new::NewLetterPage, receipt::ReceiptPage,
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=Home/>
                         <Route path=path!("/login") view=Login/>
                         <Route path=path!("/track") view=TrackPage/>
+                        <Route path=path!("/dashboard") view=|| view! { <RequireRole roles=STAFF><DashboardPage/></RequireRole> }/>
                         <Route path=path!("/inbox") view=|| view! { <RequireRole roles=CLERK><InboxPage/></RequireRole> }/>
                         <Route path=path!("/letters") view=|| view! { <RequireRole roles=STAFF><LettersPage/></RequireRole> }/>
                         <Route path=path!("/letters/new") view=|| view! { <RequireRole roles=OPERATOR><NewLetterPage/></RequireRole> }/>

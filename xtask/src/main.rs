@@ -23,8 +23,9 @@ commands:
                          OpenAPI drift, release WASM build, browser e2e
   build-web              build the SPA in release mode into web/dist
   openapi                regenerate openapi.yaml from the code
-  bench                  throughput of /healthz, registration and tracking on
-                         SQLite (release build, wrk), as ratios to /healthz
+  bench                  throughput of /healthz, inbox polls, tracking,
+                         registration and the dashboard on SQLite and
+                         PostgreSQL (release build, wrk), as ratios to /healthz
   postgres               start a throwaway PostgreSQL cluster and print its URL
                          (stopped when you press Enter)";
 

@@ -172,7 +172,7 @@ pub fn tracking_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<b
 }
 
 #[diesel::dsl::auto_type(no_type_alias)]
-fn letters_of_agency(agency_id: i32) -> _ {
+pub(crate) fn letters_of_agency(agency_id: i32) -> _ {
     deliveries::table
         .filter(deliveries::agency_id.eq(agency_id))
         .select(deliveries::letter_id)

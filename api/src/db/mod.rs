@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod inbox;
 pub mod letters;
 pub mod notifications;
+pub mod reports;
 pub mod schema;
 pub mod users;
 

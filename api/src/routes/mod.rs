@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod letters;
 pub mod me;
 pub mod notifications;
+pub mod reports;
 pub mod sms_templates;
 pub mod system;
 pub mod tracking;
@@ -72,6 +73,7 @@ fn configure_v1(cfg: &mut ServiceConfig) {
         .service(sms_templates::save)
         .service(sms_templates::reset)
         .service(sms_templates::preview)
+        .service(reports::summary)
         .service(tracking::track)
         .service(tracking::download_answer_file)
         .service(inbox::poll)

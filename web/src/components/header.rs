@@ -41,6 +41,7 @@ pub fn Header() -> impl IntoView {
                 </Show>
                 <Show when=move || session.me.get().is_some()>
                     <A href="/letters" attr:data-testid="nav-letters">{move || t().letters}</A>
+                    <A href="/dashboard" attr:data-testid="nav-dashboard">{move || t().dashboard}</A>
                 </Show>
                 <Show when=is_admin>
                     <A href="/admin/agencies" attr:data-testid="nav-agencies">{move || t().agencies}</A>

@@ -1,0 +1,78 @@
+//! Dashboard figures, scoped like the letters list: admins and auditors see
+//! the province, an operator its office's letters, a clerk (or agency
+//! system) the letters that are or were at its agency.
+
+use actix_web::{get, web};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+use shared::reports::{period, summarize, utc_bounds, Summary};
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::db::reports::{report_rows, Directory};
+use crate::error::ApiError;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SummaryQuery {
+    /// First day (Tehran calendar, `YYYY-MM-DD`); default 29 days before `to`.
+    #[param(value_type = Option<String>, example = "2026-10-30")]
+    pub from: Option<NaiveDate>,
+    /// Last day, inclusive; default today in Tehran.
+    #[param(value_type = Option<String>, example = "2026-11-28")]
+    pub to: Option<NaiveDate>,
+}
+
+/// Dashboard figures for a period of at most 366 days.
+///
+/// For letters registered in the period: how many, their status now; for
+/// answers given in the period: how many, the median time from registration
+/// to answer, the share given by the due date, per day, per agency. And the
+/// backlog now: open and overdue letters per agency, whenever registered.
+/// Days are Tehran calendar days.
+#[utoipa::path(
+    tag = "reports",
+    params(SummaryQuery),
+    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    responses(
+        (status = 200, description = "The figures", body = Summary),
+        (status = 403, description = "Not bound to an office or agency, or no read scope", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`from` after `to`, or the period longer than 366 days", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reports/summary")]
+pub async fn summary(
+    principal: Principal,
+    state: web::Data<AppState>,
+    query: web::Query<SummaryQuery>,
+) -> Result<web::Json<Summary>, ApiError> {
+    let scope = principal.letters_scope()?;
+    let now = Utc::now();
+    let (from, to) = period(query.from, query.to, now)
+        .map_err(|(field, message)| ApiError::validation(field, &message))?;
+    let (start, end) = utc_bounds(from, to);
+    let summary = state
+        .db
+        .run(move |conn| {
+            let directory = Directory::load(conn)?;
+            let rows = report_rows(conn, scope, start.naive_utc(), end.naive_utc(), &directory)?;
+            let mut summary = summarize(&rows, from, to, now);
+            for agency in &mut summary.by_agency {
+                agency.agency_name = directory
+                    .agency_names
+                    .get(&agency.agency_code)
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            for office in &mut summary.by_office {
+                office.counter_office_name = directory
+                    .office_names
+                    .get(&office.counter_office_code)
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            Ok(summary)
+        })
+        .await?;
+    Ok(web::Json(summary))
+}

@@ -1,0 +1,468 @@
+//! The dashboard's figures, computed from plain rows so that the arithmetic
+//! (Tehran calendar days, medians, on-time shares, the backlog) is tested
+//! here without a database and is the same for SQLite and PostgreSQL.
+//!
+//! Two views of the letters in the caller's scope:
+//! - the **period** (`from..=to`, Tehran calendar days): what was registered,
+//!   how it was answered and how fast, per day, per agency and per office;
+//! - the **backlog** now: open letters and overdue ones, per agency,
+//!   whenever they were registered.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::sla::tehran_offset;
+use crate::workflow::Status;
+
+/// Longest period one report covers.
+pub const MAX_DAYS: i64 = 366;
+
+/// One letter, as much of it as the figures need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRow {
+    pub status: Status,
+    pub counter_office_code: String,
+    /// The agency the letter is with now.
+    pub holder_agency_code: String,
+    /// The agency that answered, if any.
+    pub answer_agency_code: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+impl ReportRow {
+    fn is_open(&self) -> bool {
+        matches!(self.status, Status::Delivered | Status::Received)
+    }
+
+    fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.is_open() && self.due_at.is_some_and(|due| due < now)
+    }
+
+    fn answer_hours(&self) -> Option<f64> {
+        self.answered_at
+            .map(|at| (at - self.created_at).num_seconds() as f64 / 3600.0)
+    }
+
+    fn answered_on_time(&self) -> Option<bool> {
+        match (self.answered_at, self.due_at) {
+            (Some(at), Some(due)) => Some(at <= due),
+            (Some(_), None) => Some(true),
+            _ => None,
+        }
+    }
+}
+
+/// The calendar day in Tehran of a UTC instant.
+pub fn tehran_day(at: DateTime<Utc>) -> NaiveDate {
+    (at.naive_utc() + tehran_offset()).date()
+}
+
+/// The UTC instants that bound the Tehran days `from..=to`: `[start, end)`.
+pub fn utc_bounds(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = from.and_hms_opt(0, 0, 0).unwrap_or_default() - tehran_offset();
+    let end = to.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::days(1) - tehran_offset();
+    (start.and_utc(), end.and_utc())
+}
+
+/// A period, checked: `to` defaults to today (Tehran) and `from` to 29 days
+/// before `to`; `from` may not be after `to`, nor the period longer than
+/// [`MAX_DAYS`]. Errors name the query parameter.
+pub fn period(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<(NaiveDate, NaiveDate), (&'static str, String)> {
+    let to = to.unwrap_or_else(|| tehran_day(now));
+    let from = from.unwrap_or(to - Duration::days(29));
+    if from > to {
+        return Err(("from", "must not be after `to`".into()));
+    }
+    if (to - from).num_days() + 1 > MAX_DAYS {
+        return Err(("from", format!("a report covers at most {MAX_DAYS} days")));
+    }
+    Ok((from, to))
+}
+
+/// Letters per status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusCount {
+    pub status: Status,
+    pub count: u32,
+}
+
+/// One Tehran calendar day of the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayCount {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-11-28"))]
+    pub date: NaiveDate,
+    /// Letters registered that day.
+    pub registered: u32,
+    /// Answers given that day (to letters of any registration date).
+    pub answered: u32,
+}
+
+/// One agency's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgencyFigures {
+    pub agency_code: String,
+    pub agency_name: String,
+    /// Letters it holds now, waiting for it (delivered or received).
+    pub open: u32,
+    /// Of those, past their due date.
+    pub overdue: u32,
+    /// Answers it gave in the period.
+    pub answered: u32,
+    /// Median hours from registration to its answer, over those answers.
+    pub median_answer_hours: Option<f64>,
+    /// Share of those answers given by the due date, in percent.
+    pub on_time_percent: Option<f64>,
+}
+
+/// One counter office's registrations in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeFigures {
+    pub counter_office_code: String,
+    pub counter_office_name: String,
+    pub registered: u32,
+}
+
+/// The dashboard: the period's figures and today's backlog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Summary {
+    /// First day of the period (Tehran calendar, inclusive).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-10-30"))]
+    pub from: NaiveDate,
+    /// Last day of the period (inclusive).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-11-28"))]
+    pub to: NaiveDate,
+    /// Letters registered in the period.
+    pub registered: u32,
+    /// Answers given in the period.
+    pub answered: u32,
+    /// Median hours from registration to answer, over the period's answers.
+    pub median_answer_hours: Option<f64>,
+    /// Share of the period's answers given by the due date, in percent.
+    pub on_time_percent: Option<f64>,
+    /// Letters registered in the period, by their status now.
+    pub by_status: Vec<StatusCount>,
+    /// Every day of the period, oldest first.
+    pub per_day: Vec<DayCount>,
+    /// Open letters now, whenever registered.
+    pub open: u32,
+    /// Of those, past their due date.
+    pub overdue: u32,
+    /// Agencies with open letters or answers in the period; most open first.
+    pub by_agency: Vec<AgencyFigures>,
+    /// Offices that registered letters in the period; most first.
+    pub by_office: Vec<OfficeFigures>,
+}
+
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    let median = if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    };
+    Some((median * 10.0).round() / 10.0)
+}
+
+fn on_time_percent(answers: &[&ReportRow]) -> Option<f64> {
+    let judged: Vec<bool> = answers
+        .iter()
+        .filter_map(|r| r.answered_on_time())
+        .collect();
+    if judged.is_empty() {
+        return None;
+    }
+    let on_time = judged.iter().filter(|ok| **ok).count() as f64;
+    Some((on_time * 1000.0 / judged.len() as f64).round() / 10.0)
+}
+
+/// The figures of `rows` for the Tehran days `from..=to`, as of `now`. Rows
+/// outside the period still count for the backlog when they are open. Names
+/// are left empty for the caller to fill from the directory.
+pub fn summarize(
+    rows: &[ReportRow],
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> Summary {
+    let in_period = |at: DateTime<Utc>| (from..=to).contains(&tehran_day(at));
+    let registered: Vec<&ReportRow> = rows.iter().filter(|r| in_period(r.created_at)).collect();
+    let answers: Vec<&ReportRow> = rows
+        .iter()
+        .filter(|r| r.answered_at.is_some_and(in_period))
+        .collect();
+
+    let mut per_day: BTreeMap<NaiveDate, DayCount> = BTreeMap::new();
+    let mut day = from;
+    while day <= to {
+        per_day.insert(
+            day,
+            DayCount {
+                date: day,
+                registered: 0,
+                answered: 0,
+            },
+        );
+        day += Duration::days(1);
+    }
+    for row in &registered {
+        if let Some(d) = per_day.get_mut(&tehran_day(row.created_at)) {
+            d.registered += 1;
+        }
+    }
+    for row in &answers {
+        if let Some(d) = row
+            .answered_at
+            .and_then(|at| per_day.get_mut(&tehran_day(at)))
+        {
+            d.answered += 1;
+        }
+    }
+
+    let by_status = Status::ALL
+        .iter()
+        .map(|status| StatusCount {
+            status: *status,
+            count: registered.iter().filter(|r| r.status == *status).count() as u32,
+        })
+        .collect();
+
+    let mut agencies: BTreeMap<&str, (u32, u32, Vec<&ReportRow>)> = BTreeMap::new();
+    for row in rows.iter().filter(|r| r.is_open()) {
+        let entry = agencies.entry(&row.holder_agency_code).or_default();
+        entry.0 += 1;
+        entry.1 += u32::from(row.is_overdue(now));
+    }
+    for row in &answers {
+        if let Some(code) = &row.answer_agency_code {
+            agencies.entry(code).or_default().2.push(row);
+        }
+    }
+    let mut by_agency: Vec<AgencyFigures> = agencies
+        .into_iter()
+        .map(|(code, (open, overdue, answered))| AgencyFigures {
+            agency_code: code.to_owned(),
+            agency_name: String::new(),
+            open,
+            overdue,
+            answered: answered.len() as u32,
+            median_answer_hours: median(answered.iter().filter_map(|r| r.answer_hours()).collect()),
+            on_time_percent: on_time_percent(&answered),
+        })
+        .collect();
+    by_agency.sort_by(|a, b| {
+        (b.open, b.overdue, b.answered)
+            .cmp(&(a.open, a.overdue, a.answered))
+            .then_with(|| a.agency_code.cmp(&b.agency_code))
+    });
+
+    let mut offices: BTreeMap<&str, u32> = BTreeMap::new();
+    for row in &registered {
+        *offices.entry(&row.counter_office_code).or_default() += 1;
+    }
+    let mut by_office: Vec<OfficeFigures> = offices
+        .into_iter()
+        .map(|(code, registered)| OfficeFigures {
+            counter_office_code: code.to_owned(),
+            counter_office_name: String::new(),
+            registered,
+        })
+        .collect();
+    by_office.sort_by(|a, b| {
+        b.registered
+            .cmp(&a.registered)
+            .then_with(|| a.counter_office_code.cmp(&b.counter_office_code))
+    });
+
+    Summary {
+        from,
+        to,
+        registered: registered.len() as u32,
+        answered: answers.len() as u32,
+        median_answer_hours: median(answers.iter().filter_map(|r| r.answer_hours()).collect()),
+        on_time_percent: on_time_percent(&answers),
+        by_status,
+        per_day: per_day.into_values().collect(),
+        open: rows.iter().filter(|r| r.is_open()).count() as u32,
+        overdue: rows.iter().filter(|r| r.is_overdue(now)).count() as u32,
+        by_agency,
+        by_office,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+            .single()
+            .expect("valid")
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid")
+    }
+
+    fn row(status: Status, holder: &str, created: DateTime<Utc>) -> ReportRow {
+        ReportRow {
+            status,
+            counter_office_code: "bnd-1021".into(),
+            holder_agency_code: holder.into(),
+            answer_agency_code: None,
+            created_at: created,
+            answered_at: None,
+            due_at: Some(created + Duration::days(7)),
+        }
+    }
+
+    fn answered(holder: &str, created: DateTime<Utc>, hours: i64) -> ReportRow {
+        ReportRow {
+            answer_agency_code: Some(holder.into()),
+            answered_at: Some(created + Duration::hours(hours)),
+            ..row(Status::Answered, holder, created)
+        }
+    }
+
+    #[test]
+    fn days_are_tehran_days() {
+        // 21:00 UTC is 00:30 the next day in Tehran.
+        assert_eq!(tehran_day(utc(2026, 11, 27, 21, 0)), day(2026, 11, 28));
+        assert_eq!(tehran_day(utc(2026, 11, 27, 20, 29)), day(2026, 11, 27));
+        let (start, end) = utc_bounds(day(2026, 11, 28), day(2026, 11, 28));
+        assert_eq!(start, utc(2026, 11, 27, 20, 30));
+        assert_eq!(end, utc(2026, 11, 28, 20, 30));
+    }
+
+    #[test]
+    fn periods_default_to_thirty_days_and_are_bounded() {
+        let now = utc(2026, 11, 28, 9, 0);
+        assert_eq!(
+            period(None, None, now),
+            Ok((day(2026, 10, 30), day(2026, 11, 28)))
+        );
+        assert_eq!(
+            period(Some(day(2026, 11, 1)), None, now),
+            Ok((day(2026, 11, 1), day(2026, 11, 28)))
+        );
+        assert_eq!(
+            period(Some(day(2026, 11, 29)), None, now).map_err(|e| e.0),
+            Err("from")
+        );
+        assert!(period(Some(day(2025, 11, 27)), Some(day(2026, 11, 28)), now).is_err());
+        assert!(period(Some(day(2025, 11, 28)), Some(day(2026, 11, 28)), now).is_ok());
+    }
+
+    #[test]
+    fn the_period_counts_registrations_answers_and_speed() {
+        let now = utc(2026, 11, 28, 9, 0);
+        let rows = vec![
+            row(Status::Delivered, "water", utc(2026, 11, 27, 6, 0)),
+            answered("water", utc(2026, 11, 26, 6, 0), 10),
+            answered("gas", utc(2026, 11, 25, 6, 0), 30),
+            // Registered before the period, answered in it.
+            answered("gas", utc(2026, 11, 20, 6, 0), 24 * 6),
+            // Registered and answered before the period: only in nothing.
+            answered("water", utc(2026, 10, 1, 6, 0), 5),
+        ];
+        let s = summarize(&rows, day(2026, 11, 25), day(2026, 11, 28), now);
+        assert_eq!((s.registered, s.answered), (3, 3));
+        assert_eq!(s.median_answer_hours, Some(30.0));
+        assert_eq!(s.on_time_percent, Some(100.0));
+        assert_eq!(s.per_day.len(), 4);
+        assert_eq!(
+            s.per_day[0],
+            DayCount {
+                date: day(2026, 11, 25),
+                registered: 1,
+                answered: 0
+            }
+        );
+        assert_eq!(
+            s.per_day[1],
+            DayCount {
+                date: day(2026, 11, 26),
+                registered: 1,
+                answered: 3
+            }
+        );
+        let count = |status| {
+            s.by_status
+                .iter()
+                .find(|c| c.status == status)
+                .map(|c| c.count)
+        };
+        assert_eq!(count(Status::Answered), Some(2));
+        assert_eq!(count(Status::Delivered), Some(1));
+        assert_eq!(s.by_office[0].registered, 3);
+    }
+
+    #[test]
+    fn the_backlog_counts_open_and_overdue_letters_of_any_age() {
+        let now = utc(2026, 11, 28, 9, 0);
+        let mut late = row(Status::Received, "gas", utc(2026, 9, 1, 6, 0));
+        late.due_at = Some(utc(2026, 9, 8, 6, 0));
+        let rows = vec![
+            late,
+            row(Status::Delivered, "water", utc(2026, 11, 27, 6, 0)),
+            row(Status::Rejected, "water", utc(2026, 11, 27, 7, 0)),
+            answered("water", utc(2026, 11, 27, 6, 0), 1),
+        ];
+        let s = summarize(&rows, day(2026, 11, 27), day(2026, 11, 28), now);
+        assert_eq!((s.open, s.overdue), (2, 1));
+        let codes: Vec<(&str, u32, u32, u32)> = s
+            .by_agency
+            .iter()
+            .map(|a| (a.agency_code.as_str(), a.open, a.overdue, a.answered))
+            .collect();
+        assert_eq!(codes, [("gas", 1, 1, 0), ("water", 1, 0, 1)]);
+        assert_eq!(s.by_agency[1].median_answer_hours, Some(1.0));
+    }
+
+    #[test]
+    fn late_answers_lower_the_on_time_share() {
+        let now = utc(2026, 11, 28, 9, 0);
+        let start = utc(2026, 11, 1, 6, 0);
+        let rows = vec![
+            answered("tax", start, 24),
+            answered("tax", start, 24 * 8),
+            answered("tax", start, 24 * 9),
+        ];
+        let s = summarize(&rows, day(2026, 11, 1), day(2026, 11, 28), now);
+        assert_eq!(s.on_time_percent, Some(33.3));
+        assert_eq!(s.by_agency[0].on_time_percent, Some(33.3));
+        assert_eq!(s.median_answer_hours, Some(192.0));
+    }
+
+    #[test]
+    fn an_empty_scope_has_zero_figures_and_no_medians() {
+        let s = summarize(
+            &[],
+            day(2026, 11, 28),
+            day(2026, 11, 28),
+            utc(2026, 11, 28, 9, 0),
+        );
+        assert_eq!((s.registered, s.answered, s.open, s.overdue), (0, 0, 0, 0));
+        assert_eq!(s.median_answer_hours, None);
+        assert_eq!(s.on_time_percent, None);
+        assert_eq!(s.per_day.len(), 1);
+        assert!(s.by_agency.is_empty() && s.by_office.is_empty());
+    }
+}
