@@ -6,24 +6,6 @@ mod common;
 use common::TestApp;
 use serde_json::{json, Value};
 
-/// Registers a letter as `operator` to `agency`; answers its id.
-async fn register(app: &TestApp, operator: &str, agency: &str) -> i64 {
-    let token = app.token(operator).await;
-    let res = app
-        .post_as(
-            &token,
-            "/api/v1/letters",
-            &json!({
-                "applicant": {"kind": "natural", "national_id": "0499370899", "first_name": "علی",
-                              "last_name": "رضایی", "mobile": "09121234567"},
-                "recipient_agency_code": agency, "subject": "گزارش", "body": "متن", "priority": "normal"
-            }),
-        )
-        .await;
-    assert_eq!(res.status, 201, "{}", res.text());
-    res.json()["id"].as_i64().expect("id")
-}
-
 async fn summary(app: &TestApp, user: &str, query: &str) -> Value {
     let token = app.token(user).await;
     let res = app
@@ -43,9 +25,9 @@ fn agency<'a>(summary: &'a Value, code: &str) -> &'a Value {
 both_backends! {
     async fn the_dashboard_counts_volume_answers_and_backlog_in_scope(app) {
         app.seed_demo();
-        let answered = register(&app, "op-bnd-1021", "water").await;
-        let late = register(&app, "op-bnd-1021", "water").await;
-        register(&app, "op-qsh-2034", "gas").await;
+        let answered = app.register_letter("op-bnd-1021", "water").await.1;
+        let late = app.register_letter("op-bnd-1021", "water").await.1;
+        app.register_letter("op-qsh-2034", "gas").await;
         // The water clerk receives and answers the first letter.
         let clerk = app.token("clerk-water").await;
         let inbox = app.get_as(&clerk, "/api/v1/inbox").await.json();

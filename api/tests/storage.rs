@@ -51,23 +51,6 @@ async fn keys_in(bucket: &S3Settings) -> Vec<String> {
         .expect("list bucket")
 }
 
-async fn register(app: &TestApp) -> (String, i64) {
-    let op = app.token("op-bnd-1021").await;
-    let res = app
-        .post_as(
-            &op,
-            "/api/v1/letters",
-            &json!({
-                "applicant": {"kind": "natural", "national_id": "0499370899", "first_name": "علی",
-                              "last_name": "رضایی", "mobile": "09121234567"},
-                "recipient_agency_code": "water", "subject": "پیوست", "body": "متن", "priority": "normal"
-            }),
-        )
-        .await;
-    assert_eq!(res.status, 201, "{}", res.text());
-    (op, res.json()["id"].as_i64().expect("id"))
-}
-
 async fn unreachable_store_is_a_503_and_writes_nothing(backend: Backend) {
     let Some(app) =
         TestApp::start_with_storage(backend, StorageSettings::S3(unreachable_bucket())).await
@@ -75,7 +58,7 @@ async fn unreachable_store_is_a_503_and_writes_nothing(backend: Backend) {
         return;
     };
     app.seed_demo();
-    let (op, id) = register(&app).await;
+    let (op, id) = app.register_letter("op-bnd-1021", "water").await;
     let res = app
         .upload(
             &op,
@@ -134,7 +117,7 @@ async fn refused_uploads_leave_no_object_in_the_bucket() {
         .await
         .expect("app");
     app.seed_demo();
-    let (op, id) = register(&app).await;
+    let (op, id) = app.register_letter("op-bnd-1021", "water").await;
     let path = format!("/api/v1/letters/{id}/attachments");
     assert_eq!(app.upload(&op, &path, &[("ok.pdf", PDF)]).await.status, 201);
     assert_eq!(app.upload(&op, &path, &[("x.pdf", ELF)]).await.status, 415);
@@ -156,7 +139,7 @@ async fn refused_uploads_leave_no_object_in_the_bucket() {
 every_store! {
     async fn orphan_objects_are_swept_and_recorded_files_kept(app) {
         app.seed_demo();
-        let (op, id) = register(&app).await;
+        let (op, id) = app.register_letter("op-bnd-1021", "water").await;
         let res = app.upload(&op, &format!("/api/v1/letters/{id}/attachments"), &[("a.pdf", PDF)]).await;
         assert_eq!(res.status, 201, "{}", res.text());
         let attachment = res.json()[0]["id"].as_i64().expect("id");

@@ -1,7 +1,23 @@
 // Page objects: the SPA's screens by their data-testid locators.
-import { expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'chapar-demo';
+
+/** Registers a letter over the API as a demo operator, so a test stands alone. */
+export async function registerOverApi(
+  request: APIRequestContext,
+  operator: string,
+  letter: { applicant: Record<string, string>; recipient_agency_code: string; subject: string; body: string },
+) {
+  const auth = await request.post('/api/v1/auth/login', { data: { username: operator, password: DEMO_PASSWORD } });
+  const { access_token } = await auth.json();
+  const created = await request.post('/api/v1/letters', {
+    headers: { Authorization: `Bearer ${access_token}` },
+    data: letter,
+  });
+  expect(created.status()).toBe(201);
+  return created.json();
+}
 
 export class LoginPage {
   constructor(private page: Page) {}

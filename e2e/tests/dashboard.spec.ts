@@ -2,22 +2,15 @@
 // letters per day, and the open letters of an agency; an operator sees only
 // its office.
 import { expect, test } from '@playwright/test';
-import { LoginPage } from '../pages/app';
+import { LoginPage, registerOverApi } from '../pages/app';
 
 test('the dashboard shows the period and the backlog in the caller\'s scope', async ({ page, request }) => {
-  // A letter to the health network, registered over the API so this test stands alone.
-  const auth = await request.post('/api/v1/auth/login', { data: { username: 'op-jsk-5019', password: 'chapar-demo' } });
-  const { access_token } = await auth.json();
-  const created = await request.post('/api/v1/letters', {
-    headers: { Authorization: `Bearer ${access_token}` },
-    data: {
-      applicant: { kind: 'natural', national_id: '1234567891', first_name: 'نرگس', last_name: 'صالحی', mobile: '09173334455' },
-      recipient_agency_code: 'health',
-      subject: 'نوبت واکسن',
-      body: 'درخواست نوبت واکسن برای کودک.',
-    },
+  await registerOverApi(request, 'op-jsk-5019', {
+    applicant: { kind: 'natural', national_id: '1234567891', first_name: 'نرگس', last_name: 'صالحی', mobile: '09173334455' },
+    recipient_agency_code: 'health',
+    subject: 'نوبت واکسن',
+    body: 'درخواست نوبت واکسن برای کودک.',
   });
-  expect(created.status()).toBe(201);
 
   await new LoginPage(page).open();
   await new LoginPage(page).logIn('admin');

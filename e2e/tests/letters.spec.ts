@@ -2,7 +2,7 @@
 // national code and an attachment, hands over the receipt (tracking code +
 // QR), and the public tracking page shows the letter as delivered.
 import { expect, test } from '@playwright/test';
-import { LoginPage } from '../pages/app';
+import { LoginPage, registerOverApi } from '../pages/app';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
@@ -54,19 +54,12 @@ test('operator registers a letter; the applicant tracks it publicly', async ({ p
 });
 
 test('the office list and detail show the letter with its timeline', async ({ page, request }) => {
-  // A letter of this office, registered over the API so this test stands alone.
-  const auth = await request.post('/api/v1/auth/login', { data: { username: 'op-bnd-1021', password: 'chapar-demo' } });
-  const { access_token } = await auth.json();
-  const created = await request.post('/api/v1/letters', {
-    headers: { Authorization: `Bearer ${access_token}` },
-    data: {
-      applicant: { kind: 'natural', national_id: '1234567891', first_name: 'سارا', last_name: 'کریمی', mobile: '09171112233' },
-      recipient_agency_code: 'gas',
-      subject: 'قطعی گاز',
-      body: 'گاز منزل از دیروز قطع است.',
-    },
+  await registerOverApi(request, 'op-bnd-1021', {
+    applicant: { kind: 'natural', national_id: '1234567891', first_name: 'سارا', last_name: 'کریمی', mobile: '09171112233' },
+    recipient_agency_code: 'gas',
+    subject: 'قطعی گاز',
+    body: 'گاز منزل از دیروز قطع است.',
   });
-  expect(created.status()).toBe(201);
   const login = new LoginPage(page);
   await login.open();
   await login.logIn('op-bnd-1021');

@@ -308,6 +308,20 @@ impl TestApp {
         self.send(req, Some(body)).await
     }
 
+    /// Registers a demo letter to `agency` as `operator`; answers the
+    /// operator's token and the letter's id.
+    pub async fn register_letter(&self, operator: &str, agency: &str) -> (String, i64) {
+        let token = self.token(operator).await;
+        let letter = serde_json::json!({
+            "applicant": {"kind": "natural", "national_id": "0499370899", "first_name": "علی",
+                          "last_name": "رضایی", "mobile": "09121234567"},
+            "recipient_agency_code": agency, "subject": "نمونه", "body": "متن", "priority": "normal"
+        });
+        let res = self.post_as(&token, "/api/v1/letters", &letter).await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        (token, res.json()["id"].as_i64().expect("id"))
+    }
+
     /// Runs raw SQL against the app's database (to simulate tampering).
     pub fn execute(&self, sql: &str) {
         use diesel::connection::SimpleConnection;
