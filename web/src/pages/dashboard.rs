@@ -126,6 +126,7 @@ fn Figures(summary: Summary) -> impl IntoView {
                     }).collect_view()}
                 </ul>
                 <h2>{move || t().chart_by_office}</h2>
+                {by_office.is_empty().then(|| view! { <p class="muted">{move || t().no_data}</p> })}
                 <ul class="hbars" data-testid="chart-offices">
                     {by_office.into_iter().map(|o| {
                         let width = percent_of(o.registered, office_max);
@@ -188,12 +189,12 @@ fn PerDayChart(days: Vec<DayCount>) -> impl IntoView {
     let lang = use_lang();
     const HEIGHT: u32 = 160;
     const SLOT: u32 = 10;
-    let max = days
+    let highest = days
         .iter()
         .map(|d| d.registered.max(d.answered))
         .max()
-        .unwrap_or(0)
-        .max(1);
+        .unwrap_or(0);
+    let max = highest.max(1);
     let width = SLOT * days.len().max(1) as u32;
     let scale = move |v: u32| v * (HEIGHT - 4) / max;
     let first = days.first().map(|d| d.date);
@@ -243,7 +244,7 @@ fn PerDayChart(days: Vec<DayCount>) -> impl IntoView {
                     {move || first.map(|d| format_day(lang.get(), d)).unwrap_or_default()}
                     " – "
                     {move || last.map(|d| format_day(lang.get(), d)).unwrap_or_default()}
-                    " · " {move || t().chart_max} " " {move || digits(lang.get(), &max.to_string())}
+                    " · " {move || t().chart_max} " " {move || digits(lang.get(), &highest.to_string())}
                 </span>
             </figcaption>
         </figure>
