@@ -75,7 +75,14 @@ fn workspace_root() -> Result<PathBuf> {
 fn run(root: &Path, extra: &[String]) -> Result<()> {
     let dist = web::build(root)?;
     cmd("cargo", &["build", "-p", "chapar-api", "--bin", "chapar"]).run()?;
-    let bind = std::env::var("CHAPAR_BIND").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    // `cargo xtask run -- --bind …` hands us the `--` too.
+    let extra = match extra.first().map(String::as_str) {
+        Some("--") => &extra[1..],
+        _ => extra,
+    };
+    let bind = bind_flag(extra)
+        .or_else(|| std::env::var("CHAPAR_BIND").ok())
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
     println!();
     println!("  Chapar is starting on http://{bind}/");
     println!("    SPA         http://{bind}/");
@@ -89,6 +96,18 @@ fn run(root: &Path, extra: &[String]) -> Result<()> {
     );
     serve.args(extra);
     serve.run()
+}
+
+/// The value of a `--bind X` or `--bind=X` among the extra serve flags.
+fn bind_flag(extra: &[String]) -> Option<String> {
+    extra
+        .iter()
+        .enumerate()
+        .find_map(|(i, arg)| match arg.strip_prefix("--bind") {
+            Some("") => extra.get(i + 1).cloned(),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => None,
+        })
 }
 
 /// `cargo xtask test`: every suite, in order of cost; stops at the first failure.
