@@ -105,36 +105,10 @@ pub async fn track(
                     }
                 })
                 .collect();
-            let answer = match row.answer(|id| codes.get(&id).cloned().unwrap_or_default()) {
-                None => None,
-                Some(answer) => {
-                    let mut attachments = Vec::new();
-                    for file in db::attachments_of(conn, row.id)? {
-                        if file.kind != "answer" {
-                            continue;
-                        }
-                        let token =
-                            tokens::issue_download(&auth.keys, file.id, DOWNLOAD_LINK_TTL_SECS)
-                                .map_err(|e| ApiError::Internal(format!("download token: {e}")))?;
-                        attachments.push(PublicAttachment {
-                            download_url: format!(
-                                "/api/v1/tracking/attachments/{}?token={token}",
-                                file.id
-                            ),
-                            file_name: file.file_name,
-                            content_type: file.content_type,
-                            size_bytes: file.size_bytes,
-                            sha256: file.sha256,
-                        });
-                    }
-                    Some(PublicAnswer {
-                        body: answer.body,
-                        agency_code: answer.agency_code,
-                        answered_at: answer.answered_at,
-                        attachments,
-                    })
-                }
-            };
+            let answer = row
+                .answer(|id| codes.get(&id).cloned().unwrap_or_default())
+                .map(|answer| public_answer(conn, row.id, answer, &auth.keys))
+                .transpose()?;
             Ok(TrackingAnswer {
                 tracking_code: row.tracking_code.clone(),
                 status: row.status(),
@@ -156,6 +130,36 @@ pub async fn track(
     Ok(web::Json(answer))
 }
 
+/// The answer with its files, each behind a fresh download link.
+fn public_answer(
+    conn: &mut crate::db::DbConnection,
+    letter_id: i32,
+    answer: shared::letters::LetterAnswer,
+    keys: &crate::auth::keys::Keyring,
+) -> Result<PublicAnswer, ApiError> {
+    let mut attachments = Vec::new();
+    for file in db::attachments_of(conn, letter_id)? {
+        if file.kind != "answer" {
+            continue;
+        }
+        let token = tokens::issue_download(keys, file.id, DOWNLOAD_LINK_TTL_SECS)
+            .map_err(|e| ApiError::Internal(format!("download token: {e}")))?;
+        attachments.push(PublicAttachment {
+            download_url: format!("/api/v1/tracking/attachments/{}?token={token}", file.id),
+            file_name: file.file_name,
+            content_type: file.content_type,
+            size_bytes: file.size_bytes,
+            sha256: file.sha256,
+        });
+    }
+    Ok(PublicAnswer {
+        body: answer.body,
+        agency_code: answer.agency_code,
+        answered_at: answer.answered_at,
+        attachments,
+    })
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DownloadQuery {
@@ -173,6 +177,7 @@ pub struct DownloadQuery {
     params(("id" = i32, Path, description = "Attachment id"), DownloadQuery),
     responses(
         (status = 200, description = "The bytes, with their recognised type and `Content-Disposition: attachment`", content_type = "application/octet-stream"),
+        (status = 400, description = "No `token` in the link", body = shared::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The link has expired or is not valid", body = shared::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such file of an answer", body = shared::Problem, content_type = "application/problem+json"),
     )
