@@ -45,6 +45,15 @@ fn cache_control(url_path: &str) -> &'static str {
     }
 }
 
+/// What the SPA may load: only its own files (scripts, the WASM module, styles,
+/// fonts), and only this server to talk to. No inline scripts (the bootstrap
+/// is a file); inline *style attributes* are allowed because the view sets
+/// bar widths with them. Swagger UI under `/api/docs` is not covered.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; \
+     connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";
+
 /// Default service: a static file, or `index.html` for a client route.
 pub async fn serve(req: HttpRequest, spa: web::Data<SpaFiles>) -> Result<HttpResponse, ApiError> {
     let url_path = req.path().to_owned();
@@ -76,6 +85,10 @@ pub async fn serve(req: HttpRequest, spa: web::Data<SpaFiles>) -> Result<HttpRes
     let mut res = named.into_response(&req);
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    res.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
     Ok(res)
 }
 

@@ -77,6 +77,17 @@ async fn spa_is_served_with_history_fallback_and_cache_headers() {
     assert_eq!(index.status, 200);
     assert!(index.text().contains("chapar shell"));
     assert_eq!(index.header("cache-control"), Some("no-cache"));
+    let csp = index.header("content-security-policy").unwrap_or_default();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    // Every response, the API's too, forbids sniffing, framing and referrers.
+    let health = app.get("/healthz").await;
+    assert_eq!(health.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(health.header("x-frame-options"), Some("DENY"));
+    assert_eq!(health.header("referrer-policy"), Some("no-referrer"));
 
     // A client-side route falls back to index.html.
     let route = app.get("/letters/42").await;

@@ -1,5 +1,21 @@
 // Page objects: the SPA's screens by their data-testid locators.
-import { APIRequestContext, expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Page, test as base } from '@playwright/test';
+
+/**
+ * Every test's page fails the test if the browser refused anything under the
+ * Content-Security-Policy (a blocked script, style or request).
+ */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/.test(message.text())) refused.push(message.text());
+    });
+    await use(page);
+    expect(refused, 'Content-Security-Policy violations').toEqual([]);
+  },
+});
+export { expect };
 
 export const DEMO_PASSWORD = 'chapar-demo';
 

@@ -1,8 +1,7 @@
 // The dashboard: an admin sees the province's figures in Persian digits, the
 // letters per day, and the open letters of an agency; an operator sees only
 // its office.
-import { expect, test } from '@playwright/test';
-import { LoginPage, registerOverApi } from '../pages/app';
+import { expect, test, LoginPage, registerOverApi } from '../pages/app';
 
 test('the dashboard shows the period and the backlog in the caller\'s scope', async ({ page, request }) => {
   await registerOverApi(request, 'op-jsk-5019', {

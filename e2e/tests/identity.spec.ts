@@ -1,7 +1,6 @@
 // Identity in the browser: the demo admin creates an agency and a user, logs
 // out, and the new user logs in; pages are guarded by role.
-import { expect, test } from '@playwright/test';
-import { Header, LoginPage } from '../pages/app';
+import { expect, test, Header, LoginPage } from '../pages/app';
 
 test('admin creates an agency and a user, who then logs in', async ({ page }) => {
   const login = new LoginPage(page);

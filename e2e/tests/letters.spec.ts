@@ -1,8 +1,7 @@
 // A walk-in applicant's letter: the operator registers it with a Persian-digit
 // national code and an attachment, hands over the receipt (tracking code +
 // QR), and the public tracking page shows the letter as delivered.
-import { expect, test } from '@playwright/test';
-import { LoginPage, registerOverApi } from '../pages/app';
+import { expect, test, LoginPage, registerOverApi } from '../pages/app';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 

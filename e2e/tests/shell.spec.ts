@@ -1,6 +1,6 @@
+import { expect, test } from '../pages/app';
 // The SPA shell: Persian right-to-left by default, an English switch that is
 // remembered, the server's status fetched from the API, and a not-found page.
-import { expect, test } from '@playwright/test';
 
 test('the Persian RTL shell renders and shows the server status', async ({ page }) => {
   await page.goto('/');

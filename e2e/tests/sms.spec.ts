@@ -1,8 +1,7 @@
 // The applicant's SMS: with the embedded `log` provider, a registered
 // letter's message is sent by the dispatcher, and the admin sees it in the
 // outbox.
-import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, LoginPage } from '../pages/app';
+import { expect, test, DEMO_PASSWORD, LoginPage } from '../pages/app';
 
 test('an admin sees a registered letter\'s SMS in the outbox as sent', async ({ page, request }) => {
   const login = await request.post('/api/v1/auth/login', { data: { username: 'op-qsh-2034', password: DEMO_PASSWORD } });

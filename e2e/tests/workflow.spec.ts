@@ -2,8 +2,8 @@
 // the municipality clerk answers, the operator hands the answer over, and the
 // public tracking page shows every step.
 import { readFileSync } from 'fs';
-import { expect, Page, test } from '@playwright/test';
-import { Header, LoginPage } from '../pages/app';
+import { Page } from '@playwright/test';
+import { expect, test, Header, LoginPage } from '../pages/app';
 
 async function registerLetter(page: Page): Promise<string> {
   const login = new LoginPage(page);

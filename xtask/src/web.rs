@@ -85,8 +85,13 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         std::fs::copy(&from, dist.join("assets/fonts").join(font))
             .with_context(|| format!("copy {}", from.display()))?;
     }
-    let index = std::fs::read_to_string(web.join("index.html"))?.replace("__PKG__", &pkg);
-    std::fs::write(dist.join("index.html"), index)?;
+    for (template, target) in [
+        ("index.html", dist.join("index.html")),
+        ("boot.js", dist.join(&pkg).join("boot.js")),
+    ] {
+        let text = std::fs::read_to_string(web.join(template))?.replace("__PKG__", &pkg);
+        std::fs::write(target, text)?;
+    }
 
     let gz = cmd(
         "sh",
