@@ -334,6 +334,10 @@ pub async fn readiness() -> Result<HealthStatus, ApiError> {
     read(res).await
 }
 
+pub async fn delete(path: &str) -> Result<(), ApiError> {
+    call::<(), ()>(Method::DELETE, path, None).await
+}
+
 /// Percent-encodes a query value.
 pub fn encode(value: &str) -> String {
     js_sys::encode_uri_component(value).into()

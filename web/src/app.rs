@@ -10,8 +10,8 @@ use crate::components::guard::RequireRole;
 use crate::components::header::Header;
 use crate::i18n::{self, Lang};
 use crate::pages::admin::{
-    agencies::AgenciesPage, clients::ClientsPage, offices::OfficesPage, sms::SmsPage,
-    templates::TemplatesPage, users::UsersPage,
+    agencies::AgenciesPage, clients::ClientsPage, holidays::HolidaysPage, offices::OfficesPage,
+    sms::SmsPage, templates::TemplatesPage, users::UsersPage,
 };
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::inbox::InboxPage;
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/users") view=|| view! { <RequireRole roles=ADMIN><UsersPage/></RequireRole> }/>
                         <Route path=path!("/admin/sms-templates") view=|| view! { <RequireRole roles=ADMIN><TemplatesPage/></RequireRole> }/>
                         <Route path=path!("/admin/sms") view=|| view! { <RequireRole roles=ADMIN><SmsPage/></RequireRole> }/>
+                        <Route path=path!("/admin/holidays") view=|| view! { <RequireRole roles=ADMIN><HolidaysPage/></RequireRole> }/>
                         <Route path=path!("/admin/clients") view=|| view! { <RequireRole roles=ADMIN><ClientsPage/></RequireRole> }/>
                     </Routes>
                 </main>

@@ -265,6 +265,12 @@ pub struct Strings {
     pub chart_max: &'static str,
     pub no_data: &'static str,
     pub in_time: &'static str,
+    pub holidays: &'static str,
+    pub holidays_hint: &'static str,
+    pub holiday_date: &'static str,
+    pub holiday_name: &'static str,
+    pub add_holiday: &'static str,
+    pub remove: &'static str,
 }
 
 pub const FA: Strings = Strings {
@@ -443,6 +449,12 @@ pub const FA: Strings = Strings {
     chart_max: "بیشینه",
     no_data: "موردی نیست",
     in_time: "در مهلت",
+    holidays: "تعطیلات",
+    holidays_hint: "روزهای تعطیل در مهلت‌های «روز کاری» شمرده نمی‌شوند؛ جمعه‌ها همیشه تعطیل‌اند. مهلت‌هایی که پیش‌تر تعیین شده‌اند تغییر نمی‌کنند.",
+    holiday_date: "تاریخ (سال/ماه/روز)",
+    holiday_name: "مناسبت",
+    add_holiday: "افزودن یا تغییر نام",
+    remove: "حذف",
 };
 
 pub const EN: Strings = Strings {
@@ -621,6 +633,12 @@ pub const EN: Strings = Strings {
     chart_max: "max",
     no_data: "Nothing yet",
     in_time: "Within the due date",
+    holidays: "Holidays",
+    holidays_hint: "Holidays do not count as working days in working-day SLAs; Fridays never do. Due dates already set do not move.",
+    holiday_date: "Date (year/month/day, Jalali or ISO)",
+    holiday_name: "Occasion",
+    add_holiday: "Add or rename",
+    remove: "Remove",
 };
 
 /// The label of a role in the current language.
@@ -674,6 +692,14 @@ pub fn format_time(lang: Lang, at: &chrono::DateTime<chrono::Utc>, with_time: bo
     date.to_locale_string(locale, &options).into()
 }
 
+/// A calendar day (a Tehran day, or a holiday) as the user reads it: Jalali
+/// with Persian digits in Persian.
+pub fn format_date(lang: Lang, day: chrono::NaiveDate) -> String {
+    // Noon in Tehran: the same calendar day whatever the rendering.
+    let noon = day.and_hms_opt(8, 30, 0).unwrap_or_default().and_utc();
+    format_time(lang, &noon, false)
+}
+
 /// Validation messages come from `shared` (and the API) in English; Persian
 /// users read them in Persian. Unknown messages are shown as they are.
 pub fn translate_message(lang: Lang, message: &str) -> String {
@@ -725,6 +751,10 @@ pub fn translate_message(lang: Lang, message: &str) -> String {
         "no agency has this code" => "دستگاهی با این کد وجود ندارد",
         "no counter office has this code" => "دفتر پیشخوانی با این کد وجود ندارد",
         "a `{` is not closed" => "یک «{» بسته نشده است",
+        "write the date as year/month/day, e.g. 1405/12/25" => {
+            "تاریخ را به شکل سال/ماه/روز بنویسید، مثلاً ۱۴۰۵/۱۲/۲۵"
+        }
+        "there is no such day in the calendar" => "چنین روزی در تقویم نیست",
         other => other,
     };
     fa.to_owned()

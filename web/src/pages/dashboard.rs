@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use shared::reports::{AgencyFigures, DayCount, Summary};
 
 use crate::api;
-use crate::i18n::{digits, format_time, status_label, use_lang, use_strings, Lang};
+use crate::i18n::{digits, format_date, status_label, use_lang, use_strings, Lang};
 
 /// Periods offered, in days, ending today.
 const PERIODS: [i64; 4] = [7, 30, 90, 365];
@@ -173,13 +173,6 @@ fn one_decimal(lang: Lang, value: f64) -> String {
     digits(lang, &text)
 }
 
-/// A date as the user reads it (Jalali in Persian), from a Tehran calendar day.
-fn format_day(lang: Lang, day: chrono::NaiveDate) -> String {
-    // Noon in Tehran is the same calendar day in every time zone's rendering.
-    let noon = day.and_hms_opt(8, 30, 0).unwrap_or_default().and_utc();
-    format_time(lang, &noon, false)
-}
-
 /// Registered and answered letters per day: two bars a day. The SVG is drawn
 /// left to right in time; in Persian the whole chart is mirrored so time runs
 /// right to left like the text.
@@ -209,7 +202,7 @@ fn PerDayChart(days: Vec<DayCount>) -> impl IntoView {
             let tip = move || {
                 format!(
                     "{}: {} {} · {} {}",
-                    format_day(lang.get(), date),
+                    format_date(lang.get(), date),
                     digits(lang.get(), &d.registered.to_string()),
                     t().kpi_registered,
                     digits(lang.get(), &d.answered.to_string()),
@@ -241,9 +234,9 @@ fn PerDayChart(days: Vec<DayCount>) -> impl IntoView {
                 <span class="legend"><i class="swatch bar-registered"></i>{move || t().kpi_registered}</span>
                 <span class="legend"><i class="swatch bar-answered"></i>{move || t().kpi_answered}</span>
                 <span class="muted">
-                    {move || first.map(|d| format_day(lang.get(), d)).unwrap_or_default()}
+                    {move || first.map(|d| format_date(lang.get(), d)).unwrap_or_default()}
                     " – "
-                    {move || last.map(|d| format_day(lang.get(), d)).unwrap_or_default()}
+                    {move || last.map(|d| format_date(lang.get(), d)).unwrap_or_default()}
                     " · " {move || t().chart_max} " " {move || digits(lang.get(), &highest.to_string())}
                 </span>
             </figcaption>
