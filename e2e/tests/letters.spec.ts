@@ -70,3 +70,34 @@ test('the office list and detail show the letter with its timeline', async ({ pa
   await expect(page.getByTestId('timeline').locator('li')).toHaveCount(2);
   await expect(page.getByTestId('chain-status')).toHaveText('تاریخچه دست‌نخورده است');
 });
+
+test('the letters list filters by Jalali dates and overdue, fifty at a time', async ({ page, request }) => {
+  // 51 letters of the Lengeh office, so that there is a second page.
+  for (let i = 0; i < 51; i++) {
+    await registerOverApi(request, 'op-lng-4007', {
+      applicant: { kind: 'natural', national_id: '1234567891', first_name: 'رضا', last_name: `نمونه ${i}`, mobile: '09171112233' },
+      recipient_agency_code: 'tax',
+      subject: `پرونده مالیاتی ${i}`,
+      body: 'درخواست بررسی.',
+    });
+  }
+  await new LoginPage(page).open();
+  await new LoginPage(page).logIn('op-lng-4007');
+  await page.getByTestId('nav-letters').click();
+  const rows = page.getByTestId('letters-table').locator('tbody tr');
+  await expect(rows).toHaveCount(50);
+  await page.getByTestId('letters-more').click();
+  await expect(rows).toHaveCount(51);
+  await expect(page.getByTestId('letters-more')).toHaveCount(0);
+
+  // A day that does not exist is pointed out; a future start day empties the list.
+  await page.getByTestId('letters-from').fill('۱۴۰۴/۱۲/۳۰');
+  await expect(page.getByTestId('letters-from-error')).toHaveText('چنین روزی در تقویم نیست');
+  await page.getByTestId('letters-from').fill('۱۴۱۰/۰۱/۰۱');
+  await expect(rows).toHaveCount(0);
+  await page.getByTestId('letters-from').fill('');
+  await expect(rows).toHaveCount(50);
+  // None of them is past its due date yet.
+  await page.getByTestId('letters-overdue').check();
+  await expect(rows).toHaveCount(0);
+});

@@ -271,6 +271,10 @@ pub struct Strings {
     pub holiday_name: &'static str,
     pub add_holiday: &'static str,
     pub remove: &'static str,
+    pub overdue_only: &'static str,
+    pub registered_from: &'static str,
+    pub registered_to: &'static str,
+    pub more: &'static str,
 }
 
 pub const FA: Strings = Strings {
@@ -455,6 +459,10 @@ pub const FA: Strings = Strings {
     holiday_name: "مناسبت",
     add_holiday: "افزودن یا تغییر نام",
     remove: "حذف",
+    overdue_only: "فقط نامه‌های دارای دیرکرد",
+    registered_from: "ثبت از تاریخ (۱۴۰۵/۰۹/۰۱)",
+    registered_to: "تا تاریخ",
+    more: "بیشتر",
 };
 
 pub const EN: Strings = Strings {
@@ -639,6 +647,10 @@ pub const EN: Strings = Strings {
     holiday_name: "Occasion",
     add_holiday: "Add or rename",
     remove: "Remove",
+    overdue_only: "Overdue only",
+    registered_from: "Registered from (1405/09/01)",
+    registered_to: "Registered until",
+    more: "More",
 };
 
 /// The label of a role in the current language.

@@ -1,5 +1,6 @@
 //! The letters the user may see (an office's, an agency's, or all), with
-//! search and a status filter.
+//! search, status, overdue and registration-date filters (dates typed in the
+//! Jalali calendar), fifty at a time.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -8,8 +9,19 @@ use shared::letters::LetterSummary;
 use shared::workflow::Status;
 
 use crate::api;
+use crate::components::form::{translated, TextField};
 use crate::components::timeline::StatusBadge;
 use crate::i18n::{format_time, status_label, use_lang, use_strings};
+
+/// A typed day of the date filter: `Ok(None)` when empty.
+fn typed_day(text: &str) -> Result<Option<chrono::NaiveDate>, &'static str> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    shared::jalali::parse_date(text)
+        .map(Some)
+        .map_err(|e| e.message())
+}
 
 #[component]
 pub fn LettersPage() -> impl IntoView {
@@ -17,13 +29,72 @@ pub fn LettersPage() -> impl IntoView {
     let lang = use_lang();
     let q = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
-    let list = LocalResource::new(move || {
-        let mut path = format!("/api/v1/letters?limit=100&q={}", api::encode(&q.get()));
+    let overdue_only = RwSignal::new(false);
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let from_error = translated(Signal::derive(move || {
+        typed_day(&from.get()).err().map(str::to_owned)
+    }));
+    let to_error = translated(Signal::derive(move || {
+        typed_day(&to.get()).err().map(str::to_owned)
+    }));
+    // The filters as a query string; a half-typed date leaves the list as it was.
+    let filters = Memo::new(move |previous: Option<&String>| {
+        let (Ok(from), Ok(to)) = (typed_day(&from.get()), typed_day(&to.get())) else {
+            return previous.cloned().unwrap_or_default();
+        };
+        let mut query = format!("q={}", api::encode(&q.get()));
         let s = status.get();
         if !s.is_empty() {
-            path.push_str(&format!("&status={s}"));
+            query.push_str(&format!("&status={s}"));
         }
-        async move { api::get::<Page<LetterSummary>>(&path).await }
+        if overdue_only.get() {
+            query.push_str("&overdue=true");
+        }
+        if let Some(day) = from {
+            query.push_str(&format!("&from={day}"));
+        }
+        if let Some(day) = to {
+            query.push_str(&format!("&to={day}"));
+        }
+        query
+    });
+    // Pages already shown, and the cursor of the next one.
+    let items = RwSignal::new(Vec::<LetterSummary>::new());
+    let next = RwSignal::new(None::<String>);
+    // "More" asks for the page after a cursor of these very filters; new
+    // filters start again from the first page.
+    let after = RwSignal::new(None::<(String, String)>);
+    Effect::new(move |_| {
+        filters.track();
+        after.set(None);
+    });
+    let page = LocalResource::new(move || {
+        let current = filters.get();
+        let mut path = format!("/api/v1/letters?limit=50&{current}");
+        let cursor = after
+            .get()
+            .filter(|(for_filters, _)| *for_filters == current)
+            .map(|(_, cursor)| cursor);
+        if let Some(cursor) = &cursor {
+            path.push_str(&format!("&after={}", api::encode(cursor)));
+        }
+        async move {
+            (
+                cursor.is_some(),
+                api::get::<Page<LetterSummary>>(&path).await,
+            )
+        }
+    });
+    Effect::new(move |_| {
+        if let Some((more, Ok(p))) = page.get() {
+            if more {
+                items.update(|all| all.extend(p.items));
+            } else {
+                items.set(p.items);
+            }
+            next.set(p.next_cursor);
+        }
     });
     view! {
         <section class="card">
@@ -34,6 +105,11 @@ pub fn LettersPage() -> impl IntoView {
                     <option value="">{move || t().all_statuses}</option>
                     {Status::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || status_label(t(), s)}</option> }).collect_view()}
                 </select>
+                <label class="check"><input type="checkbox" data-testid="letters-overdue" bind:checked=overdue_only/>{move || t().overdue_only}</label>
+            </div>
+            <div class="filters dates">
+                <TextField label=Signal::derive(move || t().registered_from) value=from testid="letters-from" dir="ltr" error=from_error/>
+                <TextField label=Signal::derive(move || t().registered_to) value=to testid="letters-to" dir="ltr" error=to_error/>
             </div>
             <table class="grid" data-testid="letters-table">
                 <thead><tr>
@@ -42,7 +118,7 @@ pub fn LettersPage() -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     <For
-                        each=move || list.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default()
+                        each=move || items.get()
                         key=|l| (l.id, l.status)
                         children=move |l| {
                             let created = l.created_at;
@@ -64,8 +140,11 @@ pub fn LettersPage() -> impl IntoView {
                     />
                 </tbody>
             </table>
-            <Show when=move || list.get().and_then(Result::ok).is_some_and(|p| p.items.is_empty())>
+            <Show when=move || page.get().is_some() && items.with(Vec::is_empty)>
                 <p class="muted">{move || t().no_letters}</p>
+            </Show>
+            <Show when=move || next.get().is_some()>
+                <button data-testid="letters-more" on:click=move |_| after.set(next.get_untracked().map(|c| (filters.get_untracked(), c)))>{move || t().more}</button>
             </Show>
         </section>
     }
