@@ -196,6 +196,8 @@ both_backends! {
         let code = created["tracking_code"].as_str().expect("code").to_owned();
         let res = app.post_json("/api/v1/tracking", &json!({"tracking_code": shared::tracking::display(&code), "national_id": "۴۹۹۳۷۰۸۹۹"})).await;
         assert_eq!(res.status, 200, "{}", res.text());
+        // The applicant learns by when the agency should answer.
+        assert_eq!(res.json()["due_at"], created["due_at"]);
         let answer = res.json();
         assert_eq!(answer["status"], "delivered");
         assert_eq!(answer["holder_agency_code"], "water");
@@ -365,6 +367,7 @@ every_store! {
         let answered = app.post_as(&clerk, &format!("/api/v1/letters/{id}/answer"), &json!({"body": "پاسخ پیوست است."})).await;
         assert_eq!(answered.status, 200, "{}", answered.text());
         let public = app.post_json("/api/v1/tracking", &lookup).await.json();
+        assert!(public["due_at"].is_null(), "answered: nothing is due any more");
         let files = public["answer"]["attachments"].as_array().expect("answer files").clone();
         assert_eq!(files.len(), 1, "{public}");
         assert_eq!(files[0]["file_name"], "پاسخ.pdf");

@@ -44,6 +44,8 @@ test('operator registers a letter; the applicant tracks it publicly', async ({ p
   const result = page.getByTestId('track-result');
   await expect(result.getByTestId('letter-status')).toHaveAttribute('data-status', 'delivered');
   await expect(result.getByTestId('track-holder')).toContainText('آب و فاضلاب');
+  // The due date of the water company's answer, in the Jalali calendar.
+  await expect(result.getByTestId('track-due')).toHaveText(/^[۰-۹]+ \S+ [۰-۹]{4}$/);
   await expect(page.getByTestId('track-timeline').locator('li')).toHaveCount(2);
 
   // A wrong national code learns nothing.

@@ -394,6 +394,9 @@ pub struct TrackingAnswer {
     pub holder_agency_code: String,
     pub holder_agency_name: String,
     pub registered_at: DateTime<Utc>,
+    /// By when the agency that holds the letter should act (its SLA); only
+    /// while an agency still has to act.
+    pub due_at: Option<DateTime<Utc>>,
     pub events: Vec<PublicEvent>,
     /// Present once the letter is answered.
     pub answer: Option<PublicAnswer>,

@@ -122,6 +122,10 @@ pub async fn track(
                     .cloned()
                     .unwrap_or_default(),
                 registered_at: utc(row.created_at),
+                due_at: matches!(row.status(), Status::Delivered | Status::Received)
+                    .then_some(row.due_at)
+                    .flatten()
+                    .map(utc),
                 events: public_events,
                 answer,
             })

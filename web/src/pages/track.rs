@@ -51,6 +51,9 @@ pub fn TrackPage() -> impl IntoView {
                 <section class="card narrow" data-testid="track-result">
                     <h2>{answer.subject.clone()} " " <StatusBadge status=answer.status/></h2>
                     <p>{move || t().holder} ": " <span data-testid="track-holder">{answer.holder_agency_name.clone()}</span></p>
+                    {answer.due_at.map(|due| view! {
+                        <p>{move || t().due_at} ": " <span data-testid="track-due">{move || format_time(lang.get(), &due, false)}</span></p>
+                    })}
                     <ol class="timeline" data-testid="track-timeline">
                         {answer.events.into_iter().map(|e| {
                             let at = e.at;
