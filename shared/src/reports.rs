@@ -35,7 +35,7 @@ pub struct ReportRow {
 
 impl ReportRow {
     fn is_open(&self) -> bool {
-        matches!(self.status, Status::Delivered | Status::Received)
+        self.status.awaits_agency()
     }
 
     fn is_overdue(&self, now: DateTime<Utc>) -> bool {

@@ -48,6 +48,17 @@ impl Status {
         Status::Withdrawn,
     ];
 
+    /// States in which an agency still has to act: the letter is open, and
+    /// its due date can pass.
+    pub const AWAITING_AGENCY: [Status; 2] = [Status::Delivered, Status::Received];
+
+    /// The names of [`Status::AWAITING_AGENCY`], as stored.
+    pub const AWAITING_AGENCY_NAMES: [&'static str; 2] = ["delivered", "received"];
+
+    pub fn awaits_agency(self) -> bool {
+        Status::AWAITING_AGENCY.contains(&self)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Registered => "registered",
@@ -144,6 +155,12 @@ pub fn transition(state: Status, action: Action) -> Result<Status, NotAllowed> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stored_names_of_open_states_match_the_states() {
+        let names = Status::AWAITING_AGENCY.map(Status::as_str);
+        assert_eq!(names, Status::AWAITING_AGENCY_NAMES);
+    }
 
     #[test]
     fn the_happy_path_ends_closed() {

@@ -105,8 +105,7 @@ impl LetterRow {
 
     /// Past its due date while an agency still has to act.
     pub fn overdue(&self, at: NaiveDateTime) -> bool {
-        matches!(self.status(), Status::Delivered | Status::Received)
-            && self.due_at.is_some_and(|d| d < at)
+        self.status().awaits_agency() && self.due_at.is_some_and(|d| d < at)
     }
 
     pub fn applicant(&self) -> Applicant {
@@ -249,7 +248,7 @@ pub fn list_letters(
         query = query.filter(letters::created_at.lt(to));
     }
     if let Some(overdue) = f.overdue {
-        let open = [Status::Delivered.as_str(), Status::Received.as_str()];
+        let open = Status::AWAITING_AGENCY_NAMES;
         let at = now();
         query = if overdue {
             query.filter(letters::status.eq_any(open).and(letters::due_at.lt(at)))

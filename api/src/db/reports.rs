@@ -75,7 +75,7 @@ pub fn report_rows(
     end: NaiveDateTime,
     directory: &Directory,
 ) -> QueryResult<Vec<ReportRow>> {
-    let open = [Status::Delivered.as_str(), Status::Received.as_str()];
+    let open = Status::AWAITING_AGENCY_NAMES;
     let mut query = letters::table
         .filter(
             letters::created_at

@@ -122,7 +122,9 @@ pub async fn track(
                     .cloned()
                     .unwrap_or_default(),
                 registered_at: utc(row.created_at),
-                due_at: matches!(row.status(), Status::Delivered | Status::Received)
+                due_at: row
+                    .status()
+                    .awaits_agency()
                     .then_some(row.due_at)
                     .flatten()
                     .map(utc),
