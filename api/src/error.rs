@@ -175,6 +175,10 @@ impl ResponseError for ApiError {
         if let ApiError::TooManyRequests { retry_after_secs } = self {
             builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
+        if let ApiError::Unavailable(_) = self {
+            // Overload and outages of a store are short: retrying soon is right.
+            builder.insert_header((header::RETRY_AFTER, "1"));
+        }
         if let ApiError::Unauthorized(_) = self {
             builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }

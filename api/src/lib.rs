@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod notify;
 pub mod openapi;
 pub mod routes;
+pub mod seed;
 pub mod sms;
 pub mod spa;
 pub mod storage;

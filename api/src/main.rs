@@ -77,6 +77,26 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Fill an empty database with a year of realistic history (the demo
+    /// province grown to 50 agencies and 505 offices, and N letters), for
+    /// benchmarks and trials at volume.
+    Seed {
+        /// How many letters.
+        #[arg(long, default_value_t = 10_000)]
+        letters: usize,
+        /// Seed of the random generator (the same seed, the same data).
+        #[arg(long, default_value_t = 1405)]
+        random_seed: u64,
+        /// Tracking link base written into the seeded SMS texts.
+        #[arg(
+            long,
+            env = "CHAPAR_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Print the OpenAPI document (YAML), or write it to a file.
     Openapi {
         /// File to write; standard output when absent.
@@ -122,6 +142,28 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Dispatch { database, sms } => dispatch(database, sms),
+        Command::Seed {
+            letters,
+            random_seed,
+            public_url,
+            database,
+        } => {
+            chapar::sms::set_public_url(&public_url);
+            let db = Db::connect(&database.database_url, 1)?;
+            let mut conn = db.pool().get()?;
+            let report = chapar::seed::seed(&mut conn, letters, random_seed)
+                .map_err(|e| anyhow::anyhow!("seeding failed: {e}"))?;
+            println!(
+                "seeded {} letters ({} events, {} deliveries, {} SMS, {} attachment rows) in {:.1} s",
+                report.letters,
+                report.events,
+                report.deliveries,
+                report.notifications,
+                report.attachments,
+                report.seconds
+            );
+            Ok(())
+        }
         Command::SweepAttachments {
             database,
             data_dir,

@@ -117,6 +117,9 @@ pub fn acknowledge(
     let at = now();
     let actor = p.actor();
     inbox::acknowledge(conn, delivery.id, &actor, reference, at)?;
+    if let Some(reference) = reference {
+        db::add_search_text(conn, &letter, reference)?;
+    }
     // A delivery closed meanwhile (withdrawn) is acknowledged without moving the letter.
     if delivery.closed_at.is_none() && letter.status() == Status::Delivered {
         let to = transition(letter.status(), Action::Receive).map_err(ApiError::NotAllowed)?;
@@ -214,15 +217,7 @@ pub fn take(
             }
             db::insert_delivery(
                 conn,
-                &NewDelivery {
-                    letter_id: letter.id,
-                    agency_id: target.id,
-                    from_agency_id: acting_agency,
-                    delivered_at: at,
-                    due_at: due,
-                    acknowledged_at: None,
-                    acknowledged_by: None,
-                },
+                &NewDelivery::arriving(letter.id, target.id, acting_agency, at, due),
             )?;
             apply_state(conn, &letter, to, target.id, Some(due), at)?;
             delivered_to = Some(target.id);

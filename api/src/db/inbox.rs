@@ -208,7 +208,8 @@ pub fn set_answer(
         .map(drop)
 }
 
-/// Open deliveries past their due date whose applicant was not told yet.
+/// Open deliveries past their due date whose applicant was not told yet,
+/// longest overdue first.
 pub fn overdue_unnotified(
     conn: &mut DbConnection,
     at: NaiveDateTime,
@@ -218,7 +219,7 @@ pub fn overdue_unnotified(
         .filter(deliveries::closed_at.is_null())
         .filter(deliveries::due_at.lt(at))
         .filter(deliveries::overdue_notified_at.is_null())
-        .order(deliveries::id.asc())
+        .order((deliveries::due_at.asc(), deliveries::id.asc()))
         .limit(limit)
         .select(DeliveryRow::as_select())
         .load(conn)

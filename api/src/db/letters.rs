@@ -11,6 +11,7 @@ use shared::letters::{
     Applicant, ApplicantKind, Attachment, Letter, LetterAnswer, LetterEvent, LetterSummary,
     Priority,
 };
+use shared::search::LetterSearch;
 use shared::workflow::{allowed_actions, Status};
 
 use super::directory::{agency_codes, now};
@@ -89,6 +90,10 @@ pub struct NewLetterRow<'a> {
     pub status: &'a str,
     pub version: i32,
     pub due_at: Option<NaiveDateTime>,
+    /// Always `None` at registration (only `chapar seed` writes answered letters at once).
+    pub answer_body: Option<&'a str>,
+    pub answer_agency_id: Option<i32>,
+    pub answered_at: Option<NaiveDateTime>,
     pub search_text: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -153,6 +158,19 @@ pub fn letter_search_text(tracking_code: &str, applicant: &Applicant, subject: &
     ])
 }
 
+/// Makes the letter findable by more text as well (an agency's secretariat
+/// number, given when it acknowledges).
+pub fn add_search_text(conn: &mut DbConnection, letter: &LetterRow, more: &str) -> QueryResult<()> {
+    let more = shared::directory::search_text(&[more]);
+    if more.is_empty() {
+        return Ok(());
+    }
+    diesel::update(letters::table.find(letter.id))
+        .set(letters::search_text.eq(format!("{} {more}", letter.search_text)))
+        .execute(conn)
+        .map(drop)
+}
+
 pub fn insert_letter(conn: &mut DbConnection, row: &NewLetterRow<'_>) -> QueryResult<LetterRow> {
     diesel::insert_into(letters::table)
         .values(row)
@@ -170,25 +188,34 @@ pub fn tracking_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<b
     .get_result(conn)
 }
 
-#[diesel::dsl::auto_type(no_type_alias)]
-pub(crate) fn letters_of_agency(agency_id: i32) -> _ {
-    deliveries::table
-        .filter(deliveries::agency_id.eq(agency_id))
-        .select(deliveries::letter_id)
+/// The backend of [`DbConnection`] (for boxed queries).
+pub(crate) type Backend = <DbConnection as diesel::Connection>::Backend;
+
+/// Restricts a query of letters to what `scope` may see. For an agency, one
+/// indexed probe of `deliveries` per letter ("is it or was it at the
+/// agency?") rather than the set of every letter the agency ever had.
+pub(crate) fn in_scope<'a, ST: 'a>(
+    query: letters::BoxedQuery<'a, Backend, ST>,
+    scope: Scope,
+) -> letters::BoxedQuery<'a, Backend, ST> {
+    match scope {
+        Scope::All => query,
+        Scope::Office(office) => query.filter(letters::counter_office_id.eq(office)),
+        Scope::Agency(agency) => query.filter(diesel::dsl::exists(
+            deliveries::table
+                .filter(deliveries::letter_id.eq(letters::id))
+                .filter(deliveries::agency_id.eq(agency)),
+        )),
+    }
 }
 
 /// One letter, if the scope allows it (otherwise `NotFound`, as if it did not exist).
 pub fn letter_in_scope(conn: &mut DbConnection, id: i32, scope: Scope) -> QueryResult<LetterRow> {
-    let mut query = letters::table
+    let query = letters::table
         .filter(letters::id.eq(id))
         .select(LetterRow::as_select())
         .into_boxed();
-    query = match scope {
-        Scope::All => query,
-        Scope::Office(office) => query.filter(letters::counter_office_id.eq(office)),
-        Scope::Agency(agency) => query.filter(letters::id.eq_any(letters_of_agency(agency))),
-    };
-    query.first(conn)
+    in_scope(query, scope).first(conn)
 }
 
 pub fn letter_by_tracking_code(
@@ -211,7 +238,7 @@ pub struct LetterFilter {
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub overdue: Option<bool>,
-    pub q: Option<String>,
+    pub q: Option<LetterSearch>,
     /// Newest first: the page starts below this id.
     pub before_id: Option<i32>,
     /// Open letters by due date, most urgent first (instead of newest first);
@@ -226,12 +253,11 @@ pub fn list_letters(
     scope: Scope,
     f: &LetterFilter,
 ) -> QueryResult<Vec<LetterRow>> {
-    let mut query = letters::table.select(LetterRow::as_select()).into_boxed();
-    query = match scope {
-        Scope::All => query,
-        Scope::Office(office) => query.filter(letters::counter_office_id.eq(office)),
-        Scope::Agency(agency) => query.filter(letters::id.eq_any(letters_of_agency(agency))),
-    };
+    let postgres = matches!(conn, DbConnection::Postgres(_));
+    let mut query = in_scope(
+        letters::table.select(LetterRow::as_select()).into_boxed(),
+        scope,
+    );
     if let Some(status) = f.status {
         query = query.filter(letters::status.eq(status.as_str()));
     }
@@ -261,12 +287,15 @@ pub fn list_letters(
             )
         };
     }
-    if let Some(q) = &f.q {
-        query = query.filter(
-            letters::search_text
-                .like(super::directory::contains_pattern(q))
-                .escape('\\'),
-        );
+    match &f.q {
+        None => {}
+        Some(LetterSearch::TrackingCode(code)) => {
+            query = query.filter(letters::tracking_code.eq(code.clone()))
+        }
+        Some(LetterSearch::NationalId(id)) => {
+            query = query.filter(letters::applicant_national_id.eq(id.clone()))
+        }
+        Some(LetterSearch::Words(words)) => query = query.filter(words_match(words, postgres)),
     }
     if f.by_due {
         query = query.filter(letters::due_at.is_not_null());
@@ -284,6 +313,32 @@ pub fn list_letters(
         query = query.filter(letters::id.lt(before));
     }
     query.order(letters::id.desc()).limit(f.limit).load(conn)
+}
+
+/// Letters whose search text has every word (as a prefix): the FTS5 index
+/// on SQLite, the GIN `tsvector` index on PostgreSQL (see the migration).
+/// Its cost follows the number of letters that match, which names and
+/// numbers keep small.
+fn words_match(
+    words: &[String],
+    postgres: bool,
+) -> diesel::expression::SqlLiteral<
+    diesel::sql_types::Bool,
+    impl diesel::query_builder::QueryFragment<Backend>,
+> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    if postgres {
+        // ARRAY(…) makes the matches one indexed lookup, so the planner can
+        // never walk every letter newest-first testing each one.
+        sql::<Bool>("letters.id = ANY(ARRAY(SELECT m.id FROM letters m WHERE to_tsvector('simple', m.search_text) @@ to_tsquery('simple', ")
+            .bind::<Text, _>(shared::search::tsquery(words))
+            .sql(")))")
+    } else {
+        sql::<Bool>("letters.id IN (SELECT rowid FROM letters_fts WHERE letters_fts MATCH ")
+            .bind::<Text, _>(shared::search::fts5_query(words))
+            .sql(")")
+    }
 }
 
 /// Codes of agencies and offices referenced by some letters.
@@ -435,6 +490,33 @@ pub struct NewDelivery<'a> {
     pub due_at: NaiveDateTime,
     pub acknowledged_at: Option<NaiveDateTime>,
     pub acknowledged_by: Option<&'a str>,
+    pub agency_reference: Option<&'a str>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub overdue_notified_at: Option<NaiveDateTime>,
+}
+
+impl<'a> NewDelivery<'a> {
+    /// A delivery entering the agency's inbox now: not yet acknowledged.
+    pub fn arriving(
+        letter_id: i32,
+        agency_id: i32,
+        from_agency_id: Option<i32>,
+        delivered_at: NaiveDateTime,
+        due_at: NaiveDateTime,
+    ) -> Self {
+        NewDelivery {
+            letter_id,
+            agency_id,
+            from_agency_id,
+            delivered_at,
+            due_at,
+            acknowledged_at: None,
+            acknowledged_by: None,
+            agency_reference: None,
+            closed_at: None,
+            overdue_notified_at: None,
+        }
+    }
 }
 
 pub fn insert_delivery(conn: &mut DbConnection, row: &NewDelivery<'_>) -> QueryResult<()> {
@@ -464,7 +546,7 @@ pub struct EventRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = letter_events)]
-struct NewEventRow<'a> {
+pub(crate) struct NewEventRow<'a> {
     letter_id: i32,
     seq: i32,
     kind: &'a str,
@@ -475,11 +557,32 @@ struct NewEventRow<'a> {
     note: &'a str,
     internal: bool,
     created_at: NaiveDateTime,
-    prev_hash: &'a str,
+    prev_hash: String,
     hash: String,
 }
 
-impl NewEventRow<'_> {
+impl<'a> NewEventRow<'a> {
+    /// The row of `e` as step `seq` of the letter's chain after `prev_hash`,
+    /// with its own hash computed.
+    pub(crate) fn chained(letter_id: i32, seq: i32, prev_hash: String, e: &NewEvent<'a>) -> Self {
+        let mut row = NewEventRow {
+            letter_id,
+            seq,
+            kind: e.kind,
+            status: e.status.as_str(),
+            actor: e.actor,
+            agency_id: e.agency_id,
+            to_agency_id: e.to_agency_id,
+            note: e.note,
+            internal: e.internal,
+            created_at: e.at,
+            prev_hash,
+            hash: String::new(),
+        };
+        row.hash = event_hash(&row.fields());
+        row
+    }
+
     /// What the event's hash covers (the same fields as a stored [`EventRow`]).
     fn fields(&self) -> EventFields<'_> {
         EventFields {
@@ -493,7 +596,7 @@ impl NewEventRow<'_> {
             note: self.note,
             internal: self.internal,
             at: self.created_at,
-            prev_hash: self.prev_hash,
+            prev_hash: &self.prev_hash,
         }
     }
 }
@@ -528,6 +631,19 @@ impl EventRow {
     }
 }
 
+/// The rows of a letter's whole chain, from its first event (what
+/// [`append_event`] would write one by one; `chapar seed` writes them at once).
+pub(crate) fn chain_rows<'a>(letter_id: i32, events: &[NewEvent<'a>]) -> Vec<NewEventRow<'a>> {
+    let mut rows: Vec<NewEventRow<'a>> = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        let prev = rows
+            .last()
+            .map_or_else(|| GENESIS.to_owned(), |r| r.hash.clone());
+        rows.push(NewEventRow::chained(letter_id, i as i32 + 1, prev, e));
+    }
+    rows
+}
+
 /// Appends an event to the letter's chain (`(letter_id, seq)` is unique, so
 /// two writers racing on one letter cannot both append the same step).
 pub fn append_event(conn: &mut DbConnection, letter_id: i32, e: &NewEvent<'_>) -> QueryResult<()> {
@@ -541,23 +657,8 @@ pub fn append_event(conn: &mut DbConnection, letter_id: i32, e: &NewEvent<'_>) -
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_owned()),
     };
-    let mut row = NewEventRow {
-        letter_id,
-        seq,
-        kind: e.kind,
-        status: e.status.as_str(),
-        actor: e.actor,
-        agency_id: e.agency_id,
-        to_agency_id: e.to_agency_id,
-        note: e.note,
-        internal: e.internal,
-        created_at: e.at,
-        prev_hash: &prev_hash,
-        hash: String::new(),
-    };
-    row.hash = event_hash(&row.fields());
     diesel::insert_into(letter_events::table)
-        .values(&row)
+        .values(&NewEventRow::chained(letter_id, seq, prev_hash, e))
         .execute(conn)
         .map(drop)
 }
@@ -713,14 +814,44 @@ pub struct NewNotification<'a> {
     pub mobile: &'a str,
     pub text: &'a str,
     pub status: &'a str,
+    pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+    pub provider_status: Option<&'a str>,
+    pub delivered_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
 }
 
-/// Writes an SMS for the applicant into the outbox (same transaction as the
-/// step), from the admin's template for `kind` or the default one. `code` is
+/// The SMS body template of `kind`: the admin's edited one, or the default.
+pub fn sms_template(conn: &mut DbConnection, kind: &str) -> QueryResult<String> {
+    use super::schema::sms_templates;
+    let edited: Option<String> = sms_templates::table
+        .find(kind)
+        .select(sms_templates::body)
+        .first(conn)
+        .optional()?;
+    Ok(edited.unwrap_or_else(|| {
+        shared::sms::template(kind)
+            .map(|t| t.default.to_owned())
+            .unwrap_or_default()
+    }))
+}
+
+/// The text of an SMS about `letter` from `template`; `code` and `url` are
 /// filled in from the letter.
+pub fn sms_text(template: &str, letter: &LetterRow, vars: &[(&str, &str)]) -> String {
+    let link = crate::sms::tracking_link(&letter.tracking_code);
+    let mut all: Vec<(&str, &str)> = vec![
+        ("code", letter.tracking_code.as_str()),
+        ("url", link.as_str()),
+    ];
+    all.extend_from_slice(vars);
+    shared::sms::render(template, &all)
+}
+
+/// Writes an SMS for the applicant into the outbox (same transaction as the
+/// step), from the admin's template for `kind` or the default one.
 pub fn enqueue_sms(
     conn: &mut DbConnection,
     letter: &LetterRow,
@@ -728,24 +859,7 @@ pub fn enqueue_sms(
     vars: &[(&str, &str)],
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    use super::schema::sms_templates;
-    let edited: Option<String> = sms_templates::table
-        .find(kind)
-        .select(sms_templates::body)
-        .first(conn)
-        .optional()?;
-    let body = edited.unwrap_or_else(|| {
-        shared::sms::template(kind)
-            .map(|t| t.default.to_owned())
-            .unwrap_or_default()
-    });
-    let link = crate::sms::tracking_link(&letter.tracking_code);
-    let mut all: Vec<(&str, &str)> = vec![
-        ("code", letter.tracking_code.as_str()),
-        ("url", link.as_str()),
-    ];
-    all.extend_from_slice(vars);
-    let text = shared::sms::render(&body, &all);
+    let text = sms_text(&sms_template(conn, kind)?, letter, vars);
     diesel::insert_into(notifications::table)
         .values(&NewNotification {
             letter_id: letter.id,
@@ -753,8 +867,12 @@ pub fn enqueue_sms(
             mobile: &letter.applicant_mobile,
             text: &text,
             status: "pending",
+            attempts: 0,
             next_attempt_at: at,
             created_at: at,
+            sent_at: None,
+            provider_status: None,
+            delivered_at: None,
             updated_at: at,
         })
         .execute(conn)

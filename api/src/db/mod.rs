@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod reports;
 pub mod schema;
 pub mod users;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -146,6 +147,8 @@ pub type PooledConnection = r2d2::PooledConnection<Manager>;
 pub struct Db {
     pool: Pool,
     backend: Backend,
+    /// SQLite only: the one connection that writes (see [`writer`]).
+    writer: Option<writer::Writer>,
 }
 
 impl Db {
@@ -164,12 +167,26 @@ impl Db {
         if backend == Backend::Sqlite {
             builder = builder.connection_customizer(Box::new(SqlitePragmas));
         }
+        let writer = match &url {
+            DatabaseUrl::Sqlite(_) => {
+                let mut conn = url.establish()?;
+                SqlitePragmas.on_acquire(&mut conn)?;
+                run_migrations(&mut conn)?;
+                Some(writer::Writer::start(conn)?)
+            }
+            DatabaseUrl::Postgres(_) => None,
+        };
         let pool = builder
             .build(Manager { url })
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        let db = Db { pool, backend };
-        let mut conn = db.pool.get()?;
-        run_migrations(&mut conn)?;
+        let db = Db {
+            pool,
+            backend,
+            writer,
+        };
+        if db.writer.is_none() {
+            run_migrations(&mut *db.pool.get()?)?;
+        }
         Ok(db)
     }
 
@@ -181,7 +198,22 @@ impl Db {
         &self.pool
     }
 
-    /// Runs `work` with a pooled connection on the blocking thread pool.
+    /// Runs `work` in a write transaction: on SQLite through the one writer
+    /// (queued, group-committed), on PostgreSQL on a pooled connection.
+    /// Answers after the commit.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => writer.write(work).await,
+            None => self.run(move |conn| write_transaction(conn, work)).await,
+        }
+    }
+
+    /// Runs `work` with a pooled connection on the blocking thread pool
+    /// (reads: on SQLite, writes belong in [`Db::write`]).
     pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -238,8 +270,14 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    use diesel::connection::TransactionManager;
+    let outermost = matches!(
+        <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth(),
+        Ok(None)
+    );
     conn.transaction(|conn| {
-        if let DbConnection::Sqlite(sqlite) = conn {
+        if let (DbConnection::Sqlite(sqlite), true) = (&mut *conn, outermost) {
             // Matches no row, but an UPDATE acquires the write lock before it scans.
             sqlite.batch_execute("UPDATE idempotency_keys SET id = id WHERE id < 0")?;
         }

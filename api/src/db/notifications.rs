@@ -58,6 +58,9 @@ pub fn claim(
                 .limit(limit)
                 .select(notifications::id)
                 .load(conn)?;
+            if ids.is_empty() {
+                return Ok(ids);
+            }
             diesel::update(notifications::table.filter(notifications::id.eq_any(&ids)))
                 .set((
                     notifications::lease_owner.eq(Some(owner)),

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use shared::reports::ReportRow;
 use shared::workflow::Status;
 
-use super::letters::{letters_of_agency, utc, Scope};
+use super::letters::{in_scope, utc, Scope};
 use super::schema::{agencies, counter_offices, letters};
 use super::DbConnection;
 
@@ -96,11 +96,7 @@ pub fn report_rows(
             letters::due_at,
         ))
         .into_boxed();
-    query = match scope {
-        Scope::All => query,
-        Scope::Office(office) => query.filter(letters::counter_office_id.eq(office)),
-        Scope::Agency(agency) => query.filter(letters::id.eq_any(letters_of_agency(agency))),
-    };
+    query = in_scope(query, scope);
     let rows: Vec<Columns> = query.load(conn)?;
     Ok(rows
         .into_iter()

@@ -89,42 +89,40 @@ pub async fn create(
     let new = body.validate().map_err(ApiError::Validation)?;
     let agency = state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let parent_id = match &new.parent_code {
-                    Some(code) => Some(
-                        dir::agency_by_code(conn, code)
-                            .map_err(|_| {
-                                ApiError::validation("parent_code", "no agency has this code")
-                            })?
-                            .id,
-                    ),
-                    None => None,
-                };
-                let at = now();
-                let row = dir::insert_agency(
-                    conn,
-                    &NewAgencyRow {
-                        code: &new.code,
-                        name: &new.name,
-                        name_en: &new.name_en,
-                        parent_id,
-                        sla_days: new.sla_days,
-                        sla_working_days: new.sla_working_days,
-                        active: true,
-                        search_text: AgencyRow::search_text_of(&new.code, &new.name, &new.name_en),
-                        created_at: at,
-                        updated_at: at,
-                    },
-                )
-                .map_err(|e| match ApiError::from(e) {
-                    ApiError::Conflict(_) => {
-                        ApiError::Conflict(format!("An agency with code `{}` exists.", new.code))
-                    }
-                    other => other,
-                })?;
-                Ok(row.into_wire(new.parent_code.clone()))
-            })
+        .write(move |conn| {
+            let parent_id = match &new.parent_code {
+                Some(code) => Some(
+                    dir::agency_by_code(conn, code)
+                        .map_err(|_| {
+                            ApiError::validation("parent_code", "no agency has this code")
+                        })?
+                        .id,
+                ),
+                None => None,
+            };
+            let at = now();
+            let row = dir::insert_agency(
+                conn,
+                &NewAgencyRow {
+                    code: &new.code,
+                    name: &new.name,
+                    name_en: &new.name_en,
+                    parent_id,
+                    sla_days: new.sla_days,
+                    sla_working_days: new.sla_working_days,
+                    active: true,
+                    search_text: AgencyRow::search_text_of(&new.code, &new.name, &new.name_en),
+                    created_at: at,
+                    updated_at: at,
+                },
+            )
+            .map_err(|e| match ApiError::from(e) {
+                ApiError::Conflict(_) => {
+                    ApiError::Conflict(format!("An agency with code `{}` exists.", new.code))
+                }
+                other => other,
+            })?;
+            Ok(row.into_wire(new.parent_code.clone()))
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -156,27 +154,25 @@ pub async fn update(
     let code = code.into_inner().to_ascii_lowercase();
     let agency = state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let row = dir::agency_by_code(conn, &code)?;
-                let name = update.name.clone().unwrap_or(row.name.clone());
-                let name_en = update.name_en.clone().unwrap_or(row.name_en.clone());
-                dir::update_agency(
-                    conn,
-                    row.id,
-                    &AgencyChangeset {
-                        search_text: Some(AgencyRow::search_text_of(&row.code, &name, &name_en)),
-                        name: Some(name),
-                        name_en: Some(name_en),
-                        sla_days: update.sla_days,
-                        sla_working_days: update.sla_working_days,
-                        active: update.active,
-                        updated_at: Some(now()),
-                    },
-                )?;
-                let row = dir::agency_by_code(conn, &code)?;
-                Ok(dir::agencies_to_wire(conn, vec![row])?)
-            })
+        .write(move |conn| {
+            let row = dir::agency_by_code(conn, &code)?;
+            let name = update.name.clone().unwrap_or(row.name.clone());
+            let name_en = update.name_en.clone().unwrap_or(row.name_en.clone());
+            dir::update_agency(
+                conn,
+                row.id,
+                &AgencyChangeset {
+                    search_text: Some(AgencyRow::search_text_of(&row.code, &name, &name_en)),
+                    name: Some(name),
+                    name_en: Some(name_en),
+                    sla_days: update.sla_days,
+                    sla_working_days: update.sla_working_days,
+                    active: update.active,
+                    updated_at: Some(now()),
+                },
+            )?;
+            let row = dir::agency_by_code(conn, &code)?;
+            Ok(dir::agencies_to_wire(conn, vec![row])?)
         })
         .await?
         .pop()

@@ -76,55 +76,53 @@ pub async fn create(
     let secret_hash = hash_secret(&secret);
     let client = state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let (agency_id, office_id, binding) =
-                    match (&new.agency_code, &new.counter_office_code) {
-                        (Some(code), _) => {
-                            let a = dir::agency_by_code(conn, code).map_err(|_| {
-                                ApiError::validation("agency_code", "no agency has this code")
-                            })?;
-                            (Some(a.id), None, a.code)
-                        }
-                        (None, Some(code)) => {
-                            let o = dir::office_by_code(conn, code).map_err(|_| {
-                                ApiError::validation(
-                                    "counter_office_code",
-                                    "no counter office has this code",
-                                )
-                            })?;
-                            (None, Some(o.id), o.code)
-                        }
-                        (None, None) => {
-                            return Err(ApiError::validation(
-                                "agency_code",
-                                "bind the client to an agency or office",
-                            ))
-                        }
-                    };
-                let client_id = format!(
-                    "cl_{binding}_{}",
-                    &random_token(6)
-                        .to_ascii_lowercase()
-                        .replace(['-', '_'], "x")
-                );
-                let at = now();
-                let id = clients::insert_client(
-                    conn,
-                    &NewApiClientRow {
-                        client_id: &client_id,
-                        name: &new.name,
-                        secret_hash: &secret_hash,
-                        scopes: &new.scopes.join(" "),
-                        agency_id,
-                        counter_office_id: office_id,
-                        active: true,
-                        created_at: at,
-                        updated_at: at,
-                    },
-                )?;
-                Ok(clients::client_by_id(conn, id)?)
-            })
+        .write(move |conn| {
+            let (agency_id, office_id, binding) = match (&new.agency_code, &new.counter_office_code)
+            {
+                (Some(code), _) => {
+                    let a = dir::agency_by_code(conn, code).map_err(|_| {
+                        ApiError::validation("agency_code", "no agency has this code")
+                    })?;
+                    (Some(a.id), None, a.code)
+                }
+                (None, Some(code)) => {
+                    let o = dir::office_by_code(conn, code).map_err(|_| {
+                        ApiError::validation(
+                            "counter_office_code",
+                            "no counter office has this code",
+                        )
+                    })?;
+                    (None, Some(o.id), o.code)
+                }
+                (None, None) => {
+                    return Err(ApiError::validation(
+                        "agency_code",
+                        "bind the client to an agency or office",
+                    ))
+                }
+            };
+            let client_id = format!(
+                "cl_{binding}_{}",
+                &random_token(6)
+                    .to_ascii_lowercase()
+                    .replace(['-', '_'], "x")
+            );
+            let at = now();
+            let id = clients::insert_client(
+                conn,
+                &NewApiClientRow {
+                    client_id: &client_id,
+                    name: &new.name,
+                    secret_hash: &secret_hash,
+                    scopes: &new.scopes.join(" "),
+                    agency_id,
+                    counter_office_id: office_id,
+                    active: true,
+                    created_at: at,
+                    updated_at: at,
+                },
+            )?;
+            Ok(clients::client_by_id(conn, id)?)
         })
         .await?;
     Ok(HttpResponse::Created().json(CreatedApiClient {
@@ -164,7 +162,7 @@ pub async fn update(
         .map_err(ApiError::Validation)?;
     let client = state
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             if clients::update_client(conn, id, &changes)? == 0 {
                 return Err(ApiError::NotFound);
             }

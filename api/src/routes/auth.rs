@@ -103,7 +103,7 @@ pub async fn login(
     let st = state.clone();
     state
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             let failure = match &user {
                 None => Some("unknown user"),
                 Some(_) if !password_ok => Some("wrong password"),
@@ -113,19 +113,19 @@ pub async fn login(
             let user = match (failure, user) {
                 (None, Some(user)) => user,
                 (reason, _) => {
+                    // Recorded (committed) although the login is refused.
                     let reason = reason.unwrap_or("unknown user");
                     users::record_auth_event(conn, "login_failed", &username, &ip, reason)?;
-                    return Err(ApiError::Unauthorized(WRONG_LOGIN.into()));
+                    return Ok(None);
                 }
             };
-            crate::db::write_transaction(conn, |conn| {
-                let pair = issue_pair(conn, &st, &user, &random_token(16))?;
-                users::record_auth_event(conn, "login", &username, &ip, "")?;
-                Ok(pair)
-            })
+            let pair = issue_pair(conn, &st, &user, &random_token(16))?;
+            users::record_auth_event(conn, "login", &username, &ip, "")?;
+            Ok(Some(pair))
         })
-        .await
+        .await?
         .map(web::Json)
+        .ok_or_else(|| ApiError::Unauthorized(WRONG_LOGIN.into()))
 }
 
 /// Exchange a refresh token for a new pair (rotation).
@@ -152,34 +152,33 @@ pub async fn refresh(
     let st = state.clone();
     state
         .db
-        .run(move |conn| {
-            let refused =
-                || ApiError::Unauthorized("The refresh token is not valid; log in again.".into());
+        .write(move |conn| {
             let Some(row) = users::refresh_token_by_hash(conn, &token_hash)? else {
-                return Err(refused());
+                return Ok(None);
             };
             let at = now();
-            let outcome = crate::db::write_transaction(conn, |conn| {
-                if !users::claim_refresh_token(conn, row.id, at)? {
-                    let revoked = users::revoke_family(conn, &row.family, at)?;
-                    let user = format!("user:{}", row.user_id);
-                    let detail =
-                        format!("reused refresh token; revoked {revoked} token(s) of the family");
-                    users::record_auth_event(conn, "refresh_reuse", &user, &ip, &detail)?;
-                    return Ok(None);
-                }
-                let user = users::user_with_bindings(conn, row.user_id)?;
-                if row.expires_at < at || !user.0.active {
-                    return Ok(None);
-                }
-                let pair = issue_pair(conn, &st, &user, &row.family)?;
-                users::record_auth_event(conn, "refresh", &user.0.username, &ip, "")?;
-                Ok::<_, ApiError>(Some(pair))
-            })?;
-            outcome.ok_or_else(refused)
+            if !users::claim_refresh_token(conn, row.id, at)? {
+                // Committed although the refresh is refused: the family stays revoked.
+                let revoked = users::revoke_family(conn, &row.family, at)?;
+                let user = format!("user:{}", row.user_id);
+                let detail =
+                    format!("reused refresh token; revoked {revoked} token(s) of the family");
+                users::record_auth_event(conn, "refresh_reuse", &user, &ip, &detail)?;
+                return Ok(None);
+            }
+            let user = users::user_with_bindings(conn, row.user_id)?;
+            if row.expires_at < at || !user.0.active {
+                return Ok(None);
+            }
+            let pair = issue_pair(conn, &st, &user, &row.family)?;
+            users::record_auth_event(conn, "refresh", &user.0.username, &ip, "")?;
+            Ok(Some(pair))
         })
-        .await
+        .await?
         .map(web::Json)
+        .ok_or_else(|| {
+            ApiError::Unauthorized("The refresh token is not valid; log in again.".into())
+        })
 }
 
 /// Log out: revoke the refresh token and its family. Always 204.
@@ -198,20 +197,18 @@ pub async fn logout(
     let token_hash = hash_secret(&body.refresh_token);
     state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                if let Some(row) = users::refresh_token_by_hash(conn, &token_hash)? {
-                    users::revoke_family(conn, &row.family, now())?;
-                    users::record_auth_event(
-                        conn,
-                        "logout",
-                        &format!("user:{}", row.user_id),
-                        &ip,
-                        "",
-                    )?;
-                }
-                Ok(())
-            })
+        .write(move |conn| {
+            if let Some(row) = users::refresh_token_by_hash(conn, &token_hash)? {
+                users::revoke_family(conn, &row.family, now())?;
+                users::record_auth_event(
+                    conn,
+                    "logout",
+                    &format!("user:{}", row.user_id),
+                    &ip,
+                    "",
+                )?;
+            }
+            Ok(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -383,7 +380,7 @@ pub async fn token(
             let (id, ip) = (grant.client_id.clone(), ip.clone());
             state
                 .db
-                .run(move |c| {
+                .write(move |c| {
                     users::record_auth_event(c, "token_failed", &format!("client:{id}"), &ip, "")
                         .map_err(ApiError::from)
                 })
@@ -426,7 +423,7 @@ pub async fn token(
     let (client_id, detail) = (row.client_id.clone(), scope.clone());
     state
         .db
-        .run(move |c| {
+        .write(move |c| {
             users::record_auth_event(c, "token", &format!("client:{client_id}"), &ip, &detail)
                 .map_err(ApiError::from)
         })

@@ -86,7 +86,7 @@ pub async fn create(
     let new = body.validate().map_err(ApiError::Validation)?;
     let office = state
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             let at = now();
             dir::insert_office(
                 conn,
@@ -147,30 +147,28 @@ pub async fn update(
     let code = code.into_inner().to_ascii_lowercase();
     let office = state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let row = dir::office_by_code(conn, &code)?;
-                let name = u.name.clone().unwrap_or(row.name.clone());
-                let province = u.province.clone().unwrap_or(row.province.clone());
-                let city = u.city.clone().unwrap_or(row.city.clone());
-                dir::update_office(
-                    conn,
-                    row.id,
-                    &CounterOfficeChangeset {
-                        search_text: Some(CounterOfficeRow::search_text_of(
-                            &row.code, &name, &province, &city,
-                        )),
-                        name: Some(name),
-                        province: Some(province),
-                        city: Some(city),
-                        address: u.address.clone(),
-                        phone: u.phone.clone(),
-                        active: u.active,
-                        updated_at: Some(now()),
-                    },
-                )?;
-                Ok(dir::office_by_code(conn, &code)?)
-            })
+        .write(move |conn| {
+            let row = dir::office_by_code(conn, &code)?;
+            let name = u.name.clone().unwrap_or(row.name.clone());
+            let province = u.province.clone().unwrap_or(row.province.clone());
+            let city = u.city.clone().unwrap_or(row.city.clone());
+            dir::update_office(
+                conn,
+                row.id,
+                &CounterOfficeChangeset {
+                    search_text: Some(CounterOfficeRow::search_text_of(
+                        &row.code, &name, &province, &city,
+                    )),
+                    name: Some(name),
+                    province: Some(province),
+                    city: Some(city),
+                    address: u.address.clone(),
+                    phone: u.phone.clone(),
+                    active: u.active,
+                    updated_at: Some(now()),
+                },
+            )?;
+            Ok(dir::office_by_code(conn, &code)?)
         })
         .await?;
     Ok(web::Json(office.into()))

@@ -60,7 +60,7 @@ pub async fn save(
     let day = body.day;
     state
         .db
-        .run(move |conn| Ok(dir::upsert_holiday(conn, day, &name)?))
+        .write(move |conn| Ok(dir::upsert_holiday(conn, day, &name)?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -81,7 +81,7 @@ pub async fn remove(
     let day = day.into_inner();
     let n = state
         .db
-        .run(move |conn| Ok(dir::delete_holiday(conn, day)?))
+        .write(move |conn| Ok(dir::delete_holiday(conn, day)?))
         .await?;
     if n == 0 {
         return Err(ApiError::NotFound);

@@ -230,12 +230,9 @@ pub async fn ack(
     }
     let (etag, letter) = state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let row =
-                    workflow::acknowledge(conn, &principal, delivery_id, reference.as_deref())?;
-                Ok((row.etag(), db::to_wire(conn, &row)?))
-            })
+        .write(move |conn| {
+            let row = workflow::acknowledge(conn, &principal, delivery_id, reference.as_deref())?;
+            Ok((row.etag(), db::to_wire(conn, &row)?))
         })
         .await?;
     Ok(HttpResponse::Ok()

@@ -80,6 +80,9 @@ fn register_in(
             status: Status::Delivered.as_str(),
             version: 1,
             due_at: Some(due),
+            answer_body: None,
+            answer_agency_id: None,
+            answered_at: None,
             search_text: db::letter_search_text(&tracking_code, a, &letter.subject),
             created_at: at,
             updated_at: at,
@@ -101,15 +104,7 @@ fn register_in(
     )?;
     db::insert_delivery(
         conn,
-        &NewDelivery {
-            letter_id: row.id,
-            agency_id: agency.id,
-            from_agency_id: None,
-            delivered_at: at,
-            due_at: due,
-            acknowledged_at: None,
-            acknowledged_by: None,
-        },
+        &NewDelivery::arriving(row.id, agency.id, None, at, due),
     )?;
     db::append_event(
         conn,
@@ -180,7 +175,7 @@ pub async fn register(
     let actor = principal.actor();
     let outcome = state
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             let claim_id = match key {
                 None => None,
                 Some(key) => match idempotency::claim(conn, &actor, &key, &request_hash)? {
@@ -315,10 +310,7 @@ pub async fn list(
                     .and_then(|d| d.succ_opt())
                     .and_then(|d| d.and_hms_opt(0, 0, 0)),
                 overdue: q.overdue,
-                q: q.q
-                    .as_deref()
-                    .map(|s| shared::directory::search_text(&[s]))
-                    .filter(|s| !s.is_empty()),
+                q: q.q.as_deref().and_then(shared::search::parse_letter_search),
                 before_id,
                 by_due,
                 after_due,
@@ -533,24 +525,22 @@ pub async fn upload_attachments(
         let (actor, file_name2) = (actor.clone(), file_name.clone());
         let row = state
             .db
-            .run(move |conn| {
-                crate::db::write_transaction(conn, |conn| {
-                    check(conn)?;
-                    Ok(db::insert_attachment(
-                        conn,
-                        &db::NewAttachmentRow {
-                            letter_id: id,
-                            kind,
-                            file_name: &file_name2,
-                            content_type: file.content_type,
-                            size_bytes: i64::try_from(file.size).unwrap_or(i64::MAX),
-                            sha256: &file.sha256,
-                            storage_key: &file.key,
-                            uploaded_by: &actor,
-                            created_at: now(),
-                        },
-                    )?)
-                })
+            .write(move |conn| {
+                check(conn)?;
+                Ok(db::insert_attachment(
+                    conn,
+                    &db::NewAttachmentRow {
+                        letter_id: id,
+                        kind,
+                        file_name: &file_name2,
+                        content_type: file.content_type,
+                        size_bytes: i64::try_from(file.size).unwrap_or(i64::MAX),
+                        sha256: &file.sha256,
+                        storage_key: &file.key,
+                        uploaded_by: &actor,
+                        created_at: now(),
+                    },
+                )?)
             })
             .await;
         match row {

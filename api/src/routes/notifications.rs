@@ -211,7 +211,7 @@ pub async fn retry(
     let id = id.into_inner();
     let changed = state
         .db
-        .run(move |conn| Ok(outbox::retry_now(conn, id, now())?))
+        .write(move |conn| Ok(outbox::retry_now(conn, id, now())?))
         .await?;
     if changed == 0 {
         return Err(ApiError::Conflict(
@@ -305,7 +305,7 @@ pub async fn add_opt_out(
     let by = staff.actor();
     state
         .db
-        .run(move |conn| Ok(outbox::add_opt_out(conn, &mobile, &note, &by, now())?))
+        .write(move |conn| Ok(outbox::add_opt_out(conn, &mobile, &note, &by, now())?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -328,7 +328,7 @@ pub async fn remove_opt_out(
         .map_err(|e| ApiError::validation("mobile", e.message()))?;
     state
         .db
-        .run(move |conn| Ok(outbox::remove_opt_out(conn, &mobile)?))
+        .write(move |conn| Ok(outbox::remove_opt_out(conn, &mobile)?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -65,7 +65,7 @@ pub async fn save(
     let k = kind.clone();
     let edited = state
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             outbox::save_template(conn, &k, &text, &by, now())?;
             Ok(outbox::edited_templates(conn)?)
         })
@@ -93,7 +93,7 @@ pub async fn reset(
     let kind = kind.into_inner();
     state
         .db
-        .run(move |conn| Ok(outbox::reset_template(conn, &kind)?))
+        .write(move |conn| Ok(outbox::reset_template(conn, &kind)?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -109,34 +109,32 @@ pub async fn create(
     let password_hash = state.auth.passwords.hash(new.password.clone()).await?;
     let user = state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let office_id = match &new.counter_office_code {
-                    Some(code) => Some(
-                        dir::office_by_code(conn, code)
-                            .map_err(|_| {
-                                ApiError::validation(
-                                    "counter_office_code",
-                                    "no counter office has this code",
-                                )
-                            })?
-                            .id,
-                    ),
-                    None => None,
-                };
-                let agency_id = match &new.agency_code {
-                    Some(code) => Some(
-                        dir::agency_by_code(conn, code)
-                            .map_err(|_| {
-                                ApiError::validation("agency_code", "no agency has this code")
-                            })?
-                            .id,
-                    ),
-                    None => None,
-                };
-                let id = users::create_user(conn, &new, &password_hash, office_id, agency_id)?;
-                Ok(users::user_with_bindings(conn, id)?)
-            })
+        .write(move |conn| {
+            let office_id = match &new.counter_office_code {
+                Some(code) => Some(
+                    dir::office_by_code(conn, code)
+                        .map_err(|_| {
+                            ApiError::validation(
+                                "counter_office_code",
+                                "no counter office has this code",
+                            )
+                        })?
+                        .id,
+                ),
+                None => None,
+            };
+            let agency_id = match &new.agency_code {
+                Some(code) => Some(
+                    dir::agency_by_code(conn, code)
+                        .map_err(|_| {
+                            ApiError::validation("agency_code", "no agency has this code")
+                        })?
+                        .id,
+                ),
+                None => None,
+            };
+            let id = users::create_user(conn, &new, &password_hash, office_id, agency_id)?;
+            Ok(users::user_with_bindings(conn, id)?)
         })
         .await?;
     let user = user_to_wire(user);
@@ -174,24 +172,22 @@ pub async fn update(
     };
     let user = state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let at = now();
-                let revoke = update.active == Some(false) || password_hash.is_some();
-                let changes = UserChangeset {
-                    display_name: update.display_name.clone(),
-                    password_hash,
-                    active: update.active,
-                    updated_at: Some(at),
-                };
-                if users::update_user(conn, id, &changes)? == 0 {
-                    return Err(ApiError::NotFound);
-                }
-                if revoke {
-                    users::revoke_all_of_user(conn, id, at)?;
-                }
-                Ok(users::user_with_bindings(conn, id)?)
-            })
+        .write(move |conn| {
+            let at = now();
+            let revoke = update.active == Some(false) || password_hash.is_some();
+            let changes = UserChangeset {
+                display_name: update.display_name.clone(),
+                password_hash,
+                active: update.active,
+                updated_at: Some(at),
+            };
+            if users::update_user(conn, id, &changes)? == 0 {
+                return Err(ApiError::NotFound);
+            }
+            if revoke {
+                users::revoke_all_of_user(conn, id, at)?;
+            }
+            Ok(users::user_with_bindings(conn, id)?)
         })
         .await?;
     Ok(web::Json(user_to_wire(user)))

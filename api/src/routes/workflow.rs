@@ -36,22 +36,20 @@ async fn run_step(
     let if_match = if_match(&req);
     let (outcome, letter) = state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let step = match &step {
-                    OwnedStep::Refer(r) => Step::Refer {
-                        to_agency_code: &r.to_agency_code,
-                        note: &r.note,
-                    },
-                    OwnedStep::Answer(a) => Step::Answer { body: &a.body },
-                    OwnedStep::Reject(r) => Step::Reject { reason: &r.reason },
-                    OwnedStep::Withdraw => Step::Withdraw,
-                    OwnedStep::Close => Step::Close,
-                };
-                let outcome = workflow::take(conn, &principal, id, if_match.as_deref(), step)?;
-                let letter = db::to_wire(conn, &outcome.letter)?;
-                Ok((outcome.delivered_to, letter))
-            })
+        .write(move |conn| {
+            let step = match &step {
+                OwnedStep::Refer(r) => Step::Refer {
+                    to_agency_code: &r.to_agency_code,
+                    note: &r.note,
+                },
+                OwnedStep::Answer(a) => Step::Answer { body: &a.body },
+                OwnedStep::Reject(r) => Step::Reject { reason: &r.reason },
+                OwnedStep::Withdraw => Step::Withdraw,
+                OwnedStep::Close => Step::Close,
+            };
+            let outcome = workflow::take(conn, &principal, id, if_match.as_deref(), step)?;
+            let letter = db::to_wire(conn, &outcome.letter)?;
+            Ok((outcome.delivered_to, letter))
         })
         .await?;
     if let Some(agency) = outcome {
@@ -221,11 +219,7 @@ pub async fn note(
     let id = id.into_inner();
     state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                workflow::add_note(conn, &principal, id, &n.note)
-            })
-        })
+        .write(move |conn| workflow::add_note(conn, &principal, id, &n.note))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

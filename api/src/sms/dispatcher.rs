@@ -88,7 +88,7 @@ impl Dispatcher {
                 last_report = Instant::now();
                 match self
                     .db
-                    .run(|conn| crate::workflow::notify_overdue(conn, 200))
+                    .write(|conn| crate::workflow::notify_overdue(conn, 200))
                     .await
                 {
                     Ok(0) => {}
@@ -108,7 +108,7 @@ impl Dispatcher {
         let (owner, limit, lease) = (self.owner.clone(), self.config.batch, self.config.lease);
         let claimed: Vec<NotificationRow> = self
             .db
-            .run(move |conn| {
+            .write(move |conn| {
                 let at = now();
                 let until =
                     at + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
@@ -248,7 +248,7 @@ impl Dispatcher {
         let id = row.id;
         let recorded = self
             .db
-            .run(move |conn| {
+            .write(move |conn| {
                 let error = error.as_deref().unwrap_or_default();
                 let outcome = match (&outcome_kind, &accepted) {
                     (Delivered::Sent, Some(a)) => Outcome::Sent {
@@ -322,7 +322,7 @@ impl Dispatcher {
         let updates: Vec<_> = reports.into_iter().filter(|r| r.status.is_some()).collect();
         let count = updates.len();
         self.db
-            .run(move |conn| {
+            .write(move |conn| {
                 for r in &updates {
                     outbox::set_delivery(
                         conn,

@@ -1,0 +1,125 @@
+//! The one SQLite writer: SQLite lets one connection write at a time, and
+//! writers that race for the lock wait in `busy_timeout` sleeps (unfairly,
+//! and past it with "database is locked"). So every write of an SQLite
+//! installation goes to one dedicated connection on its own thread, through
+//! a bounded queue, and is committed with the writes queued behind it (group
+//! commit): one transaction per group, each write in its own savepoint, so a
+//! failing write is undone alone while the others commit. A caller hears
+//! back only after its group committed; a full queue or a failed commit
+//! answers 503 (with `Retry-After`), never "database is locked".
+//!
+//! PostgreSQL needs none of this: its writers lock rows, not the database.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+
+use diesel::Connection;
+
+use super::{write_transaction, DbConnection};
+use crate::error::ApiError;
+
+/// Writes waiting at most; past this a write answers 503 at once.
+const QUEUE: usize = 1024;
+/// Writes committed together at most.
+const MAX_GROUP: usize = 64;
+
+/// Told after the group's commit whether it held.
+type Completion = Box<dyn FnOnce(Result<(), ApiError>) + Send>;
+/// A write, run in its savepoint; answers how to tell its caller.
+type Job = Box<dyn FnOnce(&mut DbConnection) -> Completion + Send>;
+
+/// The handle of the writer thread (cheap to clone).
+#[derive(Clone)]
+pub struct Writer {
+    jobs: SyncSender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer thread on `conn`.
+    pub fn start(conn: DbConnection) -> std::io::Result<Writer> {
+        let (jobs, queue) = sync_channel::<Job>(QUEUE);
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || serve(conn, queue))?;
+        Ok(Writer { jobs })
+    }
+
+    /// Runs `work` on the writer connection inside a transaction and answers
+    /// once that transaction committed.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let (done, answer) = tokio::sync::oneshot::channel::<Result<T, ApiError>>();
+        let job: Job = Box::new(move |conn| {
+            // A nested transaction: a savepoint inside the group's transaction.
+            let result = conn.transaction(work);
+            Box::new(move |committed| {
+                let _ = done.send(committed.and(result));
+            })
+        });
+        match self.jobs.try_send(job) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                tracing::warn!("SQLite write queue full: answering 503");
+                return Err(ApiError::Unavailable(
+                    "Too many writes are waiting; try again in a moment.".into(),
+                ));
+            }
+            Err(TrySendError::Disconnected(_)) => {
+                return Err(ApiError::Unavailable("The database writer stopped.".into()))
+            }
+        }
+        answer.await.unwrap_or_else(|_| {
+            Err(ApiError::Unavailable(
+                "The write could not be completed; try again.".into(),
+            ))
+        })
+    }
+}
+
+/// The writer thread: takes the first waiting write, everything queued
+/// behind it (up to [`MAX_GROUP`]), runs them in one transaction, commits,
+/// then tells each caller.
+fn serve(mut conn: DbConnection, queue: Receiver<Job>) {
+    while let Ok(first) = queue.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match queue.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut completions: Vec<Completion> = Vec::with_capacity(group.len());
+        let outcome = write_transaction(&mut conn, |conn| {
+            for job in group.drain(..) {
+                match catch_unwind(AssertUnwindSafe(|| job(conn))) {
+                    Ok(completion) => completions.push(completion),
+                    // A write that panicked may have left its savepoint half
+                    // done: undo the whole group (its callers hear 503).
+                    Err(_) => return Err(GroupError::Panicked),
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = &outcome {
+            tracing::error!(error = %e, writes = completions.len(), "SQLite group commit failed");
+        }
+        for completion in completions {
+            completion(
+                outcome.as_ref().map(|_| ()).map_err(|_| {
+                    ApiError::Unavailable("The write was not saved; try again.".into())
+                }),
+            );
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum GroupError {
+    #[error("a write panicked")]
+    Panicked,
+    #[error("database: {0}")]
+    Database(#[from] diesel::result::Error),
+}

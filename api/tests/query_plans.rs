@@ -1,0 +1,212 @@
+//! Hot queries are proven, not hoped: each query that a request or a
+//! background job runs on every call is captured as diesel sends it and
+//! `EXPLAIN`ed on a seeded database, and the test fails when any of them
+//! reads a history table (letters, deliveries, events, SMS) whole instead
+//! of through an index.
+//!
+//! SQLite: `EXPLAIN QUERY PLAN`, refusing `SCAN <history table>` (a full
+//! table or full index scan), without `ANALYZE` (as a production file has
+//! no statistics). PostgreSQL: the generic plan of the prepared statement
+//! with sequential scans disabled, so that a query no index serves shows up
+//! as a `Seq Scan` (or an index scan with no index condition) whatever the
+//! size of the test tables.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use chapar::db::inbox::{self, InboxCursor, InboxView};
+use chapar::db::letters::{self as db, LetterFilter, Scope};
+use chapar::db::{notifications, DbConnection};
+use chrono::Duration;
+use diesel::connection::{InstrumentationEvent, SimpleConnection};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use shared::search::parse_letter_search;
+
+const HISTORY: &[&str] = &["letters", "deliveries", "letter_events", "notifications"];
+
+/// Records the SQL of every statement the connection runs.
+fn record(conn: &mut DbConnection) -> Arc<Mutex<Vec<String>>> {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            let text = query.to_string();
+            let sql = text
+                .split(" -- binds: ")
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            sink.lock().expect("lock").push(sql);
+        }
+    });
+    seen
+}
+
+fn stop_recording(conn: &mut DbConnection) {
+    conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+}
+
+fn is_query(sql: &str) -> bool {
+    let head = sql.trim_start().to_ascii_uppercase();
+    ["SELECT", "UPDATE", "DELETE", "WITH"]
+        .iter()
+        .any(|k| head.starts_with(k))
+}
+
+#[derive(QueryableByName)]
+struct SqlitePlanLine {
+    #[diesel(sql_type = Text)]
+    detail: String,
+}
+
+#[derive(QueryableByName)]
+struct PgPlan {
+    #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
+    plan: String,
+}
+
+/// The history tables a plan reads whole, with the plan for the message.
+fn full_scans(conn: &mut DbConnection, sql: &str) -> (Vec<String>, String) {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            let lines = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+                .load::<SqlitePlanLine>(c)
+                .unwrap_or_else(|e| panic!("explain {sql}: {e}"));
+            let scans = lines
+                .iter()
+                .filter_map(|l| {
+                    let table = l.detail.strip_prefix("SCAN ")?;
+                    let table = table.split([' ', '(']).next()?;
+                    HISTORY.contains(&table).then(|| table.to_owned())
+                })
+                .collect();
+            let text = lines
+                .iter()
+                .map(|l| l.detail.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            (scans, text)
+        }
+        DbConnection::Postgres(c) => {
+            let params = (1..=40)
+                .take_while(|n| sql.contains(&format!("${n}")))
+                .count();
+            let args = vec!["NULL"; params].join(", ");
+            c.batch_execute(&format!("PREPARE hot AS {sql}"))
+                .unwrap_or_else(|e| panic!("prepare {sql}: {e}"));
+            let explain = if params == 0 {
+                "EXPLAIN (FORMAT JSON) EXECUTE hot".to_owned()
+            } else {
+                format!("EXPLAIN (FORMAT JSON) EXECUTE hot({args})")
+            };
+            let plan = diesel::sql_query(explain)
+                .load::<PgPlan>(c)
+                .expect("explain");
+            c.batch_execute("DEALLOCATE hot").expect("deallocate");
+            let json: serde_json::Value = serde_json::from_str(&plan[0].plan).expect("plan JSON");
+            let mut scans = Vec::new();
+            pg_scans(&json[0]["Plan"], &mut scans);
+            (
+                scans,
+                serde_json::to_string_pretty(&json).unwrap_or_default(),
+            )
+        }
+    }
+}
+
+fn pg_scans(node: &serde_json::Value, out: &mut Vec<String>) {
+    let relation = node["Relation Name"].as_str().unwrap_or_default();
+    if HISTORY.contains(&relation) {
+        let kind = node["Node Type"].as_str().unwrap_or_default();
+        let unbounded_index =
+            matches!(kind, "Index Scan" | "Index Only Scan") && node.get("Index Cond").is_none();
+        if kind == "Seq Scan" || unbounded_index {
+            out.push(relation.to_owned());
+        }
+    }
+    for child in node["Plans"].as_array().into_iter().flatten() {
+        pg_scans(child, out);
+    }
+}
+
+/// Runs `op`, then checks the plan of every query it sent.
+fn assert_indexed(conn: &mut DbConnection, name: &str, op: impl FnOnce(&mut DbConnection)) {
+    let seen = record(conn);
+    op(conn);
+    stop_recording(conn);
+    let statements: Vec<String> = seen.lock().expect("lock").clone();
+    let queries: Vec<&String> = statements.iter().filter(|s| is_query(s)).collect();
+    assert!(!queries.is_empty(), "{name}: no query was captured");
+    for sql in queries {
+        let (scans, plan) = full_scans(conn, sql);
+        assert!(
+            scans.is_empty(),
+            "{name} reads {scans:?} whole:\n{sql}\n{plan}"
+        );
+    }
+}
+
+fn words(q: &str) -> LetterFilter {
+    LetterFilter {
+        q: parse_letter_search(q),
+        limit: 50,
+        ..LetterFilter::default()
+    }
+}
+
+both_backends! {
+    async fn hot_queries_never_scan_history(app) {
+        let mut conn = app.db.pool().get().expect("connection");
+        chapar::seed::seed(&mut conn, 1_500, 11).expect("seed");
+        if let DbConnection::Postgres(c) = &mut *conn {
+            c.batch_execute("ANALYZE; SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off;")
+                .expect("planner settings");
+        }
+        let sample = chapar::db::letters::letters_by_ids(&mut conn, &[700]).expect("a seeded letter").remove(0);
+        let office = Scope::Office(sample.counter_office_id);
+        let agency = sample.holder_agency_id;
+        let at = chapar::db::directory::now();
+
+        assert_indexed(&mut conn, "inbox page (new)", |c| {
+            inbox::inbox_page(c, agency, InboxView::New, InboxCursor::Delivery(Some(10)), false, 50).expect("page");
+        });
+        assert_indexed(&mut conn, "inbox page (open, by due date)", |c| {
+            inbox::inbox_page(c, agency, InboxView::Open, InboxCursor::Due(Some((at, 10))), false, 50).expect("page");
+        });
+        assert_indexed(&mut conn, "inbox page (overdue)", |c| {
+            inbox::inbox_page(c, agency, InboxView::Open, InboxCursor::Delivery(None), true, 50).expect("page");
+        });
+        assert_indexed(&mut conn, "inbox counts", |c| {
+            inbox::inbox_counts(c, agency, at).expect("counts");
+        });
+        for (name, scope) in [("office", office), ("everything", Scope::All), ("agency", Scope::Agency(agency))] {
+            assert_indexed(&mut conn, &format!("search by tracking code ({name})"), |c| {
+                let found = db::list_letters(c, scope, &words(&shared::tracking::display(&sample.tracking_code))).expect("search");
+                assert_eq!(found.iter().map(|l| l.id).collect::<Vec<_>>(), [sample.id]);
+            });
+            assert_indexed(&mut conn, &format!("search by national code ({name})"), |c| {
+                let found = db::list_letters(c, scope, &words(&sample.applicant_national_id)).expect("search");
+                assert!(found.iter().any(|l| l.id == sample.id));
+            });
+            assert_indexed(&mut conn, &format!("search by words ({name})"), |c| {
+                let word: String = sample.subject.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+                let found = db::list_letters(c, scope, &words(&word)).expect("search");
+                assert!(!found.is_empty(), "{word}");
+            });
+        }
+        assert_indexed(&mut conn, "letter read in an agency's scope", |c| {
+            db::letter_in_scope(c, sample.id, Scope::Agency(agency)).expect("in scope");
+        });
+        assert_indexed(&mut conn, "overdue job", |c| {
+            inbox::overdue_unnotified(c, at, 100).expect("overdue");
+        });
+        assert_indexed(&mut conn, "SMS hourly cap", |c| {
+            notifications::sent_last_hour(c, &sample.applicant_mobile, at).expect("cap");
+        });
+        assert_indexed(&mut conn, "SMS claim", |c| {
+            notifications::claim(c, "plan-test", 20, at, at + Duration::seconds(60)).expect("claim");
+        });
+    }
+}

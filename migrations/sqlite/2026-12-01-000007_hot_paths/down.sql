@@ -1,0 +1,12 @@
+DROP TRIGGER letters_fts_update;
+DROP TRIGGER letters_fts_delete;
+DROP TRIGGER letters_fts_insert;
+DROP TABLE letters_fts;
+DROP INDEX notifications_mobile_sent;
+DROP INDEX letters_national_id;
+CREATE INDEX letters_national_id ON letters(applicant_national_id);
+DROP INDEX deliveries_letter_agency;
+DROP INDEX deliveries_overdue_unnotified;
+DROP INDEX deliveries_inbox_open;
+DROP INDEX deliveries_inbox_due;
+DROP INDEX deliveries_inbox_new;

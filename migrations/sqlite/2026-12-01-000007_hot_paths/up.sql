@@ -1,0 +1,33 @@
+-- Hot paths that must not grow with history (issue: cost that does not grow
+-- with history). Open deliveries are a small, bounded set however many
+-- letters were ever written, so the inbox's pages and counts and the overdue
+-- job read partial indexes of open deliveries only.
+CREATE INDEX deliveries_inbox_new ON deliveries(agency_id, acknowledged_at, id) WHERE closed_at IS NULL;
+CREATE INDEX deliveries_inbox_due ON deliveries(agency_id, due_at, id) WHERE closed_at IS NULL;
+CREATE INDEX deliveries_inbox_open ON deliveries(agency_id, id) WHERE closed_at IS NULL;
+CREATE INDEX deliveries_overdue_unnotified ON deliveries(due_at, id)
+    WHERE closed_at IS NULL AND overdue_notified_at IS NULL;
+-- "Is this letter (or was it) at agency X": one probe per letter.
+CREATE INDEX deliveries_letter_agency ON deliveries(letter_id, agency_id);
+-- An applicant's letters, newest first.
+DROP INDEX letters_national_id;
+CREATE INDEX letters_national_id ON letters(applicant_national_id, id);
+-- The SMS hourly cap: messages sent to one number since an instant.
+CREATE INDEX notifications_mobile_sent ON notifications(mobile, sent_at);
+
+-- Words search: FTS5 over the Persian-normalised search text, kept in step
+-- by triggers (unicode61 splits on what is not a letter or digit, ZWNJ too).
+CREATE VIRTUAL TABLE letters_fts USING fts5(
+    search_text, content='letters', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO letters_fts(letters_fts) VALUES ('rebuild');
+CREATE TRIGGER letters_fts_insert AFTER INSERT ON letters BEGIN
+    INSERT INTO letters_fts(rowid, search_text) VALUES (new.id, new.search_text);
+END;
+CREATE TRIGGER letters_fts_delete AFTER DELETE ON letters BEGIN
+    INSERT INTO letters_fts(letters_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+END;
+CREATE TRIGGER letters_fts_update AFTER UPDATE OF search_text ON letters BEGIN
+    INSERT INTO letters_fts(letters_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+    INSERT INTO letters_fts(rowid, search_text) VALUES (new.id, new.search_text);
+END;
