@@ -1,69 +1,98 @@
-//! `cargo xtask bench`: throughput of the main endpoints against a release
-//! build on SQLite, each reported as a ratio to `/healthz` measured in the same
-//! run (the machine is shared, so only ratios compare across runs).
+//! `cargo xtask bench [--letters N] [--db sqlite|postgres] [--save]`: the
+//! release server on a database seeded with `chapar seed --letters N`
+//! (default 10,000), every scenario at 32 connections (throughput) and at 4
+//! (latency), printed as one table with req/s, p50, p99, errors, the ratio
+//! to `/healthz` measured in the same run (the machine is shared: only
+//! ratios compare across runs) and the server's peak RSS. `--save` appends
+//! the table to `bench/results/<date>.md`.
+//!
+//! The SMS dispatcher runs beside the server throughout (`chapar dispatch`,
+//! sending to a zero-latency fake gateway in this process), so every write
+//! scenario competes with its writes; the `sms-dispatch` row is its own
+//! throughput over a backlog registered with it stopped.
 //!
 //! Load comes from `wrk` (installed with apt-get when missing) on loopback;
-//! each scenario runs for a fixed time and stops by itself.
+//! each scenario runs for `BENCH_SECONDS` (default 10) and stops by itself.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use serde_json::Value;
 
 use crate::{cmd, tools};
 
-struct Server(Child);
+/// A child process ended when dropped.
+struct Process(Child);
 
-impl Drop for Server {
+impl Drop for Process {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
 
-fn curl(args: &[&str]) -> Result<String> {
-    cmd("curl", &[&["-sS", "--fail-with-body"], args].concat()).output()
-}
-
-/// The value of a string field in a flat JSON answer (enough for tokens and codes).
-fn json_field(json: &str, field: &str) -> Option<String> {
-    let start = json.find(&format!("\"{field}\":\""))? + field.len() + 4;
-    let end = json[start..].find('"')? + start;
-    Some(json[start..end].to_owned())
-}
-
-struct Scenario {
-    name: &'static str,
-    path: &'static str,
-    lua: String,
-}
-
-fn run_wrk(base: &str, scenario: &Scenario, dir: &Path, seconds: u32) -> Result<f64> {
-    let script = dir.join(format!("{}.lua", scenario.name));
-    std::fs::write(&script, &scenario.lua)?;
-    let out = cmd(
-        "wrk",
-        &[
-            "-t2",
-            "-c32",
-            &format!("-d{seconds}s"),
-            "-s",
-            &script.to_string_lossy(),
-            &format!("{base}{}", scenario.path),
-        ],
-    )
-    .output()?;
-    if let Some(line) = out.lines().find(|l| l.contains("Non-2xx")) {
-        bail!("{}: {line}\n{out}", scenario.name);
+impl Process {
+    /// Peak resident memory so far (`VmHWM`), in MiB.
+    fn peak_rss_mib(&self) -> f64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.0.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            })
+            .map_or(0.0, |kb| kb / 1024.0)
     }
-    out.lines()
-        .find_map(|l| l.strip_prefix("Requests/sec:"))
-        .and_then(|v| v.trim().parse().ok())
-        .with_context(|| format!("no Requests/sec in wrk output:\n{out}"))
 }
 
-pub fn bench(root: &Path) -> Result<()> {
+struct Options {
+    letters: usize,
+    databases: Vec<&'static str>,
+    save: bool,
+    seconds: u32,
+}
+
+fn options(args: &[String]) -> Result<Options> {
+    let mut o = Options {
+        letters: 10_000,
+        databases: vec!["sqlite", "postgres"],
+        save: false,
+        seconds: std::env::var("BENCH_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(10),
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--letters" => {
+                o.letters = args
+                    .next()
+                    .and_then(|n| n.replace('_', "").parse().ok())
+                    .context("--letters needs a number")?
+            }
+            "--db" => {
+                o.databases = match args.next().map(String::as_str) {
+                    Some("sqlite") => vec!["sqlite"],
+                    Some("postgres") => vec!["postgres"],
+                    _ => bail!("--db sqlite or --db postgres"),
+                }
+            }
+            "--save" => o.save = true,
+            other => bail!("unknown bench flag `{other}`"),
+        }
+    }
+    Ok(o)
+}
+
+pub fn bench(root: &Path, args: &[String]) -> Result<()> {
+    let opts = options(args)?;
     if Command::new("wrk").arg("--version").output().is_err() {
         tools::apt_install(&["wrk"])?;
     }
@@ -72,147 +101,463 @@ pub fn bench(root: &Path) -> Result<()> {
         &["build", "--release", "-p", "chapar-api", "--bin", "chapar"],
     )
     .run()?;
-    let seconds = std::env::var("BENCH_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10);
     let dir = std::env::temp_dir().join(format!("chapar-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
-    let sqlite = format!("sqlite://{}", dir.join("bench.db").display());
-    let mut report = suite(root, &dir, "SQLite", &sqlite, seconds)?;
-    let cluster = crate::postgres::Cluster::start()?;
-    report.push_str(&suite(root, &dir, "PostgreSQL", &cluster.url(), seconds)?);
-    drop(cluster);
-    println!("\n{report}");
+    let mut report = String::new();
+    for db in &opts.databases {
+        let table = match *db {
+            "sqlite" => {
+                let url = format!("sqlite://{}", dir.join("bench.db").display());
+                suite(root, &dir, "SQLite", &url, &opts)?
+            }
+            _ => {
+                let cluster = crate::postgres::Cluster::start()?;
+                suite(root, &dir, "PostgreSQL", &cluster.url(), &opts)?
+            }
+        };
+        println!("\n{table}");
+        report.push_str(&table);
+    }
+    if opts.save {
+        let day = cmd("date", &["-u", "+%Y-%m-%d"]).output()?;
+        let path = root.join(format!("bench/results/{}.md", day.trim()));
+        std::fs::create_dir_all(root.join("bench/results"))?;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)?;
+        file.write_all(report.as_bytes())?;
+        println!("saved to {}", path.display());
+    }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
-/// One server on one database: every scenario, and the ratios to `/healthz`.
-fn suite(root: &Path, dir: &Path, label: &str, database_url: &str, seconds: u32) -> Result<String> {
-    let port = tools::free_port()?;
-    let base = format!("http://127.0.0.1:{port}");
+/// A fake SMS gateway that answers every POST at once and counts them.
+fn fake_gateway() -> Result<(u16, Arc<AtomicU64>)> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    let count = Arc::new(AtomicU64::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut out = match stream.try_clone() {
+                    Ok(out) => out,
+                    Err(_) => return,
+                };
+                let mut reader = BufReader::new(stream);
+                loop {
+                    let mut length = 0usize;
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        let lower = line.to_ascii_lowercase();
+                        if let Some(v) = lower.strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    seen.fetch_add(1, Ordering::Relaxed);
+                    let reply = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
+                    if out.write_all(reply.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    Ok((port, count))
+}
+
+fn curl(args: &[&str]) -> Result<String> {
+    cmd("curl", &[&["-sS", "--fail-with-body"], args].concat()).output()
+}
+
+fn curl_json(args: &[&str]) -> Result<Value> {
+    let text = curl(args)?;
+    serde_json::from_str(&text).with_context(|| format!("not JSON: {text}"))
+}
+
+/// One measured run of wrk.
+struct Measured {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    requests: u64,
+    errors: u64,
+}
+
+fn millis(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.find(|c: char| c.is_ascii_alphabetic())?);
+    let n: f64 = number.parse().ok()?;
+    Some(match unit {
+        "us" => n / 1000.0,
+        "ms" => n,
+        "s" => n * 1000.0,
+        "m" => n * 60_000.0,
+        _ => return None,
+    })
+}
+
+fn run_wrk(
+    base: &str,
+    path: &str,
+    lua: &str,
+    dir: &Path,
+    connections: u32,
+    seconds: u32,
+) -> Result<Measured> {
+    let script = dir.join("scenario.lua");
+    std::fs::write(&script, lua)?;
+    let out = cmd(
+        "wrk",
+        &[
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--timeout",
+            "5s",
+            "--latency",
+            "-s",
+            &script.to_string_lossy(),
+            &format!("{base}{path}"),
+        ],
+    )
+    .output()?;
+    let number_after = |prefix: &str| -> Option<f64> {
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix))
+            .and_then(|v| v.trim().parse().ok())
+    };
+    let percentile = |p: &str| {
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix(p))
+            .and_then(millis)
+            .unwrap_or(f64::NAN)
+    };
+    let requests = out
+        .lines()
+        .find(|l| l.contains(" requests in "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let socket_errors: u64 = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Socket errors:"))
+        .map(|rest| {
+            rest.split(',')
+                .filter_map(|part| part.split_whitespace().last()?.parse::<u64>().ok())
+                .sum()
+        })
+        .unwrap_or(0);
+    Ok(Measured {
+        rps: number_after("Requests/sec:")
+            .with_context(|| format!("no Requests/sec in wrk output:\n{out}"))?,
+        p50_ms: percentile("50%"),
+        p99_ms: percentile("99%"),
+        requests,
+        errors: number_after("Non-2xx or 3xx responses:").unwrap_or(0.0) as u64 + socket_errors,
+    })
+}
+
+/// Lua lines that give each wrk thread its own number (`tid`), so generated
+/// bodies and keys never repeat across threads or runs.
+const THREAD_IDS: &str = r#"
+local threads = 0
+setup = function(thread) threads = threads + 1; thread:set("tid", threads) end
+counter = 0
+stamp = os.time()
+"#;
+
+/// A registration body with a fresh subject, mobile and `Idempotency-Key`.
+const REGISTER_FN: &str = r#"
+function register_request(token)
+  counter = counter + 1
+  local id = string.format("%d-%d-%d", stamp, tid, counter)
+  local mobile = string.format("0913%07d", (tid * 1000003 + counter) % 10000000)
+  local body = string.format('{"applicant":{"kind":"natural","national_id":"0499370899","first_name":"علی","last_name":"رضایی","mobile":"%s"},"recipient_agency_code":"water","subject":"بررسی قبض آب شماره %s","body":"مبلغ قبض آب این ماه بیش از حد معمول است.","priority":"normal"}', mobile, id)
+  return wrk.format("POST", "/api/v1/letters", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token, ["Idempotency-Key"] = "bench-" .. id}, body)
+end
+"#;
+
+struct Scenario {
+    name: &'static str,
+    path: String,
+    lua: String,
+}
+
+fn get_as(token: &str) -> String {
+    format!("wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n")
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+struct Tokens {
+    operator: String,
+    admin: String,
+    agency: String,
+}
+
+fn login(base: &str, username: &str) -> Result<String> {
+    let body = format!(r#"{{"username":"{username}","password":"chapar-demo"}}"#);
+    let res = curl_json(&[
+        "-H",
+        "content-type: application/json",
+        "-d",
+        &body,
+        &format!("{base}/api/v1/auth/login"),
+    ])?;
+    res["access_token"]
+        .as_str()
+        .map(str::to_owned)
+        .context("no access token")
+}
+
+/// The scenarios; `periods` are the `from`/`to` query strings of the 30- and 366-day dashboards.
+fn scenarios(tokens: &Tokens, sample: &Value, periods: (String, String)) -> Vec<Scenario> {
+    let code = sample["tracking_code"].as_str().unwrap_or_default();
+    let national_id = sample["applicant_national_id"].as_str().unwrap_or_default();
+    let display: String = code
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-");
+    let tracking_body = format!(r#"{{"tracking_code":"{code}","national_id":"{national_id}"}}"#);
+    let post_tracking = format!(
+        "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{tracking_body}]]\n"
+    );
+    let (days30, days366) = periods;
+    let mixed = format!(
+        r#"{THREAD_IDS}{REGISTER_FN}
+request = function()
+  local r = counter % 13
+  if r == 0 then return register_request("{op}") end
+  counter = counter + 1
+  if r <= 8 then
+    return wrk.format("POST", "/api/v1/tracking", {{["Content-Type"] = "application/json"}}, [[{tracking_body}]])
+  elseif r <= 10 then
+    return wrk.format("GET", "/api/v1/inbox?limit=50", {{["Authorization"] = "Bearer {agency}"}})
+  else
+    return wrk.format("GET", "/api/v1/letters?q={word}", {{["Authorization"] = "Bearer {op}"}})
+  end
+end
+"#,
+        op = tokens.operator,
+        agency = tokens.agency,
+        word = urlencode("کریمی"),
+    );
+    vec![
+        Scenario { name: "healthz", path: "/healthz".into(), lua: String::new() },
+        Scenario {
+            name: "register",
+            path: "/api/v1/letters".into(),
+            lua: format!("{THREAD_IDS}{REGISTER_FN}\nrequest = function() return register_request(\"{}\") end\n", tokens.operator),
+        },
+        Scenario { name: "tracking", path: "/api/v1/tracking".into(), lua: post_tracking },
+        Scenario { name: "inbox poll", path: "/api/v1/inbox?limit=50".into(), lua: get_as(&tokens.agency) },
+        Scenario {
+            name: "search by code",
+            path: format!("/api/v1/letters?q={}", urlencode(&display)),
+            lua: get_as(&tokens.operator),
+        },
+        Scenario {
+            name: "search by word",
+            path: format!("/api/v1/letters?q={}", urlencode("کریمی")),
+            lua: get_as(&tokens.operator),
+        },
+        Scenario { name: "letters list", path: "/api/v1/letters".into(), lua: get_as(&tokens.operator) },
+        Scenario {
+            name: "dashboard 30 d",
+            path: format!("/api/v1/reports/summary?{days30}"),
+            lua: get_as(&tokens.admin),
+        },
+        Scenario {
+            name: "dashboard 366 d",
+            path: format!("/api/v1/reports/summary?{days366}"),
+            lua: get_as(&tokens.admin),
+        },
+        Scenario { name: "mixed 1:8:2:2", path: "/".into(), lua: mixed },
+    ]
+}
+
+fn start_server(root: &Path, dir: &Path, url: &str, port: u16) -> Result<Process> {
     let child = Command::new(root.join("target/release/chapar"))
-        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
-        .args(["--database-url", database_url])
+        .args([
+            "serve",
+            "--no-dispatcher",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .args(["--database-url", url])
         .arg("--data-dir")
         .arg(dir)
         .args(["--static-dir", "/nonexistent"])
         .env("RUST_LOG", "warn")
+        .env("CHAPAR_DB_POOL_SIZE", "16")
         .env("CHAPAR_TRACKING_PER_IP_PER_MINUTE", "1000000000")
         .env("CHAPAR_TRACKING_PER_CODE_PER_MINUTE", "1000000000")
+        .env("CHAPAR_LOGIN_PER_IP_PER_MINUTE", "1000000")
         .stdout(Stdio::null())
         .spawn()
-        .context("start chapar")?;
-    let _server = Server(child);
+        .context("start chapar serve")?;
+    Ok(Process(child))
+}
+
+fn start_dispatcher(root: &Path, url: &str, gateway: u16) -> Result<Process> {
+    let child = Command::new(root.join("target/release/chapar"))
+        .args(["dispatch", "--database-url", url])
+        .env("RUST_LOG", "warn")
+        .env("CHAPAR_SMS_PROVIDER", "webhook")
+        .env(
+            "CHAPAR_SMS_WEBHOOK_URL",
+            format!("http://127.0.0.1:{gateway}/sms"),
+        )
+        .env("CHAPAR_SMS_WEBHOOK_SECRET", "bench-secret")
+        .env("CHAPAR_SMS_POLL_MS", "50")
+        .stdout(Stdio::null())
+        .spawn()
+        .context("start chapar dispatch")?;
+    Ok(Process(child))
+}
+
+/// Seeds a fresh database, serves it, and runs every scenario on it.
+fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Result<String> {
+    let seeding = Instant::now();
+    cmd(
+        root.join("target/release/chapar"),
+        &[
+            "seed",
+            "--letters",
+            &opts.letters.to_string(),
+            "--database-url",
+            url,
+        ],
+    )
+    .env("RUST_LOG", "warn")
+    .run()?;
+    let seeded_in = seeding.elapsed().as_secs_f64();
+    let port = tools::free_port()?;
+    let base = format!("http://127.0.0.1:{port}");
+    let server = start_server(root, dir, url, port)?;
     let started = Instant::now();
     while curl(&[&format!("{base}/readyz")]).is_err() {
-        if started.elapsed() > Duration::from_secs(30) {
+        if started.elapsed() > Duration::from_secs(60) {
             bail!("the server did not become ready");
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    let login = curl(&[
-        "-H",
-        "content-type: application/json",
-        "-d",
-        r#"{"username":"op-bnd-1021","password":"chapar-demo"}"#,
-        &format!("{base}/api/v1/auth/login"),
-    ])?;
-    let token = json_field(&login, "access_token").context("no access token")?;
-    let agency_token = json_field(
-        &curl(&[
+    let (gateway_port, sent) = fake_gateway()?;
+    let mut dispatcher = Some(start_dispatcher(root, url, gateway_port)?);
+    let tokens = Tokens {
+        operator: login(&base, "op-bnd-1021")?,
+        admin: login(&base, "admin")?,
+        agency: curl_json(&[
             "-d",
             "grant_type=client_credentials&client_id=demo-water&client_secret=demo-secret-water",
             &format!("{base}/api/v1/auth/token"),
-        ])?,
-        "access_token",
-    )
-    .context("no client token")?;
-    let letter = r#"{"applicant":{"kind":"natural","national_id":"0499370899","first_name":"علی","last_name":"رضایی","mobile":"09121234567"},"recipient_agency_code":"water","subject":"بررسی قبض آب","body":"مبلغ قبض آب این ماه بیش از حد معمول است.","priority":"normal"}"#;
-    let mut code = String::new();
-    // A full first inbox page (50) before the inbox scenario.
-    for _ in 0..60 {
-        let created = curl(&[
-            "-H",
-            "content-type: application/json",
-            "-H",
-            &format!("authorization: Bearer {token}"),
-            "-d",
-            letter,
-            &format!("{base}/api/v1/letters"),
-        ])?;
-        code = json_field(&created, "tracking_code").context("no tracking code")?;
-    }
-    let post = |body: &str, auth: bool| {
-        let mut lua = String::from(
-            "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n",
-        );
-        if auth {
-            lua.push_str(&format!(
-                "wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n"
-            ));
-        }
-        lua.push_str(&format!("wrk.body = [[{body}]]\n"));
-        lua
+        ])?["access_token"]
+            .as_str()
+            .context("no client token")?
+            .to_owned(),
     };
-    let scenarios = [
-        Scenario {
-            name: "healthz",
-            path: "/healthz",
-            lua: String::new(),
-        },
-        Scenario {
-            name: "inbox-50",
-            path: "/api/v1/inbox?limit=50",
-            lua: format!("wrk.headers[\"Authorization\"] = \"Bearer {agency_token}\"\n"),
-        },
-        Scenario {
-            name: "tracking",
-            path: "/api/v1/tracking",
-            lua: post(
-                &format!(r#"{{"tracking_code":"{code}","national_id":"0499370899"}}"#),
-                false,
-            ),
-        },
-        Scenario {
-            name: "register",
-            path: "/api/v1/letters",
-            lua: post(letter, true),
-        },
-        // After `register`: the 30-day dashboard over every letter it made
-        // (all open, all in the period: the heaviest case per letter).
-        Scenario {
-            name: "dashboard",
-            path: "/api/v1/reports/summary",
-            lua: format!("wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n"),
-        },
-    ];
-    let mut results = Vec::new();
-    for s in &scenarios {
-        let rps = run_wrk(&base, s, dir, seconds)?;
-        println!("{label:<10} {:<10} {:>10.0} req/s", s.name, rps);
-        results.push((s.name, rps));
+    let list = curl_json(&[
+        "-H",
+        &format!("authorization: Bearer {}", tokens.operator),
+        &format!("{base}/api/v1/letters?limit=1"),
+    ])?;
+    let sample = list["items"][0].clone();
+    let days = |n: i64| {
+        cmd("date", &["-u", "-d", &format!("{n} days ago"), "+%Y-%m-%d"])
+            .output()
+            .map(|d| d.trim().to_owned())
+    };
+    let today = days(0)?;
+    let period = |n: i64| days(n).map(|from| format!("from={from}&to={today}"));
+    let all = scenarios(&tokens, &sample, (period(29)?, period(365)?));
+
+    let mut rows = Vec::new();
+    let mut health = f64::NAN;
+    for s in &all {
+        for connections in [32, 4] {
+            let m = run_wrk(&base, &s.path, &s.lua, dir, connections, opts.seconds)?;
+            if s.name == "healthz" && connections == 32 {
+                health = m.rps;
+            }
+            println!(
+                "{label:<10} {:<16} c{connections:<3} {:>9.0} req/s  p50 {:>8.2} ms  p99 {:>8.2} ms  errors {}",
+                s.name, m.rps, m.p50_ms, m.p99_ms, m.errors
+            );
+            rows.push((s.name, connections, m, server.peak_rss_mib()));
+        }
     }
-    let health = results[0].1;
-    let mut report = format!(
-        "{label}: ratios to /healthz (same run, release build, wrk -t2 -c32 -d{seconds}s)\n"
+    // SMS dispatch: a backlog registered with the dispatcher stopped, then drained.
+    drop(dispatcher.take());
+    let backlog = run_wrk(
+        &base,
+        "/api/v1/letters",
+        &format!(
+            "{THREAD_IDS}{REGISTER_FN}\nrequest = function() return register_request(\"{}\") end\n",
+            tokens.operator
+        ),
+        dir,
+        32,
+        5.min(opts.seconds),
+    )?;
+    let before = sent.load(Ordering::Relaxed);
+    let goal = backlog.requests - backlog.errors;
+    let draining = Instant::now();
+    let _dispatcher = start_dispatcher(root, url, gateway_port)?;
+    while sent.load(Ordering::Relaxed) - before < goal
+        && draining.elapsed() < Duration::from_secs(300)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let drained = sent.load(Ordering::Relaxed) - before;
+    let sms_rate = drained as f64 / draining.elapsed().as_secs_f64();
+    println!("{label:<10} sms-dispatch     {drained} of {goal} messages at {sms_rate:.0}/s");
+
+    let mut table = format!(
+        "\n## {label}, {} seeded letters (seeded in {seeded_in:.0} s), wrk {} s per row\n\n\
+         | scenario | conns | req/s | p50 ms | p99 ms | errors | × /healthz | server peak RSS MiB |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+        opts.letters, opts.seconds
     );
-    report.push_str(&format!("  {:<10} {health:>8.0} req/s\n", "healthz"));
-    for (name, rps) in &results[1..] {
-        report.push_str(&format!(
-            "  {name:<10} {rps:>8.0} req/s = {:.4} × healthz\n",
-            rps / health
+    for (name, connections, m, rss) in &rows {
+        table.push_str(&format!(
+            "| {name} | {connections} | {:.0} | {:.2} | {:.2} | {} | {:.4} | {rss:.0} |\n",
+            m.rps,
+            m.p50_ms,
+            m.p99_ms,
+            m.errors,
+            m.rps / health
         ));
     }
-    let registered = results
-        .iter()
-        .find(|(name, _)| *name == "register")
-        .map_or(0.0, |(_, rps)| rps * f64::from(seconds));
-    report.push_str(&format!(
-        "  (the dashboard covered about {:.0} letters)\n",
-        60.0 + registered
+    table.push_str(&format!(
+        "| sms-dispatch (zero-latency gateway) | – | {sms_rate:.0} msg/s | | | {} undelivered of {goal} | {:.4} | {:.0} |\n",
+        goal.saturating_sub(drained),
+        sms_rate / health,
+        server.peak_rss_mib()
     ));
-    Ok(report)
+    Ok(table)
 }

@@ -23,9 +23,13 @@ commands:
                          OpenAPI drift, release WASM build, browser e2e
   build-web              build the SPA in release mode into web/dist
   openapi                regenerate openapi.yaml from the code
-  bench                  throughput of /healthz, inbox polls, tracking,
-                         registration and the dashboard on SQLite and
-                         PostgreSQL (release build, wrk), as ratios to /healthz
+  bench [--letters N] [--db sqlite|postgres] [--save]
+                         every hot path (registration, tracking, inbox,
+                         searches, list, dashboards, a mixed load, SMS
+                         dispatch) at 32 and 4 connections on a database
+                         seeded with N letters (default 10,000), SQLite and
+                         PostgreSQL, as ratios to /healthz; --save appends the
+                         table to bench/results/<date>.md
   postgres               start a throwaway PostgreSQL cluster and print its URL
                          (stopped when you press Enter)";
 
@@ -44,7 +48,7 @@ fn run_cli() -> Result<()> {
         Some("run") => run(&root, &args[1..]),
         Some("test") => test(&root),
         Some("build-web") => web::build(&root).map(drop),
-        Some("bench") => bench::bench(&root),
+        Some("bench") => bench::bench(&root, &args[1..]),
         Some("openapi") => cmd("cargo", &["test", "-p", "chapar-api", "--test", "openapi"])
             .env("UPDATE_OPENAPI", "1")
             .run(),
