@@ -199,6 +199,13 @@ both_backends! {
         assert_indexed(&mut conn, "letter read in an agency's scope", |c| {
             db::letter_in_scope(c, sample.id, Scope::Agency(agency)).expect("in scope");
         });
+        let directory = chapar::db::reports::Directory::load(&mut conn).expect("directory");
+        for (name, scope) in [("office", office), ("everything", Scope::All), ("agency", Scope::Agency(agency))] {
+            assert_indexed(&mut conn, &format!("dashboard ({name})"), |c| {
+                let counts = chapar::db::reports::aggregates(c, scope, at - Duration::days(366), at, at, &directory).expect("dashboard");
+                assert!(!counts.registered.is_empty());
+            });
+        }
         assert_indexed(&mut conn, "overdue job", |c| {
             inbox::overdue_unnotified(c, at, 100).expect("overdue");
         });

@@ -166,48 +166,159 @@ pub struct Summary {
     pub by_office: Vec<OfficeFigures>,
 }
 
-fn median(mut values: Vec<f64>) -> Option<f64> {
-    if values.is_empty() {
+/// What the figures are computed from: counts the database aggregates with
+/// `GROUP BY` (no letter is loaded one by one), or [`Aggregates::from_rows`]
+/// computes from plain rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Aggregates {
+    /// Letters registered in the period: (Tehran day, status now, how many).
+    pub registered: Vec<(NaiveDate, Status, u32)>,
+    /// Letters registered in the period per counter office code.
+    pub registered_by_office: Vec<(String, u32)>,
+    /// Answers given in the period per Tehran day.
+    pub answered: Vec<(NaiveDate, u32)>,
+    /// Answers given in the period, grouped by agency, speed and timeliness.
+    pub answer_times: Vec<AnswerTimes>,
+    /// Open letters now per holding agency code: (code, open, overdue).
+    pub backlog: Vec<(String, u32, u32)>,
+}
+
+/// How many answers an agency gave in [`answer_bucket`] hours, on time or late.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerTimes {
+    pub agency_code: String,
+    pub hours: f64,
+    pub on_time: bool,
+    pub count: u32,
+}
+
+/// Answer speeds are kept to a tenth of an hour below ten hours and to the
+/// hour above, so an agency's year of answers is a few hundred groups and
+/// its median is still exact to the precision the dashboard shows.
+pub fn answer_bucket(hours: f64) -> f64 {
+    let tenths = (hours * 10.0).round();
+    if tenths < 100.0 {
+        tenths / 10.0
+    } else {
+        (tenths / 10.0).round()
+    }
+}
+
+impl Aggregates {
+    /// The aggregates of plain rows (letters outside the period still count
+    /// for the backlog when open).
+    pub fn from_rows(
+        rows: &[ReportRow],
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Aggregates {
+        let in_period = |at: DateTime<Utc>| (from..=to).contains(&tehran_day(at));
+        let mut registered: BTreeMap<(NaiveDate, &str), (Status, u32)> = BTreeMap::new();
+        let mut offices: BTreeMap<&str, u32> = BTreeMap::new();
+        let mut answered: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+        let mut backlog: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+        let mut answer_times = Vec::new();
+        for row in rows {
+            if in_period(row.created_at) {
+                registered
+                    .entry((tehran_day(row.created_at), row.status.as_str()))
+                    .or_insert((row.status, 0))
+                    .1 += 1;
+                *offices.entry(&row.counter_office_code).or_default() += 1;
+            }
+            if let (Some(at), Some(code), Some(hours)) =
+                (row.answered_at, &row.answer_agency_code, row.answer_hours())
+            {
+                if in_period(at) {
+                    *answered.entry(tehran_day(at)).or_default() += 1;
+                    answer_times.push(AnswerTimes {
+                        agency_code: code.clone(),
+                        hours: answer_bucket(hours),
+                        on_time: row.answered_on_time().unwrap_or(true),
+                        count: 1,
+                    });
+                }
+            }
+            if row.is_open() {
+                let entry = backlog.entry(&row.holder_agency_code).or_default();
+                entry.0 += 1;
+                entry.1 += u32::from(row.is_overdue(now));
+            }
+        }
+        Aggregates {
+            registered: registered
+                .into_iter()
+                .map(|((day, _), (status, n))| (day, status, n))
+                .collect(),
+            registered_by_office: offices
+                .into_iter()
+                .map(|(c, n)| (c.to_owned(), n))
+                .collect(),
+            answered: answered.into_iter().collect(),
+            answer_times,
+            backlog: backlog
+                .into_iter()
+                .map(|(c, (open, overdue))| (c.to_owned(), open, overdue))
+                .collect(),
+        }
+    }
+}
+
+/// The median of weighted values, to a tenth.
+fn median(values: &[(f64, u32)]) -> Option<f64> {
+    let total: u64 = values.iter().map(|(_, n)| u64::from(*n)).sum();
+    if total == 0 {
         return None;
     }
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    let median = if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) / 2.0
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The value at (0-based) position `k` of the expanded list.
+    let at = |k: u64| {
+        let mut seen = 0u64;
+        for (value, n) in &sorted {
+            seen += u64::from(*n);
+            if k < seen {
+                return *value;
+            }
+        }
+        sorted.last().map_or(0.0, |v| v.0)
+    };
+    let median = if total.is_multiple_of(2) {
+        (at(total / 2 - 1) + at(total / 2)) / 2.0
     } else {
-        values[mid]
+        at(total / 2)
     };
     Some((median * 10.0).round() / 10.0)
 }
 
-fn on_time_percent(answers: &[&ReportRow]) -> Option<f64> {
-    let judged: Vec<bool> = answers
-        .iter()
-        .filter_map(|r| r.answered_on_time())
-        .collect();
-    if judged.is_empty() {
+fn on_time_percent(answers: &[&AnswerTimes]) -> Option<f64> {
+    let judged: u32 = answers.iter().map(|a| a.count).sum();
+    if judged == 0 {
         return None;
     }
-    let on_time = judged.iter().filter(|ok| **ok).count() as f64;
-    Some((on_time * 1000.0 / judged.len() as f64).round() / 10.0)
+    let on_time: u32 = answers.iter().filter(|a| a.on_time).map(|a| a.count).sum();
+    Some((f64::from(on_time) * 1000.0 / f64::from(judged)).round() / 10.0)
 }
 
-/// The figures of `rows` for the Tehran days `from..=to`, as of `now`. Rows
-/// outside the period still count for the backlog when they are open. Names
-/// are left empty for the caller to fill from the directory.
+fn speeds(answers: &[&AnswerTimes]) -> Vec<(f64, u32)> {
+    answers.iter().map(|a| (a.hours, a.count)).collect()
+}
+
+/// The figures of `rows` for the Tehran days `from..=to`, as of `now` (see
+/// [`summarize_aggregates`]).
 pub fn summarize(
     rows: &[ReportRow],
     from: NaiveDate,
     to: NaiveDate,
     now: DateTime<Utc>,
 ) -> Summary {
-    let in_period = |at: DateTime<Utc>| (from..=to).contains(&tehran_day(at));
-    let registered: Vec<&ReportRow> = rows.iter().filter(|r| in_period(r.created_at)).collect();
-    let answers: Vec<&ReportRow> = rows
-        .iter()
-        .filter(|r| r.answered_at.is_some_and(in_period))
-        .collect();
+    summarize_aggregates(&Aggregates::from_rows(rows, from, to, now), from, to)
+}
 
+/// The figures for the Tehran days `from..=to`. Names are left empty for
+/// the caller to fill from the directory.
+pub fn summarize_aggregates(a: &Aggregates, from: NaiveDate, to: NaiveDate) -> Summary {
     let mut per_day: BTreeMap<NaiveDate, DayCount> = BTreeMap::new();
     let mut day = from;
     while day <= to {
@@ -221,17 +332,14 @@ pub fn summarize(
         );
         day += Duration::days(1);
     }
-    for row in &registered {
-        if let Some(d) = per_day.get_mut(&tehran_day(row.created_at)) {
-            d.registered += 1;
+    for (day, _, n) in &a.registered {
+        if let Some(d) = per_day.get_mut(day) {
+            d.registered += n;
         }
     }
-    for row in &answers {
-        if let Some(d) = row
-            .answered_at
-            .and_then(|at| per_day.get_mut(&tehran_day(at)))
-        {
-            d.answered += 1;
+    for (day, n) in &a.answered {
+        if let Some(d) = per_day.get_mut(day) {
+            d.answered += n;
         }
     }
 
@@ -239,20 +347,27 @@ pub fn summarize(
         .iter()
         .map(|status| StatusCount {
             status: *status,
-            count: registered.iter().filter(|r| r.status == *status).count() as u32,
+            count: a
+                .registered
+                .iter()
+                .filter(|(_, s, _)| s == status)
+                .map(|(_, _, n)| n)
+                .sum(),
         })
         .collect();
 
-    let mut agencies: BTreeMap<&str, (u32, u32, Vec<&ReportRow>)> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.is_open()) {
-        let entry = agencies.entry(&row.holder_agency_code).or_default();
-        entry.0 += 1;
-        entry.1 += u32::from(row.is_overdue(now));
+    let mut agencies: BTreeMap<&str, (u32, u32, Vec<&AnswerTimes>)> = BTreeMap::new();
+    for (code, open, overdue) in &a.backlog {
+        let entry = agencies.entry(code).or_default();
+        entry.0 += open;
+        entry.1 += overdue;
     }
-    for row in &answers {
-        if let Some(code) = &row.answer_agency_code {
-            agencies.entry(code).or_default().2.push(row);
-        }
+    for times in &a.answer_times {
+        agencies
+            .entry(&times.agency_code)
+            .or_default()
+            .2
+            .push(times);
     }
     let mut by_agency: Vec<AgencyFigures> = agencies
         .into_iter()
@@ -261,8 +376,8 @@ pub fn summarize(
             agency_name: String::new(),
             open,
             overdue,
-            answered: answered.len() as u32,
-            median_answer_hours: median(answered.iter().filter_map(|r| r.answer_hours()).collect()),
+            answered: answered.iter().map(|t| t.count).sum(),
+            median_answer_hours: median(&speeds(&answered)),
             on_time_percent: on_time_percent(&answered),
         })
         .collect();
@@ -272,16 +387,14 @@ pub fn summarize(
             .then_with(|| a.agency_code.cmp(&b.agency_code))
     });
 
-    let mut offices: BTreeMap<&str, u32> = BTreeMap::new();
-    for row in &registered {
-        *offices.entry(&row.counter_office_code).or_default() += 1;
-    }
-    let mut by_office: Vec<OfficeFigures> = offices
-        .into_iter()
+    let mut by_office: Vec<OfficeFigures> = a
+        .registered_by_office
+        .iter()
+        .filter(|(_, n)| *n > 0)
         .map(|(code, registered)| OfficeFigures {
-            counter_office_code: code.to_owned(),
+            counter_office_code: code.clone(),
             counter_office_name: String::new(),
-            registered,
+            registered: *registered,
         })
         .collect();
     by_office.sort_by(|a, b| {
@@ -290,17 +403,18 @@ pub fn summarize(
             .then_with(|| a.counter_office_code.cmp(&b.counter_office_code))
     });
 
+    let answers: Vec<&AnswerTimes> = a.answer_times.iter().collect();
     Summary {
         from,
         to,
-        registered: registered.len() as u32,
-        answered: answers.len() as u32,
-        median_answer_hours: median(answers.iter().filter_map(|r| r.answer_hours()).collect()),
+        registered: a.registered.iter().map(|(_, _, n)| n).sum(),
+        answered: a.answered.iter().map(|(_, n)| n).sum(),
+        median_answer_hours: median(&speeds(&answers)),
         on_time_percent: on_time_percent(&answers),
         by_status,
         per_day: per_day.into_values().collect(),
-        open: rows.iter().filter(|r| r.is_open()).count() as u32,
-        overdue: rows.iter().filter(|r| r.is_overdue(now)).count() as u32,
+        open: a.backlog.iter().map(|(_, open, _)| open).sum(),
+        overdue: a.backlog.iter().map(|(_, _, overdue)| overdue).sum(),
         by_agency,
         by_office,
     }
@@ -339,6 +453,24 @@ mod tests {
             answered_at: Some(created + Duration::hours(hours)),
             ..row(Status::Answered, holder, created)
         }
+    }
+
+    #[test]
+    fn answer_speeds_keep_a_tenth_below_ten_hours_and_the_hour_above() {
+        assert_eq!(answer_bucket(0.04), 0.0);
+        assert_eq!(answer_bucket(2.349), 2.3);
+        assert_eq!(answer_bucket(9.94), 9.9);
+        assert_eq!(answer_bucket(9.96), 10.0);
+        assert_eq!(answer_bucket(191.6), 192.0);
+    }
+
+    #[test]
+    fn the_median_weighs_each_group_by_its_count() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[(5.0, 3), (1.0, 1)]), Some(5.0));
+        // Four values 1, 2, 2, 9: the middle two average to 2.
+        assert_eq!(median(&[(9.0, 1), (2.0, 2), (1.0, 1)]), Some(2.0));
+        assert_eq!(median(&[(1.0, 1), (4.0, 1)]), Some(2.5));
     }
 
     #[test]

@@ -153,6 +153,7 @@ enum Registered {
         (status = 403, description = "Not an operator or office client with letters:write", body = shared::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The same Idempotency-Key is in progress", body = shared::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (each named by its JSON path), or the key reused with another body", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many writes waiting, or the database unreachable: nothing was written; retry after `Retry-After` seconds (with the same Idempotency-Key)", body = shared::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/letters")]
@@ -239,8 +240,11 @@ pub struct LetterQuery {
     pub to: Option<NaiveDate>,
     /// Only letters past (`true`) or within (`false`) their due date.
     pub overdue: Option<bool>,
-    /// Free text over subject, applicant name, national code and tracking code
-    /// (Persian-normalised; Persian digits accepted).
+    /// Search. A tracking code (any formatting: `4076-4232-3733`, Persian
+    /// digits, spaces) or a 10/11-digit national code is looked up exactly;
+    /// anything else is a words search over subject, applicant name,
+    /// national code, tracking code and the agency's secretariat number:
+    /// every word must match as a prefix (Persian-normalised).
     pub q: Option<String>,
     /// Cursor: the `next_cursor` of the previous page.
     pub after: Option<String>,

@@ -5,11 +5,11 @@
 use actix_web::{get, web};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
-use shared::reports::{period, summarize, utc_bounds, Summary};
+use shared::reports::{period, summarize_aggregates, utc_bounds, Summary};
 
 use crate::app::AppState;
 use crate::auth::Principal;
-use crate::db::reports::{report_rows, Directory};
+use crate::db::reports::{aggregates, Directory};
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -55,8 +55,15 @@ pub async fn summary(
         .db
         .run(move |conn| {
             let directory = Directory::load(conn)?;
-            let rows = report_rows(conn, scope, start.naive_utc(), end.naive_utc(), &directory)?;
-            let mut summary = summarize(&rows, from, to, now);
+            let counts = aggregates(
+                conn,
+                scope,
+                start.naive_utc(),
+                end.naive_utc(),
+                now.naive_utc(),
+                &directory,
+            )?;
+            let mut summary = summarize_aggregates(&counts, from, to);
             for agency in &mut summary.by_agency {
                 agency.agency_name = directory
                     .agency_names

@@ -1,5 +1,8 @@
 DROP INDEX letters_search;
 DROP INDEX notifications_mobile_sent;
+DROP INDEX letters_open;
+DROP INDEX letters_answered;
+DROP INDEX letters_created;
 DROP INDEX letters_national_id;
 CREATE INDEX letters_national_id ON letters(applicant_national_id);
 DROP INDEX deliveries_letter_agency;

@@ -12,6 +12,11 @@ CREATE INDEX deliveries_letter_agency ON deliveries(letter_id, agency_id);
 -- An applicant's letters, newest first.
 DROP INDEX letters_national_id;
 CREATE INDEX letters_national_id ON letters(applicant_national_id, id);
+-- The dashboard: GROUP BY over the period's registrations and answers, and
+-- the open letters now (a bounded set: only letters an agency still holds).
+CREATE INDEX letters_created ON letters(created_at, status, counter_office_id);
+CREATE INDEX letters_answered ON letters(answered_at, answer_agency_id) WHERE answered_at IS NOT NULL;
+CREATE INDEX letters_open ON letters(holder_agency_id, due_at) WHERE status IN ('delivered', 'received');
 -- The SMS hourly cap: messages sent to one number since an instant.
 CREATE INDEX notifications_mobile_sent ON notifications(mobile, sent_at);
 
