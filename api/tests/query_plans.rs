@@ -206,6 +206,9 @@ both_backends! {
                 assert!(!counts.registered.is_empty());
             });
         }
+        assert_indexed(&mut conn, "idempotency claim", |c| {
+            chapar::db::idempotency::claim(c, "plan-test", "key-1", "hash").expect("claim");
+        });
         assert_indexed(&mut conn, "overdue job", |c| {
             inbox::overdue_unnotified(c, at, 100).expect("overdue");
         });

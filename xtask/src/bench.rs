@@ -6,10 +6,10 @@
 //! ratios compare across runs) and the server's peak RSS. `--save` appends
 //! the table to `bench/results/<date>.md`.
 //!
-//! The SMS dispatcher runs beside the server throughout (`chapar dispatch`,
-//! sending to a zero-latency fake gateway in this process), so every write
-//! scenario competes with its writes; the `sms-dispatch` row is its own
-//! throughput over a backlog registered with it stopped.
+//! The server's SMS dispatcher runs throughout, sending to a zero-latency
+//! fake gateway in this process, so every write scenario competes with its
+//! writes; the `sms-dispatch` row is its throughput over a backlog
+//! registered while it was stopped (the server restarted without it).
 //!
 //! Load comes from `wrk` (installed with apt-get when missing) on loopback;
 //! each scenario runs for `BENCH_SECONDS` (default 10) and stops by itself.
@@ -401,14 +401,18 @@ end
     ]
 }
 
-fn start_server(root: &Path, dir: &Path, url: &str, port: u16) -> Result<Process> {
-    let child = Command::new(root.join("target/release/chapar"))
-        .args([
-            "serve",
-            "--no-dispatcher",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
+/// The release server on `url`; with `gateway`, its SMS dispatcher sends to
+/// the fake gateway on that port (without, it runs no dispatcher).
+fn start_server(
+    root: &Path,
+    dir: &Path,
+    url: &str,
+    port: u16,
+    gateway: Option<u16>,
+) -> Result<Process> {
+    let mut command = Command::new(root.join("target/release/chapar"));
+    command
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .args(["--database-url", url])
         .arg("--data-dir")
         .arg(dir)
@@ -418,27 +422,27 @@ fn start_server(root: &Path, dir: &Path, url: &str, port: u16) -> Result<Process
         .env("CHAPAR_TRACKING_PER_IP_PER_MINUTE", "1000000000")
         .env("CHAPAR_TRACKING_PER_CODE_PER_MINUTE", "1000000000")
         .env("CHAPAR_LOGIN_PER_IP_PER_MINUTE", "1000000")
-        .stdout(Stdio::null())
-        .spawn()
-        .context("start chapar serve")?;
-    Ok(Process(child))
-}
-
-fn start_dispatcher(root: &Path, url: &str, gateway: u16) -> Result<Process> {
-    let child = Command::new(root.join("target/release/chapar"))
-        .args(["dispatch", "--database-url", url])
-        .env("RUST_LOG", "warn")
-        .env("CHAPAR_SMS_PROVIDER", "webhook")
-        .env(
-            "CHAPAR_SMS_WEBHOOK_URL",
-            format!("http://127.0.0.1:{gateway}/sms"),
-        )
-        .env("CHAPAR_SMS_WEBHOOK_SECRET", "bench-secret")
-        .env("CHAPAR_SMS_POLL_MS", "50")
-        .stdout(Stdio::null())
-        .spawn()
-        .context("start chapar dispatch")?;
-    Ok(Process(child))
+        .stdout(Stdio::null());
+    match gateway {
+        Some(port) => command
+            .env("CHAPAR_SMS_PROVIDER", "webhook")
+            .env(
+                "CHAPAR_SMS_WEBHOOK_URL",
+                format!("http://127.0.0.1:{port}/sms"),
+            )
+            .env("CHAPAR_SMS_WEBHOOK_SECRET", "bench-secret")
+            .env("CHAPAR_SMS_POLL_MS", "50"),
+        None => command.arg("--no-dispatcher"),
+    };
+    let server = Process(command.spawn().context("start chapar serve")?);
+    let started = Instant::now();
+    while curl(&[&format!("http://127.0.0.1:{port}/readyz")]).is_err() {
+        if started.elapsed() > Duration::from_secs(60) {
+            bail!("the server did not become ready");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Ok(server)
 }
 
 /// Seeds a fresh database, serves it, and runs every scenario on it.
@@ -459,16 +463,8 @@ fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Res
     let seeded_in = seeding.elapsed().as_secs_f64();
     let port = tools::free_port()?;
     let base = format!("http://127.0.0.1:{port}");
-    let server = start_server(root, dir, url, port)?;
-    let started = Instant::now();
-    while curl(&[&format!("{base}/readyz")]).is_err() {
-        if started.elapsed() > Duration::from_secs(60) {
-            bail!("the server did not become ready");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    let (gateway_port, sent) = fake_gateway()?;
-    let mut dispatcher = Some(start_dispatcher(root, url, gateway_port)?);
+    let (gateway, sent) = fake_gateway()?;
+    let mut server = start_server(root, dir, url, port, Some(gateway))?;
     let tokens = Tokens {
         operator: login(&base, "op-bnd-1021")?,
         admin: login(&base, "admin")?,
@@ -511,29 +507,35 @@ fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Res
             rows.push((s.name, connections, m, server.peak_rss_mib()));
         }
     }
-    // SMS dispatch: a backlog registered with the dispatcher stopped, then drained.
-    drop(dispatcher.take());
+    let peak_rss = server.peak_rss_mib();
+    // SMS dispatch: a backlog registered with the dispatcher stopped, then
+    // drained by the server's own dispatcher.
+    drop(server);
+    let quiet = start_server(root, dir, url, port, None)?;
+    let register = format!(
+        "{THREAD_IDS}{REGISTER_FN}\nrequest = function() return register_request(\"{}\") end\n",
+        tokens.operator
+    );
     let backlog = run_wrk(
         &base,
         "/api/v1/letters",
-        &format!(
-            "{THREAD_IDS}{REGISTER_FN}\nrequest = function() return register_request(\"{}\") end\n",
-            tokens.operator
-        ),
+        &register,
         dir,
         32,
         5.min(opts.seconds),
     )?;
-    let before = sent.load(Ordering::Relaxed);
+    drop(quiet);
     let goal = backlog.requests - backlog.errors;
+    let before = sent.load(Ordering::Relaxed);
     let draining = Instant::now();
-    let _dispatcher = start_dispatcher(root, url, gateway_port)?;
+    server = start_server(root, dir, url, port, Some(gateway))?;
     while sent.load(Ordering::Relaxed) - before < goal
         && draining.elapsed() < Duration::from_secs(300)
     {
         std::thread::sleep(Duration::from_millis(20));
     }
     let drained = sent.load(Ordering::Relaxed) - before;
+    // Counted from the restart (which takes a moment of its own).
     let sms_rate = drained as f64 / draining.elapsed().as_secs_f64();
     println!("{label:<10} sms-dispatch     {drained} of {goal} messages at {sms_rate:.0}/s");
 
@@ -557,7 +559,7 @@ fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Res
         "| sms-dispatch (zero-latency gateway) | – | {sms_rate:.0} msg/s | | | {} undelivered of {goal} | {:.4} | {:.0} |\n",
         goal.saturating_sub(drained),
         sms_rate / health,
-        server.peak_rss_mib()
+        server.peak_rss_mib().max(peak_rss)
     ));
     Ok(table)
 }

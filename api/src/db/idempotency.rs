@@ -129,14 +129,3 @@ pub fn complete(conn: &mut DbConnection, id: i32, status: u16, body: &str) -> Qu
         .execute(conn)
         .map(drop)
 }
-
-/// Frees a claim whose work failed, so the client may retry with the same key.
-pub fn release(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
-    diesel::delete(
-        idempotency_keys::table
-            .find(id)
-            .filter(idempotency_keys::status_code.is_null()),
-    )
-    .execute(conn)
-    .map(drop)
-}

@@ -644,6 +644,20 @@ pub(crate) fn chain_rows<'a>(letter_id: i32, events: &[NewEvent<'a>]) -> Vec<New
     rows
 }
 
+/// Writes the first events of a new letter's chain (no earlier event to read).
+pub fn start_chain(
+    conn: &mut DbConnection,
+    letter_id: i32,
+    events: &[NewEvent<'_>],
+) -> QueryResult<()> {
+    for row in chain_rows(letter_id, events) {
+        diesel::insert_into(letter_events::table)
+            .values(&row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Appends an event to the letter's chain (`(letter_id, seq)` is unique, so
 /// two writers racing on one letter cannot both append the same step).
 pub fn append_event(conn: &mut DbConnection, letter_id: i32, e: &NewEvent<'_>) -> QueryResult<()> {

@@ -88,37 +88,30 @@ fn register_in(
             updated_at: at,
         },
     )?;
-    db::append_event(
-        conn,
-        row.id,
-        &NewEvent {
-            kind: "registered",
-            status: Status::Registered,
-            actor,
-            agency_id: None,
-            to_agency_id: Some(agency.id),
-            note: "",
-            internal: false,
-            at,
-        },
-    )?;
+    let registered = NewEvent {
+        kind: "registered",
+        status: Status::Registered,
+        actor,
+        agency_id: None,
+        to_agency_id: Some(agency.id),
+        note: "",
+        internal: false,
+        at,
+    };
+    let delivered = NewEvent {
+        kind: "delivered",
+        status: Status::Delivered,
+        actor,
+        agency_id: Some(agency.id),
+        to_agency_id: None,
+        note: "",
+        internal: false,
+        at,
+    };
+    db::start_chain(conn, row.id, &[registered, delivered])?;
     db::insert_delivery(
         conn,
         &NewDelivery::arriving(row.id, agency.id, None, at, due),
-    )?;
-    db::append_event(
-        conn,
-        row.id,
-        &NewEvent {
-            kind: "delivered",
-            status: Status::Delivered,
-            actor,
-            agency_id: Some(agency.id),
-            to_agency_id: None,
-            note: "",
-            internal: false,
-            at,
-        },
     )?;
     db::enqueue_sms(conn, &row, "registered", &[("agency", &agency.name)], at)?;
     Ok(row)
@@ -186,22 +179,16 @@ pub async fn register(
                     Claim::Proceed(id) => Some(id),
                 },
             };
-            let result = crate::db::write_transaction(conn, |conn| {
-                let row = register_in(conn, office_id, &actor, &letter)?;
-                let wire = db::to_wire(conn, &row)?;
-                if let Some(id) = claim_id {
-                    let json = serde_json::to_string(&wire)
-                        .map_err(|e| ApiError::Internal(e.to_string()))?;
-                    idempotency::complete(conn, id, 201, &json)?;
-                }
-                Ok::<_, ApiError>((wire, row.holder_agency_id))
-            });
-            if result.is_err() {
-                if let Some(id) = claim_id {
-                    let _ = idempotency::release(conn, id);
-                }
+            // One transaction: a failure undoes the claim too, so a retry with
+            // the same key starts afresh.
+            let row = register_in(conn, office_id, &actor, &letter)?;
+            let wire = db::to_wire(conn, &row)?;
+            if let Some(id) = claim_id {
+                let json =
+                    serde_json::to_string(&wire).map_err(|e| ApiError::Internal(e.to_string()))?;
+                idempotency::complete(conn, id, 201, &json)?;
             }
-            result.map(|(wire, agency)| Registered::Created(Box::new(wire), agency))
+            Ok(Registered::Created(Box::new(wire), row.holder_agency_id))
         })
         .await?;
     Ok(match outcome {

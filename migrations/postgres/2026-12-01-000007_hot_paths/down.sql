@@ -1,5 +1,6 @@
 DROP INDEX letters_search;
 DROP INDEX notifications_mobile_sent;
+DROP INDEX idempotency_keys_age;
 DROP INDEX letters_open;
 DROP INDEX letters_answered;
 DROP INDEX letters_created;

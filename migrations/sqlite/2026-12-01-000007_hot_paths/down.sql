@@ -3,6 +3,7 @@ DROP TRIGGER letters_fts_delete;
 DROP TRIGGER letters_fts_insert;
 DROP TABLE letters_fts;
 DROP INDEX notifications_mobile_sent;
+DROP INDEX idempotency_keys_age;
 DROP INDEX letters_open;
 DROP INDEX letters_answered;
 DROP INDEX letters_created;

@@ -17,6 +17,8 @@ CREATE INDEX letters_national_id ON letters(applicant_national_id, id);
 CREATE INDEX letters_created ON letters(created_at, status, counter_office_id);
 CREATE INDEX letters_answered ON letters(answered_at, answer_agency_id) WHERE answered_at IS NOT NULL;
 CREATE INDEX letters_open ON letters(holder_agency_id, due_at) WHERE status IN ('delivered', 'received');
+-- Expired idempotency keys of a caller, removed on each of its registrations.
+CREATE INDEX idempotency_keys_age ON idempotency_keys(principal, created_at);
 -- The SMS hourly cap: messages sent to one number since an instant.
 CREATE INDEX notifications_mobile_sent ON notifications(mobile, sent_at);
 
