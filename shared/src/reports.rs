@@ -195,12 +195,14 @@ pub struct AnswerTimes {
 /// Answer speeds are kept to a tenth of an hour below ten hours and to the
 /// hour above, so an agency's year of answers is a few hundred groups and
 /// its median is still exact to the precision the dashboard shows.
+/// (Rounded as `floor(x + 0.5)`, which the databases compute the same way;
+/// their `ROUND` breaks ties differently.)
 pub fn answer_bucket(hours: f64) -> f64 {
-    let tenths = (hours * 10.0).round();
+    let tenths = (hours * 10.0 + 0.5).floor();
     if tenths < 100.0 {
         tenths / 10.0
     } else {
-        (tenths / 10.0).round()
+        (tenths / 10.0 + 0.5).floor()
     }
 }
 

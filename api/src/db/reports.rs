@@ -76,12 +76,27 @@ impl Dialect {
         }
     }
 
-    /// Hours from `from` to `to`.
+    /// Hours from `from` to `to`, from whole seconds divided as
+    /// `shared::reports` divides them (so buckets match to the last bit).
     fn hours(&self, from: &str, to: &str) -> String {
         if self.postgres {
-            format!("(EXTRACT(EPOCH FROM ({to} - {from})) / 3600.0)")
+            format!(
+                "(CAST(FLOOR(EXTRACT(EPOCH FROM ({to} - {from}))) AS DOUBLE PRECISION) / 3600.0)"
+            )
         } else {
-            format!("((julianday({to}) - julianday({from})) * 24.0)")
+            format!(
+                "((CAST(strftime('%s', {to}) AS INTEGER) - CAST(strftime('%s', {from}) AS INTEGER)) / 3600.0)"
+            )
+        }
+    }
+
+    /// `floor(expr)` of a non-negative number (SQLite builds may lack `FLOOR`;
+    /// its integer cast truncates, which is the floor here).
+    fn floor(&self, expr: &str) -> String {
+        if self.postgres {
+            format!("FLOOR({expr})")
+        } else {
+            format!("CAST({expr} AS INTEGER)")
         }
     }
 
@@ -237,15 +252,16 @@ pub fn aggregates(
         conn,
         &format!(
             "SELECT x.agency AS id, \
-                    CAST(CASE WHEN x.t < 100 THEN x.t / 10.0 ELSE ROUND(x.t / 10.0) END AS DOUBLE PRECISION) AS hours, \
+                    CAST(CASE WHEN x.t < 100 THEN x.t / 10.0 ELSE {} END AS DOUBLE PRECISION) AS hours, \
                     x.on_time AS on_time, COUNT(*) AS n \
-             FROM (SELECT l.answer_agency_id AS agency, ROUND({} * 10) AS t, \
+             FROM (SELECT l.answer_agency_id AS agency, {} AS t, \
                           CASE WHEN l.answered_at <= COALESCE((SELECT MAX(d.due_at) FROM deliveries d \
                                WHERE d.letter_id = l.id AND d.agency_id = l.answer_agency_id), l.answered_at) \
                           THEN 1 ELSE 0 END AS on_time \
                    FROM letters l WHERE {answered_in}) x \
              GROUP BY 1, 2, 3",
-            d.hours("l.created_at", "l.answered_at")
+            d.floor("x.t / 10.0 + 0.5"),
+            d.floor(&format!("{} * 10 + 0.5", d.hours("l.created_at", "l.answered_at")))
         ),
         &period,
     )?;
