@@ -42,6 +42,9 @@ pub struct AppState {
     pub static_dir: Option<PathBuf>,
     /// Proxies whose `X-Forwarded-For` is believed (see `client_ip`).
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// Dashboards computed at once: each reads the whole period, so more
+    /// would only share the cores and starve the counter's requests.
+    pub reports: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             )),
             static_dir: settings.static_dir.clone(),
             trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
+            reports: Arc::new(tokio::sync::Semaphore::new(2)),
         })
     }
 }

@@ -387,6 +387,8 @@ end
             lua: get_as(&tokens.operator),
         },
         Scenario { name: "letters list", path: "/api/v1/letters".into(), lua: get_as(&tokens.operator) },
+        Scenario { name: "mixed 1:8:2:2", path: "/".into(), lua: mixed },
+        // Last: a dashboard still computing after its run must not slow the others.
         Scenario {
             name: "dashboard 30 d",
             path: format!("/api/v1/reports/summary?{days30}"),
@@ -397,7 +399,6 @@ end
             path: format!("/api/v1/reports/summary?{days366}"),
             lua: get_as(&tokens.admin),
         },
-        Scenario { name: "mixed 1:8:2:2", path: "/".into(), lua: mixed },
     ]
 }
 

@@ -51,6 +51,12 @@ pub async fn summary(
     let (from, to) = period(query.from, query.to, now)
         .map_err(|(field, message)| ApiError::validation(field, &message))?;
     let (start, end) = utc_bounds(from, to);
+    // Waits (holding no connection) while two dashboards are being computed.
+    let _turn = state
+        .reports
+        .acquire()
+        .await
+        .map_err(|_| ApiError::Unavailable("The server is stopping.".into()))?;
     let summary = state
         .db
         .run(move |conn| {
