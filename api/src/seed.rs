@@ -754,7 +754,7 @@ fn write_batch(
         .map(|l| {
             let mut text = letters::letter_search_text(&l.tracking_code, &l.applicant, &l.subject);
             for reference in l.visits.iter().filter_map(|v| v.reference.as_deref()) {
-                text = format!("{text} {}", shared::directory::search_text(&[reference]));
+                text = letters::search_text_with(&text, reference);
             }
             l.row(province, text)
         })

@@ -158,15 +158,25 @@ pub fn letter_search_text(tracking_code: &str, applicant: &Applicant, subject: &
     ])
 }
 
-/// Makes the letter findable by more text as well (an agency's secretariat
-/// number, given when it acknowledges).
-pub fn add_search_text(conn: &mut DbConnection, letter: &LetterRow, more: &str) -> QueryResult<()> {
+/// `search_text` with `more` (normalised) appended: an agency's secretariat
+/// number, given when it acknowledges.
+pub fn search_text_with(search_text: &str, more: &str) -> String {
     let more = shared::directory::search_text(&[more]);
     if more.is_empty() {
+        search_text.to_owned()
+    } else {
+        format!("{search_text} {more}")
+    }
+}
+
+/// Makes the letter findable by more text as well (see [`search_text_with`]).
+pub fn add_search_text(conn: &mut DbConnection, letter: &LetterRow, more: &str) -> QueryResult<()> {
+    let text = search_text_with(&letter.search_text, more);
+    if text == letter.search_text {
         return Ok(());
     }
     diesel::update(letters::table.find(letter.id))
-        .set(letters::search_text.eq(format!("{} {more}", letter.search_text)))
+        .set(letters::search_text.eq(text))
         .execute(conn)
         .map(drop)
 }

@@ -110,7 +110,9 @@ impl Dialect {
     }
 }
 
-/// The SQL condition that limits `letters l` to what `scope` may see.
+/// The SQL condition that limits `letters l` to what `scope` may see: the
+/// same rule as [`super::letters::in_scope`] (the report's queries are
+/// written in SQL for their `GROUP BY` expressions), kept in step with it.
 fn scope_sql(scope: Scope) -> String {
     match scope {
         Scope::All => "1 = 1".to_owned(),
