@@ -223,6 +223,10 @@ pub fn seed(conn: &mut DbConnection, count: usize, seed: u64) -> Result<SeedRepo
             tracing::info!(letters = done, "seeding");
         }
     }
+    // The dashboard's rollups, counted from the letters just written.
+    write_transaction(conn, |conn| {
+        crate::db::rollups::rebuild(conn).map_err(ApiError::from)
+    })?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

@@ -12,6 +12,7 @@ use crate::auth::{Principal, PrincipalKind};
 use crate::db::directory::{self as dir, now};
 use crate::db::inbox::{self, DeliveryRow};
 use crate::db::letters::{self as db, LetterRow, NewDelivery, NewEvent, Scope};
+use crate::db::rollups::Tracked;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
@@ -122,6 +123,7 @@ pub fn acknowledge(
     }
     // A delivery closed meanwhile (withdrawn) is acknowledged without moving the letter.
     if delivery.closed_at.is_none() && letter.status() == Status::Delivered {
+        let tracked = Tracked::start(conn, &letter)?;
         let to = transition(letter.status(), Action::Receive).map_err(ApiError::NotAllowed)?;
         apply_state(
             conn,
@@ -147,6 +149,9 @@ pub fn acknowledge(
         )?;
         let name = agency_name(conn, agency)?;
         db::enqueue_sms(conn, &letter, "received", &[("agency", &name)], at)?;
+        let after = db::letter_in_scope(conn, letter.id, Scope::All)?;
+        tracked.record(conn, &after)?;
+        return Ok(after);
     }
     Ok(db::letter_in_scope(conn, letter.id, Scope::All)?)
 }
@@ -193,6 +198,7 @@ pub fn take(
     let at = now();
     let actor = p.actor();
     let open = inbox::open_delivery(conn, letter.id)?;
+    let mut tracked = Tracked::start(conn, &letter)?;
     let mut delivered_to = None;
     let (kind, note, agency_name) = match step {
         Step::Refer {
@@ -220,6 +226,7 @@ pub fn take(
                 &NewDelivery::arriving(letter.id, target.id, acting_agency, at, due),
             )?;
             apply_state(conn, &letter, to, target.id, Some(due), at)?;
+            tracked.delivered_to(target.id, due);
             delivered_to = Some(target.id);
             db::append_event(
                 conn,
@@ -292,8 +299,10 @@ pub fn take(
         vars.push(("reason", &note));
     }
     db::enqueue_sms(conn, &letter, kind, &vars, at)?;
+    let after = db::letter_in_scope(conn, letter.id, Scope::All)?;
+    tracked.record(conn, &after)?;
     Ok(Outcome {
-        letter: db::letter_in_scope(conn, letter.id, Scope::All)?,
+        letter: after,
         delivered_to,
     })
 }

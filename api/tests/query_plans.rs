@@ -202,7 +202,9 @@ both_backends! {
         let directory = chapar::db::reports::Directory::load(&mut conn).expect("directory");
         for (name, scope) in [("office", office), ("everything", Scope::All), ("agency", Scope::Agency(agency))] {
             assert_indexed(&mut conn, &format!("dashboard ({name})"), |c| {
-                let counts = chapar::db::reports::aggregates(c, scope, at - Duration::days(366), at, at, &directory).expect("dashboard");
+                let (from, to) = (shared::reports::tehran_day((at - Duration::days(365)).and_utc()), shared::reports::tehran_day(at.and_utc()));
+                let (start, end) = shared::reports::utc_bounds(from, to);
+                let counts = chapar::db::reports::aggregates(c, scope, (from, to), (start.naive_utc(), end.naive_utc()), at, &directory).expect("dashboard");
                 assert!(!counts.registered.is_empty());
             });
         }

@@ -196,3 +196,132 @@ both_backends! {
         }
     }
 }
+
+/// Every rollup counter that is not zero, in key order.
+fn rollup_rows(app: &TestApp) -> Vec<String> {
+    let mut conn = app.db.pool().get().expect("connection");
+    let rebuilt = |conn: &mut chapar::db::DbConnection| -> Vec<String> {
+        use chapar::db::schema::{
+            report_answers as a, report_backlog as b, report_days as d, report_offices as o,
+        };
+        use diesel::prelude::*;
+        let mut rows: Vec<String> = Vec::new();
+        for r in d::table
+            .filter(d::n.ne(0))
+            .select((d::scope_kind, d::scope_id, d::day, d::kind, d::shard, d::n))
+            .load::<(i16, i32, chrono::NaiveDate, String, i32, i64)>(conn)
+            .expect("days")
+        {
+            rows.push(format!("day {r:?}"));
+        }
+        for r in o::table
+            .filter(o::n.ne(0))
+            .select((
+                o::scope_kind,
+                o::scope_id,
+                o::grain,
+                o::period,
+                o::counter_office_id,
+                o::n,
+            ))
+            .load::<(i16, i32, i16, chrono::NaiveDate, i32, i64)>(conn)
+            .expect("offices")
+        {
+            rows.push(format!("office {r:?}"));
+        }
+        for r in a::table
+            .filter(a::answered.ne(0))
+            .select((
+                a::scope_kind,
+                a::scope_id,
+                a::grain,
+                a::period,
+                a::agency_id,
+                a::answered,
+                a::on_time,
+                a::hours,
+            ))
+            .load::<(i16, i32, i16, chrono::NaiveDate, i32, i64, i64, Vec<u8>)>(conn)
+            .expect("answers")
+        {
+            rows.push(format!("answers {r:?}"));
+        }
+        for r in b::table
+            .filter(b::n.ne(0))
+            .select((
+                b::scope_kind,
+                b::scope_id,
+                b::holder_agency_id,
+                b::shard,
+                b::n,
+            ))
+            .load::<(i16, i32, i32, i32, i64)>(conn)
+            .expect("backlog")
+        {
+            rows.push(format!("backlog {r:?}"));
+        }
+        rows.sort();
+        rows
+    };
+    rebuilt(&mut conn)
+}
+
+both_backends! {
+    async fn the_rollups_each_step_keeps_equal_a_count_from_scratch(app) {
+        app.seed_demo();
+        let mut ids = Vec::new();
+        for (op, agency) in [("op-bnd-1021", "water"), ("op-bnd-1021", "water"), ("op-qsh-2034", "water"), ("op-bnd-1021", "water"), ("op-qsh-2034", "gas"), ("op-bnd-1021", "water")] {
+            ids.push(app.register_letter(op, agency).await.1);
+        }
+        let water = app.token("clerk-water").await;
+        let gas = app.token("clerk-gas").await;
+        let ack_all = |token: String| {
+            let app = &app;
+            async move {
+                let inbox = app.get_as(&token, "/api/v1/inbox").await.json();
+                for item in inbox["items"].as_array().expect("items") {
+                    let delivery = item["delivery_id"].as_i64().expect("delivery");
+                    assert_eq!(app.post_as(&token, &format!("/api/v1/inbox/{delivery}/ack"), &json!({})).await.status, 200);
+                }
+            }
+        };
+        ack_all(water.clone()).await;
+        let step = |token: &str, id: i64, action: &str, body: Value| {
+            let (app, token, action) = (&app, token.to_owned(), action.to_owned());
+            async move {
+                let res = app.post_as(&token, &format!("/api/v1/letters/{id}/{action}"), &body).await;
+                assert_eq!(res.status, 200, "{action}: {}", res.text());
+            }
+        };
+        let op = app.token("op-bnd-1021").await;
+        step(&water, ids[0], "refer", json!({"to_agency_code": "gas", "note": ""})).await;
+        step(&water, ids[1], "answer", json!({"body": "انجام شد"})).await;
+        step(&water, ids[2], "reject", json!({"reason": "ناقص"})).await;
+        step(&op, ids[3], "withdraw", json!({})).await;
+        step(&op, ids[1], "close", json!({})).await;
+        // Late: the answer comes after the due date.
+        app.execute(&format!("UPDATE deliveries SET due_at = '2020-01-01 00:00:00' WHERE letter_id = {}", ids[5]));
+        step(&water, ids[5], "answer", json!({"body": "با تأخیر"})).await;
+        ack_all(gas.clone()).await;
+        step(&gas, ids[0], "answer", json!({"body": "پاسخ گاز"})).await;
+
+        let kept = rollup_rows(&app);
+        assert!(kept.iter().any(|r| r.starts_with("answers")) && kept.iter().any(|r| r.starts_with("backlog")), "{kept:#?}");
+        {
+            let mut conn = app.db.pool().get().expect("connection");
+            chapar::db::write_transaction(&mut conn, chapar::db::rollups::rebuild).expect("rebuild");
+        }
+        assert_eq!(kept, rollup_rows(&app));
+
+        // And the figures read from them are the reference computation's.
+        let now = chrono::Utc::now();
+        let today = shared::reports::tehran_day(now);
+        let from = today - chrono::Duration::days(29);
+        let expected = shared::reports::summarize(&reference_rows(&app), from, today, now);
+        let got: shared::reports::Summary = serde_json::from_slice(&app.get_as(&app.token("admin").await, "/api/v1/reports/summary").await.body).expect("summary");
+        assert_eq!((got.registered, got.answered, got.open, got.on_time_percent, got.median_answer_hours), (expected.registered, expected.answered, expected.open, expected.on_time_percent, expected.median_answer_hours));
+        assert_eq!(got.on_time_percent, Some(66.7), "one of three answers was late");
+        let gas_view: shared::reports::Summary = serde_json::from_slice(&app.get_as(&gas, "/api/v1/reports/summary").await.body).expect("summary");
+        assert_eq!((gas_view.registered, gas_view.answered), (2, 1), "the referred letter counts for gas too");
+    }
+}

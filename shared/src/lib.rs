@@ -15,6 +15,7 @@ pub mod letters;
 pub mod normalize;
 pub mod problem;
 pub mod reports;
+pub mod rollup;
 pub mod search;
 pub mod sla;
 pub mod sms;

@@ -177,19 +177,38 @@ pub struct Aggregates {
     pub registered_by_office: Vec<(String, u32)>,
     /// Answers given in the period per Tehran day.
     pub answered: Vec<(NaiveDate, u32)>,
-    /// Answers given in the period, grouped by agency, speed and timeliness.
-    pub answer_times: Vec<AnswerTimes>,
+    /// Answers given in the period per answering agency.
+    pub answers: Vec<AgencyAnswers>,
     /// Open letters now per holding agency code: (code, open, overdue).
     pub backlog: Vec<(String, u32, u32)>,
 }
 
-/// How many answers an agency gave in [`answer_bucket`] hours, on time or late.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AnswerTimes {
+/// An agency's answers in the period: how many, how many by the due date,
+/// and how fast (answers per [`answer_bucket`] of hours).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgencyAnswers {
     pub agency_code: String,
-    pub hours: f64,
-    pub on_time: bool,
-    pub count: u32,
+    pub answered: u32,
+    pub on_time: u32,
+    pub hours: Vec<(f64, u32)>,
+}
+
+impl AgencyAnswers {
+    pub fn new(agency_code: String) -> AgencyAnswers {
+        AgencyAnswers {
+            agency_code,
+            ..AgencyAnswers::default()
+        }
+    }
+
+    /// Adds `count` answers given in `hours` (already bucketed).
+    pub fn add(&mut self, hours: f64, on_time: bool, count: u32) {
+        self.answered += count;
+        if on_time {
+            self.on_time += count;
+        }
+        self.hours.push((hours, count));
+    }
 }
 
 /// Answer speeds are kept to a tenth of an hour below ten hours and to the
@@ -220,7 +239,7 @@ impl Aggregates {
         let mut offices: BTreeMap<&str, u32> = BTreeMap::new();
         let mut answered: BTreeMap<NaiveDate, u32> = BTreeMap::new();
         let mut backlog: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
-        let mut answer_times = Vec::new();
+        let mut answers: BTreeMap<&str, AgencyAnswers> = BTreeMap::new();
         for row in rows {
             if in_period(row.created_at) {
                 registered
@@ -234,12 +253,14 @@ impl Aggregates {
             {
                 if in_period(at) {
                     *answered.entry(tehran_day(at)).or_default() += 1;
-                    answer_times.push(AnswerTimes {
-                        agency_code: code.clone(),
-                        hours: answer_bucket(hours),
-                        on_time: row.answered_on_time().unwrap_or(true),
-                        count: 1,
-                    });
+                    answers
+                        .entry(code)
+                        .or_insert_with(|| AgencyAnswers::new(code.clone()))
+                        .add(
+                            answer_bucket(hours),
+                            row.answered_on_time().unwrap_or(true),
+                            1,
+                        );
                 }
             }
             if row.is_open() {
@@ -258,7 +279,7 @@ impl Aggregates {
                 .map(|(c, n)| (c.to_owned(), n))
                 .collect(),
             answered: answered.into_iter().collect(),
-            answer_times,
+            answers: answers.into_values().collect(),
             backlog: backlog
                 .into_iter()
                 .map(|(c, (open, overdue))| (c.to_owned(), open, overdue))
@@ -294,17 +315,20 @@ fn median(values: &[(f64, u32)]) -> Option<f64> {
     Some((median * 10.0).round() / 10.0)
 }
 
-fn on_time_percent(answers: &[&AnswerTimes]) -> Option<f64> {
-    let judged: u32 = answers.iter().map(|a| a.count).sum();
+fn on_time_percent(answers: &[&AgencyAnswers]) -> Option<f64> {
+    let judged: u32 = answers.iter().map(|a| a.answered).sum();
     if judged == 0 {
         return None;
     }
-    let on_time: u32 = answers.iter().filter(|a| a.on_time).map(|a| a.count).sum();
+    let on_time: u32 = answers.iter().map(|a| a.on_time).sum();
     Some((f64::from(on_time) * 1000.0 / f64::from(judged)).round() / 10.0)
 }
 
-fn speeds(answers: &[&AnswerTimes]) -> Vec<(f64, u32)> {
-    answers.iter().map(|a| (a.hours, a.count)).collect()
+fn speeds(answers: &[&AgencyAnswers]) -> Vec<(f64, u32)> {
+    answers
+        .iter()
+        .flat_map(|a| a.hours.iter().copied())
+        .collect()
 }
 
 /// The figures of `rows` for the Tehran days `from..=to`, as of `now` (see
@@ -358,18 +382,18 @@ pub fn summarize_aggregates(a: &Aggregates, from: NaiveDate, to: NaiveDate) -> S
         })
         .collect();
 
-    let mut agencies: BTreeMap<&str, (u32, u32, Vec<&AnswerTimes>)> = BTreeMap::new();
+    let mut agencies: BTreeMap<&str, (u32, u32, Vec<&AgencyAnswers>)> = BTreeMap::new();
     for (code, open, overdue) in &a.backlog {
         let entry = agencies.entry(code).or_default();
         entry.0 += open;
         entry.1 += overdue;
     }
-    for times in &a.answer_times {
+    for answers in &a.answers {
         agencies
-            .entry(&times.agency_code)
+            .entry(&answers.agency_code)
             .or_default()
             .2
-            .push(times);
+            .push(answers);
     }
     let mut by_agency: Vec<AgencyFigures> = agencies
         .into_iter()
@@ -378,7 +402,7 @@ pub fn summarize_aggregates(a: &Aggregates, from: NaiveDate, to: NaiveDate) -> S
             agency_name: String::new(),
             open,
             overdue,
-            answered: answered.iter().map(|t| t.count).sum(),
+            answered: answered.iter().map(|t| t.answered).sum(),
             median_answer_hours: median(&speeds(&answered)),
             on_time_percent: on_time_percent(&answered),
         })
@@ -405,7 +429,7 @@ pub fn summarize_aggregates(a: &Aggregates, from: NaiveDate, to: NaiveDate) -> S
             .then_with(|| a.counter_office_code.cmp(&b.counter_office_code))
     });
 
-    let answers: Vec<&AnswerTimes> = a.answer_times.iter().collect();
+    let answers: Vec<&AgencyAnswers> = a.answers.iter().collect();
     Summary {
         from,
         to,

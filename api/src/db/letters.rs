@@ -219,6 +219,14 @@ pub(crate) fn in_scope<'a, ST: 'a>(
     }
 }
 
+/// "The letter waits for an agency" (status delivered or received), written
+/// out rather than bound so both planners can use the partial indexes that
+/// hold only open letters (`letters_open`, `letters_open_due`).
+pub(crate) fn awaiting_agency() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    debug_assert_eq!(Status::AWAITING_AGENCY_NAMES, ["delivered", "received"]);
+    diesel::dsl::sql("letters.status IN ('delivered', 'received')")
+}
+
 /// One letter, if the scope allows it (otherwise `NotFound`, as if it did not exist).
 pub fn letter_in_scope(conn: &mut DbConnection, id: i32, scope: Scope) -> QueryResult<LetterRow> {
     let query = letters::table
@@ -287,7 +295,7 @@ pub fn list_letters(
         let open = Status::AWAITING_AGENCY_NAMES;
         let at = now();
         query = if overdue {
-            query.filter(letters::status.eq_any(open).and(letters::due_at.lt(at)))
+            query.filter(awaiting_agency().and(letters::due_at.lt(at)))
         } else {
             query.filter(
                 letters::status

@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod letters;
 pub mod notifications;
 pub mod reports;
+pub mod rollups;
 pub mod schema;
 pub mod users;
 pub mod writer;
@@ -249,6 +250,7 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     for version in applied {
         tracing::info!(%version, "applied migration");
     }
+    rollups::ensure_built(conn).map_err(|e| anyhow::anyhow!("dashboard rollups: {e}"))?;
     Ok(())
 }
 

@@ -1,20 +1,25 @@
-//! What the dashboard reads: counts aggregated by the database (`GROUP BY`
-//! over indexed columns), never the letters one by one, so the server's
-//! memory does not grow with the period or the province. The figures are
-//! computed from these counts in `shared::reports`, the same way for both
-//! databases; the only backend-specific SQL is how a Tehran calendar day
-//! and an hour count are written ([`Dialect`]).
+//! What the dashboard reads. The province's and an agency's figures come
+//! from the rollups each step keeps (`shared::rollup`, [`super::rollups`]):
+//! a year of the province is a few thousand rows however many letters it
+//! had. A counter office's figures are counted from its own letters with
+//! `GROUP BY` (an office's year is a few thousand letters; the only
+//! backend-specific SQL is how a Tehran day and an hour count are written,
+//! [`Dialect`]). Either way the figures are computed from the counts in
+//! `shared::reports`, the same way for both databases.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Text, Timestamp};
-use shared::reports::{Aggregates, AnswerTimes};
+use shared::reports::{AgencyAnswers, Aggregates};
+use shared::rollup::{cover, AnswerCounts, Grain, RollupScope, ANSWERED};
 use shared::workflow::Status;
 
-use super::letters::Scope;
-use super::schema::{agencies, counter_offices};
+use super::letters::{awaiting_agency, in_scope, Scope};
+use super::schema::{
+    agencies, counter_offices, letters, report_answers, report_backlog, report_days, report_offices,
+};
 use super::DbConnection;
 
 /// Codes and names of every agency and office (the directory is small).
@@ -110,19 +115,6 @@ impl Dialect {
     }
 }
 
-/// The SQL condition that limits `letters l` to what `scope` may see: the
-/// same rule as [`super::letters::in_scope`] (the report's queries are
-/// written in SQL for their `GROUP BY` expressions), kept in step with it.
-fn scope_sql(scope: Scope) -> String {
-    match scope {
-        Scope::All => "1 = 1".to_owned(),
-        Scope::Office(office) => format!("l.counter_office_id = {office}"),
-        Scope::Agency(agency) => format!(
-            "EXISTS (SELECT 1 FROM deliveries d WHERE d.letter_id = l.id AND d.agency_id = {agency})"
-        ),
-    }
-}
-
 #[derive(QueryableByName)]
 struct DayStatusCount {
     #[diesel(sql_type = Text)]
@@ -137,14 +129,6 @@ struct DayStatusCount {
 struct DayCount {
     #[diesel(sql_type = Text)]
     day: String,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-#[derive(QueryableByName)]
-struct IdCount {
-    #[diesel(sql_type = Integer)]
-    id: i32,
     #[diesel(sql_type = BigInt)]
     n: i64,
 }
@@ -205,11 +189,171 @@ fn count(n: i64) -> u32 {
 }
 
 /// The counts of the caller's scope: letters registered and answers given
-/// in `[start, end)`, and the backlog at `now`. Each is one `GROUP BY`
-/// query over an index (see the migration `hot_paths`).
+/// in the Tehran days `from..=to` (`[start, end)` in UTC), and the backlog at
+/// `now`.
 pub fn aggregates(
     conn: &mut DbConnection,
     scope: Scope,
+    (from, to): (NaiveDate, NaiveDate),
+    (start, end): (NaiveDateTime, NaiveDateTime),
+    now: NaiveDateTime,
+    directory: &Directory,
+) -> QueryResult<Aggregates> {
+    match scope {
+        Scope::Office(office) => office_aggregates(conn, office, start, end, now, directory),
+        Scope::All => rolled_up(conn, RollupScope::Province, scope, from, to, now, directory),
+        Scope::Agency(agency) => rolled_up(
+            conn,
+            RollupScope::Agency(agency),
+            scope,
+            from,
+            to,
+            now,
+            directory,
+        ),
+    }
+}
+
+/// The figures of the rollups of `rollup`; only the overdue count is read
+/// from the letters, among the open ones (its index holds only those).
+fn rolled_up(
+    conn: &mut DbConnection,
+    rollup: RollupScope,
+    scope: Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: NaiveDateTime,
+    directory: &Directory,
+) -> QueryResult<Aggregates> {
+    let (kind, id) = rollup.columns();
+    let mut registered: BTreeMap<(NaiveDate, &'static str), (Status, i64)> = BTreeMap::new();
+    let mut answered: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    for (day, what, n) in report_days::table
+        .filter(report_days::scope_kind.eq(kind))
+        .filter(report_days::scope_id.eq(id))
+        .filter(report_days::day.between(from, to))
+        .select((report_days::day, report_days::kind, report_days::n))
+        .load::<(NaiveDate, String, i64)>(conn)?
+    {
+        if what == ANSWERED {
+            *answered.entry(day).or_default() += n;
+        } else if let Some(status) = Status::parse(&what) {
+            registered
+                .entry((day, status.as_str()))
+                .or_insert((status, 0))
+                .1 += n;
+        }
+    }
+    let mut offices: BTreeMap<i32, i64> = BTreeMap::new();
+    let mut answers: BTreeMap<i32, AnswerCounts> = BTreeMap::new();
+    for (grain, first, last) in periods(from, to) {
+        for (office, n) in report_offices::table
+            .filter(report_offices::scope_kind.eq(kind))
+            .filter(report_offices::scope_id.eq(id))
+            .filter(report_offices::grain.eq(grain.column()))
+            .filter(report_offices::period.between(first, last))
+            .select((report_offices::counter_office_id, report_offices::n))
+            .load::<(i32, i64)>(conn)?
+        {
+            *offices.entry(office).or_default() += n;
+        }
+        for (agency, answered, on_time, hours) in report_answers::table
+            .filter(report_answers::scope_kind.eq(kind))
+            .filter(report_answers::scope_id.eq(id))
+            .filter(report_answers::grain.eq(grain.column()))
+            .filter(report_answers::period.between(first, last))
+            .select((
+                report_answers::agency_id,
+                report_answers::answered,
+                report_answers::on_time,
+                report_answers::hours,
+            ))
+            .load::<(i32, i64, i64, Vec<u8>)>(conn)?
+        {
+            answers.entry(agency).or_default().merge(&AnswerCounts {
+                answered,
+                on_time,
+                hours: AnswerCounts::decode_hours(&hours),
+            });
+        }
+    }
+    let mut backlog: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
+    for (holder, n) in report_backlog::table
+        .filter(report_backlog::scope_kind.eq(kind))
+        .filter(report_backlog::scope_id.eq(id))
+        .select((report_backlog::holder_agency_id, report_backlog::n))
+        .load::<(i32, i64)>(conn)?
+    {
+        backlog.entry(holder).or_default().0 += n;
+    }
+    let overdue = letters::table
+        .filter(awaiting_agency())
+        .filter(letters::due_at.lt(now))
+        .select(letters::holder_agency_id)
+        .into_boxed();
+    for holder in in_scope(overdue, scope).load::<i32>(conn)? {
+        backlog.entry(holder).or_default().1 += 1;
+    }
+    Ok(Aggregates {
+        registered: registered
+            .into_iter()
+            .filter(|(_, (_, n))| *n > 0)
+            .map(|((day, _), (status, n))| (day, status, count(n)))
+            .collect(),
+        registered_by_office: offices
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(office, n)| (directory.office_code(office), count(n)))
+            .collect(),
+        answered: answered
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(day, n)| (day, count(n)))
+            .collect(),
+        answers: answers
+            .into_iter()
+            .filter(|(_, c)| c.answered > 0)
+            .map(|(agency, c)| AgencyAnswers {
+                agency_code: directory.agency_code(agency),
+                answered: count(c.answered),
+                on_time: count(c.on_time),
+                hours: c
+                    .hours
+                    .iter()
+                    .map(|(tenths, n)| (f64::from(*tenths) / 10.0, count(*n)))
+                    .collect(),
+            })
+            .collect(),
+        backlog: backlog
+            .into_iter()
+            .filter(|(_, (open, _))| *open > 0)
+            .map(|(holder, (open, overdue))| {
+                (directory.agency_code(holder), count(open), count(overdue))
+            })
+            .collect(),
+    })
+}
+
+/// The rows that cover `from..=to`: whole months, and the days around them.
+fn periods(from: NaiveDate, to: NaiveDate) -> Vec<(Grain, NaiveDate, NaiveDate)> {
+    let cover = cover(from, to);
+    cover
+        .months
+        .map(|(first, last)| (Grain::Month, first, last))
+        .into_iter()
+        .chain(
+            cover
+                .days
+                .into_iter()
+                .map(|(first, last)| (Grain::Day, first, last)),
+        )
+        .collect()
+}
+
+/// An office's counts, from its own letters: `GROUP BY` over its indexes.
+fn office_aggregates(
+    conn: &mut DbConnection,
+    office: i32,
     start: NaiveDateTime,
     end: NaiveDateTime,
     now: NaiveDateTime,
@@ -218,10 +362,10 @@ pub fn aggregates(
     let d = Dialect {
         postgres: matches!(conn, DbConnection::Postgres(_)),
     };
-    let scope = scope_sql(scope);
+    let scope = format!("l.counter_office_id = {office}");
     let (p1, p2) = (d.param(1), d.param(2));
-    let registered_in = format!("l.created_at >= {p1} AND l.created_at < {p2} AND {scope}");
-    let answered_in = format!("l.answered_at >= {p1} AND l.answered_at < {p2} AND {scope}");
+    let registered_in = format!("{scope} AND l.created_at >= {p1} AND l.created_at < {p2}");
+    let answered_in = format!("{scope} AND l.answered_at >= {p1} AND l.answered_at < {p2}");
     let period = [start, end];
 
     let registered: Vec<DayStatusCount> = load(
@@ -230,14 +374,6 @@ pub fn aggregates(
             "SELECT {} AS day, l.status AS status, COUNT(*) AS n FROM letters l \
              WHERE {registered_in} GROUP BY 1, 2",
             d.day("l.created_at")
-        ),
-        &period,
-    )?;
-    let by_office: Vec<IdCount> = load(
-        conn,
-        &format!(
-            "SELECT l.counter_office_id AS id, COUNT(*) AS n FROM letters l \
-             WHERE {registered_in} GROUP BY l.counter_office_id"
         ),
         &period,
     )?;
@@ -278,28 +414,25 @@ pub fn aggregates(
         &[now],
     )?;
 
+    let by_office: u32 = registered.iter().map(|r| count(r.n)).sum();
+    let mut answers: BTreeMap<i32, AgencyAnswers> = BTreeMap::new();
+    for r in speeds {
+        answers
+            .entry(r.id)
+            .or_insert_with(|| AgencyAnswers::new(directory.agency_code(r.id)))
+            .add(r.hours, r.on_time == 1, count(r.n));
+    }
     Ok(Aggregates {
         registered: registered
             .into_iter()
             .filter_map(|r| Some((parse_day(&r.day)?, Status::parse(&r.status)?, count(r.n))))
             .collect(),
-        registered_by_office: by_office
-            .into_iter()
-            .map(|r| (directory.office_code(r.id), count(r.n)))
-            .collect(),
+        registered_by_office: vec![(directory.office_code(office), by_office)],
         answered: answered
             .into_iter()
             .filter_map(|r| Some((parse_day(&r.day)?, count(r.n))))
             .collect(),
-        answer_times: speeds
-            .into_iter()
-            .map(|r| AnswerTimes {
-                agency_code: directory.agency_code(r.id),
-                hours: r.hours,
-                on_time: r.on_time == 1,
-                count: count(r.n),
-            })
-            .collect(),
+        answers: answers.into_values().collect(),
         backlog: backlog
             .into_iter()
             .map(|r| (directory.agency_code(r.id), count(r.n), count(r.overdue)))

@@ -247,6 +247,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_days (scope_kind, scope_id, day, kind, shard) {
+        scope_kind -> SmallInt,
+        scope_id -> Integer,
+        day -> Date,
+        kind -> Text,
+        shard -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_offices (scope_kind, scope_id, grain, period, counter_office_id) {
+        scope_kind -> SmallInt,
+        scope_id -> Integer,
+        grain -> SmallInt,
+        period -> Date,
+        counter_office_id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_answers (scope_kind, scope_id, grain, period, agency_id) {
+        scope_kind -> SmallInt,
+        scope_id -> Integer,
+        grain -> SmallInt,
+        period -> Date,
+        agency_id -> Integer,
+        answered -> BigInt,
+        on_time -> BigInt,
+        hours -> Binary,
+    }
+}
+
+diesel::table! {
+    report_backlog (scope_kind, scope_id, holder_agency_id, shard) {
+        scope_kind -> SmallInt,
+        scope_id -> Integer,
+        holder_agency_id -> Integer,
+        shard -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_rollups_built (id) {
+        id -> Integer,
+        built_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(letters -> counter_offices (counter_office_id));
 diesel::joinable!(deliveries -> letters (letter_id));
 diesel::joinable!(letter_events -> letters (letter_id));
@@ -271,4 +323,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     sms_opt_outs,
     holidays,
     sms_templates,
+    report_days,
+    report_offices,
+    report_answers,
+    report_backlog,
+    report_rollups_built,
 );

@@ -20,6 +20,7 @@ use crate::auth::Principal;
 use crate::db::directory::{self as dir, now};
 use crate::db::idempotency::{self, Claim};
 use crate::db::letters::{self as db, Codes, LetterFilter, NewDelivery, NewEvent, NewLetterRow};
+use crate::db::rollups;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
@@ -114,6 +115,7 @@ fn register_in(
         &NewDelivery::arriving(row.id, agency.id, None, at, due),
     )?;
     db::enqueue_sms(conn, &row, "registered", &[("agency", &agency.name)], at)?;
+    rollups::record_registration(conn, &row, agency.id, due)?;
     Ok(row)
 }
 

@@ -64,8 +64,8 @@ pub async fn summary(
             let counts = aggregates(
                 conn,
                 scope,
-                start.naive_utc(),
-                end.naive_utc(),
+                (from, to),
+                (start.naive_utc(), end.naive_utc()),
                 now.naive_utc(),
                 &directory,
             )?;

@@ -1,0 +1,459 @@
+//! Keeping the dashboard's rollups (see `shared::rollup`) in step with the
+//! letters: each workflow step adds, in its own transaction, what it changed
+//! ([`Tracked`]); [`rebuild`] counts every letter afresh (after `seed`, or
+//! once for a database that had letters before the rollups existed).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::dsl::max;
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use shared::rollup::{
+    AnswerCounts, AnswerFacts, AnswerKey, BacklogKey, DayKey, LetterFacts, OfficeKey, Rollup,
+};
+use shared::workflow::Status;
+
+use super::letters::LetterRow;
+use super::schema::{
+    deliveries, letters, report_answers, report_backlog, report_days, report_offices,
+    report_rollups_built,
+};
+use super::DbConnection;
+
+/// Each agency a letter has been at, with the latest due date it was given.
+type Dues = Vec<(i32, Option<NaiveDateTime>)>;
+
+fn dues_of(conn: &mut DbConnection, letter_id: i32) -> QueryResult<Dues> {
+    deliveries::table
+        .filter(deliveries::letter_id.eq(letter_id))
+        .group_by(deliveries::agency_id)
+        .select((deliveries::agency_id, max(deliveries::due_at)))
+        .load(conn)
+}
+
+/// The columns of a letter the rollups count by.
+#[derive(Debug, Clone, Queryable)]
+pub struct CountedLetter {
+    pub id: i32,
+    pub created_at: NaiveDateTime,
+    pub counter_office_id: i32,
+    pub status: String,
+    pub holder_agency_id: i32,
+    pub answer_agency_id: Option<i32>,
+    pub answered_at: Option<NaiveDateTime>,
+}
+
+impl From<&LetterRow> for CountedLetter {
+    fn from(r: &LetterRow) -> Self {
+        CountedLetter {
+            id: r.id,
+            created_at: r.created_at,
+            counter_office_id: r.counter_office_id,
+            status: r.status.clone(),
+            holder_agency_id: r.holder_agency_id,
+            answer_agency_id: r.answer_agency_id,
+            answered_at: r.answered_at,
+        }
+    }
+}
+
+/// A letter as the rollups see it. An answer is on time by the latest due
+/// date the answering agency was given (none: on time), as the reference
+/// computation in `shared::reports` judges it.
+pub fn facts(letter: &CountedLetter, dues: &[(i32, Option<NaiveDateTime>)]) -> LetterFacts {
+    let answer = match (letter.answer_agency_id, letter.answered_at) {
+        (Some(agency_id), Some(at)) => Some(AnswerFacts {
+            agency_id,
+            answered_at: at.and_utc(),
+            on_time: dues
+                .iter()
+                .find(|(agency, _)| *agency == agency_id)
+                .and_then(|(_, due)| *due)
+                .is_none_or(|due| at <= due),
+        }),
+        _ => None,
+    };
+    LetterFacts {
+        letter_id: letter.id,
+        created_at: letter.created_at.and_utc(),
+        counter_office_id: letter.counter_office_id,
+        status: Status::parse(&letter.status).unwrap_or(Status::Registered),
+        holder_agency_id: letter.holder_agency_id,
+        agencies: dues.iter().map(|(agency, _)| *agency).collect(),
+        answer,
+    }
+}
+
+/// A letter before a step, so the step can add the difference it made.
+pub struct Tracked {
+    before: LetterFacts,
+    dues: Dues,
+}
+
+impl Tracked {
+    /// Reads what the rollups need of `letter` (one query for its deliveries).
+    pub fn start(conn: &mut DbConnection, letter: &LetterRow) -> QueryResult<Tracked> {
+        let dues = dues_of(conn, letter.id)?;
+        Ok(Tracked {
+            before: facts(&letter.into(), &dues),
+            dues,
+        })
+    }
+
+    /// The step delivered the letter to `agency`, due at `due`.
+    pub fn delivered_to(&mut self, agency: i32, due: NaiveDateTime) {
+        match self.dues.iter_mut().find(|(a, _)| *a == agency) {
+            Some((_, latest)) => *latest = (*latest).max(Some(due)),
+            None => self.dues.push((agency, Some(due))),
+        }
+    }
+
+    /// Adds the step's change: `after` is the letter as the step left it.
+    pub fn record(self, conn: &mut DbConnection, after: &LetterRow) -> QueryResult<()> {
+        let after = facts(&after.into(), &self.dues);
+        apply(conn, &Rollup::change(Some(&self.before), &after))
+    }
+}
+
+/// Counts a letter just registered (delivered to `agency`, due at `due`).
+pub fn record_registration(
+    conn: &mut DbConnection,
+    letter: &LetterRow,
+    agency: i32,
+    due: NaiveDateTime,
+) -> QueryResult<()> {
+    let after = facts(&letter.into(), &[(agency, Some(due))]);
+    apply(conn, &Rollup::change(None, &after))
+}
+
+/// An upsert of many rows: one multi-row statement per chunk on PostgreSQL
+/// (a round trip each), one statement per row on SQLite (diesel builds no
+/// multi-row upsert there, and the embedded database has no round trips).
+macro_rules! upsert {
+    ($conn:expr, $table:expr, $rows:expr, |$q:ident| $finish:expr) => {
+        match &mut *$conn {
+            DbConnection::Sqlite(c) => {
+                for row in $rows.iter() {
+                    let $q = diesel::insert_into($table).values(row);
+                    $finish.execute(c)?;
+                }
+            }
+            DbConnection::Postgres(c) => {
+                for chunk in $rows.chunks(CHUNK) {
+                    let $q = diesel::insert_into($table).values(chunk);
+                    $finish.execute(c)?;
+                }
+            }
+        }
+    };
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = report_days)]
+struct DayRow {
+    scope_kind: i16,
+    scope_id: i32,
+    day: chrono::NaiveDate,
+    kind: &'static str,
+    shard: i32,
+    n: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = report_offices)]
+struct OfficeRow {
+    scope_kind: i16,
+    scope_id: i32,
+    grain: i16,
+    period: chrono::NaiveDate,
+    counter_office_id: i32,
+    n: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = report_backlog)]
+struct BacklogRow {
+    scope_kind: i16,
+    scope_id: i32,
+    holder_agency_id: i32,
+    shard: i32,
+    n: i64,
+}
+
+impl DayRow {
+    fn new((k, n): (&DayKey, &i64)) -> DayRow {
+        let (scope_kind, scope_id) = k.scope.columns();
+        DayRow {
+            scope_kind,
+            scope_id,
+            day: k.day,
+            kind: k.kind,
+            shard: k.shard,
+            n: *n,
+        }
+    }
+}
+
+impl OfficeRow {
+    fn new((k, n): (&OfficeKey, &i64)) -> OfficeRow {
+        let (scope_kind, scope_id) = k.scope.columns();
+        OfficeRow {
+            scope_kind,
+            scope_id,
+            grain: k.grain.column(),
+            period: k.period,
+            counter_office_id: k.counter_office_id,
+            n: *n,
+        }
+    }
+}
+
+impl BacklogRow {
+    fn new((k, n): (&BacklogKey, &i64)) -> BacklogRow {
+        let (scope_kind, scope_id) = k.scope.columns();
+        BacklogRow {
+            scope_kind,
+            scope_id,
+            holder_agency_id: k.holder_agency_id,
+            shard: k.shard,
+            n: *n,
+        }
+    }
+}
+
+#[derive(Insertable, Queryable)]
+#[diesel(table_name = report_answers)]
+struct AnswerRow {
+    scope_kind: i16,
+    scope_id: i32,
+    grain: i16,
+    period: chrono::NaiveDate,
+    agency_id: i32,
+    answered: i64,
+    on_time: i64,
+    hours: Vec<u8>,
+}
+
+impl AnswerRow {
+    fn new(key: &AnswerKey, counts: &AnswerCounts) -> AnswerRow {
+        let (scope_kind, scope_id) = key.scope.columns();
+        AnswerRow {
+            scope_kind,
+            scope_id,
+            grain: key.grain.column(),
+            period: key.period,
+            agency_id: key.agency_id,
+            answered: counts.answered,
+            on_time: counts.on_time,
+            hours: counts.encode_hours(),
+        }
+    }
+
+    fn key(&self) -> (i16, i32, i16, chrono::NaiveDate, i32) {
+        (
+            self.scope_kind,
+            self.scope_id,
+            self.grain,
+            self.period,
+            self.agency_id,
+        )
+    }
+}
+
+/// Rows per statement (SQLite allows 32,766 bound values).
+const CHUNK: usize = 2_000;
+
+/// Adds `change` to the rollups. Counters are added by the database
+/// (`n = n + excluded.n`), so concurrent steps on PostgreSQL never lose one;
+/// the answer histograms are read, merged and written back under the rows'
+/// locks. Rows are touched in key order, so two steps cannot deadlock.
+pub fn apply(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
+    let days: Vec<DayRow> = change.days.iter().map(DayRow::new).collect();
+    {
+        use report_days::dsl as t;
+        upsert!(conn, t::report_days, days, |q| q
+            .on_conflict((t::scope_kind, t::scope_id, t::day, t::kind, t::shard))
+            .do_update()
+            .set(t::n.eq(t::n + excluded(t::n))));
+    }
+    let offices: Vec<OfficeRow> = change.offices.iter().map(OfficeRow::new).collect();
+    {
+        use report_offices::dsl as t;
+        upsert!(conn, t::report_offices, offices, |q| q
+            .on_conflict((
+                t::scope_kind,
+                t::scope_id,
+                t::grain,
+                t::period,
+                t::counter_office_id
+            ))
+            .do_update()
+            .set(t::n.eq(t::n + excluded(t::n))));
+    }
+    let backlog: Vec<BacklogRow> = change.backlog.iter().map(BacklogRow::new).collect();
+    {
+        use report_backlog::dsl as t;
+        upsert!(conn, t::report_backlog, backlog, |q| q
+            .on_conflict((t::scope_kind, t::scope_id, t::holder_agency_id, t::shard))
+            .do_update()
+            .set(t::n.eq(t::n + excluded(t::n))));
+    }
+    let keys: Vec<&AnswerKey> = change.answers.keys().collect();
+    for chunk in keys.chunks(CHUNK / 4) {
+        merge_answers(conn, chunk, &change.answers)?;
+    }
+    Ok(())
+}
+
+/// Adds answer counts and histograms to their rows: makes sure each row
+/// exists and holds its lock (a no-op update of an existing row), reads the
+/// rows, and writes the merged values back.
+fn merge_answers(
+    conn: &mut DbConnection,
+    keys: &[&AnswerKey],
+    change: &BTreeMap<AnswerKey, AnswerCounts>,
+) -> QueryResult<()> {
+    use report_answers::dsl as t;
+    let empty: Vec<AnswerRow> = keys
+        .iter()
+        .map(|k| AnswerRow::new(k, &AnswerCounts::default()))
+        .collect();
+    upsert!(conn, t::report_answers, empty, |q| q
+        .on_conflict((
+            t::scope_kind,
+            t::scope_id,
+            t::grain,
+            t::period,
+            t::agency_id
+        ))
+        .do_update()
+        .set(t::answered.eq(t::answered)));
+    let mut query = t::report_answers.into_boxed();
+    for row in &empty {
+        query = query.or_filter(
+            t::scope_kind
+                .eq(row.scope_kind)
+                .and(t::scope_id.eq(row.scope_id))
+                .and(t::grain.eq(row.grain))
+                .and(t::period.eq(row.period))
+                .and(t::agency_id.eq(row.agency_id)),
+        );
+    }
+    let stored: BTreeMap<_, AnswerRow> = query
+        .load::<AnswerRow>(conn)?
+        .into_iter()
+        .map(|row| (row.key(), row))
+        .collect();
+    let merged: Vec<AnswerRow> = keys
+        .iter()
+        .map(|k| {
+            let blank = AnswerRow::new(k, &AnswerCounts::default());
+            let mut counts = match stored.get(&blank.key()) {
+                Some(row) => AnswerCounts {
+                    answered: row.answered,
+                    on_time: row.on_time,
+                    hours: AnswerCounts::decode_hours(&row.hours),
+                },
+                None => AnswerCounts::default(),
+            };
+            counts.merge(&change[*k]);
+            AnswerRow::new(k, &counts)
+        })
+        .collect();
+    upsert!(conn, t::report_answers, merged, |q| q
+        .on_conflict((
+            t::scope_kind,
+            t::scope_id,
+            t::grain,
+            t::period,
+            t::agency_id
+        ))
+        .do_update()
+        .set((
+            t::answered.eq(excluded(t::answered)),
+            t::on_time.eq(excluded(t::on_time)),
+            t::hours.eq(excluded(t::hours)),
+        )));
+    Ok(())
+}
+
+/// Letters read per batch by [`rebuild`].
+const REBUILD_BATCH: i64 = 20_000;
+
+/// Counts every letter afresh into empty rollups, in the caller's
+/// transaction; answers how many letters were counted.
+pub fn rebuild(conn: &mut DbConnection) -> QueryResult<usize> {
+    diesel::delete(report_days::table).execute(conn)?;
+    diesel::delete(report_offices::table).execute(conn)?;
+    diesel::delete(report_answers::table).execute(conn)?;
+    diesel::delete(report_backlog::table).execute(conn)?;
+    diesel::delete(report_rollups_built::table).execute(conn)?;
+    let mut total = Rollup::default();
+    let mut after = 0;
+    let mut counted = 0;
+    loop {
+        let batch: Vec<CountedLetter> = letters::table
+            .filter(letters::id.gt(after))
+            .order(letters::id)
+            .limit(REBUILD_BATCH)
+            .select((
+                letters::id,
+                letters::created_at,
+                letters::counter_office_id,
+                letters::status,
+                letters::holder_agency_id,
+                letters::answer_agency_id,
+                letters::answered_at,
+            ))
+            .load(conn)?;
+        let Some(last) = batch.last().map(|l| l.id) else {
+            break;
+        };
+        let mut dues: BTreeMap<i32, Dues> = BTreeMap::new();
+        for (letter, agency, due) in deliveries::table
+            .filter(deliveries::letter_id.gt(after))
+            .filter(deliveries::letter_id.le(last))
+            .group_by((deliveries::letter_id, deliveries::agency_id))
+            .select((
+                deliveries::letter_id,
+                deliveries::agency_id,
+                max(deliveries::due_at),
+            ))
+            .load::<(i32, i32, Option<NaiveDateTime>)>(conn)?
+        {
+            dues.entry(letter).or_default().push((agency, due));
+        }
+        for letter in &batch {
+            let letter_dues = dues.get(&letter.id).map(Vec::as_slice).unwrap_or(&[]);
+            total.add(&facts(letter, letter_dues), 1);
+        }
+        counted += batch.len();
+        after = last;
+    }
+    total.prune();
+    apply(conn, &total)?;
+    mark_built(conn)?;
+    Ok(counted)
+}
+
+fn mark_built(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::insert_into(report_rollups_built::table)
+        .values((
+            report_rollups_built::id.eq(1),
+            report_rollups_built::built_at.eq(super::directory::now()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Counts the letters of a database whose rollups were never built (one
+/// that had letters before they existed). Run at startup after migrations.
+pub fn ensure_built(conn: &mut DbConnection) -> QueryResult<()> {
+    let built: i64 = report_rollups_built::table.count().get_result(conn)?;
+    if built == 0 {
+        let counted = super::write_transaction(conn, rebuild)?;
+        tracing::info!(letters = counted, "dashboard rollups built");
+    }
+    Ok(())
+}

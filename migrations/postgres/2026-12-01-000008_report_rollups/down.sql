@@ -1,0 +1,11 @@
+DROP INDEX letters_created;
+CREATE INDEX letters_created ON letters(created_at, status, counter_office_id);
+CREATE INDEX letters_answered ON letters(answered_at, answer_agency_id) WHERE answered_at IS NOT NULL;
+DROP INDEX letters_office_answered;
+DROP INDEX letters_office_created;
+DROP INDEX letters_open_due;
+DROP TABLE report_rollups_built;
+DROP TABLE report_backlog;
+DROP TABLE report_answers;
+DROP TABLE report_offices;
+DROP TABLE report_days;

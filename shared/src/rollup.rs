@@ -1,0 +1,504 @@
+//! The dashboard's running counts: what one letter adds to the report
+//! rollups, so a step's transaction can add the difference its change makes
+//! (the letter's contribution after, minus before) and a report over a year
+//! of the province reads a few thousand counters instead of a million
+//! letters.
+//!
+//! A letter counts in the province's rollups and in those of every agency it
+//! has been at (the agency's scope, as the letters list has it). Counter
+//! offices read their own letters directly: an office's year is a few
+//! thousand letters, so its dashboard stays cheap without rollups.
+//!
+//! Kept per rollup row:
+//! - **days**: per Tehran day, letters registered that day by their status
+//!   now, and answers given that day (kind [`ANSWERED`]);
+//! - **offices**: registrations per counter office, per day and per month;
+//! - **answers**: per answering agency, per day and per month: how many, how
+//!   many by the due date, and a histogram of answer times in
+//!   [`answer_bucket`](crate::reports::answer_bucket)s (for exact medians);
+//! - **backlog**: open letters per holding agency (whether one is overdue
+//!   depends on the hour, so the report counts those among the open ones).
+//!
+//! The province's day and backlog counters are split over [`SHARDS`] rows
+//! (by letter id) so concurrent registrations on PostgreSQL do not queue on
+//! one row lock.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+
+use crate::reports::{answer_bucket, tehran_day};
+use crate::workflow::Status;
+
+/// The kind of the day counter of answers given (other kinds are statuses).
+pub const ANSWERED: &str = "answered_on";
+
+/// Rows the province's hot counters are split over.
+pub const SHARDS: i32 = 4;
+
+/// Whose figures a rollup row counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RollupScope {
+    Province,
+    Agency(i32),
+}
+
+impl RollupScope {
+    /// As stored: (`scope_kind`, `scope_id`).
+    pub fn columns(self) -> (i16, i32) {
+        match self {
+            RollupScope::Province => (0, 0),
+            RollupScope::Agency(id) => (1, id),
+        }
+    }
+}
+
+/// Day rows, or month rows (keyed by the month's first day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Grain {
+    Day,
+    Month,
+}
+
+impl Grain {
+    pub fn column(self) -> i16 {
+        match self {
+            Grain::Day => 0,
+            Grain::Month => 1,
+        }
+    }
+
+    fn period(self, day: NaiveDate) -> NaiveDate {
+        match self {
+            Grain::Day => day,
+            Grain::Month => month_of(day),
+        }
+    }
+}
+
+fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// A letter as the rollups see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LetterFacts {
+    pub letter_id: i32,
+    pub created_at: DateTime<Utc>,
+    pub counter_office_id: i32,
+    pub status: Status,
+    pub holder_agency_id: i32,
+    /// Every agency the letter has been at, each once.
+    pub agencies: Vec<i32>,
+    pub answer: Option<AnswerFacts>,
+}
+
+/// How a letter was answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerFacts {
+    pub agency_id: i32,
+    pub answered_at: DateTime<Utc>,
+    /// By the due date of the answering agency's delivery.
+    pub on_time: bool,
+}
+
+impl LetterFacts {
+    fn scopes(&self) -> Vec<RollupScope> {
+        let mut agencies = self.agencies.clone();
+        agencies.sort_unstable();
+        agencies.dedup();
+        std::iter::once(RollupScope::Province)
+            .chain(agencies.into_iter().map(RollupScope::Agency))
+            .collect()
+    }
+
+    fn shard(&self, scope: RollupScope) -> i32 {
+        match scope {
+            RollupScope::Province => self.letter_id.rem_euclid(SHARDS),
+            RollupScope::Agency(_) => 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DayKey {
+    pub scope: RollupScope,
+    pub day: NaiveDate,
+    /// A status name, or [`ANSWERED`].
+    pub kind: &'static str,
+    pub shard: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OfficeKey {
+    pub scope: RollupScope,
+    pub grain: Grain,
+    pub period: NaiveDate,
+    pub counter_office_id: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AnswerKey {
+    pub scope: RollupScope,
+    pub grain: Grain,
+    pub period: NaiveDate,
+    pub agency_id: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BacklogKey {
+    pub scope: RollupScope,
+    pub holder_agency_id: i32,
+    pub shard: i32,
+}
+
+/// One answers row: counts and a histogram of answer times (tenths of an
+/// hour → answers).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnswerCounts {
+    pub answered: i64,
+    pub on_time: i64,
+    pub hours: BTreeMap<u32, i64>,
+}
+
+impl AnswerCounts {
+    /// Adds `other` (which may subtract), dropping emptied histogram bins.
+    pub fn merge(&mut self, other: &AnswerCounts) {
+        self.answered += other.answered;
+        self.on_time += other.on_time;
+        for (bucket, n) in &other.hours {
+            let entry = self.hours.entry(*bucket).or_default();
+            *entry += n;
+            if *entry == 0 {
+                self.hours.remove(bucket);
+            }
+        }
+    }
+
+    fn is_zero(&self) -> bool {
+        self.answered == 0 && self.on_time == 0 && self.hours.is_empty()
+    }
+
+    /// The histogram as stored: (tenths: u32 LE, answers: u32 LE) pairs.
+    pub fn encode_hours(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(self.hours.len() * 8);
+        for (bucket, n) in &self.hours {
+            bytes.extend_from_slice(&bucket.to_le_bytes());
+            let n = u32::try_from((*n).max(0)).unwrap_or(u32::MAX);
+            bytes.extend_from_slice(&n.to_le_bytes());
+        }
+        bytes
+    }
+
+    /// Reads [`Self::encode_hours`]' bytes (a torn tail is ignored).
+    pub fn decode_hours(bytes: &[u8]) -> BTreeMap<u32, i64> {
+        bytes
+            .chunks_exact(8)
+            .map(|pair| {
+                let bucket = u32::from_le_bytes([pair[0], pair[1], pair[2], pair[3]]);
+                let n = u32::from_le_bytes([pair[4], pair[5], pair[6], pair[7]]);
+                (bucket, i64::from(n))
+            })
+            .collect()
+    }
+}
+
+/// Changes to the rollups (or, summed over every letter, their content).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rollup {
+    pub days: BTreeMap<DayKey, i64>,
+    pub offices: BTreeMap<OfficeKey, i64>,
+    pub answers: BTreeMap<AnswerKey, AnswerCounts>,
+    pub backlog: BTreeMap<BacklogKey, i64>,
+}
+
+/// The answer time bucket of a letter, in tenths of an hour.
+fn bucket_tenths(created: DateTime<Utc>, answered: DateTime<Utc>) -> u32 {
+    let hours = (answered - created).num_seconds() as f64 / 3600.0;
+    (answer_bucket(hours) * 10.0).round().max(0.0) as u32
+}
+
+impl Rollup {
+    /// What a step that turned `before` into `after` changes (`None` before
+    /// a registration).
+    pub fn change(before: Option<&LetterFacts>, after: &LetterFacts) -> Rollup {
+        let mut rollup = Rollup::default();
+        if let Some(before) = before {
+            rollup.add(before, -1);
+        }
+        rollup.add(after, 1);
+        rollup.prune();
+        rollup
+    }
+
+    /// Adds (`sign` 1) or removes (-1) one letter's contribution.
+    pub fn add(&mut self, letter: &LetterFacts, sign: i64) {
+        let registered = tehran_day(letter.created_at);
+        for scope in letter.scopes() {
+            let shard = letter.shard(scope);
+            *self
+                .days
+                .entry(DayKey {
+                    scope,
+                    day: registered,
+                    kind: letter.status.as_str(),
+                    shard,
+                })
+                .or_default() += sign;
+            for grain in [Grain::Day, Grain::Month] {
+                *self
+                    .offices
+                    .entry(OfficeKey {
+                        scope,
+                        grain,
+                        period: grain.period(registered),
+                        counter_office_id: letter.counter_office_id,
+                    })
+                    .or_default() += sign;
+            }
+            if letter.status.awaits_agency() {
+                *self
+                    .backlog
+                    .entry(BacklogKey {
+                        scope,
+                        holder_agency_id: letter.holder_agency_id,
+                        shard,
+                    })
+                    .or_default() += sign;
+            }
+            if let Some(answer) = &letter.answer {
+                let day = tehran_day(answer.answered_at);
+                *self
+                    .days
+                    .entry(DayKey {
+                        scope,
+                        day,
+                        kind: ANSWERED,
+                        shard,
+                    })
+                    .or_default() += sign;
+                let counts = AnswerCounts {
+                    answered: sign,
+                    on_time: if answer.on_time { sign } else { 0 },
+                    hours: BTreeMap::from([(
+                        bucket_tenths(letter.created_at, answer.answered_at),
+                        sign,
+                    )]),
+                };
+                for grain in [Grain::Day, Grain::Month] {
+                    self.answers
+                        .entry(AnswerKey {
+                            scope,
+                            grain,
+                            period: grain.period(day),
+                            agency_id: answer.agency_id,
+                        })
+                        .or_default()
+                        .merge(&counts);
+                }
+            }
+        }
+    }
+
+    /// Adds another rollup to this one.
+    pub fn merge(&mut self, other: Rollup) {
+        for (k, n) in other.days {
+            *self.days.entry(k).or_default() += n;
+        }
+        for (k, n) in other.offices {
+            *self.offices.entry(k).or_default() += n;
+        }
+        for (k, n) in other.backlog {
+            *self.backlog.entry(k).or_default() += n;
+        }
+        for (k, counts) in other.answers {
+            self.answers.entry(k).or_default().merge(&counts);
+        }
+    }
+
+    /// Drops the counters a change leaves as they were.
+    pub fn prune(&mut self) {
+        self.days.retain(|_, n| *n != 0);
+        self.offices.retain(|_, n| *n != 0);
+        self.backlog.retain(|_, n| *n != 0);
+        self.answers.retain(|_, c| !c.is_zero());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.days.is_empty()
+            && self.offices.is_empty()
+            && self.answers.is_empty()
+            && self.backlog.is_empty()
+    }
+}
+
+/// How a report period `from..=to` is read from rows of both grains: whole
+/// calendar months from month rows, the days around them from day rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cover {
+    /// First days of the whole months, first and last (inclusive), if any.
+    pub months: Option<(NaiveDate, NaiveDate)>,
+    /// Day ranges (inclusive) outside those months.
+    pub days: Vec<(NaiveDate, NaiveDate)>,
+}
+
+pub fn cover(from: NaiveDate, to: NaiveDate) -> Cover {
+    let first_whole = if from.day() == 1 {
+        from
+    } else {
+        next_month(from)
+    };
+    // The first day after the last whole month.
+    let after_last = month_of(to + Duration::days(1));
+    if first_whole >= after_last {
+        return Cover {
+            months: None,
+            days: vec![(from, to)],
+        };
+    }
+    let last_month = month_of(after_last - Duration::days(1));
+    let mut days = Vec::new();
+    if from < first_whole {
+        days.push((from, first_whole - Duration::days(1)));
+    }
+    if after_last <= to {
+        days.push((after_last, to));
+    }
+    Cover {
+        months: Some((first_whole, last_month)),
+        days,
+    }
+}
+
+fn next_month(day: NaiveDate) -> NaiveDate {
+    let first = month_of(day);
+    (first + Duration::days(32)).with_day(1).unwrap_or(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid")
+    }
+
+    fn letter(status: Status, agencies: Vec<i32>) -> LetterFacts {
+        LetterFacts {
+            letter_id: 7,
+            created_at: Utc
+                .with_ymd_and_hms(2026, 11, 27, 6, 0, 0)
+                .single()
+                .expect("valid"),
+            counter_office_id: 3,
+            status,
+            holder_agency_id: *agencies.last().expect("an agency"),
+            agencies,
+            answer: None,
+        }
+    }
+
+    #[test]
+    fn a_registration_counts_once_in_the_province_and_in_its_agency() {
+        let change = Rollup::change(None, &letter(Status::Delivered, vec![10]));
+        let days: Vec<_> = change
+            .days
+            .iter()
+            .map(|(k, n)| (k.scope, k.kind, *n))
+            .collect();
+        assert_eq!(
+            days,
+            [
+                (RollupScope::Province, "delivered", 1),
+                (RollupScope::Agency(10), "delivered", 1)
+            ]
+        );
+        assert_eq!(change.offices.len(), 4, "day and month rows in two scopes");
+        assert_eq!(change.backlog.values().sum::<i64>(), 2);
+    }
+
+    #[test]
+    fn a_referral_moves_the_backlog_and_brings_the_letter_into_the_new_agency() {
+        let before = letter(Status::Received, vec![10]);
+        let after = letter(Status::Delivered, vec![10, 20]);
+        let change = Rollup::change(Some(&before), &after);
+        let province: Vec<_> = change
+            .days
+            .iter()
+            .filter(|(k, _)| k.scope == RollupScope::Province)
+            .map(|(k, n)| (k.kind, *n))
+            .collect();
+        assert_eq!(province, [("delivered", 1), ("received", -1)]);
+        // The new agency sees the letter from its registration day on.
+        assert!(change
+            .offices
+            .keys()
+            .any(|k| k.scope == RollupScope::Agency(20)));
+        let backlog: Vec<_> = change
+            .backlog
+            .iter()
+            .map(|(k, n)| (k.scope, k.holder_agency_id, *n))
+            .collect();
+        assert!(backlog.contains(&(RollupScope::Province, 10, -1)));
+        assert!(backlog.contains(&(RollupScope::Province, 20, 1)));
+        assert!(backlog.contains(&(RollupScope::Agency(10), 10, -1)));
+    }
+
+    #[test]
+    fn an_answer_adds_its_speed_and_timeliness() {
+        let before = letter(Status::Received, vec![10]);
+        let mut after = letter(Status::Answered, vec![10]);
+        after.answer = Some(AnswerFacts {
+            agency_id: 10,
+            answered_at: before.created_at + Duration::minutes(150),
+            on_time: true,
+        });
+        let change = Rollup::change(Some(&before), &after);
+        let counts = &change.answers[&AnswerKey {
+            scope: RollupScope::Province,
+            grain: Grain::Month,
+            period: day(2026, 11, 1),
+            agency_id: 10,
+        }];
+        assert_eq!((counts.answered, counts.on_time), (1, 1));
+        assert_eq!(counts.hours, BTreeMap::from([(25, 1)]));
+        assert!(change.backlog.values().all(|n| *n == -1));
+        let decoded = AnswerCounts::decode_hours(&counts.encode_hours());
+        assert_eq!(decoded, counts.hours);
+    }
+
+    #[test]
+    fn a_step_that_changes_nothing_counted_changes_no_row() {
+        let facts = letter(Status::Answered, vec![10]);
+        assert!(Rollup::change(Some(&facts), &facts).is_empty());
+    }
+
+    #[test]
+    fn periods_read_whole_months_from_month_rows() {
+        assert_eq!(
+            cover(day(2025, 12, 2), day(2026, 12, 1)),
+            Cover {
+                months: Some((day(2026, 1, 1), day(2026, 11, 1))),
+                days: vec![
+                    (day(2025, 12, 2), day(2025, 12, 31)),
+                    (day(2026, 12, 1), day(2026, 12, 1))
+                ],
+            }
+        );
+        assert_eq!(
+            cover(day(2026, 11, 1), day(2026, 11, 30)),
+            Cover {
+                months: Some((day(2026, 11, 1), day(2026, 11, 1))),
+                days: vec![],
+            }
+        );
+        assert_eq!(
+            cover(day(2026, 11, 2), day(2026, 12, 1)),
+            Cover {
+                months: None,
+                days: vec![(day(2026, 11, 2), day(2026, 12, 1))],
+            }
+        );
+    }
+}
