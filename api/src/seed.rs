@@ -227,6 +227,12 @@ pub fn seed(conn: &mut DbConnection, count: usize, seed: u64) -> Result<SeedRepo
     write_transaction(conn, |conn| {
         crate::db::rollups::rebuild(conn).map_err(ApiError::from)
     })?;
+    // PostgreSQL: the statistics and visibility map autovacuum would make
+    // after such a load, so the planner sees the database as it runs later.
+    if let DbConnection::Postgres(pg) = conn {
+        use diesel::connection::SimpleConnection;
+        pg.batch_execute("VACUUM ANALYZE")?;
+    }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

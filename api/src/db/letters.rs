@@ -201,6 +201,22 @@ pub fn tracking_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<b
 /// The backend of [`DbConnection`] (for boxed queries).
 pub(crate) type Backend = <DbConnection as diesel::Connection>::Backend;
 
+/// Restricts a boxed query that reads `letters` to what `scope` may see (a
+/// macro, as the words search queries the FTS index joined to letters).
+macro_rules! scoped {
+    ($query:expr, $scope:expr) => {
+        match $scope {
+            Scope::All => $query,
+            Scope::Office(office) => $query.filter(letters::counter_office_id.eq(office)),
+            Scope::Agency(agency) => $query.filter(diesel::dsl::exists(
+                deliveries::table
+                    .filter(deliveries::letter_id.eq(letters::id))
+                    .filter(deliveries::agency_id.eq(agency)),
+            )),
+        }
+    };
+}
+
 /// Restricts a query of letters to what `scope` may see. For an agency, one
 /// indexed probe of `deliveries` per letter ("is it or was it at the
 /// agency?") rather than the set of every letter the agency ever had.
@@ -208,15 +224,7 @@ pub(crate) fn in_scope<'a, ST: 'a>(
     query: letters::BoxedQuery<'a, Backend, ST>,
     scope: Scope,
 ) -> letters::BoxedQuery<'a, Backend, ST> {
-    match scope {
-        Scope::All => query,
-        Scope::Office(office) => query.filter(letters::counter_office_id.eq(office)),
-        Scope::Agency(agency) => query.filter(diesel::dsl::exists(
-            deliveries::table
-                .filter(deliveries::letter_id.eq(letters::id))
-                .filter(deliveries::agency_id.eq(agency)),
-        )),
-    }
+    scoped!(query, scope)
 }
 
 /// "The letter waits for an agency" (status delivered or received), written
@@ -266,97 +274,159 @@ pub struct LetterFilter {
     pub limit: i64,
 }
 
+/// The list's scope, filters, page and order applied to a boxed query of
+/// letters (from `letters`, or from SQLite's FTS index joined to it): one
+/// body for both query types. `$id` is the column that orders newest first
+/// (the FTS rowid, so SQLite reads matches in that order and stops at the
+/// page).
+macro_rules! listed {
+    ($query:expr, $scope:expr, $f:expr, $id:expr) => {{
+        let f: &LetterFilter = $f;
+        let mut query = scoped!($query, $scope);
+        if let Some(status) = f.status {
+            query = query.filter(letters::status.eq(status.as_str()));
+        }
+        if let Some(agency) = f.holder_agency_id {
+            query = query.filter(letters::holder_agency_id.eq(agency));
+        }
+        if let Some(office) = f.office_id {
+            query = query.filter(letters::counter_office_id.eq(office));
+        }
+        if let Some(from) = f.from {
+            query = query.filter(letters::created_at.ge(from));
+        }
+        if let Some(to) = f.to {
+            query = query.filter(letters::created_at.lt(to));
+        }
+        if let Some(overdue) = f.overdue {
+            let at = now();
+            query = if overdue {
+                query.filter(awaiting_agency().and(letters::due_at.lt(at)))
+            } else {
+                query.filter(
+                    letters::status
+                        .ne_all(Status::AWAITING_AGENCY_NAMES)
+                        .or(letters::due_at.is_null())
+                        .or(letters::due_at.ge(at)),
+                )
+            };
+        }
+        if f.by_due {
+            query = query.filter(letters::due_at.is_not_null());
+            if let Some((due, id)) = f.after_due {
+                let later = letters::due_at.gt(due);
+                let same_due_later_id = letters::due_at.eq(due).and(letters::id.gt(id));
+                query = query.filter(BoolExpressionMethods::or(later, same_due_later_id));
+            }
+            query
+                .order((letters::due_at.asc(), letters::id.asc()))
+                .limit(f.limit)
+        } else {
+            if let Some(before) = f.before_id {
+                query = query.filter($id.lt(before));
+            }
+            query.order($id.desc()).limit(f.limit)
+        }
+    }};
+}
+
 pub fn list_letters(
     conn: &mut DbConnection,
     scope: Scope,
     f: &LetterFilter,
 ) -> QueryResult<Vec<LetterRow>> {
-    let postgres = matches!(conn, DbConnection::Postgres(_));
-    let mut query = in_scope(
-        letters::table.select(LetterRow::as_select()).into_boxed(),
-        scope,
-    );
-    if let Some(status) = f.status {
-        query = query.filter(letters::status.eq(status.as_str()));
-    }
-    if let Some(agency) = f.holder_agency_id {
-        query = query.filter(letters::holder_agency_id.eq(agency));
-    }
-    if let Some(office) = f.office_id {
-        query = query.filter(letters::counter_office_id.eq(office));
-    }
-    if let Some(from) = f.from {
-        query = query.filter(letters::created_at.ge(from));
-    }
-    if let Some(to) = f.to {
-        query = query.filter(letters::created_at.lt(to));
-    }
-    if let Some(overdue) = f.overdue {
-        let open = Status::AWAITING_AGENCY_NAMES;
-        let at = now();
-        query = if overdue {
-            query.filter(awaiting_agency().and(letters::due_at.lt(at)))
-        } else {
-            query.filter(
-                letters::status
-                    .ne_all(open)
-                    .or(letters::due_at.is_null())
-                    .or(letters::due_at.ge(at)),
-            )
-        };
-    }
-    match &f.q {
-        None => {}
-        Some(LetterSearch::TrackingCode(code)) => {
-            query = query.filter(letters::tracking_code.eq(code.clone()))
+    use super::schema::letters_fts;
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    match (&f.q, &*conn) {
+        // Driven by the index, newest match first: the page's cost follows
+        // the matches read before it is full, not every match ever.
+        (Some(LetterSearch::Words(words)), DbConnection::Sqlite(_)) => {
+            let query = letters_fts::table
+                .inner_join(letters::table.on(letters::id.eq(letters_fts::rowid)))
+                .select(LetterRow::as_select())
+                .filter(
+                    sql::<Bool>("letters_fts MATCH ")
+                        .bind::<Text, _>(shared::search::fts5_query(words)),
+                )
+                .into_boxed();
+            listed!(query, scope, f, letters_fts::rowid).load(conn)
         }
-        Some(LetterSearch::NationalId(id)) => {
-            query = query.filter(letters::applicant_national_id.eq(id.clone()))
+        (q, _) => {
+            let rare = match q {
+                Some(LetterSearch::Words(words)) => some_word_is_rare(conn, words)?,
+                _ => false,
+            };
+            let mut query = letters::table.select(LetterRow::as_select()).into_boxed();
+            match q {
+                None => {}
+                Some(LetterSearch::TrackingCode(code)) => {
+                    query = query.filter(letters::tracking_code.eq(code.clone()))
+                }
+                Some(LetterSearch::NationalId(id)) => {
+                    query = query.filter(letters::applicant_national_id.eq(id.clone()))
+                }
+                Some(LetterSearch::Words(words)) => query = query.filter(words_match(words, rare)),
+            }
+            listed!(query, scope, f, letters::id).load(conn)
         }
-        Some(LetterSearch::Words(words)) => query = query.filter(words_match(words, postgres)),
     }
-    if f.by_due {
-        query = query.filter(letters::due_at.is_not_null());
-        if let Some((due, id)) = f.after_due {
-            let later = letters::due_at.gt(due);
-            let same_due_later_id = letters::due_at.eq(due).and(letters::id.gt(id));
-            query = query.filter(BoolExpressionMethods::or(later, same_due_later_id));
-        }
-        return query
-            .order((letters::due_at.asc(), letters::id.asc()))
-            .limit(f.limit)
-            .load(conn);
-    }
-    if let Some(before) = f.before_id {
-        query = query.filter(letters::id.lt(before));
-    }
-    query.order(letters::id.desc()).limit(f.limit).load(conn)
 }
 
-/// Letters whose search text has every word (as a prefix): the FTS5 index
-/// on SQLite, the GIN `tsvector` index on PostgreSQL (see the migration).
-/// Its cost follows the number of letters that match, which names and
-/// numbers keep small.
+/// PostgreSQL: letters whose search text has every word (as a prefix),
+/// through the GIN index of the stored `search_tsv`. How depends on how
+/// common the words are ([`some_word_is_rare`]): a rare word is looked up in
+/// the index (its matches are few); when every word is common, the newest
+/// letters are walked until the page is full (matches are dense), which is
+/// what the planner does for a plain `@@` under `LIMIT`.
 fn words_match(
     words: &[String],
-    postgres: bool,
+    rare: bool,
 ) -> diesel::expression::SqlLiteral<
     diesel::sql_types::Bool,
     impl diesel::query_builder::QueryFragment<Backend>,
 > {
     use diesel::dsl::sql;
     use diesel::sql_types::{Bool, Text};
-    if postgres {
-        // ARRAY(…) makes the matches one indexed lookup, so the planner can
-        // never walk every letter newest-first testing each one.
-        sql::<Bool>("letters.id = ANY(ARRAY(SELECT m.id FROM letters m WHERE to_tsvector('simple', m.search_text) @@ to_tsquery('simple', ")
-            .bind::<Text, _>(shared::search::tsquery(words))
-            .sql(")))")
+    let (open, close) = if rare {
+        // ARRAY(…): one index lookup, never a walk testing each letter.
+        ("letters.id = ANY(ARRAY(SELECT m.id FROM letters m WHERE m.search_tsv @@ to_tsquery('simple', ", ")))")
     } else {
-        sql::<Bool>("letters.id IN (SELECT rowid FROM letters_fts WHERE letters_fts MATCH ")
-            .bind::<Text, _>(shared::search::fts5_query(words))
-            .sql(")")
+        ("letters.search_tsv @@ to_tsquery('simple', ", ")")
+    };
+    sql::<Bool>(open)
+        .bind::<Text, _>(shared::search::tsquery(words))
+        .sql(close)
+}
+
+/// Words in more than this share of letters are common enough that a
+/// newest-first walk fills a page quickly.
+const COMMON_WORD_SHARE: f64 = 0.002;
+
+/// Whether some word (as a prefix) is rare, by the planner's own statistics
+/// of `search_tsv` (its most common words and their shares; a word not
+/// among them is rarer than all of them).
+fn some_word_is_rare(conn: &mut DbConnection, words: &[String]) -> QueryResult<bool> {
+    use diesel::sql_types::{Double, Text};
+    #[derive(QueryableByName)]
+    struct Share {
+        #[diesel(sql_type = Double)]
+        share: f64,
     }
+    for word in words {
+        let share: Share = diesel::sql_query(
+            "SELECT COALESCE(SUM(u.f), 0)::float8 AS share FROM pg_stats s, \
+             unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f) \
+             WHERE s.tablename = 'letters' AND s.attname = 'search_tsv' \
+             AND left(u.e, length($1)) = $1",
+        )
+        .bind::<Text, _>(word)
+        .get_result(conn)?;
+        if share.share < COMMON_WORD_SHARE {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Codes of agencies and offices referenced by some letters.

@@ -123,20 +123,24 @@ impl ManageConnection for Manager {
     }
 }
 
-/// Per-connection SQLite settings. WAL is set once on the file before the pool
-/// exists (setting it here races between connections).
+/// Per-connection settings. SQLite: WAL is set once on the file before the
+/// pool exists (setting it here races between connections). PostgreSQL: no
+/// parallel workers: the API's queries are short and many at once, and on a
+/// small machine starting workers costs more than it saves.
 #[derive(Debug)]
-struct SqlitePragmas;
+struct SessionSettings;
 
-impl CustomizeConnection<DbConnection, r2d2::Error> for SqlitePragmas {
+impl CustomizeConnection<DbConnection, r2d2::Error> for SessionSettings {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        if let DbConnection::Sqlite(conn) = conn {
-            conn.batch_execute(
+        match conn {
+            DbConnection::Sqlite(conn) => conn.batch_execute(
                 "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-            )
-            .map_err(r2d2::Error::QueryError)?;
+            ),
+            DbConnection::Postgres(conn) => {
+                conn.batch_execute("SET max_parallel_workers_per_gather = 0")
+            }
         }
-        Ok(())
+        .map_err(r2d2::Error::QueryError)
     }
 }
 
@@ -165,13 +169,11 @@ impl Db {
             .max_size(max_size.max(1))
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(5));
-        if backend == Backend::Sqlite {
-            builder = builder.connection_customizer(Box::new(SqlitePragmas));
-        }
+        builder = builder.connection_customizer(Box::new(SessionSettings));
         let writer = match &url {
             DatabaseUrl::Sqlite(_) => {
                 let mut conn = url.establish()?;
-                SqlitePragmas.on_acquire(&mut conn)?;
+                SessionSettings.on_acquire(&mut conn)?;
                 run_migrations(&mut conn)?;
                 Some(writer::Writer::start(conn)?)
             }

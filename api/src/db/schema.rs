@@ -299,6 +299,16 @@ diesel::table! {
     }
 }
 
+// SQLite only: the FTS5 index of `letters.search_text` (rowid = letter id),
+// joined by the words search so matches are read newest first and the
+// search stops at a page (see `letters::list_letters`).
+diesel::table! {
+    letters_fts (rowid) {
+        rowid -> Integer,
+        search_text -> Text,
+    }
+}
+
 diesel::joinable!(letters -> counter_offices (counter_office_id));
 diesel::joinable!(deliveries -> letters (letter_id));
 diesel::joinable!(letter_events -> letters (letter_id));
@@ -328,4 +338,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_answers,
     report_backlog,
     report_rollups_built,
+    letters_fts,
 );

@@ -1,3 +1,6 @@
+DROP INDEX letters_search;
+ALTER TABLE letters DROP COLUMN search_tsv;
+CREATE INDEX letters_search ON letters USING gin (to_tsvector('simple', search_text));
 DROP INDEX letters_created;
 CREATE INDEX letters_created ON letters(created_at, status, counter_office_id);
 CREATE INDEX letters_answered ON letters(answered_at, answer_agency_id) WHERE answered_at IS NOT NULL;

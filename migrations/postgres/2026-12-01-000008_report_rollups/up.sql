@@ -59,3 +59,10 @@ CREATE INDEX letters_office_answered ON letters(counter_office_id, answered_at) 
 DROP INDEX letters_answered;
 DROP INDEX letters_created;
 CREATE INDEX letters_created ON letters(created_at);
+-- Words search: the tsvector stored, so walking the newest letters to fill
+-- a page of a common word tests each one without re-parsing its text (and
+-- the planner keeps statistics of its words, see letters::list_letters).
+ALTER TABLE letters ADD COLUMN search_tsv tsvector
+    GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED;
+DROP INDEX letters_search;
+CREATE INDEX letters_search ON letters USING gin (search_tsv);
