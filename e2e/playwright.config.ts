@@ -7,9 +7,28 @@ import * as os from 'os';
 import * as path from 'path';
 
 const port = Number(process.env.CHAPAR_E2E_PORT || 18080);
+/** A second server whose access tokens live 3 seconds (session tests). */
+export const shortPort = Number(process.env.CHAPAR_E2E_SHORT_PORT || 18081);
 const bin = process.env.CHAPAR_BIN || path.resolve(__dirname, '../target/debug/chapar');
 const staticDir = process.env.CHAPAR_STATIC_DIR || path.resolve(__dirname, '../web/dist');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chapar-e2e-'));
+const shortDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chapar-e2e-short-'));
+
+function server(listen: number, dir: string, env: Record<string, string>) {
+  return {
+    command:
+      `"${bin}" serve --demo --bind 127.0.0.1:${listen} ` +
+      `--database-url "sqlite://${dir}/chapar.db" --data-dir "${dir}" --static-dir "${staticDir}"`,
+    url: `http://127.0.0.1:${listen}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    // Every test logs in from 127.0.0.1: the per-IP login limit (tested in
+    // the API suite) would otherwise start refusing as the suite grows.
+    env: { RUST_LOG: 'warn', CHAPAR_LOGIN_PER_IP_PER_MINUTE: '1000', ...env },
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+  };
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -38,17 +57,5 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command:
-      `"${bin}" serve --demo --bind 127.0.0.1:${port} ` +
-      `--database-url "sqlite://${dataDir}/chapar.db" --data-dir "${dataDir}" --static-dir "${staticDir}"`,
-    url: `http://127.0.0.1:${port}/readyz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    // Every test logs in from 127.0.0.1: the per-IP login limit (tested in
-    // the API suite) would otherwise start refusing as the suite grows.
-    env: { RUST_LOG: 'warn', CHAPAR_LOGIN_PER_IP_PER_MINUTE: '1000' },
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [server(port, dataDir, {}), server(shortPort, shortDataDir, { CHAPAR_ACCESS_TTL_SECS: '3' })],
 });

@@ -6,7 +6,7 @@ mod common;
 use base64::Engine;
 use chapar::auth::keys::Keyring;
 use chapar::auth::tokens::{issue_access, Subject};
-use serde_json::json;
+use serde_json::{json, Value};
 use shared::auth::Role;
 
 const PW: &str = chapar::demo::DEMO_PASSWORD;
@@ -68,15 +68,52 @@ both_backends! {
         let me = app.get_as(second.json()["access_token"].as_str().unwrap_or_default(), "/api/v1/me").await;
         assert_eq!(me.json()["agency_code"], "water");
 
-        // r1 again: a copied token. Refused, and r2 dies with it.
+        // r1 again at once (a request that raced the rotation), r2 unused: r2 again.
+        let again = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": r1})).await;
+        assert_eq!(again.status, 200, "{}", again.text());
+        assert_eq!(again.json()["refresh_token"], r2.as_str());
+
+        // Once r2 is used, r1 again is a copied token: refused, and r3 dies with it.
+        let third = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": r2})).await;
+        assert_eq!(third.status, 200);
+        let r3 = third.json()["refresh_token"].as_str().expect("r3").to_owned();
         let replay = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": r1})).await;
         assert_eq!(replay.status, 401);
-        let after = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": r2})).await;
+        let after = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": r3})).await;
         assert_eq!(after.status, 401);
 
         let admin = app.token("admin").await;
         let events = app.get_as(&admin, "/api/v1/auth-events").await.json();
         assert!(events["items"].as_array().expect("items").iter().any(|e| e["kind"] == "refresh_reuse"));
+    }
+
+    async fn concurrent_refreshes_with_one_token_keep_the_session(app) {
+        app.seed_demo();
+        for _ in 0..5 {
+            let login = app.login("op-bnd-1021", PW).await.json();
+            let r1 = login["refresh_token"].as_str().expect("r1").to_owned();
+            let body = json!({"refresh_token": r1});
+            let answers = futures_util::future::join_all((0..3).map(|_| app.post_json("/api/v1/auth/refresh", &body))).await;
+            let statuses: Vec<u16> = answers.iter().map(|a| a.status.as_u16()).collect();
+            assert_eq!(statuses, [200, 200, 200]);
+            let successors: Vec<Value> = answers.iter().map(|a| a.json()["refresh_token"].clone()).collect();
+            assert!(successors.iter().all(|s| *s == successors[0]), "{successors:?}");
+            let next = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": successors[0]})).await;
+            assert_eq!(next.status, 200, "the session goes on: {}", next.text());
+        }
+    }
+
+    async fn a_token_replayed_after_the_grace_window_revokes_the_family(app) {
+        app.seed_demo();
+        let r1 = app.login("clerk-water", PW).await.json()["refresh_token"].as_str().expect("r1").to_owned();
+        let second = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": r1})).await;
+        let r2 = second.json()["refresh_token"].as_str().expect("r2").to_owned();
+        // The rotation was longer ago than the grace window.
+        app.execute("UPDATE refresh_tokens SET rotated_at = '2020-01-01 00:00:00' WHERE rotated_at IS NOT NULL");
+        let replay = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": r1})).await;
+        assert_eq!(replay.status, 401);
+        let after = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": r2})).await;
+        assert_eq!(after.status, 401, "the family is revoked");
     }
 
     async fn logout_revokes_the_refresh_token(app) {

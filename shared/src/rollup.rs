@@ -19,9 +19,10 @@
 //! - **backlog**: open letters per holding agency (whether one is overdue
 //!   depends on the hour, so the report counts those among the open ones).
 //!
-//! The province's day and backlog counters are split over [`SHARDS`] rows
-//! (by letter id) so concurrent registrations on PostgreSQL do not queue on
-//! one row lock.
+//! The day and backlog counters of the province and of each agency are
+//! split over [`SHARDS`] rows (by letter id) so concurrent registrations on
+//! PostgreSQL do not queue on one row lock. (An office's own rows are hot
+//! only for that office's few counters.)
 
 use std::collections::BTreeMap;
 
@@ -33,7 +34,7 @@ use crate::workflow::Status;
 /// The kind of the day counter of answers given (other kinds are statuses).
 pub const ANSWERED: &str = "answered_on";
 
-/// Rows the province's hot counters are split over.
+/// Rows each hot counter is split over.
 pub const SHARDS: i32 = 4;
 
 /// Whose figures a rollup row counts.
@@ -112,11 +113,8 @@ impl LetterFacts {
             .collect()
     }
 
-    fn shard(&self, scope: RollupScope) -> i32 {
-        match scope {
-            RollupScope::Province => self.letter_id.rem_euclid(SHARDS),
-            RollupScope::Agency(_) => 0,
-        }
+    fn shard(&self) -> i32 {
+        self.letter_id.rem_euclid(SHARDS)
     }
 }
 
@@ -235,7 +233,7 @@ impl Rollup {
     pub fn add(&mut self, letter: &LetterFacts, sign: i64) {
         let registered = tehran_day(letter.created_at);
         for scope in letter.scopes() {
-            let shard = letter.shard(scope);
+            let shard = letter.shard();
             *self
                 .days
                 .entry(DayKey {

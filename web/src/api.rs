@@ -4,10 +4,14 @@
 //!
 //! The session's tokens live here (the SPA is single-threaded) and in local
 //! storage, so a reload keeps the user logged in. An answer of 401 triggers
-//! one refresh (rotating the refresh token) and one retry.
+//! one refresh (rotating the refresh token) and one retry; requests that
+//! find the access token expired together share that one refresh. When the
+//! server refuses the refresh, the session has ended: the tokens are dropped
+//! and [`SESSION_ENDED`] is dispatched on the window for the app to show.
 
 use std::cell::RefCell;
 
+use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -43,8 +47,15 @@ struct Tokens {
     refresh_token: String,
 }
 
+/// The window event dispatched when the server ends the session.
+pub const SESSION_ENDED: &str = "chapar-session-ended";
+
+type Refreshing = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
+
 thread_local! {
     static TOKENS: RefCell<Option<Tokens>> = RefCell::new(load_tokens());
+    /// The refresh in flight, which concurrent requests wait for.
+    static REFRESHING: RefCell<Option<Refreshing>> = const { RefCell::new(None) };
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -140,15 +151,43 @@ async fn send_with<B: Serialize>(
         .map_err(|e| ApiError::Network(e.to_string()))
 }
 
-/// Exchanges the refresh token for a new pair; clears the session when refused.
+/// Exchanges the refresh token for a new pair, once for all the requests
+/// waiting on it.
 async fn refresh() -> Result<(), ApiError> {
-    let Some(refresh_token) = refresh_token() else {
+    let pending = REFRESHING.with(|cell| cell.borrow().clone());
+    let shared = pending.unwrap_or_else(|| {
+        let started = refresh_once().boxed_local().shared();
+        REFRESHING.with(|cell| *cell.borrow_mut() = Some(started.clone()));
+        started
+    });
+    shared.await
+}
+
+/// After a 401 for the access token `sent`: a refresh, unless another
+/// request has already replaced that token (then the retry uses the new one).
+async fn renew(sent: Option<String>) -> Result<(), ApiError> {
+    if access_token() != sent {
+        return Ok(());
+    }
+    refresh().await
+}
+
+async fn refresh_once() -> Result<(), ApiError> {
+    let result = rotate().await;
+    REFRESHING.with(|cell| *cell.borrow_mut() = None);
+    result
+}
+
+async fn rotate() -> Result<(), ApiError> {
+    let Some(sent) = refresh_token() else {
         return Err(ApiError::Unexpected("not logged in".into()));
     };
     let res = send_once(
         Method::POST,
         "/api/v1/auth/refresh",
-        Some(&RefreshRequest { refresh_token }),
+        Some(&RefreshRequest {
+            refresh_token: sent.clone(),
+        }),
         None,
     )
     .await?;
@@ -160,10 +199,22 @@ async fn refresh() -> Result<(), ApiError> {
             }));
             Ok(())
         }
-        Err(err) => {
-            set_tokens(None);
+        // Refused (not unreachable): the session is over, unless another
+        // tab or request has meanwhile stored a newer one.
+        Err(err @ ApiError::Problem(_)) => {
+            if refresh_token().as_deref() == Some(sent.as_str()) {
+                set_tokens(None);
+                announce_session_ended();
+            }
             Err(err)
         }
+        Err(err) => Err(err),
+    }
+}
+
+fn announce_session_ended() {
+    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new(SESSION_ENDED)) {
+        let _ = window.dispatch_event(&event);
     }
 }
 
@@ -173,9 +224,10 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<T, ApiError> {
-    let res = send_once(method.clone(), path, body, access_token()).await?;
+    let sent = access_token();
+    let res = send_once(method.clone(), path, body, sent.clone()).await?;
     if res.status() == 401 && refresh_token().is_some() {
-        refresh().await?;
+        renew(sent).await?;
         let res = send_once(method, path, body, access_token()).await?;
         return read(res).await;
     }
@@ -188,16 +240,10 @@ pub async fn post_with_headers<B: Serialize, T: DeserializeOwned>(
     body: &B,
     headers: &[(&str, &str)],
 ) -> Result<T, ApiError> {
-    let res = send_with(
-        Method::POST,
-        path,
-        Body::Json(body),
-        access_token(),
-        headers,
-    )
-    .await?;
+    let sent = access_token();
+    let res = send_with(Method::POST, path, Body::Json(body), sent.clone(), headers).await?;
     if res.status() == 401 && refresh_token().is_some() {
-        refresh().await?;
+        renew(sent).await?;
         let res = send_with(
             Method::POST,
             path,
@@ -221,10 +267,10 @@ pub async fn upload<T: DeserializeOwned>(
         form.append_with_blob_and_filename("file", file, &file.name())
             .map_err(|_| ApiError::Unexpected("FormData".into()))?;
     }
-    let mut res =
-        send_with::<()>(Method::POST, path, Body::Form(&form), access_token(), &[]).await?;
+    let sent = access_token();
+    let mut res = send_with::<()>(Method::POST, path, Body::Form(&form), sent.clone(), &[]).await?;
     if res.status() == 401 && refresh_token().is_some() {
-        refresh().await?;
+        renew(sent).await?;
         res = send_with::<()>(Method::POST, path, Body::Form(&form), access_token(), &[]).await?;
     }
     read(res).await
@@ -232,9 +278,10 @@ pub async fn upload<T: DeserializeOwned>(
 
 /// Downloads a protected file and hands it to the browser as a download.
 pub async fn download(path: &str, file_name: &str) -> Result<(), ApiError> {
-    let mut res = send_once::<()>(Method::GET, path, None, access_token()).await?;
+    let sent = access_token();
+    let mut res = send_once::<()>(Method::GET, path, None, sent.clone()).await?;
     if res.status() == 401 && refresh_token().is_some() {
-        refresh().await?;
+        renew(sent).await?;
         res = send_once::<()>(Method::GET, path, None, access_token()).await?;
     }
     if !res.ok() {

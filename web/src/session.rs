@@ -13,6 +13,8 @@ pub struct Session {
     pub me: RwSignal<Option<Me>>,
     /// False until the saved session (if any) has been checked.
     pub ready: RwSignal<bool>,
+    /// The server ended the session (the login page says so).
+    pub ended: RwSignal<bool>,
 }
 
 impl Session {
@@ -25,8 +27,16 @@ pub fn provide_session() -> Session {
     let session = Session {
         me: RwSignal::new(None),
         ready: RwSignal::new(!api::has_session()),
+        ended: RwSignal::new(false),
     };
     provide_context(session);
+    // The session ended while in use: pages guarded by a role send the user
+    // to log in again (and back), instead of showing empty lists.
+    let _ =
+        leptos::leptos_dom::helpers::window_event_listener_untyped(api::SESSION_ENDED, move |_| {
+            session.ended.set(true);
+            session.me.set(None);
+        });
     if api::has_session() {
         spawn_local(async move {
             if let Ok(me) = api::get::<Me>("/api/v1/me").await {

@@ -188,11 +188,13 @@ fn e2e(root: &Path, dist: &Path) -> Result<()> {
     let e2e_dir = root.join("e2e");
     tools::npm_ci(&e2e_dir)?;
     let port = tools::free_port()?;
+    let short_port = tools::free_port()?;
     cmd("npx", &["playwright", "test"])
         .dir(&e2e_dir)
         .env("CHAPAR_BIN", root.join("target/debug/chapar"))
         .env("CHAPAR_STATIC_DIR", dist)
         .env("CHAPAR_E2E_PORT", port.to_string())
+        .env("CHAPAR_E2E_SHORT_PORT", short_port.to_string())
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
         .run()
 }

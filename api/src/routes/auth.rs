@@ -11,7 +11,7 @@ use shared::auth::{
 use shared::directory::normalize_username;
 
 use crate::app::AppState;
-use crate::auth::secrets::{hash_secret, random_token};
+use crate::auth::secrets::{hash_secret, random_token, successor_token};
 use crate::auth::tokens::{issue_access, Subject};
 use crate::client_ip::client_ip;
 use crate::db::directory::now;
@@ -32,14 +32,23 @@ fn staff_subject((user, office_code, agency_code): &UserWithBindings) -> Subject
     }
 }
 
-/// Starts or continues a refresh-token family and signs a new access token.
+/// How long a rotated refresh token still answers with its successor
+/// instead of counting as stolen. A page that finds its access token expired
+/// sends several requests at once, each of which may refresh; on a slow line
+/// they arrive seconds apart. The OAuth 2.0 Security BCP (RFC 9700, 4.14.2)
+/// asks that a reused refresh token revoke the family; a short leeway for
+/// the same successor keeps that for a token replayed later, while the
+/// client's own concurrent requests keep the session.
+pub const REFRESH_GRACE_SECS: i64 = 15;
+
+/// Stores `refresh_token` in the family and signs a new access token.
 fn issue_pair(
     conn: &mut DbConnection,
     state: &AppState,
     user: &UserWithBindings,
     family: &str,
+    refresh_token: String,
 ) -> Result<TokenPair, ApiError> {
-    let refresh_token = random_token(32);
     let created_at = now();
     users::insert_refresh_token(
         conn,
@@ -51,6 +60,15 @@ fn issue_pair(
             created_at,
         },
     )?;
+    signed_pair(state, user, refresh_token)
+}
+
+/// A new access token beside an existing refresh token.
+fn signed_pair(
+    state: &AppState,
+    user: &UserWithBindings,
+    refresh_token: String,
+) -> Result<TokenPair, ApiError> {
     let access_token = issue_access(
         &state.auth.keys,
         staff_subject(user),
@@ -63,6 +81,34 @@ fn issue_pair(
         token_type: "Bearer".into(),
         expires_in: state.auth.access_ttl_secs,
     })
+}
+
+/// A token rotated moments ago, presented again by a request that raced
+/// the rotation: the same successor (while unused) with a new access token.
+fn racing_refresh(
+    conn: &mut DbConnection,
+    state: &AppState,
+    row: &users::RefreshTokenRow,
+    successor: String,
+    at: chrono::NaiveDateTime,
+) -> Result<Option<TokenPair>, ApiError> {
+    let recent = row
+        .rotated_at
+        .is_some_and(|rotated| at - rotated <= chrono::Duration::seconds(REFRESH_GRACE_SECS));
+    if row.revoked_at.is_some() || !recent {
+        return Ok(None);
+    }
+    let next = users::refresh_token_by_hash(conn, &hash_secret(&successor))?;
+    match next {
+        Some(next) if next.rotated_at.is_none() && next.revoked_at.is_none() => {
+            let user = users::user_with_bindings(conn, row.user_id)?;
+            if next.expires_at < at || !user.0.active {
+                return Ok(None);
+            }
+            signed_pair(state, &user, successor).map(Some)
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Log in with username and password.
@@ -119,7 +165,7 @@ pub async fn login(
                     return Ok(None);
                 }
             };
-            let pair = issue_pair(conn, &st, &user, &random_token(16))?;
+            let pair = issue_pair(conn, &st, &user, &random_token(16), random_token(32))?;
             users::record_auth_event(conn, "login", &username, &ip, "")?;
             Ok(Some(pair))
         })
@@ -130,15 +176,18 @@ pub async fn login(
 
 /// Exchange a refresh token for a new pair (rotation).
 ///
-/// Each refresh token works once. Presenting one that was already used
-/// revokes its whole family (every token descended from that login), since
-/// it means the token was copied.
+/// Each refresh token is rotated once. Presented again within 15 seconds of
+/// its rotation (a client's concurrent requests racing), it answers the same
+/// successor refresh token, while that one is unused, with a new access
+/// token. Presented again later, or after its successor was used, it means
+/// the token was copied: the whole family (every token descended from that
+/// login) is revoked and the answer is 401.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new access and refresh token", body = TokenPair),
-        (status = 401, description = "Unknown, expired, used or revoked refresh token", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = shared::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/refresh")]
@@ -148,7 +197,8 @@ pub async fn refresh(
     body: web::Json<RefreshRequest>,
 ) -> Result<web::Json<TokenPair>, ApiError> {
     let ip = client_ip(&req);
-    let token_hash = hash_secret(&body.refresh_token);
+    let presented = body.into_inner().refresh_token;
+    let token_hash = hash_secret(&presented);
     let st = state.clone();
     state
         .db
@@ -157,7 +207,13 @@ pub async fn refresh(
                 return Ok(None);
             };
             let at = now();
+            let successor = successor_token(&presented, &row.family);
             if !users::claim_refresh_token(conn, row.id, at)? {
+                // Read again: a rotation that committed while we waited for the row.
+                let row = users::refresh_token_by_hash(conn, &token_hash)?.unwrap_or(row);
+                if let Some(pair) = racing_refresh(conn, &st, &row, successor, at)? {
+                    return Ok(Some(pair));
+                }
                 // Committed although the refresh is refused: the family stays revoked.
                 let revoked = users::revoke_family(conn, &row.family, at)?;
                 let user = format!("user:{}", row.user_id);
@@ -170,7 +226,7 @@ pub async fn refresh(
             if row.expires_at < at || !user.0.active {
                 return Ok(None);
             }
-            let pair = issue_pair(conn, &st, &user, &row.family)?;
+            let pair = issue_pair(conn, &st, &user, &row.family, successor)?;
             users::record_auth_event(conn, "refresh", &user.0.username, &ip, "")?;
             Ok(Some(pair))
         })

@@ -1,5 +1,5 @@
 //! Route guard: shows its children only to a logged-in user with one of the
-//! given roles; sends others to the login page.
+//! given roles; sends others to the login page, which brings them back here.
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -17,12 +17,21 @@ pub fn RequireRole(
     let session = use_session();
     let t = use_strings();
     let children = StoredValue::new(children);
+    let location = leptos_router::hooks::use_location();
+    let login = move || {
+        let here = format!(
+            "{}{}",
+            location.pathname.get_untracked(),
+            location.search.get_untracked()
+        );
+        format!("/login?next={}", js_sys::encode_uri_component(&here))
+    };
     move || {
         if !session.ready.get() {
             return view! { <p class="muted">{t().loading}</p> }.into_any();
         }
         match session.me.get() {
-            None => view! { <Redirect path="/login"/> }.into_any(),
+            None => view! { <Redirect path=login()/> }.into_any(),
             Some(me) if me.role.is_some_and(|r| roles.contains(&r)) => {
                 children.with_value(|c| c()).into_any()
             }

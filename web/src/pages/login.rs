@@ -1,7 +1,8 @@
-//! Login: username and password; on success, to the user's start page.
+//! Login: username and password; on success, back to the page that sent the
+//! user here (`?next=`, a path of this site only) or to the start page.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiError};
 use crate::components::form::TextField;
@@ -16,6 +17,13 @@ pub fn Login() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<String>);
+    let query = use_query_map();
+    let next = move || {
+        query
+            .get_untracked()
+            .get("next")
+            .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+    };
 
     let submit = Action::new_local(move |_: &()| {
         let (u, p) = (username.get_untracked(), password.get_untracked());
@@ -25,10 +33,11 @@ pub fn Login() -> impl IntoView {
         if let Some(result) = submit.value().get() {
             match result {
                 Ok(me) => {
-                    let target = home_of(me.role);
+                    let target = next().unwrap_or_else(|| home_of(me.role).to_owned());
                     session.me.set(Some(me));
+                    session.ended.set(false);
                     failure.set(None);
-                    navigate(target, Default::default());
+                    navigate(&target, Default::default());
                 }
                 Err(ApiError::Problem(p)) if p.status == 429 => {
                     failure.set(Some(t().too_many_attempts.into()))
@@ -44,6 +53,9 @@ pub fn Login() -> impl IntoView {
     view! {
         <section class="card narrow">
             <h1>{move || t().login_title}</h1>
+            <Show when=move || session.ended.get()>
+                <p class="notice" role="status" data-testid="session-ended">{move || t().session_ended}</p>
+            </Show>
             <form on:submit=move |ev| {
                 ev.prevent_default();
                 submit.dispatch(());
