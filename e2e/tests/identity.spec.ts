@@ -58,7 +58,10 @@ test('a wrong password is refused with a message, and the session survives a rel
 
 test('admin pages send a logged-out visitor to the login page', async ({ page }) => {
   await page.goto('/admin/agencies');
-  await expect(page).toHaveURL(/\/login$/);
+  // With the way back: logging in returns to the page asked for.
+  await expect(page).toHaveURL(/\/login\?next=%2Fadmin%2Fagencies$/);
+  await new LoginPage(page).logIn('admin');
+  await expect(page).toHaveURL(/\/admin\/agencies$/);
 });
 
 test('an API client secret is shown once after creation', async ({ page }) => {

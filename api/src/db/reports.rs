@@ -232,7 +232,8 @@ fn rolled_up(
         .filter(report_days::scope_kind.eq(kind))
         .filter(report_days::scope_id.eq(id))
         .filter(report_days::day.between(from, to))
-        .select((report_days::day, report_days::kind, report_days::n))
+        .group_by((report_days::day, report_days::kind))
+        .select((report_days::day, report_days::kind, summed()))
         .load::<(NaiveDate, String, i64)>(conn)?
     {
         if what == ANSWERED {
@@ -252,7 +253,8 @@ fn rolled_up(
             .filter(report_offices::scope_id.eq(id))
             .filter(report_offices::grain.eq(grain.column()))
             .filter(report_offices::period.between(first, last))
-            .select((report_offices::counter_office_id, report_offices::n))
+            .group_by(report_offices::counter_office_id)
+            .select((report_offices::counter_office_id, summed()))
             .load::<(i32, i64)>(conn)?
         {
             *offices.entry(office).or_default() += n;
@@ -332,6 +334,13 @@ fn rolled_up(
             })
             .collect(),
     })
+}
+
+/// `SUM(n)` of a rollup table's counters, as a `BIGINT` on both backends
+/// (PostgreSQL's `SUM` of a `BIGINT` is a `NUMERIC`). The database adds the
+/// shards and days up, so only one row per group leaves it.
+fn summed() -> diesel::expression::SqlLiteral<BigInt> {
+    diesel::dsl::sql::<BigInt>("CAST(SUM(n) AS BIGINT)")
 }
 
 /// The rows that cover `from..=to`: whole months, and the days around them.

@@ -19,11 +19,12 @@ pub fn RequireRole(
     let children = StoredValue::new(children);
     let location = leptos_router::hooks::use_location();
     let login = move || {
-        let here = format!(
-            "{}{}",
-            location.pathname.get_untracked(),
-            location.search.get_untracked()
-        );
+        let path = location.pathname.get_untracked();
+        // Logging out has already moved to the login page: no way back.
+        if path.starts_with("/login") {
+            return "/login".to_owned();
+        }
+        let here = format!("{path}{}", location.search.get_untracked());
         format!("/login?next={}", js_sys::encode_uri_component(&here))
     };
     move || {
