@@ -1,9 +1,6 @@
 //! The one place the actix app is assembled: used by `chapar serve`, the
 //! integration tests and the OpenAPI generator alike.
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, Compress, DefaultHeaders, ErrorHandlers};
@@ -11,60 +8,15 @@ use actix_web::{web, App, HttpResponse};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::rate_limit::RateLimits;
-use crate::auth::AuthState;
-use crate::client_ip::TrustedProxies;
-use crate::config::Settings;
-use crate::db::Db;
 use crate::error;
-use crate::metrics::{observe_requests, Metrics};
-use crate::notify::InboxNotifier;
+use crate::metrics::observe_requests;
 use crate::openapi;
 use crate::routes;
 use crate::spa::{self, SpaFiles};
-use crate::storage::Storage;
+pub use crate::state::AppState;
 
 /// Largest JSON or form body accepted (attachments go through multipart, not JSON).
 pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
-
-/// Everything a handler may need, shared by all workers.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub metrics: Arc<Metrics>,
-    pub auth: Arc<AuthState>,
-    pub storage: Arc<Storage>,
-    /// Wakes long-polling inbox readers.
-    pub inbox: Arc<InboxNotifier>,
-    /// Rate limit of public tracking (per IP, and per tracking code).
-    pub tracking_limits: Arc<RateLimits>,
-    /// The built SPA; `None` serves the API only.
-    pub static_dir: Option<PathBuf>,
-    /// Proxies whose `X-Forwarded-For` is believed (see `client_ip`).
-    pub trusted_proxies: Arc<TrustedProxies>,
-    /// Dashboards computed at once: each reads the whole period, so more
-    /// would only share the cores and starve the counter's requests.
-    pub reports: Arc<tokio::sync::Semaphore>,
-}
-
-impl AppState {
-    pub fn new(db: Db, settings: &Settings) -> anyhow::Result<Self> {
-        Ok(AppState {
-            db,
-            metrics: Arc::new(Metrics::default()),
-            auth: AuthState::from_settings(settings)?,
-            storage: Arc::new(Storage::from_settings(settings)?),
-            inbox: Arc::new(InboxNotifier::default()),
-            tracking_limits: Arc::new(RateLimits::new(
-                settings.tracking_per_ip_per_minute,
-                settings.tracking_per_code_per_minute,
-            )),
-            static_dir: settings.static_dir.clone(),
-            trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
-            reports: Arc::new(tokio::sync::Semaphore::new(2)),
-        })
-    }
-}
 
 /// Builds the whole application: API routes, OpenAPI + Swagger UI, SPA files,
 /// problem+json for every error, metrics and request logs.

@@ -12,7 +12,7 @@ use std::net::IpAddr;
 use actix_web::{web, HttpRequest};
 use ipnet::IpNet;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Addresses and networks whose `X-Forwarded-For` is believed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

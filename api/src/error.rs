@@ -221,19 +221,22 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
         JsonPayloadError::ContentType => {
             ApiError::UnsupportedMediaType("Send the body as `application/json`.".into())
         }
-        JsonPayloadError::Deserialize(de) if de.is_data() => {
-            // serde's message names the field: "missing field `subject`".
-            ApiError::Validation(vec![FieldError::new(
-                missing_field_name(&de.to_string()).unwrap_or_default(),
-                de.to_string(),
-            )])
-        }
-        JsonPayloadError::Deserialize(de) => {
-            ApiError::BadRequest(format!("The body is not valid JSON: {de}"))
-        }
+        JsonPayloadError::Deserialize(de) => from_json(de, ""),
         other => ApiError::BadRequest(other.to_string()),
     };
     api.into()
+}
+
+/// A body that did not read as the operation's JSON: 422 naming the field
+/// when the JSON was well-formed but a value was wrong (serde names a
+/// missing or unknown field; otherwise `field`), 400 when it was not JSON.
+pub fn from_json(de: &serde_json::Error, field: &str) -> ApiError {
+    if de.is_data() {
+        let name = missing_field_name(&de.to_string()).unwrap_or_else(|| field.to_owned());
+        ApiError::Validation(vec![FieldError::new(name, de.to_string())])
+    } else {
+        ApiError::BadRequest(format!("The body is not valid JSON: {de}"))
+    }
 }
 
 fn missing_field_name(message: &str) -> Option<String> {

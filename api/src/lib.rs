@@ -17,6 +17,7 @@ pub mod routes;
 pub mod seed;
 pub mod sms;
 pub mod spa;
+pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod workflow;

@@ -71,6 +71,10 @@ impl Modify for SecurityAddon {
                 scopes::INBOX_WRITE,
                 "Acknowledge, refer, answer and reject at the bound agency",
             ),
+            (
+                scopes::NOTES_READ,
+                "Read the bound agency's own internal notes on its letters",
+            ),
         ]);
         components.add_security_scheme(
             "oauth2",

@@ -1,8 +1,8 @@
-//! The letter workflow with the database: each step checks who may take it,
-//! asks the `shared` state machine whether the letter's state allows it,
-//! changes the letter only if nobody changed it first (version check), and
-//! appends the event and the applicant's SMS, all in the caller's
-//! transaction.
+//! The letter workflow with the database: registration, and each step
+//! after it. A step checks who may take it, asks the `shared` state machine
+//! whether the letter's state allows it, changes the letter only if nobody
+//! changed it first (version check), and appends the event, the applicant's
+//! SMS and the dashboard's rollups, all in the caller's transaction.
 
 use diesel::prelude::*;
 use shared::auth::{scopes, Role};
@@ -11,10 +11,12 @@ use shared::workflow::{transition, Action, Status};
 use crate::auth::{Principal, PrincipalKind};
 use crate::db::directory::{self as dir, now};
 use crate::db::inbox::{self, DeliveryRow};
-use crate::db::letters::{self as db, LetterRow, NewDelivery, NewEvent, Scope};
+use crate::db::letters::{self as db, LetterRow, NewDelivery, NewEvent, NewLetterRow, Scope};
+use crate::db::rollups;
 use crate::db::rollups::Tracked;
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use shared::letters::NewLetter;
 
 /// A workflow step and its data.
 pub enum Step<'a> {
@@ -100,6 +102,101 @@ fn agency_name(conn: &mut DbConnection, id: i32) -> Result<String, ApiError> {
         .find(id)
         .select(agencies::name)
         .first(conn)?)
+}
+
+/// A fresh tracking code from the OS CSPRNG.
+fn new_tracking_code() -> String {
+    use rand::RngCore;
+    let mut random = [0u32; shared::tracking::RANDOM_DIGITS];
+    for r in random.iter_mut() {
+        *r = rand::rngs::OsRng.next_u32();
+    }
+    shared::tracking::from_random(random)
+}
+
+/// Registers a letter, inside the caller's transaction: the letter, its
+/// `registered` and `delivered` events, the delivery into the agency's inbox,
+/// and the applicant's SMS.
+pub fn register(
+    conn: &mut DbConnection,
+    office_id: i32,
+    actor: &str,
+    letter: &NewLetter,
+) -> Result<db::LetterRow, ApiError> {
+    let agency = dir::agency_by_code(conn, &letter.recipient_agency_code)
+        .ok()
+        .filter(|a| a.active)
+        .ok_or_else(|| {
+            ApiError::validation("recipient_agency_code", "no active agency has this code")
+        })?;
+    let mut tracking_code = new_tracking_code();
+    while db::tracking_code_taken(conn, &tracking_code)? {
+        tracking_code = new_tracking_code();
+    }
+    let at = now();
+    let due = dir::due_for(conn, &agency, at)?;
+    let a = &letter.applicant;
+    let row = db::insert_letter(
+        conn,
+        &NewLetterRow {
+            tracking_code: &tracking_code,
+            counter_office_id: office_id,
+            registered_by: actor,
+            applicant_kind: a.kind.map(|k| k.as_str()).unwrap_or("natural"),
+            applicant_national_id: &a.national_id,
+            applicant_first_name: a.first_name.as_deref(),
+            applicant_last_name: a.last_name.as_deref(),
+            applicant_father_name: a.father_name.as_deref(),
+            applicant_organization_name: a.organization_name.as_deref(),
+            applicant_representative_name: a.representative_name.as_deref(),
+            applicant_mobile: &a.mobile,
+            applicant_postal_code: a.postal_code.as_deref(),
+            applicant_address: a.address.as_deref(),
+            applicant_reference: letter.applicant_reference.as_deref(),
+            recipient_agency_id: agency.id,
+            holder_agency_id: agency.id,
+            subject: &letter.subject,
+            body: &letter.body,
+            priority: letter.priority.unwrap_or_default().as_str(),
+            status: Status::Delivered.as_str(),
+            version: 1,
+            due_at: Some(due),
+            answer_body: None,
+            answer_agency_id: None,
+            answered_at: None,
+            search_text: db::letter_search_text(&tracking_code, a, &letter.subject),
+            created_at: at,
+            updated_at: at,
+        },
+    )?;
+    let registered = NewEvent {
+        kind: "registered",
+        status: Status::Registered,
+        actor,
+        agency_id: None,
+        to_agency_id: Some(agency.id),
+        note: "",
+        internal: false,
+        at,
+    };
+    let delivered = NewEvent {
+        kind: "delivered",
+        status: Status::Delivered,
+        actor,
+        agency_id: Some(agency.id),
+        to_agency_id: None,
+        note: "",
+        internal: false,
+        at,
+    };
+    db::start_chain(conn, row.id, &[registered, delivered])?;
+    db::insert_delivery(
+        conn,
+        &NewDelivery::arriving(row.id, agency.id, None, at, due),
+    )?;
+    db::enqueue_sms(conn, &row, "registered", &[("agency", &agency.name)], at)?;
+    rollups::record_registration(conn, &row, agency.id, due)?;
+    Ok(row)
 }
 
 /// Acknowledges a delivery (idempotent): the letter becomes `received`.

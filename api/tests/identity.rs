@@ -54,6 +54,8 @@ both_backends! {
         let kinds: Vec<&str> = events["items"].as_array().expect("items").iter().filter_map(|e| e["kind"].as_str()).collect();
         assert_eq!(kinds.iter().filter(|k| **k == "login_failed").count(), 3, "{kinds:?}");
         assert!(kinds.contains(&"login"));
+        let at = events["items"][0]["at"].as_str().unwrap_or_default();
+        assert!(at.ends_with('Z'), "timestamps carry their zone: {at}");
     }
 
     async fn refresh_rotates_and_a_reused_token_revokes_the_family(app) {
@@ -380,6 +382,16 @@ both_backends! {
         assert!(res.content_type().starts_with("application/problem+json"));
         // The right password is refused too while the limit lasts.
         assert_eq!(app.login("op-jsk-5019", PW).await.status, 429);
+
+        // The token endpoint says when to come back too (in OAuth's own shape).
+        let mut last = None;
+        for _ in 0..11 {
+            last = Some(app.post_json("/api/v1/auth/token", &json!({"grant_type": "client_credentials", "client_id": "demo-gas", "client_secret": "guess"})).await);
+        }
+        let res = last.expect("answer");
+        assert_eq!(res.status, 429);
+        assert_eq!(res.json()["error"], "slow_down");
+        assert!(res.header("retry-after").and_then(|s| s.parse::<u64>().ok()).is_some_and(|s| s >= 1));
     }
 
     async fn malformed_json_is_a_problem_not_a_crash(app) {
@@ -392,5 +404,25 @@ both_backends! {
         let res = app.post_raw("/api/v1/auth/login", "text/plain", "hello").await;
         assert_eq!(res.status, 415);
         assert!(res.content_type().starts_with("application/problem+json"));
+    }
+}
+
+both_backends! {
+    async fn roles_fail_closed_and_are_never_silently_kept(app) {
+        app.seed_demo();
+        let admin = app.token("admin").await;
+        let users = app.get_as(&admin, "/api/v1/users?q=op-bnd-1021").await.json();
+        let id = users["items"][0]["id"].as_i64().expect("id");
+        for body in [json!({"role": "admin"}), json!({"role": "supervisor"}), json!({"display_name": "x", "agency_code": "water"})] {
+            let res = app.patch_as(&admin, &format!("/api/v1/users/{id}"), &body).await;
+            assert_eq!(res.status, 422, "{body}: {}", res.text());
+            let field = res.json()["errors"][0]["field"].as_str().unwrap_or_default().to_owned();
+            assert!(body.get(&field).is_some(), "{body}: the field named is {field:?}");
+        }
+        let me = app.get_as(&app.token("op-bnd-1021").await, "/api/v1/me").await.json();
+        assert_eq!(me["role"], "operator", "nothing changed");
+        // A role this version does not know grants nothing: no login.
+        app.execute("UPDATE users SET role = 'superuser' WHERE username = 'op-bnd-1021'");
+        assert_eq!(app.login("op-bnd-1021", PW).await.status, 401);
     }
 }

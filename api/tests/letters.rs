@@ -89,6 +89,11 @@ both_backends! {
         assert_eq!(again.status, 201);
         assert_eq!(again.header("idempotent-replayed"), Some("true"));
         assert_eq!(again.json(), first.json());
+        // With the first answer's headers too.
+        for name in ["location", "etag"] {
+            assert!(first.header(name).is_some(), "{name}");
+            assert_eq!(again.header(name), first.header(name), "{name}");
+        }
         let list = app.get_as(&op, "/api/v1/letters").await.json();
         assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
 

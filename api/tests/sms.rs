@@ -163,9 +163,20 @@ both_backends! {
         app.seed_demo();
         let op = app.token("op-bnd-1021").await;
         let fake = FakeKavenegar::start(Behaviour::default());
-        let res = app.post_as(&op, "/api/v1/sms/opt-outs", &json!({"mobile": "+989351112233", "note": "به درخواست متقاضی"})).await;
-        assert_eq!(res.status, 204);
         let id = register(&app, &op, "09351112233").await;
+        // Through the letter, by the registering office only.
+        let opt_out = format!("/api/v1/letters/{id}/sms-opt-out");
+        let body = json!({"note": "به درخواست متقاضی"});
+        assert_eq!(app.post_as(&app.token("op-qsh-2034").await, &opt_out, &body).await.status, 404);
+        assert_eq!(app.post_as(&app.token("clerk-water").await, &opt_out, &body).await.status, 403);
+        let res = app.post_as(&op, &opt_out, &body).await;
+        assert_eq!(res.status, 204, "{}", res.text());
+        // The province's list is the admin's.
+        assert_eq!(app.get_as(&op, "/api/v1/sms/opt-outs").await.status, 403);
+        assert_eq!(app.post_as(&op, "/api/v1/sms/opt-outs", &json!({"mobile": "09121112233"})).await.status, 403);
+        let listed = app.get_as(&app.token("admin").await, "/api/v1/sms/opt-outs").await;
+        assert_eq!(listed.status, 200);
+        assert!(listed.text().contains("09351112233"), "{}", listed.text());
         let letter = app.get_as(&op, &format!("/api/v1/letters/{id}")).await.json();
         assert_eq!(letter["sms_opt_out"], true);
         for _ in 0..3 {
@@ -425,4 +436,16 @@ async fn the_webhook_provider_signs_what_it_sends() {
     let sent: Value = serde_json::from_str(body).expect("json body");
     assert_eq!(sent["mobile"], "09121234567");
     assert_eq!(sent["event"], "registered");
+}
+
+both_backends! {
+    async fn unknown_messages_and_kinds_are_not_found(app) {
+        app.seed_demo();
+        let admin = app.token("admin").await;
+        assert_eq!(app.get_as(&admin, "/api/v1/notifications/999999/attempts").await.status, 404);
+        let req = app.server.delete("/api/v1/sms/templates/no-such-kind").bearer_auth(&admin);
+        assert_eq!(app.send(req, None).await.status, 404);
+        let req = app.server.delete("/api/v1/sms/templates/registered").bearer_auth(&admin);
+        assert_eq!(app.send(req, None).await.status, 204);
+    }
 }

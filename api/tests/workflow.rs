@@ -351,3 +351,115 @@ both_backends! {
         assert_eq!(order, [ids[2], ids[1], ids[0]]);
     }
 }
+
+/// An access token for an API client created by the admin with `scopes`.
+async fn new_client_token(app: &TestApp, admin: &str, body: Value) -> String {
+    let created = app.post_as(admin, "/api/v1/api-clients", &body).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let created = created.json();
+    let token = app
+        .post_json(
+            "/api/v1/auth/token",
+            &json!({"grant_type": "client_credentials", "client_id": created["client_id"], "client_secret": created["client_secret"]}),
+        )
+        .await;
+    assert_eq!(token.status, 200, "{}", token.text());
+    token.json()["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned()
+}
+
+both_backends! {
+    async fn internal_notes_stay_with_the_organisation_that_wrote_them(app) {
+        app.seed_demo();
+        let (_, id) = app.register_letter("op-bnd-1021", "water").await;
+        let admin = app.token("admin").await;
+        let op = app.token("op-bnd-1021").await;
+        let water = app.token("clerk-water").await;
+        let note = |token: String, text: &'static str| {
+            let app = &app;
+            async move {
+                let res = app.post_as(&token, &format!("/api/v1/letters/{id}/notes"), &json!({"note": text})).await;
+                assert!(res.status.is_success(), "{}", res.text());
+            }
+        };
+        note(water.clone(), "یادداشت آب").await;
+        note(op.clone(), "یادداشت باجه").await;
+        // Received and referred on: the municipality holds the letter now.
+        let inbox = app.get_as(&water, "/api/v1/inbox").await.json();
+        let delivery = inbox["items"][0]["delivery_id"].as_i64().expect("delivery");
+        assert_eq!(app.post_as(&water, &format!("/api/v1/inbox/{delivery}/ack"), &json!({})).await.status, 200);
+        let res = app.post_as(&water, &format!("/api/v1/letters/{id}/refer"), &json!({"to_agency_code": "municipality", "note": ""})).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+
+        let water_system = new_client_token(&app, &admin, json!({"name": "water system", "scopes": ["letters:read"], "agency_code": "water"})).await;
+        let water_notes = new_client_token(&app, &admin, json!({"name": "water notes", "scopes": ["letters:read", "notes:read"], "agency_code": "water"})).await;
+        let portal = new_client_token(&app, &admin, json!({"name": "portal", "scopes": ["letters:read"], "counter_office_code": "bnd-1021"})).await;
+        let notes_seen = |token: String| {
+            let app = &app;
+            async move {
+                let res = app.get_as(&token, &format!("/api/v1/letters/{id}/events")).await;
+                assert_eq!(res.status, 200, "{}", res.text());
+                let mut notes: Vec<String> = res.json().as_array().expect("events").iter()
+                    .filter(|e| e["internal"] == true)
+                    .map(|e| e["note"].as_str().unwrap_or_default().to_owned())
+                    .collect();
+                notes.sort();
+                notes
+            }
+        };
+        let both = vec!["یادداشت آب".to_owned(), "یادداشت باجه".to_owned()];
+        assert_eq!(notes_seen(admin.clone()).await, both);
+        assert_eq!(notes_seen(water.clone()).await, ["یادداشت آب"]);
+        assert_eq!(notes_seen(op.clone()).await, ["یادداشت باجه"]);
+        assert_eq!(notes_seen(app.token("clerk-municipality").await).await, Vec::<String>::new());
+        assert_eq!(notes_seen(water_system).await, Vec::<String>::new());
+        assert_eq!(notes_seen(water_notes).await, ["یادداشت آب"]);
+        assert_eq!(notes_seen(portal).await, Vec::<String>::new());
+    }
+}
+
+both_backends! {
+    async fn a_malformed_ack_body_acknowledges_nothing(app) {
+        app.seed_demo();
+        let (_, id) = app.register_letter("op-bnd-1021", "water").await;
+        let clerk = app.token("clerk-water").await;
+        let inbox = app.get_as(&clerk, "/api/v1/inbox").await.json();
+        let delivery = inbox["items"][0]["delivery_id"].as_i64().expect("delivery");
+        let ack = format!("/api/v1/inbox/{delivery}/ack");
+        let wrong_type = app.post_as(&clerk, &ack, &json!({"agency_reference": 12345})).await;
+        assert_eq!(wrong_type.status, 422, "{}", wrong_type.text());
+        assert_eq!(wrong_type.json()["errors"][0]["field"], "agency_reference");
+        let req = app.server.post(&ack).bearer_auth(&clerk).insert_header(("content-type", "application/json"));
+        let truncated = app.send(req, Some(b"{\"agency_reference\": \"14".to_vec())).await;
+        assert_eq!(truncated.status, 400, "{}", truncated.text());
+        assert!(truncated.content_type().starts_with("application/problem+json"));
+        let letter = app.get_as(&clerk, &format!("/api/v1/letters/{id}")).await.json();
+        assert_eq!(letter["status"], "delivered", "nothing was acknowledged");
+        // A good body, and no body at all, still acknowledge.
+        let res = app.post_as(&clerk, &ack, &json!({"agency_reference": "۱۴۰۵/۱۲"})).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        assert_eq!(res.json()["status"], "received");
+    }
+}
+
+both_backends! {
+    async fn bounded_parameters_are_refused_beyond_their_bounds(app) {
+        app.seed_demo();
+        let clerk = app.token("clerk-water").await;
+        let admin = app.token("admin").await;
+        for (token, path, field) in [
+            (&clerk, "/api/v1/inbox?wait=31", "wait"),
+            (&clerk, "/api/v1/inbox?wait=9223372036854775808", "wait"),
+            (&clerk, "/api/v1/inbox?limit=0", "limit"),
+            (&admin, "/api/v1/letters?limit=201", "limit"),
+            (&admin, "/api/v1/agencies?limit=-1", "limit"),
+        ] {
+            let res = app.get_as(token, path).await;
+            assert_eq!(res.status, 422, "{path}: {}", res.text());
+            assert_eq!(res.json()["errors"][0]["field"], field, "{path}");
+        }
+        assert_eq!(app.get_as(&clerk, "/api/v1/inbox?wait=0&limit=200").await.status, 200);
+    }
+}

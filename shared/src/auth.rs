@@ -42,12 +42,20 @@ pub mod scopes {
     pub const INBOX_READ: &str = "inbox:read";
     /// Acknowledge, refer, answer and reject at the bound agency.
     pub const INBOX_WRITE: &str = "inbox:write";
+    /// Read the bound agency's own internal notes on its letters.
+    pub const NOTES_READ: &str = "notes:read";
 
-    pub const ALL: [&str; 4] = [LETTERS_READ, LETTERS_WRITE, INBOX_READ, INBOX_WRITE];
+    pub const ALL: [&str; 5] = [
+        LETTERS_READ,
+        LETTERS_WRITE,
+        INBOX_READ,
+        INBOX_WRITE,
+        NOTES_READ,
+    ];
     /// Scopes that make sense for a client bound to a counter office.
     pub const FOR_COUNTER_OFFICE: [&str; 2] = [LETTERS_READ, LETTERS_WRITE];
     /// Scopes that make sense for a client bound to an agency.
-    pub const FOR_AGENCY: [&str; 3] = [LETTERS_READ, INBOX_READ, INBOX_WRITE];
+    pub const FOR_AGENCY: [&str; 4] = [LETTERS_READ, INBOX_READ, INBOX_WRITE, NOTES_READ];
 }
 
 /// `POST /api/v1/auth/login`.
@@ -152,7 +160,8 @@ pub struct Me {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthEvent {
     pub id: i32,
-    pub at: chrono::NaiveDateTime,
+    /// UTC, with its zone (`…Z`), like every timestamp of the API.
+    pub at: chrono::DateTime<chrono::Utc>,
     /// `login`, `login_failed`, `refresh`, `refresh_reuse`, `logout`, `token`, `token_failed`.
     pub kind: String,
     /// Username, `user:<id>` or `client:<client_id>`.

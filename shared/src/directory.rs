@@ -298,9 +298,12 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
 }
 
 /// `PATCH /api/v1/users/{id}`: rename, reset the password, (de)activate.
+/// Any other field (a role, a binding) is refused with 422 rather than
+/// silently ignored: to change a role, create the account anew.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"active": false})))]
+#[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     pub display_name: Option<String>,
     pub password: Option<String>,

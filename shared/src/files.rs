@@ -18,13 +18,19 @@ pub fn sniff(head: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// A file name safe to store and to send back in `Content-Disposition`:
-/// no path, no control characters, at most 150 characters.
+/// Bidirectional formatting characters: an override (U+202E) makes
+/// `fdp.exe` display as `exe.pdf`. (ZWNJ, which Persian words need, stays.)
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A file name safe to store, show and send back in `Content-Disposition`:
+/// no path, no control or bidi formatting characters, at most 150 characters.
 pub fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && *c != '"')
+        .filter(|c| !c.is_control() && !is_bidi_control(*c) && *c != '"')
         .take(150)
         .collect();
     let cleaned = cleaned.trim().to_owned();
@@ -53,5 +59,13 @@ mod tests {
         assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_file_name("C:\\Users\\a\\نامه.pdf"), "نامه.pdf");
         assert_eq!(clean_file_name(""), "attachment");
+    }
+
+    #[test]
+    fn file_names_cannot_spoof_their_direction() {
+        assert_eq!(clean_file_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(clean_file_name("\u{2067}a\u{2069}\u{200F}.pdf"), "a.pdf");
+        // ZWNJ is part of Persian words and stays.
+        assert_eq!(clean_file_name("نامه\u{200C}ها.pdf"), "نامه\u{200C}ها.pdf");
     }
 }

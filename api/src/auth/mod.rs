@@ -4,6 +4,7 @@
 
 pub mod keys;
 pub mod password;
+pub mod policy;
 pub mod principal;
 pub mod rate_limit;
 pub mod secrets;

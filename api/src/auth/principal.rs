@@ -15,9 +15,9 @@ use actix_web::{web, FromRequest, HttpRequest};
 use shared::auth::{scopes, Me, Role};
 
 use super::tokens::{verify_access, Claims};
-use crate::app::AppState;
 use crate::db::letters::Scope;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrincipalKind {

@@ -288,6 +288,10 @@ pub struct AttemptRow {
     pub duration_ms: i32,
 }
 
+pub fn exists(conn: &mut DbConnection, id: i32) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(notifications::table.find(id))).get_result(conn)
+}
+
 pub fn attempts_of(conn: &mut DbConnection, id: i32) -> QueryResult<Vec<AttemptRow>> {
     notification_attempts::table
         .filter(notification_attempts::notification_id.eq(id))

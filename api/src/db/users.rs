@@ -50,16 +50,22 @@ pub struct UserChangeset {
 pub type UserWithBindings = (UserRow, Option<String>, Option<String>);
 
 impl UserRow {
-    pub fn role(&self) -> Role {
-        // Roles are written only from the `Role` enum; an unknown one can do nothing.
-        Role::parse(&self.role).unwrap_or(Role::Auditor)
+    /// The stored role; `None` (logged) for a value this version does not
+    /// know, which grants nothing: no token is issued for such a user.
+    pub fn role(&self) -> Option<Role> {
+        let role = Role::parse(&self.role);
+        if role.is_none() {
+            tracing::error!(user = self.id, role = %self.role, "unknown stored role");
+        }
+        role
     }
 }
 
 pub fn user_to_wire((row, office, agency): UserWithBindings) -> User {
     User {
         id: row.id,
-        role: row.role(),
+        // Shown as the least privileged role; such a user cannot log in.
+        role: row.role().unwrap_or(Role::Auditor),
         username: row.username,
         display_name: row.display_name,
         counter_office_code: office,

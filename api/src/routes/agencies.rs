@@ -5,10 +5,10 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use shared::directory::{Agency, AgencyUpdate, NewAgency, Page};
 
 use super::{next_cursor, DirectoryQuery};
-use crate::app::AppState;
 use crate::auth::{Admin, Principal};
 use crate::db::directory::{self as dir, now, AgencyChangeset, AgencyRow, NewAgencyRow};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// List agencies, by code, with search and cursor paging.
 #[utoipa::path(
@@ -26,7 +26,7 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<DirectoryQuery>,
 ) -> Result<web::Json<Page<Agency>>, ApiError> {
-    let filter = query.filter();
+    let filter = query.filter()?;
     let limit = filter.limit;
     let items = state
         .db

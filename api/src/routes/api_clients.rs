@@ -5,7 +5,6 @@ use serde::Deserialize;
 use shared::directory::{ApiClient, ApiClientUpdate, CreatedApiClient, NewApiClient, Page};
 
 use super::{next_cursor, page_limit};
-use crate::app::AppState;
 use crate::auth::secrets::{hash_secret, random_token};
 use crate::auth::Admin;
 use crate::db::api_clients::{
@@ -13,6 +12,7 @@ use crate::db::api_clients::{
 };
 use crate::db::directory::{self as dir, now};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -39,7 +39,7 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<ClientQuery>,
 ) -> Result<web::Json<Page<ApiClient>>, ApiError> {
-    let (after, limit) = (query.after, page_limit(query.limit));
+    let (after, limit) = (query.after, page_limit(query.limit)?);
     let items: Vec<ApiClient> = state
         .db
         .run(move |conn| Ok(clients::list_clients(conn, after, limit)?))

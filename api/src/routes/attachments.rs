@@ -6,10 +6,10 @@ use actix_web::http::header::{
 use actix_web::{get, web, HttpResponse};
 use futures_util::TryStreamExt;
 
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::letters as db;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// Download an attachment (the caller must be allowed to read its letter).
 #[utoipa::path(

@@ -6,10 +6,10 @@ use shared::auth::{AuthEvent, Role};
 use shared::directory::Page;
 
 use super::{next_cursor, page_limit};
-use crate::app::AppState;
 use crate::auth::Staff;
 use crate::db::users;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -40,7 +40,7 @@ pub async fn auth_events(
     if !(staff.is_role(Role::Admin) || staff.is_role(Role::Auditor)) {
         return Err(ApiError::Forbidden("admins and auditors only".into()));
     }
-    let limit = page_limit(query.limit);
+    let limit = page_limit(query.limit)?;
     let before = query.after;
     let items: Vec<AuthEvent> = state
         .db
@@ -49,7 +49,7 @@ pub async fn auth_events(
         .into_iter()
         .map(|r| AuthEvent {
             id: r.id,
-            at: r.at,
+            at: r.at.and_utc(),
             kind: r.kind,
             principal: r.principal,
             ip: r.ip,

@@ -10,7 +10,6 @@ use shared::auth::{
 };
 use shared::directory::normalize_username;
 
-use crate::app::AppState;
 use crate::auth::secrets::{hash_secret, random_token, successor_token};
 use crate::auth::tokens::{issue_access, Subject};
 use crate::client_ip::client_ip;
@@ -18,6 +17,7 @@ use crate::db::directory::now;
 use crate::db::users::{self, NewRefreshToken, UserWithBindings};
 use crate::db::{api_clients, DbConnection};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 const WRONG_LOGIN: &str = "Wrong username or password.";
 
@@ -25,7 +25,7 @@ fn staff_subject((user, office_code, agency_code): &UserWithBindings) -> Subject
     Subject {
         sub: format!("user:{}", user.id),
         name: user.username.clone(),
-        role: Some(user.role()),
+        role: user.role(),
         office: user.counter_office_id.zip(office_code.clone()),
         agency: user.agency_id.zip(agency_code.clone()),
         scope: String::new(),
@@ -102,7 +102,7 @@ fn racing_refresh(
     match next {
         Some(next) if next.rotated_at.is_none() && next.revoked_at.is_none() => {
             let user = users::user_with_bindings(conn, row.user_id)?;
-            if next.expires_at < at || !user.0.active {
+            if next.expires_at < at || !user.0.active || user.0.role().is_none() {
                 return Ok(None);
             }
             signed_pair(state, &user, successor).map(Some)
@@ -154,6 +154,7 @@ pub async fn login(
                 None => Some("unknown user"),
                 Some(_) if !password_ok => Some("wrong password"),
                 Some(u) if !u.0.active => Some("inactive user"),
+                Some(u) if u.0.role().is_none() => Some("unknown role"),
                 Some(_) => None,
             };
             let user = match (failure, user) {
@@ -223,7 +224,7 @@ pub async fn refresh(
                 return Ok(None);
             }
             let user = users::user_with_bindings(conn, row.user_id)?;
-            if row.expires_at < at || !user.0.active {
+            if row.expires_at < at || !user.0.active || user.0.role().is_none() {
                 return Ok(None);
             }
             let pair = issue_pair(conn, &st, &user, &row.family, successor)?;
@@ -276,6 +277,8 @@ pub async fn logout(
 pub struct OAuthFailure {
     status: StatusCode,
     body: OAuthError,
+    /// Seconds until a refused (rate-limited) client may try again.
+    retry_after_secs: Option<u64>,
 }
 
 impl OAuthFailure {
@@ -286,6 +289,7 @@ impl OAuthFailure {
                 error: error.into(),
                 error_description: description.into(),
             },
+            retry_after_secs: None,
         }
     }
 
@@ -315,6 +319,9 @@ impl ResponseError for OAuthFailure {
         if self.status == StatusCode::UNAUTHORIZED {
             res.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"chapar\""));
         }
+        if let Some(secs) = self.retry_after_secs {
+            res.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
         // problem+json rewriting skips answers that already have a body type of their own.
         res.content_type("application/json").json(&self.body)
     }
@@ -323,11 +330,14 @@ impl ResponseError for OAuthFailure {
 impl From<ApiError> for OAuthFailure {
     fn from(err: ApiError) -> Self {
         match err {
-            ApiError::TooManyRequests { .. } => Self::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "slow_down",
-                "Too many attempts; try again later.",
-            ),
+            ApiError::TooManyRequests { retry_after_secs } => OAuthFailure {
+                retry_after_secs: Some(retry_after_secs),
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "slow_down",
+                    "Too many attempts; try again later.",
+                )
+            },
             other => {
                 tracing::error!(error = %other, "token endpoint");
                 Self::new(
@@ -407,7 +417,7 @@ fn parse_token_request(
         (status = 200, description = "An access token for the client", body = ClientToken),
         (status = 400, description = "invalid_request, unsupported_grant_type or invalid_scope", body = OAuthError),
         (status = 401, description = "invalid_client", body = OAuthError),
-        (status = 429, description = "Too many attempts", body = OAuthError),
+        (status = 429, description = "Too many attempts; see `Retry-After`", body = OAuthError),
     )
 )]
 #[post("/auth/token")]

@@ -5,12 +5,12 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use shared::directory::{CounterOffice, CounterOfficeUpdate, NewCounterOffice, Page};
 
 use super::{next_cursor, DirectoryQuery};
-use crate::app::AppState;
 use crate::auth::{Admin, Principal};
 use crate::db::directory::{
     self as dir, now, CounterOfficeChangeset, CounterOfficeRow, NewCounterOfficeRow,
 };
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// List counter offices, by code, with search and cursor paging.
 #[utoipa::path(
@@ -28,7 +28,7 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<DirectoryQuery>,
 ) -> Result<web::Json<Page<CounterOffice>>, ApiError> {
-    let filter = query.filter();
+    let filter = query.filter()?;
     let limit = filter.limit;
     let items: Vec<CounterOffice> = state
         .db

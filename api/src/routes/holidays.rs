@@ -4,10 +4,10 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use serde::Deserialize;
 use shared::directory::Holiday;
 
-use crate::app::AppState;
 use crate::auth::{Admin, Staff};
 use crate::db::directory as dir;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -10,13 +10,13 @@ use shared::inbox::{AckRequest, InboxItem, InboxPage};
 use shared::letters::Letter;
 
 use super::page_limit;
-use crate::app::AppState;
 use crate::auth::{Principal, PrincipalKind};
 use crate::db::directory::{agency_codes, now};
 use crate::db::inbox::{self, InboxCursor, InboxView};
 use crate::db::letters::{self as db, utc};
 use crate::error::ApiError;
 use crate::notify::InboxNotifier;
+use crate::state::AppState;
 use crate::workflow;
 
 /// Longest long-poll wait, in seconds.
@@ -159,7 +159,7 @@ pub async fn poll(
         Some("open") => InboxView::Open,
         Some(_) => return Err(ApiError::validation("view", "`new` or `open`")),
     };
-    let limit = page_limit(query.limit);
+    let limit = page_limit(query.limit)?;
     let overdue = query.overdue.unwrap_or(false);
     let bad_cursor = || ApiError::validation("after", "not a cursor from this listing");
     let cursor = match query.sort.as_deref() {
@@ -179,7 +179,15 @@ pub async fn poll(
         ),
         Some(_) => return Err(ApiError::validation("sort", "`delivery` or `due`")),
     };
-    let wait = Duration::from_secs(query.wait.unwrap_or(0).min(MAX_WAIT_SECS));
+    let wait = match query.wait {
+        Some(secs) if secs > MAX_WAIT_SECS => {
+            return Err(ApiError::validation(
+                "wait",
+                &format!("at most {MAX_WAIT_SECS} seconds"),
+            ))
+        }
+        secs => Duration::from_secs(secs.unwrap_or(0)),
+    };
     let deadline = Instant::now() + wait;
     // Subscribe before the first read so a delivery committed in between is not missed.
     let mut wakeups = state.inbox.subscribe();
@@ -207,7 +215,9 @@ pub async fn poll(
     security(("bearer" = []), ("oauth2" = ["inbox:write"])),
     responses(
         (status = 200, description = "Acknowledged; the letter as it is now", body = Letter),
+        (status = 400, description = "The body is not JSON", body = shared::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such delivery at the caller's agency", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`agency_reference` not a string of at most 100 characters; nothing acknowledged", body = shared::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/inbox/{delivery_id}/ack")]
@@ -215,11 +225,18 @@ pub async fn ack(
     principal: Principal,
     state: web::Data<AppState>,
     delivery_id: web::Path<i32>,
-    body: Option<web::Json<AckRequest>>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let delivery_id = delivery_id.into_inner();
-    let reference = body
-        .and_then(|b| b.into_inner().agency_reference)
+    // No body acknowledges without a reference; a body must be the request.
+    let request: AckRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        AckRequest::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| crate::error::from_json(&e, "agency_reference"))?
+    };
+    let reference = request
+        .agency_reference
         .map(|r| shared::normalize::normalize_text(&r))
         .filter(|r| !r.is_empty());
     if reference.as_ref().is_some_and(|r| r.chars().count() > 100) {

@@ -14,110 +14,16 @@ use shared::letters::{
 use shared::workflow::Status;
 
 use super::page_limit;
-use crate::app::AppState;
+use crate::auth::policy::{sees_internal_note, NoteAuthor};
 use crate::auth::secrets::{hash_secret, random_token};
 use crate::auth::Principal;
 use crate::db::directory::{self as dir, now};
 use crate::db::idempotency::{self, Claim};
-use crate::db::letters::{self as db, Codes, LetterFilter, NewDelivery, NewEvent, NewLetterRow};
-use crate::db::rollups;
+use crate::db::letters::{self as db, Codes, LetterFilter};
 use crate::db::DbConnection;
 use crate::error::ApiError;
-
-/// A fresh tracking code from the OS CSPRNG.
-fn new_tracking_code() -> String {
-    use rand::RngCore;
-    let mut random = [0u32; shared::tracking::RANDOM_DIGITS];
-    for r in random.iter_mut() {
-        *r = rand::rngs::OsRng.next_u32();
-    }
-    shared::tracking::from_random(random)
-}
-
-/// The registration itself, inside one transaction: the letter, its
-/// `registered` and `delivered` events, the delivery into the agency's inbox,
-/// and the applicant's SMS.
-fn register_in(
-    conn: &mut DbConnection,
-    office_id: i32,
-    actor: &str,
-    letter: &NewLetter,
-) -> Result<db::LetterRow, ApiError> {
-    let agency = dir::agency_by_code(conn, &letter.recipient_agency_code)
-        .ok()
-        .filter(|a| a.active)
-        .ok_or_else(|| {
-            ApiError::validation("recipient_agency_code", "no active agency has this code")
-        })?;
-    let mut tracking_code = new_tracking_code();
-    while db::tracking_code_taken(conn, &tracking_code)? {
-        tracking_code = new_tracking_code();
-    }
-    let at = now();
-    let due = dir::due_for(conn, &agency, at)?;
-    let a = &letter.applicant;
-    let row = db::insert_letter(
-        conn,
-        &NewLetterRow {
-            tracking_code: &tracking_code,
-            counter_office_id: office_id,
-            registered_by: actor,
-            applicant_kind: a.kind.map(|k| k.as_str()).unwrap_or("natural"),
-            applicant_national_id: &a.national_id,
-            applicant_first_name: a.first_name.as_deref(),
-            applicant_last_name: a.last_name.as_deref(),
-            applicant_father_name: a.father_name.as_deref(),
-            applicant_organization_name: a.organization_name.as_deref(),
-            applicant_representative_name: a.representative_name.as_deref(),
-            applicant_mobile: &a.mobile,
-            applicant_postal_code: a.postal_code.as_deref(),
-            applicant_address: a.address.as_deref(),
-            applicant_reference: letter.applicant_reference.as_deref(),
-            recipient_agency_id: agency.id,
-            holder_agency_id: agency.id,
-            subject: &letter.subject,
-            body: &letter.body,
-            priority: letter.priority.unwrap_or_default().as_str(),
-            status: Status::Delivered.as_str(),
-            version: 1,
-            due_at: Some(due),
-            answer_body: None,
-            answer_agency_id: None,
-            answered_at: None,
-            search_text: db::letter_search_text(&tracking_code, a, &letter.subject),
-            created_at: at,
-            updated_at: at,
-        },
-    )?;
-    let registered = NewEvent {
-        kind: "registered",
-        status: Status::Registered,
-        actor,
-        agency_id: None,
-        to_agency_id: Some(agency.id),
-        note: "",
-        internal: false,
-        at,
-    };
-    let delivered = NewEvent {
-        kind: "delivered",
-        status: Status::Delivered,
-        actor,
-        agency_id: Some(agency.id),
-        to_agency_id: None,
-        note: "",
-        internal: false,
-        at,
-    };
-    db::start_chain(conn, row.id, &[registered, delivered])?;
-    db::insert_delivery(
-        conn,
-        &NewDelivery::arriving(row.id, agency.id, None, at, due),
-    )?;
-    db::enqueue_sms(conn, &row, "registered", &[("agency", &agency.name)], at)?;
-    rollups::record_registration(conn, &row, agency.id, due)?;
-    Ok(row)
-}
+use crate::state::AppState;
+use crate::workflow;
 
 enum Registered {
     /// The letter, and the agency whose inbox it entered.
@@ -183,7 +89,7 @@ pub async fn register(
             };
             // One transaction: a failure undoes the claim too, so a retry with
             // the same key starts afresh.
-            let row = register_in(conn, office_id, &actor, &letter)?;
+            let row = workflow::register(conn, office_id, &actor, &letter)?;
             let wire = db::to_wire(conn, &row)?;
             if let Some(id) = claim_id {
                 let json =
@@ -207,10 +113,18 @@ pub async fn register(
         Registered::Replay { status, body } => {
             let status = actix_web::http::StatusCode::from_u16(status)
                 .unwrap_or(actix_web::http::StatusCode::OK);
-            HttpResponse::build(status)
-                .insert_header(("Idempotent-Replayed", "true"))
-                .content_type("application/json")
-                .body(body)
+            let mut replay = HttpResponse::build(status);
+            replay.insert_header(("Idempotent-Replayed", "true"));
+            // The same headers as the first answer: where the letter is, its version.
+            if let Ok(letter) = serde_json::from_str::<Letter>(&body) {
+                replay
+                    .insert_header((header::LOCATION, format!("/api/v1/letters/{}", letter.id)))
+                    .insert_header((
+                        header::ETAG,
+                        format!("\"{}-{}\"", letter.id, letter.version),
+                    ));
+            }
+            replay.content_type("application/json").body(body)
         }
     })
 }
@@ -264,7 +178,7 @@ pub async fn list(
 ) -> Result<web::Json<Page<LetterSummary>>, ApiError> {
     let scope = principal.letters_scope()?;
     let q = query.into_inner();
-    let limit = page_limit(q.limit);
+    let limit = page_limit(q.limit)?;
     let bad_cursor = || ApiError::validation("after", "not a cursor from this listing");
     let by_due = match q.sort.as_deref() {
         None | Some("created") => false,
@@ -361,7 +275,11 @@ pub async fn get(
     Ok(super::with_etag(etag, if_none_match.as_ref(), &letter))
 }
 
-/// The letter's timeline, oldest first (internal notes included for staff).
+/// The letter's timeline, oldest first.
+///
+/// Internal notes are included only for the staff of the organisation that
+/// wrote them (the agency, or the registering office), admins and auditors,
+/// and that agency's clients granted `notes:read`.
 #[utoipa::path(
     tag = "letters",
     params(("id" = i32, Path, description = "Letter id")),
@@ -382,8 +300,12 @@ pub async fn events(
     let events = state
         .db
         .run(move |conn| {
-            db::letter_in_scope(conn, id, scope)?;
-            let rows = db::events_of(conn, id)?;
+            let letter = db::letter_in_scope(conn, id, scope)?;
+            let mut rows = db::events_of(conn, id)?;
+            rows.retain(|e| {
+                let author = NoteAuthor::of(e.agency_id, letter.counter_office_id);
+                !e.internal || sees_internal_note(&principal, author)
+            });
             Ok(db::events_to_wire(conn, &rows)?)
         })
         .await?;

@@ -4,10 +4,10 @@ use actix_web::{get, web};
 use diesel::prelude::*;
 use shared::auth::Me;
 
-use crate::app::AppState;
 use crate::auth::{Principal, PrincipalKind};
 use crate::db::schema::{api_clients, users};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The caller: staff (username, role, counter office or agency) or API client
 /// (client id, binding, scopes).

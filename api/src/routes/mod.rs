@@ -19,6 +19,7 @@ pub mod tracking;
 pub mod users;
 pub mod workflow;
 
+use crate::error::ApiError;
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -69,6 +70,8 @@ fn configure_v1(cfg: &mut ServiceConfig) {
         .service(notifications::list_opt_outs)
         .service(notifications::add_opt_out)
         .service(notifications::remove_opt_out)
+        .service(notifications::add_letter_opt_out)
+        .service(notifications::remove_letter_opt_out)
         .service(sms_templates::list)
         .service(sms_templates::save)
         .service(sms_templates::reset)
@@ -90,8 +93,16 @@ fn configure_v1(cfg: &mut ServiceConfig) {
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
 
-pub fn page_limit(limit: Option<i64>) -> i64 {
-    limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
+/// The page size asked for: 1–200 (default 50); outside, 422 naming `limit`.
+pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::validation(
+            "limit",
+            &format!("between 1 and {MAX_LIMIT}"),
+        )),
+    }
 }
 
 /// Query of the directory lists (`GET /agencies`, `GET /counter-offices`).
@@ -109,8 +120,8 @@ pub struct DirectoryQuery {
 }
 
 impl DirectoryQuery {
-    pub fn filter(&self) -> crate::db::directory::ListFilter {
-        crate::db::directory::ListFilter {
+    pub fn filter(&self) -> Result<crate::db::directory::ListFilter, ApiError> {
+        Ok(crate::db::directory::ListFilter {
             q: self
                 .q
                 .as_deref()
@@ -118,8 +129,8 @@ impl DirectoryQuery {
                 .filter(|q| !q.is_empty()),
             active: self.active,
             after: self.after.clone(),
-            limit: page_limit(self.limit),
-        }
+            limit: page_limit(self.limit)?,
+        })
     }
 }
 

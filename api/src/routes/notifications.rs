@@ -7,12 +7,12 @@ use shared::auth::Role;
 use shared::directory::Page;
 
 use super::page_limit;
-use crate::app::AppState;
-use crate::auth::{Admin, Principal, Staff};
+use crate::auth::{policy, Admin, Principal, Staff};
 use crate::db::directory::now;
 use crate::db::letters::{self as db, utc, Scope};
 use crate::db::notifications as outbox;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// One SMS to an applicant.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -104,7 +104,7 @@ pub async fn list(
     query: web::Query<NotificationQuery>,
 ) -> Result<web::Json<Page<Notification>>, ApiError> {
     let scope = principal.letters_scope()?;
-    let (letter_id, after, limit) = (query.letter_id, query.after, page_limit(query.limit));
+    let (letter_id, after, limit) = (query.letter_id, query.after, page_limit(query.limit)?);
     let status = query.status.clone();
     if let Some(s) = &status {
         if !STATUSES.contains(&s.as_str()) {
@@ -165,6 +165,7 @@ pub async fn list(
     responses(
         (status = 200, description = "Attempts, oldest first", body = Vec<Attempt>),
         (status = 403, description = "Admins and auditors only", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such SMS", body = shared::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/notifications/{id}/attempts")]
@@ -177,7 +178,12 @@ pub async fn attempts(
     let id = id.into_inner();
     let rows = state
         .db
-        .run(move |conn| Ok(outbox::attempts_of(conn, id)?))
+        .run(move |conn| {
+            if !outbox::exists(conn, id)? {
+                return Err(ApiError::NotFound);
+            }
+            Ok(outbox::attempts_of(conn, id)?)
+        })
         .await?;
     Ok(web::Json(
         rows.into_iter()
@@ -250,24 +256,22 @@ fn require_overseer(p: &crate::auth::Principal) -> Result<(), ApiError> {
     }
 }
 
-fn require_opt_out_editor(p: &crate::auth::Principal) -> Result<(), ApiError> {
-    if p.is_role(Role::Admin) || p.is_role(Role::Operator) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "admins and counter operators only".into(),
-        ))
-    }
-}
-
-/// Numbers that asked for no SMS (admins and operators).
-#[utoipa::path(tag = "sms", security(("bearer" = [])), responses((status = 200, description = "Opt-outs", body = Vec<OptOut>)))]
+/// Numbers that asked for no SMS, province-wide (admins). Operators record
+/// and lift an applicant's opt-out through a letter of their office
+/// (`/letters/{id}/sms-opt-out`).
+#[utoipa::path(
+    tag = "sms",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Opt-outs", body = Vec<OptOut>),
+        (status = 403, description = "Not an admin", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[get("/sms/opt-outs")]
 pub async fn list_opt_outs(
-    Staff(staff): Staff,
+    _admin: Admin,
     state: web::Data<AppState>,
 ) -> Result<web::Json<Vec<OptOut>>, ApiError> {
-    require_opt_out_editor(&staff)?;
     let rows = state.db.run(|conn| Ok(outbox::opt_outs(conn)?)).await?;
     Ok(web::Json(
         rows.into_iter()
@@ -281,28 +285,131 @@ pub async fn list_opt_outs(
     ))
 }
 
-/// Mark a number as not wanting SMS: its messages are not sent (they end
-/// `failed` with the reason), and its letters say so.
+/// Mark a number as not wanting SMS (admins): its messages are not sent
+/// (they end `failed` with the reason), and its letters say so.
 #[utoipa::path(
     tag = "sms",
     request_body = OptOut,
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Recorded"),
+        (status = 403, description = "Not an admin", body = shared::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a mobile number", body = shared::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/sms/opt-outs")]
 pub async fn add_opt_out(
-    Staff(staff): Staff,
+    Admin(staff): Admin,
     state: web::Data<AppState>,
     body: web::Json<OptOut>,
 ) -> Result<HttpResponse, ApiError> {
-    require_opt_out_editor(&staff)?;
     let mobile = shared::identifiers::parse_mobile(&body.mobile)
         .map_err(|e| ApiError::validation("mobile", e.message()))?;
-    let note = shared::normalize::normalize_text(&body.note);
-    let by = staff.actor();
+    record_opt_out(&state, mobile, &body.note, staff.actor()).await
+}
+
+/// The number wants SMS again (admins).
+#[utoipa::path(
+    tag = "sms",
+    params(("mobile" = String, Path, description = "Mobile number")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Removed (also when it was not there)"),
+        (status = 403, description = "Not an admin", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/sms/opt-outs/{mobile}")]
+pub async fn remove_opt_out(
+    _admin: Admin,
+    state: web::Data<AppState>,
+    mobile: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let mobile = shared::identifiers::parse_mobile(&mobile)
+        .map_err(|e| ApiError::validation("mobile", e.message()))?;
+    lift_opt_out(&state, mobile).await
+}
+
+/// Why an applicant asked for no SMS.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"note": "به درخواست متقاضی"}))]
+pub struct OptOutNote {
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The letter's applicant, if the caller may change their opt-out: an
+/// operator of the registering office, or an admin (see `auth::policy`).
+async fn opt_out_mobile(
+    principal: &Principal,
+    state: &AppState,
+    letter_id: i32,
+) -> Result<String, ApiError> {
+    let scope = principal.letters_scope()?;
+    let letter = state
+        .db
+        .run(move |conn| Ok(db::letter_in_scope(conn, letter_id, scope)?))
+        .await?;
+    if !policy::may_change_opt_out(principal, letter.counter_office_id) {
+        return Err(ApiError::Forbidden(
+            "only the registering office's operators (or an admin) do this".into(),
+        ));
+    }
+    Ok(letter.applicant_mobile)
+}
+
+/// The applicant of this letter wants no SMS (from now on, for all their
+/// letters): operators of the registering office, or admins.
+#[utoipa::path(
+    tag = "sms",
+    params(("id" = i32, Path, description = "Letter id")),
+    request_body = OptOutNote,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Recorded"),
+        (status = 403, description = "Not the registering office's operator", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such letter, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/letters/{id}/sms-opt-out")]
+pub async fn add_letter_opt_out(
+    Staff(staff): Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    body: web::Json<OptOutNote>,
+) -> Result<HttpResponse, ApiError> {
+    let mobile = opt_out_mobile(&staff, &state, id.into_inner()).await?;
+    record_opt_out(&state, mobile, &body.note, staff.actor()).await
+}
+
+/// The applicant of this letter wants SMS again: operators of the
+/// registering office, or admins.
+#[utoipa::path(
+    tag = "sms",
+    params(("id" = i32, Path, description = "Letter id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Removed (also when there was none)"),
+        (status = 403, description = "Not the registering office's operator", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such letter, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/letters/{id}/sms-opt-out")]
+pub async fn remove_letter_opt_out(
+    Staff(staff): Staff,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let mobile = opt_out_mobile(&staff, &state, id.into_inner()).await?;
+    lift_opt_out(&state, mobile).await
+}
+
+async fn record_opt_out(
+    state: &AppState,
+    mobile: String,
+    note: &str,
+    by: String,
+) -> Result<HttpResponse, ApiError> {
+    let note = shared::normalize::normalize_text(note);
     state
         .db
         .write(move |conn| Ok(outbox::add_opt_out(conn, &mobile, &note, &by, now())?))
@@ -310,22 +417,7 @@ pub async fn add_opt_out(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The number wants SMS again.
-#[utoipa::path(
-    tag = "sms",
-    params(("mobile" = String, Path, description = "Mobile number")),
-    security(("bearer" = [])),
-    responses((status = 204, description = "Removed (also when it was not there)"))
-)]
-#[delete("/sms/opt-outs/{mobile}")]
-pub async fn remove_opt_out(
-    Staff(staff): Staff,
-    state: web::Data<AppState>,
-    mobile: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    require_opt_out_editor(&staff)?;
-    let mobile = shared::identifiers::parse_mobile(&mobile)
-        .map_err(|e| ApiError::validation("mobile", e.message()))?;
+async fn lift_opt_out(state: &AppState, mobile: String) -> Result<HttpResponse, ApiError> {
     state
         .db
         .write(move |conn| Ok(outbox::remove_opt_out(conn, &mobile)?))

@@ -7,10 +7,10 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use shared::reports::{period, summarize_aggregates, utc_bounds, Summary};
 
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::reports::{aggregates, Directory};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -4,11 +4,11 @@
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use shared::sms::{SmsTemplate, TemplateBody, TemplatePreview, TEMPLATES};
 
-use crate::app::AppState;
 use crate::auth::Admin;
 use crate::db::directory::now;
 use crate::db::notifications as outbox;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 fn all(edited: &std::collections::HashMap<String, String>) -> Vec<SmsTemplate> {
     TEMPLATES
@@ -82,7 +82,10 @@ pub async fn save(
     tag = "sms",
     params(("kind" = String, Path, description = "Message kind")),
     security(("bearer" = [])),
-    responses((status = 204, description = "Reset"))
+    responses(
+        (status = 204, description = "Reset (also when it was not edited)"),
+        (status = 404, description = "No such message kind", body = shared::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[delete("/sms/templates/{kind}")]
 pub async fn reset(
@@ -91,6 +94,9 @@ pub async fn reset(
     kind: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let kind = kind.into_inner();
+    if shared::sms::template(&kind).is_none() {
+        return Err(ApiError::NotFound);
+    }
     state
         .db
         .write(move |conn| Ok(outbox::reset_template(conn, &kind)?))

@@ -4,8 +4,8 @@ use actix_web::{get, web, HttpResponse};
 use diesel::connection::SimpleConnection;
 use shared::system::HealthStatus;
 
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// Liveness: the process is up and serving requests.
 #[utoipa::path(tag = "ops", responses((status = 200, description = "The process is up", body = HealthStatus)))]

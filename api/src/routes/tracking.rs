@@ -9,13 +9,13 @@ use shared::letters::{
 use shared::normalize::ascii_digits;
 use shared::workflow::Status;
 
-use crate::app::AppState;
 use crate::auth::tokens;
 use crate::client_ip::client_ip;
 use crate::db::directory::agency_codes;
 use crate::db::letters::{self as db, utc};
 use crate::db::schema::agencies;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// How long the file links of a tracking answer work: long enough to read
 /// the answer and download its files, short enough that a forwarded or

@@ -6,11 +6,11 @@ use shared::auth::Role;
 use shared::directory::{NewUser, Page, User, UserUpdate};
 
 use super::{next_cursor, page_limit};
-use crate::app::AppState;
 use crate::auth::Admin;
 use crate::db::directory::{self as dir, now};
 use crate::db::users::{self, user_to_wire, UserChangeset, UserFilter};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -48,7 +48,7 @@ pub async fn list(
             .filter(|q| !q.is_empty()),
         role: query.role,
         after: query.after,
-        limit: page_limit(query.limit),
+        limit: page_limit(query.limit)?,
     };
     let limit = filter.limit;
     let items: Vec<User> = state
@@ -154,7 +154,7 @@ pub async fn create(
     responses(
         (status = 200, description = "Updated", body = User),
         (status = 404, description = "No such user", body = shared::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or one that cannot be changed here (`role`, bindings)", body = shared::Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/users/{id}")]

@@ -12,10 +12,10 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use shared::inbox::{AnswerRequest, NoteRequest, ReferRequest, RejectRequest};
 use shared::letters::Letter;
 
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::letters as db;
 use crate::error::ApiError;
+use crate::state::AppState;
 use crate::workflow::{self, Step};
 
 fn if_match(req: &HttpRequest) -> Option<String> {

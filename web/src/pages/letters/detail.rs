@@ -94,7 +94,9 @@ pub fn LetterPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <section class="card">
+        // The answer sheet prints the letter, its answer, files and dates:
+        // never the notes or the audit trail.
+        <section class="card no-print" data-testid="timeline-card">
             <h2>{move || t().timeline}</h2>
             <Suspense fallback=|| ()>
                 {move || events.get().and_then(Result::ok).map(|events| view! { <Timeline events/> })}

@@ -1,0 +1,148 @@
+//! Who may see or change what, decided in one place for every caller. (The start of
+//! the one authorization policy: further rules move here from the routes.)
+
+use shared::auth::{scopes, Role};
+
+use super::{Principal, PrincipalKind};
+
+/// Who wrote an internal note: staff of an agency (the note carries the
+/// agency), or of the letter's registering office (it carries none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteAuthor {
+    Agency(i32),
+    Office(i32),
+}
+
+impl NoteAuthor {
+    /// The organisation of a note stored with `agency_id` on a letter of
+    /// `letter_office` (an office's staff can only note its own letters).
+    pub fn of(agency_id: Option<i32>, letter_office: i32) -> NoteAuthor {
+        match agency_id {
+            Some(agency) => NoteAuthor::Agency(agency),
+            None => NoteAuthor::Office(letter_office),
+        }
+    }
+}
+
+/// An internal note is seen by staff of the organisation that wrote it, by
+/// admins and auditors, and by that agency's own system clients granted
+/// `notes:read`; never by other agencies or offices, portal clients or the
+/// public.
+pub fn sees_internal_note(p: &Principal, author: NoteAuthor) -> bool {
+    let agency = p.agency.as_ref().map(|(id, _)| *id);
+    let office = p.office.as_ref().map(|(id, _)| *id);
+    match (p.kind, author) {
+        (PrincipalKind::Staff, _) if matches!(p.role, Some(Role::Admin | Role::Auditor)) => true,
+        (PrincipalKind::Staff, NoteAuthor::Agency(a)) => {
+            p.role == Some(Role::Clerk) && agency == Some(a)
+        }
+        (PrincipalKind::Staff, NoteAuthor::Office(o)) => {
+            p.role == Some(Role::Operator) && office == Some(o)
+        }
+        (PrincipalKind::Client, NoteAuthor::Agency(a)) => {
+            agency == Some(a) && p.scopes.iter().any(|s| s == scopes::NOTES_READ)
+        }
+        (PrincipalKind::Client, NoteAuthor::Office(_)) => false,
+    }
+}
+
+/// Who records or lifts an applicant's SMS opt-out through a letter: the
+/// registering office's operators, and admins. (Listing or editing opt-outs
+/// by number, province-wide, is for admins alone.)
+pub fn may_change_opt_out(p: &Principal, letter_office: i32) -> bool {
+    p.is_role(Role::Admin)
+        || (p.is_role(Role::Operator)
+            && p.office.as_ref().map(|(id, _)| *id) == Some(letter_office))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff(role: Role, office: Option<i32>, agency: Option<i32>) -> Principal {
+        Principal {
+            kind: PrincipalKind::Staff,
+            id: 1,
+            name: "someone".into(),
+            role: Some(role),
+            office: office.map(|id| (id, format!("office-{id}"))),
+            agency: agency.map(|id| (id, format!("agency-{id}"))),
+            scopes: vec![],
+        }
+    }
+
+    fn client(agency: Option<i32>, office: Option<i32>, granted: &[&str]) -> Principal {
+        Principal {
+            kind: PrincipalKind::Client,
+            role: None,
+            scopes: granted.iter().map(|s| (*s).to_owned()).collect(),
+            ..staff(Role::Clerk, office, agency)
+        }
+    }
+
+    #[test]
+    fn an_agency_note_stays_with_the_agency_and_the_overseers() {
+        let note = NoteAuthor::Agency(7);
+        assert!(sees_internal_note(&staff(Role::Clerk, None, Some(7)), note));
+        assert!(sees_internal_note(&staff(Role::Admin, None, None), note));
+        assert!(sees_internal_note(&staff(Role::Auditor, None, None), note));
+        assert!(!sees_internal_note(
+            &staff(Role::Clerk, None, Some(8)),
+            note
+        ));
+        assert!(!sees_internal_note(
+            &staff(Role::Operator, Some(3), None),
+            note
+        ));
+        assert!(!sees_internal_note(
+            &client(Some(7), None, &[scopes::LETTERS_READ]),
+            note
+        ));
+        assert!(sees_internal_note(
+            &client(Some(7), None, &[scopes::NOTES_READ]),
+            note
+        ));
+        assert!(!sees_internal_note(
+            &client(Some(8), None, &[scopes::NOTES_READ]),
+            note
+        ));
+        assert!(!sees_internal_note(
+            &client(None, Some(3), &[scopes::NOTES_READ]),
+            note
+        ));
+    }
+
+    #[test]
+    fn an_office_note_stays_with_the_office_and_the_overseers() {
+        let note = NoteAuthor::Office(3);
+        assert!(sees_internal_note(
+            &staff(Role::Operator, Some(3), None),
+            note
+        ));
+        assert!(!sees_internal_note(
+            &staff(Role::Operator, Some(4), None),
+            note
+        ));
+        assert!(!sees_internal_note(
+            &staff(Role::Clerk, None, Some(7)),
+            note
+        ));
+        assert!(!sees_internal_note(
+            &client(None, Some(3), &[scopes::LETTERS_READ]),
+            note
+        ));
+        assert!(sees_internal_note(&staff(Role::Auditor, None, None), note));
+    }
+
+    #[test]
+    fn only_the_registering_office_or_an_admin_changes_an_applicants_opt_out() {
+        assert!(may_change_opt_out(&staff(Role::Operator, Some(3), None), 3));
+        assert!(may_change_opt_out(&staff(Role::Admin, None, None), 3));
+        assert!(!may_change_opt_out(
+            &staff(Role::Operator, Some(4), None),
+            3
+        ));
+        assert!(!may_change_opt_out(&staff(Role::Clerk, None, Some(7)), 3));
+        assert!(!may_change_opt_out(&staff(Role::Auditor, None, None), 3));
+    }
+}
