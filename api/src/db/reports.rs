@@ -189,18 +189,20 @@ fn count(n: i64) -> u32 {
 }
 
 /// The counts of the caller's scope: letters registered and answers given
-/// in the Tehran days `from..=to` (`[start, end)` in UTC), and the backlog at
-/// `now`.
+/// in the Tehran days `from..=to`, and the backlog at `now`.
 pub fn aggregates(
     conn: &mut DbConnection,
     scope: Scope,
     (from, to): (NaiveDate, NaiveDate),
-    (start, end): (NaiveDateTime, NaiveDateTime),
     now: NaiveDateTime,
     directory: &Directory,
 ) -> QueryResult<Aggregates> {
     match scope {
-        Scope::Office(office) => office_aggregates(conn, office, start, end, now, directory),
+        Scope::Office(office) => {
+            let (start, end) = shared::reports::utc_bounds(from, to);
+            let period = (start.naive_utc(), end.naive_utc());
+            office_aggregates(conn, office, period, now, directory)
+        }
         Scope::All => rolled_up(conn, RollupScope::Province, scope, from, to, now, directory),
         Scope::Agency(agency) => rolled_up(
             conn,
@@ -363,8 +365,7 @@ fn periods(from: NaiveDate, to: NaiveDate) -> Vec<(Grain, NaiveDate, NaiveDate)>
 fn office_aggregates(
     conn: &mut DbConnection,
     office: i32,
-    start: NaiveDateTime,
-    end: NaiveDateTime,
+    (start, end): (NaiveDateTime, NaiveDateTime),
     now: NaiveDateTime,
     directory: &Directory,
 ) -> QueryResult<Aggregates> {

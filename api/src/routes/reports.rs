@@ -5,7 +5,7 @@
 use actix_web::{get, web};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
-use shared::reports::{period, summarize_aggregates, utc_bounds, Summary};
+use shared::reports::{period, summarize_aggregates, Summary};
 
 use crate::auth::Principal;
 use crate::db::reports::{aggregates, Directory};
@@ -50,7 +50,6 @@ pub async fn summary(
     let now = Utc::now();
     let (from, to) = period(query.from, query.to, now)
         .map_err(|(field, message)| ApiError::validation(field, &message))?;
-    let (start, end) = utc_bounds(from, to);
     // Waits (holding no connection) while two dashboards are being computed.
     let _turn = state
         .reports
@@ -61,14 +60,7 @@ pub async fn summary(
         .db
         .run(move |conn| {
             let directory = Directory::load(conn)?;
-            let counts = aggregates(
-                conn,
-                scope,
-                (from, to),
-                (start.naive_utc(), end.naive_utc()),
-                now.naive_utc(),
-                &directory,
-            )?;
+            let counts = aggregates(conn, scope, (from, to), now.naive_utc(), &directory)?;
             let mut summary = summarize_aggregates(&counts, from, to);
             for agency in &mut summary.by_agency {
                 agency.agency_name = directory
