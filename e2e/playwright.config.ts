@@ -7,7 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 
 const port = Number(process.env.CHAPAR_E2E_PORT || 18080);
-/** A second server whose access tokens live 3 seconds (session tests). */
+/** A second server whose access tokens live 3 seconds (session tests) and whose
+ * tracking codes may be looked up 3 times a minute (rate-limit messages). */
 export const shortPort = Number(process.env.CHAPAR_E2E_SHORT_PORT || 18081);
 const bin = process.env.CHAPAR_BIN || path.resolve(__dirname, '../target/debug/chapar');
 const staticDir = process.env.CHAPAR_STATIC_DIR || path.resolve(__dirname, '../web/dist');
@@ -57,5 +58,5 @@ export default defineConfig({
       ],
     },
   },
-  webServer: [server(port, dataDir, {}), server(shortPort, shortDataDir, { CHAPAR_ACCESS_TTL_SECS: '3' })],
+  webServer: [server(port, dataDir, {}), server(shortPort, shortDataDir, { CHAPAR_ACCESS_TTL_SECS: '3', CHAPAR_TRACKING_PER_CODE_PER_MINUTE: '3' })],
 });

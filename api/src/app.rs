@@ -9,10 +9,11 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error;
+use crate::fallback::{self, KnownPaths};
 use crate::metrics::observe_requests;
 use crate::openapi;
 use crate::routes;
-use crate::spa::{self, SpaFiles};
+use crate::spa::SpaFiles;
 pub use crate::state::AppState;
 
 /// Largest JSON or form body accepted (attachments go through multipart, not JSON).
@@ -53,13 +54,15 @@ pub fn build_app(
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .configure(routes::configure)
         .split_for_parts();
-    app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi::finish(api)))
+    let known_paths = web::Data::new(KnownPaths::from_spec(&api));
+    app.app_data(known_paths)
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi::finish(api)))
         .service(web::resource("/api/docs").to(|| async {
             HttpResponse::PermanentRedirect()
                 .insert_header(("Location", "/api/docs/"))
                 .finish()
         }))
-        .default_service(web::to(spa::serve))
+        .default_service(web::to(fallback::fallback))
         .wrap(security_headers())
         .wrap(ErrorHandlers::new().default_handler(error::problemize))
         .wrap(Compress::default())

@@ -8,7 +8,7 @@ use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, Urlencode
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use shared::{FieldError, Problem};
+use shared::{ErrorCode, FieldError, Problem};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 const PROBLEM_BASE: &str = "https://chapar.ir/problems/";
@@ -21,15 +21,21 @@ pub enum ApiError {
     /// The request could not be read: malformed JSON, bad query string (400).
     #[error("bad request: {0}")]
     BadRequest(String),
-    #[error("unauthorized: {0}")]
-    Unauthorized(String),
-    #[error("forbidden: {0}")]
-    Forbidden(String),
+    /// 401, with why (no token, a bad token, a wrong login, an ended session).
+    #[error("unauthorized: {1}")]
+    Unauthorized(ErrorCode, String),
+    /// 403, with why (the role, or a missing scope).
+    #[error("forbidden: {1}")]
+    Forbidden(ErrorCode, String),
     /// No such resource, or not one the caller may see (the two are answered alike).
     #[error("not found")]
     NotFound,
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// A known path asked with a method it does not have (405, with `Allow`).
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
+    /// 409, with what conflicts.
+    #[error("conflict: {1}")]
+    Conflict(ErrorCode, String),
     /// The letter's state does not allow the action (409, with what is allowed).
     #[error("{0}")]
     NotAllowed(shared::workflow::NotAllowed),
@@ -49,8 +55,44 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn validation(field: &str, message: &str) -> Self {
-        ApiError::Validation(vec![FieldError::new(field, message)])
+    /// One bad field.
+    pub fn validation(field: &str, code: ErrorCode) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, code)])
+    }
+
+    /// `field` is not one of the values it takes (`allowed` lists them).
+    pub fn invalid_choice(field: &str, allowed: &str) -> Self {
+        let message = format!("one of {allowed}");
+        ApiError::Validation(vec![FieldError::with_message(
+            field,
+            ErrorCode::InvalidChoice,
+            message,
+        )])
+    }
+
+    /// The caller's role (or binding) may not do this.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        ApiError::Forbidden(ErrorCode::Forbidden, detail.into())
+    }
+
+    /// The stable code clients show their own words for.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::Validation(_) => ErrorCode::Validation,
+            ApiError::BadRequest(_) => ErrorCode::MalformedRequest,
+            ApiError::Unauthorized(code, _)
+            | ApiError::Forbidden(code, _)
+            | ApiError::Conflict(code, _) => *code,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+            ApiError::NotAllowed(_) => ErrorCode::LetterWrongState,
+            ApiError::PreconditionFailed => ErrorCode::PreconditionFailed,
+            ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            ApiError::TooManyRequests { .. } => ErrorCode::RateLimited,
+            ApiError::Unavailable(_) => ErrorCode::Unavailable,
+            ApiError::Internal(_) => ErrorCode::Internal,
+        }
     }
 
     /// A stable problem type slug for this error.
@@ -58,10 +100,11 @@ impl ApiError {
         match self {
             ApiError::Validation(_) => "validation",
             ApiError::BadRequest(_) => "bad-request",
-            ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Unauthorized(..) => "unauthorized",
+            ApiError::Forbidden(..) => "forbidden",
             ApiError::NotFound => "not-found",
-            ApiError::Conflict(_) => "conflict",
+            ApiError::MethodNotAllowed { .. } => "method-not-allowed",
+            ApiError::Conflict(..) => "conflict",
             ApiError::NotAllowed(_) => "action-not-allowed",
             ApiError::PreconditionFailed => "precondition-failed",
             ApiError::PayloadTooLarge(_) => "payload-too-large",
@@ -82,10 +125,15 @@ impl ApiError {
                 errors.clone(),
             ),
             ApiError::BadRequest(d) => ("Bad request", Some(d.clone()), vec![]),
-            ApiError::Unauthorized(d) => ("Unauthorized", Some(d.clone()), vec![]),
-            ApiError::Forbidden(d) => ("Forbidden", Some(d.clone()), vec![]),
+            ApiError::Unauthorized(_, d) => ("Unauthorized", Some(d.clone()), vec![]),
+            ApiError::Forbidden(_, d) => ("Forbidden", Some(d.clone()), vec![]),
             ApiError::NotFound => ("Not found", Some("No such resource.".to_owned()), vec![]),
-            ApiError::Conflict(d) => ("Conflict", Some(d.clone()), vec![]),
+            ApiError::MethodNotAllowed { allow } => (
+                "Method not allowed",
+                Some(format!("This resource answers {allow}.")),
+                vec![],
+            ),
+            ApiError::Conflict(_, d) => ("Conflict", Some(d.clone()), vec![]),
             ApiError::NotAllowed(n) => ("Action not allowed", Some(n.to_string()), vec![]),
             ApiError::PreconditionFailed => (
                 "Precondition failed",
@@ -119,6 +167,7 @@ impl ApiError {
             kind: format!("{PROBLEM_BASE}{}", self.slug()),
             title: title.to_owned(),
             status: status.as_u16(),
+            code: self.code(),
             detail,
             errors,
             current_status,
@@ -130,10 +179,15 @@ impl ApiError {
     pub fn from_status(status: StatusCode) -> Self {
         match status.as_u16() {
             400 => ApiError::BadRequest("The request could not be understood.".into()),
-            401 => ApiError::Unauthorized("Authentication is required.".into()),
-            403 => ApiError::Forbidden("You may not do this.".into()),
+            401 => ApiError::Unauthorized(
+                ErrorCode::AuthRequired,
+                "Authentication is required.".into(),
+            ),
+            403 => ApiError::forbidden("You may not do this."),
             404 => ApiError::NotFound,
-            405 => ApiError::BadRequest("This method is not allowed on this resource.".into()),
+            405 => ApiError::MethodNotAllowed {
+                allow: String::new(),
+            },
             413 => ApiError::PayloadTooLarge("The request body is too large.".into()),
             415 => ApiError::UnsupportedMediaType("Unsupported content type.".into()),
             s if s < 500 => ApiError::BadRequest(
@@ -153,10 +207,11 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Unauthorized(..) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(..) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) | ApiError::NotAllowed(_) => StatusCode::CONFLICT,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(..) | ApiError::NotAllowed(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -179,8 +234,14 @@ impl ResponseError for ApiError {
             // Overload and outages of a store are short: retrying soon is right.
             builder.insert_header((header::RETRY_AFTER, "1"));
         }
-        if let ApiError::Unauthorized(_) = self {
+        if let ApiError::Unauthorized(..) = self {
             builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        match self {
+            ApiError::MethodNotAllowed { allow } if !allow.is_empty() => {
+                builder.insert_header((header::ALLOW, allow.as_str()));
+            }
+            _ => {}
         }
         builder.json(self.problem())
     }
@@ -191,9 +252,10 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind, Error};
         match err {
             Error::NotFound => ApiError::NotFound,
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::Conflict("A record with this key already exists.".into())
-            }
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::Conflict(
+                ErrorCode::AlreadyExists,
+                "A record with this key already exists.".into(),
+            ),
             other => ApiError::Internal(format!("database: {other}")),
         }
     }
@@ -209,6 +271,12 @@ impl From<diesel::r2d2::PoolError> for ApiError {
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(err: actix_web::error::BlockingError) -> Self {
         ApiError::Internal(format!("blocking task: {err}"))
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        ApiError::Validation(vec![error])
     }
 }
 
@@ -232,8 +300,13 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
 /// missing or unknown field; otherwise `field`), 400 when it was not JSON.
 pub fn from_json(de: &serde_json::Error, field: &str) -> ApiError {
     if de.is_data() {
-        let name = missing_field_name(&de.to_string()).unwrap_or_else(|| field.to_owned());
-        ApiError::Validation(vec![FieldError::new(name, de.to_string())])
+        let message = de.to_string();
+        let (name, code) = match missing_field_name(&message) {
+            Some(name) if message.starts_with("missing") => (name, ErrorCode::Required),
+            Some(name) => (name, ErrorCode::InvalidValue),
+            None => (field.to_owned(), ErrorCode::InvalidValue),
+        };
+        ApiError::Validation(vec![FieldError::with_message(name, code, message)])
     } else {
         ApiError::BadRequest(format!("The body is not valid JSON: {de}"))
     }
@@ -281,11 +354,15 @@ pub fn problemize<B: MessageBody + 'static>(
     }
     let status = res.status();
     let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+    let allow = res.headers().get(header::ALLOW).cloned();
     let (req, _) = res.into_parts();
     let mut answer = ApiError::from_status(status).error_response();
     *answer.status_mut() = status;
     if let Some(value) = retry_after {
         answer.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    if let Some(value) = allow {
+        answer.headers_mut().insert(header::ALLOW, value);
     }
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, answer).map_into_right_body(),
@@ -299,13 +376,15 @@ mod tests {
     #[test]
     fn validation_problem_lists_each_field() {
         let err = ApiError::Validation(vec![
-            FieldError::new("applicant.national_id", "check digit"),
-            FieldError::new("mobile", "not a mobile number"),
+            FieldError::new("applicant.national_id", ErrorCode::IdCheckDigit),
+            FieldError::new("mobile", ErrorCode::MobileInvalid),
         ]);
         let p = err.problem();
         assert_eq!(p.status, 422);
         assert_eq!(p.errors.len(), 2);
         assert_eq!(p.errors[0].field, "applicant.national_id");
+        assert_eq!(p.code, ErrorCode::Validation);
+        assert_eq!(p.errors[1].code, ErrorCode::MobileInvalid);
     }
 
     #[test]

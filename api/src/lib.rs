@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod fallback;
 pub mod metrics;
 pub mod notify;
 pub mod openapi;

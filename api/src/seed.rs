@@ -12,6 +12,7 @@
 //! written in batches, many letters per transaction, instead of one by one.
 //! Attachment rows are metadata only: their bytes are not stored.
 
+use shared::ErrorCode;
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -181,9 +182,10 @@ pub fn seed(conn: &mut DbConnection, count: usize, seed: u64) -> Result<SeedRepo
     let started = Instant::now();
     let existing: i64 = letters_t::table.count().get_result(conn)?;
     if existing > 0 {
-        return Err(ApiError::Conflict(format!(
-            "the database already has {existing} letters; seed an empty one"
-        )));
+        return Err(ApiError::Conflict(
+            ErrorCode::AlreadyExists,
+            format!("the database already has {existing} letters; seed an empty one"),
+        ));
     }
     crate::demo::seed_if_empty(conn)?;
     let province = grow_province(conn)?;

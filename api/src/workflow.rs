@@ -7,6 +7,7 @@
 use diesel::prelude::*;
 use shared::auth::{scopes, Role};
 use shared::workflow::{transition, Action, Status};
+use shared::ErrorCode;
 
 use crate::auth::{Principal, PrincipalKind};
 use crate::db::directory::{self as dir, now};
@@ -49,8 +50,8 @@ pub fn agency_worker(p: &Principal) -> Result<i32, ApiError> {
     };
     match (&p.agency, allowed) {
         (Some((agency, _)), true) => Ok(*agency),
-        _ => Err(ApiError::Forbidden(
-            "only agency clerks (or agency clients with `inbox:write`) do this".into(),
+        _ => Err(ApiError::forbidden(
+            "only agency clerks (or agency clients with `inbox:write`) do this",
         )),
     }
 }
@@ -126,9 +127,7 @@ pub fn register(
     let agency = dir::agency_by_code(conn, &letter.recipient_agency_code)
         .ok()
         .filter(|a| a.active)
-        .ok_or_else(|| {
-            ApiError::validation("recipient_agency_code", "no active agency has this code")
-        })?;
+        .ok_or_else(|| ApiError::validation("recipient_agency_code", ErrorCode::AgencyNotActive))?;
     let mut tracking_code = new_tracking_code();
     while db::tracking_code_taken(conn, &tracking_code)? {
         tracking_code = new_tracking_code();
@@ -275,17 +274,13 @@ pub fn take(
         Action::Refer | Action::Answer | Action::Reject => {
             let agency = agency_worker(p)?;
             if agency != letter.holder_agency_id {
-                return Err(ApiError::Forbidden(
-                    "the letter is not at your agency now".into(),
-                ));
+                return Err(ApiError::forbidden("the letter is not at your agency now"));
             }
             Some(agency)
         }
         _ => {
             if office_worker(p)? != letter.counter_office_id {
-                return Err(ApiError::Forbidden(
-                    "only the registering office does this".into(),
-                ));
+                return Err(ApiError::forbidden("only the registering office does this"));
             }
             None
         }
@@ -306,12 +301,12 @@ pub fn take(
                 .ok()
                 .filter(|a| a.active)
                 .ok_or_else(|| {
-                    ApiError::validation("to_agency_code", "no active agency has this code")
+                    ApiError::validation("to_agency_code", ErrorCode::AgencyNotActive)
                 })?;
             if target.id == letter.holder_agency_id {
                 return Err(ApiError::validation(
                     "to_agency_code",
-                    "the letter is already at this agency",
+                    ErrorCode::ReferSameAgency,
                 ));
             }
             let due = dir::due_for(conn, &target, at)?;
@@ -412,7 +407,7 @@ pub fn add_note(
     note: &str,
 ) -> Result<(), ApiError> {
     if p.kind != PrincipalKind::Staff || p.is_role(Role::Auditor) {
-        return Err(ApiError::Forbidden("only staff add notes".into()));
+        return Err(ApiError::forbidden("only staff add notes"));
     }
     let letter = db::letter_in_scope(conn, letter_id, p.letters_scope()?)?;
     db::append_event(

@@ -391,7 +391,9 @@ every_store! {
         assert_eq!(app.get(&forged).await.status, 403);
         let file_id: i64 = path.rsplit('/').next().and_then(|n| n.parse().ok()).expect("file id");
         let other = format!("/api/v1/tracking/attachments/{}?token={token}", file_id + 1);
-        assert_eq!(app.get(&other).await.status, 404);
+        let refused = app.get(&other).await;
+        assert_eq!(refused.status, 403, "a link is good for its own file only");
+        assert_eq!(refused.json()["code"], "download.link_invalid");
         assert_eq!(app.get(&format!("/api/v1/tracking/attachments/{file_id}")).await.status, 400);
     }
 }

@@ -29,6 +29,41 @@ both_backends! {
         assert!(res.content_type().starts_with("application/problem+json"));
     }
 
+    async fn a_known_path_asked_with_another_method_answers_405_with_allow(app) {
+        let res = app.request_put("no-token", "/api/v1/letters", &serde_json::json!({})).await;
+        assert_eq!(res.status, 405);
+        assert_eq!(res.header("allow"), Some("GET, POST"));
+        let problem = res.json();
+        assert_eq!(problem["code"], "request.method_not_allowed");
+        assert_eq!(problem["errors"], serde_json::json!([]));
+        let res = app.patch_as("no-token", "/api/v1/letters/7/events", &serde_json::json!({})).await;
+        assert_eq!(res.status, 405);
+        assert_eq!(res.header("allow"), Some("GET"));
+        // An unknown path stays 404.
+        let res = app.request_put("no-token", "/api/v1/no-such-thing", &serde_json::json!({})).await;
+        assert_eq!(res.status, 404);
+    }
+
+    async fn every_problem_carries_a_stable_code_and_its_errors(app) {
+        let res = app.get("/api/v1/letters").await;
+        assert_eq!(res.status, 401);
+        assert_eq!(res.json()["code"], "auth.required");
+        assert_eq!(res.json()["errors"], serde_json::json!([]));
+        let res = app.get_as("not-a-token", "/api/v1/letters").await;
+        assert_eq!(res.json()["code"], "auth.invalid_token");
+        let res = app.post_json("/api/v1/tracking", &serde_json::json!({
+            "tracking_code": "12345", "national_id": "0499370899"
+        })).await;
+        assert_eq!(res.status, 422);
+        let problem = res.json();
+        assert_eq!(problem["code"], "validation");
+        assert_eq!(problem["errors"][0]["field"], "tracking_code");
+        assert_eq!(problem["errors"][0]["code"], "tracking_code.length");
+        let res = app.post_json("/api/v1/auth/refresh", &serde_json::json!({"refresh_token": "gone"})).await;
+        assert_eq!(res.status, 401);
+        assert_eq!(res.json()["code"], "auth.session_ended");
+    }
+
     async fn metrics_count_requests_by_route(app) {
         app.get("/healthz").await;
         app.get("/healthz").await;

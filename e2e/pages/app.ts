@@ -22,18 +22,21 @@ export const DEMO_PASSWORD = 'chapar-demo';
 /** Access tokens of demo users, one login each (logins are rate limited). */
 const tokens = new Map<string, string>();
 
-/** Registers a letter over the API as a demo operator, so a test stands alone. */
+/** Registers a letter over the API as a demo operator, so a test stands alone.
+ * `fresh`: log in for this letter only (the short-lived server's tokens do not keep). */
 export async function registerOverApi(
   request: APIRequestContext,
   operator: string,
   letter: { applicant: Record<string, string>; recipient_agency_code: string; subject: string; body: string },
+  { fresh = false } = {},
 ) {
-  if (!tokens.has(operator)) {
+  if (fresh || !tokens.has(operator)) {
     const auth = await request.post('/api/v1/auth/login', { data: { username: operator, password: DEMO_PASSWORD } });
     expect(auth.status()).toBe(200);
     tokens.set(operator, (await auth.json()).access_token);
   }
   const access_token = tokens.get(operator);
+  if (fresh) tokens.delete(operator);
   const created = await request.post('/api/v1/letters', {
     headers: { Authorization: `Bearer ${access_token}` },
     data: letter,

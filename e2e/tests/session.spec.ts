@@ -3,7 +3,7 @@
 // its parallel requests and stays logged in; a session the server has ended
 // is said so in Persian, and logging in again returns to the same page.
 import { Page } from '@playwright/test';
-import { expect, test, DEMO_PASSWORD, Header, LoginPage } from '../pages/app';
+import { expect, test, Header, LoginPage, registerOverApi } from '../pages/app';
 import { shortPort } from '../playwright.config';
 
 test.use({ baseURL: `http://127.0.0.1:${shortPort}` });
@@ -28,18 +28,17 @@ async function untilAccessExpires(page: Page) {
 
 test('an expired access token is refreshed once for a page of parallel requests', async ({ page }) => {
   // A letter to open (over the API, with this server's own short-lived token).
-  const auth = await page.request.post('/api/v1/auth/login', { data: { username: 'op-bnd-1021', password: DEMO_PASSWORD } });
-  const created = await page.request.post('/api/v1/letters', {
-    headers: { Authorization: `Bearer ${(await auth.json()).access_token}` },
-    data: {
+  const letter = await registerOverApi(
+    page.request,
+    'op-bnd-1021',
+    {
       applicant: { kind: 'natural', national_id: '1234567891', first_name: 'مریم', last_name: 'حسینی', mobile: '09121234567' },
       recipient_agency_code: 'water',
       subject: 'درخواست انشعاب آب',
       body: 'متن نامه',
     },
-  });
-  expect(created.status()).toBe(201);
-  const letter = await created.json();
+    { fresh: true },
+  );
   const refreshes: string[] = [];
   page.on('request', (request) => {
     if (request.url().endsWith('/api/v1/auth/refresh')) refreshes.push(request.url());

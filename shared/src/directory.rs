@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{scopes, Role};
 use crate::normalize::normalize_text;
 use crate::validate::Errors;
-use crate::FieldError;
+use crate::{ErrorCode, FieldError};
 
 /// A list page: `next_cursor` is passed back as `after` for the next page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -57,7 +57,7 @@ pub struct NewAgency {
 
 fn check_sla(errors: &mut Errors, days: i32) {
     if !(1..=365).contains(&days) {
-        errors.add("sla_days", "between 1 and 365 days");
+        errors.add("sla_days", ErrorCode::SlaDays);
     }
 }
 
@@ -219,9 +219,9 @@ pub const MIN_PASSWORD_LEN: usize = 10;
 fn check_password(e: &mut Errors, field: &str, password: &str) {
     let len = password.chars().count();
     if len < MIN_PASSWORD_LEN {
-        e.add(field, "at least 10 characters");
+        e.add_limit(field, ErrorCode::TooShort, MIN_PASSWORD_LEN);
     } else if len > 128 {
-        e.add(field, "at most 128 characters");
+        e.add_limit(field, ErrorCode::TooLong, 128);
     }
 }
 
@@ -256,31 +256,24 @@ impl NewUser {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
         if username.len() < 3 || username.len() > 64 || !ok {
-            e.add(
-                "username",
-                "3 to 64 characters: Latin letters, digits, '.', '_' or '-'",
-            );
+            e.add("username", ErrorCode::UsernameFormat);
         }
         let display_name = e.text("display_name", &self.display_name, 200);
         check_password(&mut e, "password", &self.password);
         let office = non_empty(&self.counter_office_code).map(|c| e.code("counter_office_code", c));
         let agency = non_empty(&self.agency_code).map(|c| e.code("agency_code", c));
         match self.role {
-            Role::Operator if office.is_none() => e.add(
-                "counter_office_code",
-                "an operator belongs to a counter office",
-            ),
-            Role::Clerk if agency.is_none() => e.add("agency_code", "a clerk belongs to an agency"),
+            Role::Operator if office.is_none() => {
+                e.add("counter_office_code", ErrorCode::OperatorNeedsOffice)
+            }
+            Role::Clerk if agency.is_none() => e.add("agency_code", ErrorCode::ClerkNeedsAgency),
             _ => {}
         }
         if self.role != Role::Operator && office.is_some() {
-            e.add(
-                "counter_office_code",
-                "only operators belong to a counter office",
-            );
+            e.add("counter_office_code", ErrorCode::OfficeOnlyForOperators);
         }
         if self.role != Role::Clerk && agency.is_some() {
-            e.add("agency_code", "only clerks belong to an agency");
+            e.add("agency_code", ErrorCode::AgencyOnlyForClerks);
         }
         e.finish(NewUser {
             username,
@@ -367,23 +360,20 @@ impl NewApiClient {
             (Some(_), None) => &scopes::FOR_AGENCY,
             (None, Some(_)) => &scopes::FOR_COUNTER_OFFICE,
             _ => {
-                e.add(
-                    "agency_code",
-                    "bind the client to exactly one agency or one counter office",
-                );
+                e.add("agency_code", ErrorCode::ClientBinding);
                 &[]
             }
         };
         let mut granted: Vec<String> = Vec::new();
         if self.scopes.is_empty() {
-            e.add("scopes", "grant at least one scope");
+            e.add("scopes", ErrorCode::ScopesEmpty);
         }
         for (i, scope) in self.scopes.iter().enumerate() {
             let scope = scope.trim();
             if !scopes::ALL.contains(&scope) {
-                e.add(&format!("scopes[{i}]"), "unknown scope");
+                e.add(&format!("scopes[{i}]"), ErrorCode::ScopeUnknown);
             } else if !allowed.is_empty() && !allowed.contains(&scope) {
-                e.add(&format!("scopes[{i}]"), "not available for this binding");
+                e.add(&format!("scopes[{i}]"), ErrorCode::ScopeNotForBinding);
             } else if !granted.iter().any(|g| g == scope) {
                 granted.push(scope.to_owned());
             }

@@ -3,6 +3,7 @@
 //! Arabic-Indic digits and answers the canonical ASCII form.
 
 use crate::normalize::ascii_digits;
+use crate::ErrorCode;
 
 /// Why an identifier was refused (shown to the operator next to the field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,14 +17,14 @@ pub enum IdError {
 }
 
 impl IdError {
-    pub fn message(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            IdError::Empty => "this field is required",
-            IdError::NotDigits => "only digits are allowed",
-            IdError::WrongLength => "wrong number of digits",
-            IdError::AllSameDigit => "not a valid code (all digits are the same)",
-            IdError::CheckDigit => "the check digit does not match; please re-check the number",
-            IdError::NotMobile => "not an Iranian mobile number (09xxxxxxxxx)",
+            IdError::Empty => ErrorCode::Required,
+            IdError::NotDigits => ErrorCode::IdDigitsOnly,
+            IdError::WrongLength => ErrorCode::IdLength,
+            IdError::AllSameDigit => ErrorCode::IdSameDigits,
+            IdError::CheckDigit => ErrorCode::IdCheckDigit,
+            IdError::NotMobile => ErrorCode::MobileInvalid,
         }
     }
 }

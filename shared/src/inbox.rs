@@ -81,9 +81,9 @@ impl AnswerRequest {
         let mut e = Errors::default();
         let body = self.body.trim().to_owned();
         if body.is_empty() {
-            e.add("body", "this field is required");
+            e.add("body", crate::ErrorCode::Required);
         } else if body.chars().count() > 20_000 {
-            e.add("body", "at most 20000 characters");
+            e.add_limit("body", crate::ErrorCode::TooLong, 20_000);
         }
         e.finish(AnswerRequest { body })
     }

@@ -104,10 +104,10 @@ pub enum DateError {
 }
 
 impl DateError {
-    pub fn message(self) -> &'static str {
+    pub fn code(self) -> crate::ErrorCode {
         match self {
-            DateError::Format => "write the date as year/month/day, e.g. 1405/12/25",
-            DateError::NoSuchDay => "there is no such day in the calendar",
+            DateError::Format => crate::ErrorCode::DateFormat,
+            DateError::NoSuchDay => crate::ErrorCode::DateNoSuchDay,
         }
     }
 }

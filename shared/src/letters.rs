@@ -9,6 +9,7 @@ use crate::identifiers::{parse_legal_id, parse_mobile, parse_national_code};
 use crate::normalize::ascii_digits;
 use crate::validate::Errors;
 use crate::workflow::{Action, Status};
+use crate::ErrorCode;
 use crate::FieldError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,17 +155,17 @@ impl NewLetter {
         let kind = a.kind;
         let national_id = match kind {
             None => {
-                e.add("applicant.kind", "choose natural or legal person");
+                e.add("applicant.kind", ErrorCode::ApplicantKind);
                 a.national_id.clone()
             }
             Some(ApplicantKind::Natural) => {
                 parse_national_code(&a.national_id).unwrap_or_else(|err| {
-                    e.add("applicant.national_id", err.message());
+                    e.add("applicant.national_id", err.code());
                     a.national_id.clone()
                 })
             }
             Some(ApplicantKind::Legal) => parse_legal_id(&a.national_id).unwrap_or_else(|err| {
-                e.add("applicant.national_id", err.message());
+                e.add("applicant.national_id", err.code());
                 a.national_id.clone()
             }),
         };
@@ -194,7 +195,7 @@ impl NewLetter {
         };
         let father_name = optional(&mut e, "applicant.father_name", &a.father_name, 100);
         let mobile = parse_mobile(&a.mobile).unwrap_or_else(|err| {
-            e.add("applicant.mobile", err.message());
+            e.add("applicant.mobile", err.code());
             a.mobile.clone()
         });
         let postal_code = a
@@ -204,23 +205,20 @@ impl NewLetter {
             .filter(|p| !p.is_empty());
         if let Some(p) = &postal_code {
             if p.len() != 10 || !p.chars().all(|c| c.is_ascii_digit()) {
-                e.add("applicant.postal_code", "a postal code has 10 digits");
+                e.add("applicant.postal_code", ErrorCode::PostalCode);
             }
         }
         let address = optional(&mut e, "applicant.address", &a.address, 500);
         let recipient = ascii_digits(self.recipient_agency_code.trim()).to_ascii_lowercase();
         if recipient.is_empty() {
-            e.add(
-                "recipient_agency_code",
-                "choose the agency the letter is for",
-            );
+            e.add("recipient_agency_code", ErrorCode::RecipientRequired);
         }
         let subject = e.text("subject", &self.subject, 200);
         let body = self.body.trim().to_owned();
         if body.is_empty() {
-            e.add("body", "this field is required");
+            e.add("body", ErrorCode::Required);
         } else if body.chars().count() > 20_000 {
-            e.add("body", "at most 20000 characters");
+            e.add_limit("body", ErrorCode::TooLong, 20_000);
         }
         let applicant_reference = optional(
             &mut e,

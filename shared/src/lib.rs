@@ -24,4 +24,4 @@ pub mod tracking;
 pub mod validate;
 pub mod workflow;
 
-pub use problem::{FieldError, Problem};
+pub use problem::{ErrorCode, FieldError, Problem};

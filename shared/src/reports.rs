@@ -75,14 +75,18 @@ pub fn period(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     now: DateTime<Utc>,
-) -> Result<(NaiveDate, NaiveDate), (&'static str, String)> {
+) -> Result<(NaiveDate, NaiveDate), crate::FieldError> {
     let to = to.unwrap_or_else(|| tehran_day(now));
     let from = from.unwrap_or(to - Duration::days(29));
     if from > to {
-        return Err(("from", "must not be after `to`".into()));
+        return Err(crate::FieldError::new(
+            "from",
+            crate::ErrorCode::PeriodReversed,
+        ));
     }
     if (to - from).num_days() + 1 > MAX_DAYS {
-        return Err(("from", format!("a report covers at most {MAX_DAYS} days")));
+        let most = crate::ErrorCode::PeriodTooLong;
+        return Err(crate::FieldError::limit("from", most, MAX_DAYS));
     }
     Ok((from, to))
 }
@@ -295,7 +299,9 @@ fn median(values: &[(f64, u32)]) -> Option<f64> {
         return None;
     }
     let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if !sorted.is_sorted_by(|a, b| a.0 <= b.0) {
+        sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    }
     // The value at (0-based) position `k` of the expanded list.
     let at = |k: u64| {
         let mut seen = 0u64;
@@ -521,8 +527,8 @@ mod tests {
             Ok((day(2026, 11, 1), day(2026, 11, 28)))
         );
         assert_eq!(
-            period(Some(day(2026, 11, 29)), None, now).map_err(|e| e.0),
-            Err("from")
+            period(Some(day(2026, 11, 29)), None, now).map_err(|e| e.field),
+            Err("from".to_owned())
         );
         assert!(period(Some(day(2025, 11, 27)), Some(day(2026, 11, 28)), now).is_err());
         assert!(period(Some(day(2025, 11, 28)), Some(day(2026, 11, 28)), now).is_ok());

@@ -76,12 +76,12 @@ pub fn template(kind: &str) -> Option<&'static TemplateKind> {
 }
 
 /// The placeholders a text uses, or an error for an unclosed `{`.
-fn placeholders_in(body: &str) -> Result<Vec<&str>, &'static str> {
+fn placeholders_in(body: &str) -> Result<Vec<&str>, crate::ErrorCode> {
     let mut names = Vec::new();
     let mut rest = body;
     while let Some(start) = rest.find('{') {
         let after = &rest[start + 1..];
-        let end = after.find('}').ok_or("a `{` is not closed")?;
+        let end = after.find('}').ok_or(crate::ErrorCode::TemplateUnclosed)?;
         names.push(&after[..end]);
         rest = &after[end + 1..];
     }
@@ -92,7 +92,7 @@ fn placeholders_in(body: &str) -> Result<Vec<&str>, &'static str> {
 pub fn validate_template(kind: &str, body: &str) -> Result<String, Vec<crate::FieldError>> {
     let mut errors = crate::validate::Errors::default();
     let Some(t) = template(kind) else {
-        errors.add("kind", "unknown message kind");
+        errors.add("kind", crate::ErrorCode::SmsKindUnknown);
         return errors.finish(String::new());
     };
     let body = errors.text("body", body, 500);
@@ -101,17 +101,15 @@ pub fn validate_template(kind: &str, body: &str) -> Result<String, Vec<crate::Fi
         Ok(names) => {
             for name in names {
                 if !t.placeholders.contains(&name) {
-                    errors.add(
+                    let allowed: Vec<String> =
+                        t.placeholders.iter().map(|p| format!("{{{p}}}")).collect();
+                    let mut error = crate::FieldError::value(
                         "body",
-                        &format!(
-                            "unknown placeholder {{{name}}}; allowed: {}",
-                            t.placeholders
-                                .iter()
-                                .map(|p| format!("{{{p}}}"))
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        ),
+                        crate::ErrorCode::TemplatePlaceholder,
+                        format!("{{{name}}}"),
                     );
+                    error.message = format!("{}; allowed: {}", error.message, allowed.join(" "));
+                    errors.push(error);
                 }
             }
         }

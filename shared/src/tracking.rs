@@ -52,13 +52,11 @@ pub enum TrackingError {
 }
 
 impl TrackingError {
-    pub fn message(self) -> &'static str {
+    pub fn code(self) -> crate::ErrorCode {
         match self {
-            TrackingError::WrongLength => "a tracking code has 12 digits",
-            TrackingError::NotDigits => "a tracking code has only digits",
-            TrackingError::CheckDigit => {
-                "this tracking code has a typing mistake; please re-check it"
-            }
+            TrackingError::WrongLength => crate::ErrorCode::TrackingLength,
+            TrackingError::NotDigits => crate::ErrorCode::TrackingDigitsOnly,
+            TrackingError::CheckDigit => crate::ErrorCode::TrackingCheckDigit,
         }
     }
 }

@@ -3,15 +3,26 @@
 //! its bad fields at once.
 
 use crate::normalize::{ascii_digits, normalize_text};
-use crate::FieldError;
+use crate::{ErrorCode, FieldError};
 
 /// Collects the errors of one request.
 #[derive(Debug, Default)]
 pub struct Errors(pub Vec<FieldError>);
 
 impl Errors {
-    pub fn add(&mut self, field: &str, message: &str) {
-        self.0.push(FieldError::new(field, message));
+    pub fn add(&mut self, field: &str, code: ErrorCode) {
+        self.0.push(FieldError::new(field, code));
+    }
+
+    /// A field past the bound `limit` (`code` says which way).
+    pub fn add_limit(&mut self, field: &str, code: ErrorCode, limit: usize) {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.0.push(FieldError::limit(field, code, limit));
+    }
+
+    /// An error recorded elsewhere (with a value or message of its own).
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -31,9 +42,9 @@ impl Errors {
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let v = normalize_text(value);
         if v.is_empty() {
-            self.add(field, "this field is required");
+            self.add(field, ErrorCode::Required);
         } else if v.chars().count() > max {
-            self.add(field, &format!("at most {max} characters"));
+            self.add_limit(field, ErrorCode::TooLong, max);
         }
         v
     }
@@ -42,7 +53,7 @@ impl Errors {
     pub fn optional_text(&mut self, field: &str, value: &str, max: usize) -> String {
         let v = normalize_text(value);
         if v.chars().count() > max {
-            self.add(field, &format!("at most {max} characters"));
+            self.add_limit(field, ErrorCode::TooLong, max);
         }
         v
     }
@@ -55,10 +66,7 @@ impl Errors {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if v.len() < 2 || v.len() > 32 || !ok_chars {
-            self.add(
-                field,
-                "2 to 32 characters: Latin letters, digits, '-' or '_'",
-            );
+            self.add(field, ErrorCode::CodeFormat);
         }
         v
     }

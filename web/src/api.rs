@@ -19,24 +19,45 @@ use shared::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
 use shared::system::HealthStatus;
 use shared::Problem;
 
+use crate::i18n::{code_text, digits, Lang};
+
 const STORAGE_KEY: &str = "chapar.session";
 
 #[derive(Debug, Clone)]
 pub enum ApiError {
-    /// The server could not be reached.
+    /// The server could not be reached (the browser's reason, for the console).
     Network(String),
     /// The server answered with a problem document.
     Problem(Problem),
+    /// Too many requests (429): `Retry-After`, when the server said it.
+    RateLimited {
+        problem: Problem,
+        retry_after_secs: Option<u64>,
+    },
     /// The server answered something this client does not understand.
     Unexpected(String),
 }
 
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ApiError {
+    /// What the user reads: words for the problem's code in their language,
+    /// never the server's English `detail` or the browser's error string.
+    pub fn text(&self, lang: Lang) -> String {
+        let t = lang.strings();
         match self {
-            ApiError::Network(e) => write!(f, "network: {e}"),
-            ApiError::Problem(p) => write!(f, "{}", p.detail.as_deref().unwrap_or(&p.title)),
-            ApiError::Unexpected(e) => write!(f, "{e}"),
+            ApiError::Network(cause) => {
+                leptos::logging::warn!("{cause}");
+                t.network_error.to_owned()
+            }
+            ApiError::Problem(p) => code_text(lang, p.code, None, None),
+            ApiError::RateLimited {
+                retry_after_secs: Some(n),
+                ..
+            } => t.wait_seconds.replace("{n}", &digits(lang, &n.to_string())),
+            ApiError::RateLimited { problem, .. } => code_text(lang, problem.code, None, None),
+            ApiError::Unexpected(cause) => {
+                leptos::logging::warn!("{cause}");
+                t.unexpected_answer.to_owned()
+            }
         }
     }
 }
@@ -99,7 +120,15 @@ async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
             .await
             .map_err(|e| ApiError::Unexpected(e.to_string()));
     }
+    let retry_after_secs = res
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.trim().parse().ok());
     match res.json::<Problem>().await {
+        Ok(problem) if problem.status == 429 => Err(ApiError::RateLimited {
+            problem,
+            retry_after_secs,
+        }),
         Ok(problem) => Err(ApiError::Problem(problem)),
         Err(_) => Err(ApiError::Unexpected(format!("HTTP {}", res.status()))),
     }

@@ -7,6 +7,7 @@
 //! Scopes and row bindings are checked with the helpers on [`Principal`];
 //! queries take the binding from here so scoping happens in SQL.
 
+use shared::ErrorCode;
 use std::future::{ready, Ready};
 
 use actix_web::dev::Payload;
@@ -66,9 +67,10 @@ impl Principal {
     /// For API clients: the scope must have been granted. Staff pass (their role decides).
     pub fn require_scope(&self, scope: &str) -> Result<(), ApiError> {
         if self.kind == PrincipalKind::Client && !self.scopes.iter().any(|s| s == scope) {
-            return Err(ApiError::Forbidden(format!(
-                "this needs the `{scope}` scope"
-            )));
+            return Err(ApiError::Forbidden(
+                ErrorCode::ScopeMissing,
+                format!("this needs the `{scope}` scope"),
+            ));
         }
         Ok(())
     }
@@ -90,10 +92,10 @@ impl Principal {
                 .iter()
                 .any(|s| s == scopes::LETTERS_READ || s == scopes::INBOX_READ);
             if !can_read {
-                return Err(ApiError::Forbidden(format!(
-                    "this needs the `{}` scope",
-                    scopes::LETTERS_READ
-                )));
+                return Err(ApiError::Forbidden(
+                    ErrorCode::ScopeMissing,
+                    format!("this needs the `{}` scope", scopes::LETTERS_READ),
+                ));
             }
         }
         match (self.kind, self.role) {
@@ -101,9 +103,7 @@ impl Principal {
             _ => match (&self.office, &self.agency) {
                 (Some((office, _)), _) => Ok(Scope::Office(*office)),
                 (None, Some((agency, _))) => Ok(Scope::Agency(*agency)),
-                (None, None) => Err(ApiError::Forbidden(
-                    "not bound to an office or agency".into(),
-                )),
+                (None, None) => Err(ApiError::forbidden("not bound to an office or agency")),
             },
         }
     }
@@ -117,9 +117,8 @@ impl Principal {
         };
         match (&self.office, allowed) {
             (Some(office), true) => Ok(office.clone()),
-            _ => Err(ApiError::Forbidden(
-                "only counter operators (or office clients with `letters:write`) register letters"
-                    .into(),
+            _ => Err(ApiError::forbidden(
+                "only counter operators (or office clients with `letters:write`) register letters",
             )),
         }
     }
@@ -154,14 +153,24 @@ fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
         })
         .map(str::trim)
         .ok_or_else(|| {
-            ApiError::Unauthorized("Send an access token: `Authorization: Bearer …`.".into())
+            ApiError::Unauthorized(
+                ErrorCode::AuthRequired,
+                "Send an access token: `Authorization: Bearer …`.".into(),
+            )
         })?;
     let claims = verify_access(&state.auth.keys, token).map_err(|e| {
         tracing::debug!(error = %e, "refused token");
-        ApiError::Unauthorized("The access token is invalid or has expired.".into())
+        ApiError::Unauthorized(
+            ErrorCode::AuthInvalidToken,
+            "The access token is invalid or has expired.".into(),
+        )
     })?;
-    Principal::from_claims(claims)
-        .ok_or_else(|| ApiError::Unauthorized("The access token is invalid.".into()))
+    Principal::from_claims(claims).ok_or_else(|| {
+        ApiError::Unauthorized(
+            ErrorCode::AuthInvalidToken,
+            "The access token is invalid.".into(),
+        )
+    })
 }
 
 impl FromRequest for Principal {
@@ -183,7 +192,7 @@ impl FromRequest for Staff {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(authenticate(req).and_then(|p| match p.kind {
             PrincipalKind::Staff => Ok(Staff(p)),
-            PrincipalKind::Client => Err(ApiError::Forbidden("staff only".into())),
+            PrincipalKind::Client => Err(ApiError::forbidden("staff only")),
         }))
     }
 }
@@ -200,7 +209,7 @@ impl FromRequest for Admin {
             if p.is_role(Role::Admin) {
                 Ok(Admin(p))
             } else {
-                Err(ApiError::Forbidden("administrators only".into()))
+                Err(ApiError::forbidden("administrators only"))
             }
         }))
     }

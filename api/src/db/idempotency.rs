@@ -9,6 +9,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
+use shared::ErrorCode;
 
 use super::directory::now;
 use super::schema::idempotency_keys;
@@ -47,7 +48,7 @@ pub fn claim(
     if key.is_empty() || key.len() > 200 {
         return Err(ApiError::validation(
             "Idempotency-Key",
-            "1 to 200 characters",
+            ErrorCode::IdempotencyKeyFormat,
         ));
     }
     let at = now();
@@ -70,13 +71,14 @@ pub fn claim(
                     && row.created_at > at - Duration::seconds(STALE_AFTER_SECS) =>
             {
                 Err(ApiError::Conflict(
+                    ErrorCode::IdempotencyInProgress,
                     "A request with this Idempotency-Key is still being processed.".into(),
                 ))
             }
             Some(row) if row.request_hash != request_hash => {
                 Err(ApiError::Validation(vec![shared::FieldError::new(
                     "Idempotency-Key",
-                    "this key was used with a different request body",
+                    shared::ErrorCode::IdempotencyKeyReused,
                 )]))
             }
             Some(IdempotencyRow {
@@ -103,7 +105,8 @@ pub fn claim(
                     ))
                     .execute(conn)
                     .map_err(|e| match ApiError::from(e) {
-                        ApiError::Conflict(_) => ApiError::Conflict(
+                        ApiError::Conflict(..) => ApiError::Conflict(
+                            ErrorCode::IdempotencyInProgress,
                             "A request with this Idempotency-Key is still being processed.".into(),
                         ),
                         other => other,

@@ -13,7 +13,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Text, Timestamp};
 use shared::reports::{AgencyAnswers, Aggregates};
-use shared::rollup::{cover, AnswerCounts, Grain, RollupScope, ANSWERED};
+use shared::rollup::{cover, AnswerSum, Grain, RollupScope, ANSWERED};
 use shared::workflow::Status;
 
 use super::letters::{awaiting_agency, in_scope, Scope};
@@ -248,7 +248,7 @@ fn rolled_up(
         }
     }
     let mut offices: BTreeMap<i32, i64> = BTreeMap::new();
-    let mut answers: BTreeMap<i32, AnswerCounts> = BTreeMap::new();
+    let mut answers: BTreeMap<i32, AnswerSum> = BTreeMap::new();
     for (grain, first, last) in periods(from, to) {
         for (office, n) in report_offices::table
             .filter(report_offices::scope_kind.eq(kind))
@@ -274,11 +274,10 @@ fn rolled_up(
             ))
             .load::<(i32, i64, i64, Vec<u8>)>(conn)?
         {
-            answers.entry(agency).or_default().merge(&AnswerCounts {
-                answered,
-                on_time,
-                hours: AnswerCounts::decode_hours(&hours),
-            });
+            answers
+                .entry(agency)
+                .or_default()
+                .add_row(answered, on_time, &hours);
         }
     }
     let mut backlog: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
@@ -322,7 +321,7 @@ fn rolled_up(
                 answered: count(c.answered),
                 on_time: count(c.on_time),
                 hours: c
-                    .hours
+                    .hours()
                     .iter()
                     .map(|(tenths, n)| (f64::from(*tenths) / 10.0, count(*n)))
                     .collect(),

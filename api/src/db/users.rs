@@ -173,8 +173,8 @@ pub fn create_user(
         },
     )
     .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => {
-            ApiError::Conflict(format!("The username `{}` is taken.", new.username))
+        ApiError::Conflict(code, _) => {
+            ApiError::Conflict(code, format!("The username `{}` is taken.", new.username))
         }
         other => other,
     })

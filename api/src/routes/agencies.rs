@@ -3,6 +3,7 @@
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use shared::directory::{Agency, AgencyUpdate, NewAgency, Page};
+use shared::ErrorCode;
 
 use super::{next_cursor, DirectoryQuery};
 use crate::auth::{Admin, Principal};
@@ -93,9 +94,7 @@ pub async fn create(
             let parent_id = match &new.parent_code {
                 Some(code) => Some(
                     dir::agency_by_code(conn, code)
-                        .map_err(|_| {
-                            ApiError::validation("parent_code", "no agency has this code")
-                        })?
+                        .map_err(|_| ApiError::validation("parent_code", ErrorCode::AgencyUnknown))?
                         .id,
                 ),
                 None => None,
@@ -117,8 +116,8 @@ pub async fn create(
                 },
             )
             .map_err(|e| match ApiError::from(e) {
-                ApiError::Conflict(_) => {
-                    ApiError::Conflict(format!("An agency with code `{}` exists.", new.code))
+                ApiError::Conflict(code, _) => {
+                    ApiError::Conflict(code, format!("An agency with code `{}` exists.", new.code))
                 }
                 other => other,
             })?;

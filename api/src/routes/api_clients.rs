@@ -3,6 +3,7 @@
 use actix_web::{get, patch, post, web, HttpResponse};
 use serde::Deserialize;
 use shared::directory::{ApiClient, ApiClientUpdate, CreatedApiClient, NewApiClient, Page};
+use shared::ErrorCode;
 
 use super::{next_cursor, page_limit};
 use crate::auth::secrets::{hash_secret, random_token};
@@ -81,23 +82,20 @@ pub async fn create(
             {
                 (Some(code), _) => {
                     let a = dir::agency_by_code(conn, code).map_err(|_| {
-                        ApiError::validation("agency_code", "no agency has this code")
+                        ApiError::validation("agency_code", ErrorCode::AgencyUnknown)
                     })?;
                     (Some(a.id), None, a.code)
                 }
                 (None, Some(code)) => {
                     let o = dir::office_by_code(conn, code).map_err(|_| {
-                        ApiError::validation(
-                            "counter_office_code",
-                            "no counter office has this code",
-                        )
+                        ApiError::validation("counter_office_code", ErrorCode::OfficeUnknown)
                     })?;
                     (None, Some(o.id), o.code)
                 }
                 (None, None) => {
                     return Err(ApiError::validation(
                         "agency_code",
-                        "bind the client to an agency or office",
+                        ErrorCode::ClientBinding,
                     ))
                 }
             };

@@ -38,7 +38,7 @@ pub async fn auth_events(
     query: web::Query<AuditQuery>,
 ) -> Result<web::Json<Page<AuthEvent>>, ApiError> {
     if !(staff.is_role(Role::Admin) || staff.is_role(Role::Auditor)) {
-        return Err(ApiError::Forbidden("admins and auditors only".into()));
+        return Err(ApiError::forbidden("admins and auditors only"));
     }
     let limit = page_limit(query.limit)?;
     let before = query.after;

@@ -9,6 +9,7 @@ use shared::auth::{
     ClientCredentialsRequest, ClientToken, LoginRequest, OAuthError, RefreshRequest, TokenPair,
 };
 use shared::directory::normalize_username;
+use shared::ErrorCode;
 
 use crate::auth::secrets::{hash_secret, random_token, successor_token};
 use crate::auth::tokens::{issue_access, Subject};
@@ -172,7 +173,7 @@ pub async fn login(
         })
         .await?
         .map(web::Json)
-        .ok_or_else(|| ApiError::Unauthorized(WRONG_LOGIN.into()))
+        .ok_or_else(|| ApiError::Unauthorized(ErrorCode::AuthWrongLogin, WRONG_LOGIN.into()))
 }
 
 /// Exchange a refresh token for a new pair (rotation).
@@ -234,7 +235,10 @@ pub async fn refresh(
         .await?
         .map(web::Json)
         .ok_or_else(|| {
-            ApiError::Unauthorized("The refresh token is not valid; log in again.".into())
+            ApiError::Unauthorized(
+                ErrorCode::AuthSessionEnded,
+                "The refresh token is not valid; log in again.".into(),
+            )
         })
 }
 

@@ -109,9 +109,10 @@ pub async fn create(
                 },
             )
             .map_err(|e| match ApiError::from(e) {
-                ApiError::Conflict(_) => {
-                    ApiError::Conflict(format!("A counter office with code `{}` exists.", new.code))
-                }
+                ApiError::Conflict(code, _) => ApiError::Conflict(
+                    code,
+                    format!("A counter office with code `{}` exists.", new.code),
+                ),
                 other => other,
             })
         })

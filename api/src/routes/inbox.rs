@@ -1,5 +1,6 @@
 //! An agency's inbox over REST: poll (with long-poll), acknowledge.
 
+use shared::{ErrorCode, FieldError};
 use std::time::{Duration, Instant};
 
 use actix_web::http::header::{self, IfNoneMatch};
@@ -46,8 +47,8 @@ fn inbox_agency(p: &Principal) -> Result<i32, ApiError> {
     };
     match (&p.agency, allowed) {
         (Some((agency, _)), true) => Ok(*agency),
-        _ => Err(ApiError::Forbidden(
-            "the inbox is for agency clerks and agency clients with `inbox:read`".into(),
+        _ => Err(ApiError::forbidden(
+            "the inbox is for agency clerks and agency clients with `inbox:read`",
         )),
     }
 }
@@ -157,11 +158,11 @@ pub async fn poll(
     let view = match query.view.as_deref() {
         None | Some("new") => InboxView::New,
         Some("open") => InboxView::Open,
-        Some(_) => return Err(ApiError::validation("view", "`new` or `open`")),
+        Some(_) => return Err(ApiError::invalid_choice("view", "`new` or `open`")),
     };
     let limit = page_limit(query.limit)?;
     let overdue = query.overdue.unwrap_or(false);
-    let bad_cursor = || ApiError::validation("after", "not a cursor from this listing");
+    let bad_cursor = || ApiError::validation("after", ErrorCode::CursorInvalid);
     let cursor = match query.sort.as_deref() {
         None | Some("delivery") => InboxCursor::Delivery(
             query
@@ -177,14 +178,11 @@ pub async fn poll(
                 .map(|a| inbox::parse_due_cursor(a).ok_or_else(bad_cursor))
                 .transpose()?,
         ),
-        Some(_) => return Err(ApiError::validation("sort", "`delivery` or `due`")),
+        Some(_) => return Err(ApiError::invalid_choice("sort", "`delivery` or `due`")),
     };
     let wait = match query.wait {
         Some(secs) if secs > MAX_WAIT_SECS => {
-            return Err(ApiError::validation(
-                "wait",
-                &format!("at most {MAX_WAIT_SECS} seconds"),
-            ))
+            return Err(FieldError::limit("wait", ErrorCode::TooLarge, MAX_WAIT_SECS as i64).into())
         }
         secs => Duration::from_secs(secs.unwrap_or(0)),
     };
@@ -240,10 +238,7 @@ pub async fn ack(
         .map(|r| shared::normalize::normalize_text(&r))
         .filter(|r| !r.is_empty());
     if reference.as_ref().is_some_and(|r| r.chars().count() > 100) {
-        return Err(ApiError::validation(
-            "agency_reference",
-            "at most 100 characters",
-        ));
+        return Err(FieldError::limit("agency_reference", ErrorCode::TooLong, 100).into());
     }
     let (etag, letter) = state
         .db

@@ -12,6 +12,7 @@ use shared::letters::{
     Attachment, ChainVerification, Letter, LetterEvent, LetterSummary, NewLetter,
 };
 use shared::workflow::Status;
+use shared::ErrorCode;
 
 use super::page_limit;
 use crate::auth::policy::{sees_internal_note, NoteAuthor};
@@ -72,7 +73,7 @@ pub async fn register(
         .get("Idempotency-Key")
         .map(|v| v.to_str().map(str::to_owned))
         .transpose()
-        .map_err(|_| ApiError::validation("Idempotency-Key", "must be printable ASCII"))?;
+        .map_err(|_| ApiError::validation("Idempotency-Key", ErrorCode::IdempotencyKeyFormat))?;
     let request_hash = hash_secret(&serde_json::to_string(&raw).unwrap_or_default());
     let actor = principal.actor();
     let outcome = state
@@ -179,11 +180,11 @@ pub async fn list(
     let scope = principal.letters_scope()?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let bad_cursor = || ApiError::validation("after", "not a cursor from this listing");
+    let bad_cursor = || ApiError::validation("after", ErrorCode::CursorInvalid);
     let by_due = match q.sort.as_deref() {
         None | Some("created") => false,
         Some("due") => true,
-        Some(_) => return Err(ApiError::validation("sort", "`created` or `due`")),
+        Some(_) => return Err(ApiError::invalid_choice("sort", "`created` or `due`")),
     };
     let (before_id, after_due) = match (&q.after, by_due) {
         (None, _) => (None, None),
@@ -388,7 +389,7 @@ pub async fn upload_attachments(
     let kind: &'static str = match query.kind.as_deref() {
         None | Some("letter") => "letter",
         Some("answer") => "answer",
-        Some(_) => return Err(ApiError::validation("kind", "`letter` or `answer`")),
+        Some(_) => return Err(ApiError::invalid_choice("kind", "`letter` or `answer`")),
     };
     // The registering office attaches to the letter; the holding agency to its answer.
     let (scope, holder) = if kind == "letter" {
@@ -407,13 +408,17 @@ pub async fn upload_attachments(
             Some(agency) => row.holder_agency_id == agency && row.status() == Status::Received,
         };
         if !open {
-            return Err(ApiError::Conflict(format!(
-                "The letter is {}; these attachments can no longer be added.",
-                row.status().as_str()
-            )));
+            return Err(ApiError::Conflict(
+                ErrorCode::AttachmentsClosed,
+                format!(
+                    "The letter is {}; these attachments can no longer be added.",
+                    row.status().as_str()
+                ),
+            ));
         }
         if db::count_attachments(conn, id, kind)? >= max {
-            return Err(ApiError::Conflict(format!("At most {max} attachments.")));
+            let full = format!("At most {max} attachments.");
+            return Err(ApiError::Conflict(ErrorCode::AttachmentsFull, full));
         }
         Ok(())
     };
@@ -467,10 +472,7 @@ pub async fn upload_attachments(
         }
     }
     if stored.is_empty() {
-        return Err(ApiError::validation(
-            "file",
-            "send at least one part named `file`",
-        ));
+        return Err(ApiError::validation("file", ErrorCode::FileMissing));
     }
     Ok(HttpResponse::Created().json(stored))
 }

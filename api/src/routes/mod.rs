@@ -98,10 +98,7 @@ pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
     match limit {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::validation(
-            "limit",
-            &format!("between 1 and {MAX_LIMIT}"),
-        )),
+        Some(_) => Err(ApiError::validation("limit", shared::ErrorCode::PageSize)),
     }
 }
 

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde::Serialize;
 use shared::auth::Role;
 use shared::directory::Page;
+use shared::ErrorCode;
 
 use super::page_limit;
 use crate::auth::{policy, Admin, Principal, Staff};
@@ -108,17 +109,14 @@ pub async fn list(
     let status = query.status.clone();
     if let Some(s) = &status {
         if !STATUSES.contains(&s.as_str()) {
-            return Err(ApiError::validation(
+            return Err(ApiError::invalid_choice(
                 "status",
                 "pending, sent, failed, delivered or undelivered",
             ));
         }
     }
     if scope != Scope::All && letter_id.is_none() {
-        return Err(ApiError::validation(
-            "letter_id",
-            "name the letter whose messages you want",
-        ));
+        return Err(ApiError::validation("letter_id", ErrorCode::LetterRequired));
     }
     let items: Vec<Notification> = state
         .db
@@ -221,6 +219,7 @@ pub async fn retry(
         .await?;
     if changed == 0 {
         return Err(ApiError::Conflict(
+            ErrorCode::NotificationNotFailed,
             "Only failed messages can be retried.".into(),
         ));
     }
@@ -252,7 +251,7 @@ fn require_overseer(p: &crate::auth::Principal) -> Result<(), ApiError> {
     if p.is_role(Role::Admin) || p.is_role(Role::Auditor) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("admins and auditors only".into()))
+        Err(ApiError::forbidden("admins and auditors only"))
     }
 }
 
@@ -304,7 +303,7 @@ pub async fn add_opt_out(
     body: web::Json<OptOut>,
 ) -> Result<HttpResponse, ApiError> {
     let mobile = shared::identifiers::parse_mobile(&body.mobile)
-        .map_err(|e| ApiError::validation("mobile", e.message()))?;
+        .map_err(|e| ApiError::validation("mobile", e.code()))?;
     record_opt_out(&state, mobile, &body.note, staff.actor()).await
 }
 
@@ -325,7 +324,7 @@ pub async fn remove_opt_out(
     mobile: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let mobile = shared::identifiers::parse_mobile(&mobile)
-        .map_err(|e| ApiError::validation("mobile", e.message()))?;
+        .map_err(|e| ApiError::validation("mobile", e.code()))?;
     lift_opt_out(&state, mobile).await
 }
 
@@ -350,8 +349,8 @@ async fn opt_out_mobile(
         .run(move |conn| Ok(db::letter_in_scope(conn, letter_id, scope)?))
         .await?;
     if !policy::may_change_opt_out(principal, letter.counter_office_id) {
-        return Err(ApiError::Forbidden(
-            "only the registering office's operators (or an admin) do this".into(),
+        return Err(ApiError::forbidden(
+            "only the registering office's operators (or an admin) do this",
         ));
     }
     Ok(letter.applicant_mobile)

@@ -48,8 +48,7 @@ pub async fn summary(
 ) -> Result<web::Json<Summary>, ApiError> {
     let scope = principal.letters_scope()?;
     let now = Utc::now();
-    let (from, to) = period(query.from, query.to, now)
-        .map_err(|(field, message)| ApiError::validation(field, &message))?;
+    let (from, to) = period(query.from, query.to, now).map_err(ApiError::from)?;
     // Waits (holding no connection) while two dashboards are being computed.
     let _turn = state
         .reports

@@ -8,6 +8,7 @@ use shared::letters::{
 };
 use shared::normalize::ascii_digits;
 use shared::workflow::Status;
+use shared::ErrorCode;
 
 use crate::auth::tokens;
 use crate::client_ip::client_ip;
@@ -61,7 +62,7 @@ pub async fn track(
     body: web::Json<TrackingRequest>,
 ) -> Result<web::Json<TrackingAnswer>, ApiError> {
     let code = shared::tracking::parse(&body.tracking_code)
-        .map_err(|e| ApiError::validation("tracking_code", e.message()))?;
+        .map_err(|e| ApiError::validation("tracking_code", e.code()))?;
     state.tracking_limits.check(&client_ip(&req), &code)?;
     let national_id = normalized_national_id(&body.national_id);
     let auth = state.auth.clone();
@@ -137,6 +138,14 @@ pub async fn track(
 }
 
 /// The answer with its files, each behind a fresh download link.
+/// A download link that is no longer (or never was) good for this file.
+fn download_refused() -> ApiError {
+    ApiError::Forbidden(
+        ErrorCode::DownloadLinkInvalid,
+        "This download link has expired or is not valid; look the letter up again.".into(),
+    )
+}
+
 fn public_answer(
     conn: &mut crate::db::DbConnection,
     letter_id: i32,
@@ -197,12 +206,10 @@ pub async fn download_answer_file(
     let id = id.into_inner();
     let granted = tokens::verify_download(&state.auth.keys, &query.token).map_err(|e| {
         tracing::debug!(error = %e, "download token refused");
-        ApiError::Forbidden(
-            "This download link has expired or is not valid; look the letter up again.".into(),
-        )
+        download_refused()
     })?;
     if granted != id {
-        return Err(ApiError::NotFound);
+        return Err(download_refused());
     }
     let row = state
         .db

@@ -4,6 +4,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use serde::Deserialize;
 use shared::auth::Role;
 use shared::directory::{NewUser, Page, User, UserUpdate};
+use shared::ErrorCode;
 
 use super::{next_cursor, page_limit};
 use crate::auth::Admin;
@@ -114,10 +115,7 @@ pub async fn create(
                 Some(code) => Some(
                     dir::office_by_code(conn, code)
                         .map_err(|_| {
-                            ApiError::validation(
-                                "counter_office_code",
-                                "no counter office has this code",
-                            )
+                            ApiError::validation("counter_office_code", ErrorCode::OfficeUnknown)
                         })?
                         .id,
                 ),
@@ -126,9 +124,7 @@ pub async fn create(
             let agency_id = match &new.agency_code {
                 Some(code) => Some(
                     dir::agency_by_code(conn, code)
-                        .map_err(|_| {
-                            ApiError::validation("agency_code", "no agency has this code")
-                        })?
+                        .map_err(|_| ApiError::validation("agency_code", ErrorCode::AgencyUnknown))?
                         .id,
                 ),
                 None => None,

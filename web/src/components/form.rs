@@ -2,10 +2,10 @@
 //! to merge live (shared) validation with the server's problem document.
 
 use leptos::prelude::*;
-use shared::FieldError;
+use shared::{ErrorCode, FieldError};
 
 use crate::api::ApiError;
-use crate::i18n::{translate_message, use_lang};
+use crate::i18n::{code_text, field_text, use_lang};
 
 /// Field errors of a form: from live validation or from the server.
 pub type FormErrors = RwSignal<Vec<FieldError>>;
@@ -18,14 +18,14 @@ pub fn error_of(errors: FormErrors, field: &'static str) -> Signal<Option<String
             .get()
             .iter()
             .find(|e| e.field == field)
-            .map(|e| translate_message(lang.get(), &e.message))
+            .map(|e| field_text(lang.get(), e))
     })
 }
 
-/// A live check's message, in the user's language.
-pub fn translated(message: Signal<Option<String>>) -> Signal<Option<String>> {
+/// A live check's error, in the user's language.
+pub fn code_error(code: Signal<Option<ErrorCode>>) -> Signal<Option<String>> {
     let lang = use_lang();
-    Signal::derive(move || message.get().map(|m| translate_message(lang.get(), &m)))
+    Signal::derive(move || code.get().map(|c| code_text(lang.get(), c, None, None)))
 }
 
 /// Shows an API failure: field errors go next to their fields, the rest to `general`.
@@ -35,7 +35,7 @@ pub fn show_api_error(err: &ApiError, errors: FormErrors, general: RwSignal<Opti
             errors.set(p.errors.clone());
             general.set(None);
         }
-        other => general.set(Some(other.to_string())),
+        other => general.set(Some(other.text(use_lang().get_untracked()))),
     }
 }
 

@@ -13,7 +13,7 @@ use shared::workflow::Action as Step;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
-use crate::i18n::{translate_message, use_lang, use_strings};
+use crate::i18n::{field_text, use_lang, use_strings};
 use crate::session::use_session;
 
 #[component]
@@ -65,10 +65,10 @@ pub fn LetterActions(
             ApiError::Problem(p) if !p.errors.is_empty() => p
                 .errors
                 .iter()
-                .map(|e| translate_message(lang.get_untracked(), &e.message))
+                .map(|e| field_text(lang.get_untracked(), e))
                 .collect::<Vec<_>>()
                 .join("؛ "),
-            other => other.to_string(),
+            other => other.text(lang.get_untracked()),
         };
         error.set(Some(message));
     };
@@ -274,6 +274,7 @@ fn problem(errors: Vec<shared::FieldError>) -> shared::Problem {
         kind: "about:blank".into(),
         title: "Invalid input".into(),
         status: 422,
+        code: shared::ErrorCode::Validation,
         detail: None,
         errors,
         current_status: None,

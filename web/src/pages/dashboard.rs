@@ -41,7 +41,7 @@ pub fn DashboardPage() -> impl IntoView {
             </div>
             {move || match summary.get() {
                 None => view! { <p class="muted">{t().loading}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="form-error">{e.text(crate::i18n::use_lang().get_untracked())}</p> }.into_any(),
                 Some(Ok(s)) => view! { <Figures summary=s/> }.into_any(),
             }}
         </section>

@@ -39,7 +39,7 @@ fn ServerStatus() -> impl IntoView {
                     }.into_any(),
                     Some(Err(err)) => view! {
                         <p class="status-down" data-status="down">{t().server_down}</p>
-                        <p class="muted">{err.to_string()}</p>
+                        <p class="muted">{err.text(crate::i18n::use_lang().get_untracked())}</p>
                     }.into_any(),
                 }}
             </div>

@@ -39,13 +39,15 @@ pub fn Login() -> impl IntoView {
                     failure.set(None);
                     navigate(&target, Default::default());
                 }
-                Err(ApiError::Problem(p)) if p.status == 429 => {
+                Err(ApiError::RateLimited { .. }) => {
                     failure.set(Some(t().too_many_attempts.into()))
                 }
                 Err(ApiError::Problem(p)) if p.status == 401 => {
                     failure.set(Some(t().login_failed.into()))
                 }
-                Err(other) => failure.set(Some(other.to_string())),
+                Err(other) => {
+                    failure.set(Some(other.text(crate::i18n::use_lang().get_untracked())))
+                }
             }
         }
     });

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use shared::letters::{TrackingAnswer, TrackingRequest};
 
 use crate::api::{self, ApiError};
-use crate::components::form::{translated, TextField};
+use crate::components::form::{code_error, TextField};
 use crate::components::timeline::StatusBadge;
 use crate::i18n::{format_time, status_label, use_lang, use_strings};
 
@@ -16,14 +16,12 @@ pub fn TrackPage() -> impl IntoView {
     let query = use_query_map();
     let code = RwSignal::new(query.read_untracked().get("code").unwrap_or_default());
     let national_id = RwSignal::new(String::new());
-    let code_error = translated(Signal::derive(move || {
+    let code_error = code_error(Signal::derive(move || {
         let v = code.get();
         if v.trim().is_empty() {
             None
         } else {
-            shared::tracking::parse(&v)
-                .err()
-                .map(|e| e.message().to_owned())
+            shared::tracking::parse(&v).err().map(|e| e.code())
         }
     }));
     let lookup = Action::new_local(move |_: &()| {
@@ -46,7 +44,7 @@ pub fn TrackPage() -> impl IntoView {
             Err(ApiError::Problem(p)) if p.status == 404 => view! {
                 <section class="card narrow"><p class="form-error" data-testid="track-not-found">{t().track_not_found}</p></section>
             }.into_any(),
-            Err(e) => view! { <section class="card narrow"><p class="form-error">{e.to_string()}</p></section> }.into_any(),
+            Err(e) => view! { <section class="card narrow"><p class="form-error" role="alert" data-testid="track-error">{e.text(lang.get_untracked())}</p></section> }.into_any(),
             Ok(answer) => view! {
                 <section class="card narrow" data-testid="track-result">
                     <h2>{answer.subject.clone()} " " <StatusBadge status=answer.status/></h2>

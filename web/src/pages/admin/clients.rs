@@ -105,7 +105,7 @@ pub fn ClientsPage() -> impl IntoView {
             if let Err(e) =
                 api::patch::<_, ApiClient>(&format!("/api/v1/api-clients/{}", c.id), &update).await
             {
-                general.set(Some(e.to_string()));
+                general.set(Some(e.text(crate::i18n::use_lang().get_untracked())));
             }
             reload.update(|n| *n += 1);
         });

@@ -30,7 +30,7 @@ pub fn HolidaysPage() -> impl IntoView {
         async move {
             let day = match shared::jalali::parse_date(&typed) {
                 Ok(day) => day,
-                Err(e) => return errors.set(vec![FieldError::new("day", e.message())]),
+                Err(e) => return errors.set(vec![FieldError::new("day", e.code())]),
             };
             let holiday = Holiday {
                 day,

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use shared::sms::{preview, validate_template, SmsTemplate, TemplateBody};
 
 use crate::api;
-use crate::i18n::{digits, translate_message, use_lang, use_strings};
+use crate::i18n::{digits, field_text, use_lang, use_strings};
 
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
@@ -37,7 +37,7 @@ fn TemplateEditor(tpl: SmsTemplate, reload: RwSignal<u32>) -> impl IntoView {
     let problem = Signal::derive(move || {
         validate_template(&k, &body.get()).err().map(|e| {
             e.into_iter()
-                .map(|e| translate_message(lang.get(), &e.message))
+                .map(|e| field_text(lang.get(), &e))
                 .collect::<Vec<_>>()
                 .join("؛ ")
         })

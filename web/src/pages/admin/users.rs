@@ -105,7 +105,9 @@ pub fn UsersPage() -> impl IntoView {
                             general.set(None);
                             reload.update(|n| *n += 1);
                         }
-                        Err(e) => general.set(Some(e.to_string())),
+                        Err(e) => {
+                            general.set(Some(e.text(crate::i18n::use_lang().get_untracked())))
+                        }
                     }
                 }
             }

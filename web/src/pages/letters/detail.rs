@@ -37,7 +37,7 @@ pub fn LetterPage() -> impl IntoView {
     view! {
         <Suspense fallback=move || view! { <p class="muted">{t().loading}</p> }>
             {move || letter.get().map(|r| match r {
-                Err(e) => view! { <section class="card"><p class="form-error">{e.to_string()}</p></section> }.into_any(),
+                Err(e) => view! { <section class="card"><p class="form-error">{e.text(crate::i18n::use_lang().get_untracked())}</p></section> }.into_any(),
                 Ok(l) => {
                     let created = l.created_at;
                     let due = l.due_at;

@@ -9,18 +9,18 @@ use shared::letters::LetterSummary;
 use shared::workflow::Status;
 
 use crate::api;
-use crate::components::form::{translated, TextField};
+use crate::components::form::{code_error, TextField};
 use crate::components::timeline::StatusBadge;
 use crate::i18n::{format_time, status_label, use_lang, use_strings};
 
 /// A typed day of the date filter: `Ok(None)` when empty.
-fn typed_day(text: &str) -> Result<Option<chrono::NaiveDate>, &'static str> {
+fn typed_day(text: &str) -> Result<Option<chrono::NaiveDate>, shared::ErrorCode> {
     if text.trim().is_empty() {
         return Ok(None);
     }
     shared::jalali::parse_date(text)
         .map(Some)
-        .map_err(|e| e.message())
+        .map_err(|e| e.code())
 }
 
 #[component]
@@ -32,12 +32,8 @@ pub fn LettersPage() -> impl IntoView {
     let overdue_only = RwSignal::new(false);
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    let from_error = translated(Signal::derive(move || {
-        typed_day(&from.get()).err().map(str::to_owned)
-    }));
-    let to_error = translated(Signal::derive(move || {
-        typed_day(&to.get()).err().map(str::to_owned)
-    }));
+    let from_error = code_error(Signal::derive(move || typed_day(&from.get()).err()));
+    let to_error = code_error(Signal::derive(move || typed_day(&to.get()).err()));
     // The filters as a query string; a half-typed date leaves the list as it was.
     let filters = Memo::new(move |previous: Option<&String>| {
         let (Ok(from), Ok(to)) = (typed_day(&from.get()), typed_day(&to.get())) else {

@@ -7,11 +7,12 @@ use shared::directory::{Agency, Page};
 use shared::identifiers::{parse_legal_id, parse_mobile, parse_national_code};
 use shared::letters::{Applicant, ApplicantKind, Attachment, Letter, NewLetter, Priority};
 use shared::normalize::normalize_text;
+use shared::ErrorCode;
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::components::form::{error_of, show_api_error, translated, FormErrors, TextField};
-use crate::i18n::use_strings;
+use crate::components::form::{error_of, show_api_error, FormErrors, TextField};
+use crate::i18n::{code_text, use_lang, use_strings};
 
 #[component]
 pub fn NewLetterPage() -> impl IntoView {
@@ -35,7 +36,9 @@ pub fn NewLetterPage() -> impl IntoView {
     let idempotency_key = StoredValue::new(api::new_idempotency_key());
 
     // Live checks of the identifiers, as the operator types.
-    let id_error = translated(Signal::derive(move || {
+    let lang = use_lang();
+    let live = move |code: ErrorCode| code_text(lang.get(), code, None, None);
+    let id_error = Signal::derive(move || {
         let v = national_id.get();
         if v.trim().is_empty() {
             return error_of(errors, "applicant.national_id").get();
@@ -44,15 +47,15 @@ pub fn NewLetterPage() -> impl IntoView {
             ApplicantKind::Natural => parse_national_code(&v).map(drop),
             ApplicantKind::Legal => parse_legal_id(&v).map(drop),
         };
-        checked.err().map(|e| e.message().to_owned())
-    }));
-    let mobile_error = translated(Signal::derive(move || {
+        checked.err().map(|e| live(e.code()))
+    });
+    let mobile_error = Signal::derive(move || {
         let v = mobile.get();
         if v.trim().is_empty() {
             return error_of(errors, "applicant.mobile").get();
         }
-        parse_mobile(&v).err().map(|e| e.message().to_owned())
-    }));
+        parse_mobile(&v).err().map(|e| live(e.code()))
+    });
 
     let request = move || NewLetter {
         applicant: Applicant {
@@ -110,7 +113,7 @@ pub fn NewLetterPage() -> impl IntoView {
                 .await
                 {
                     // The letter is registered; the receipt says which files did not make it.
-                    general.set(Some(err.to_string()));
+                    general.set(Some(err.text(crate::i18n::use_lang().get_untracked())));
                 }
             }
             progress.set(None);

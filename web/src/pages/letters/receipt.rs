@@ -23,7 +23,7 @@ pub fn ReceiptPage() -> impl IntoView {
     view! {
         <Suspense fallback=move || view! { <p class="muted">{t().loading}</p> }>
             {move || letter.get().map(|r| match r {
-                Err(e) => view! { <p class="form-error">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <p class="form-error">{e.text(crate::i18n::use_lang().get_untracked())}</p> }.into_any(),
                 Ok(l) => {
                     let agency_code = l.recipient_agency_code.clone();
                     let agency = LocalResource::new(move || {
