@@ -352,24 +352,6 @@ both_backends! {
     }
 }
 
-/// An access token for an API client created by the admin with `scopes`.
-async fn new_client_token(app: &TestApp, admin: &str, body: Value) -> String {
-    let created = app.post_as(admin, "/api/v1/api-clients", &body).await;
-    assert_eq!(created.status, 201, "{}", created.text());
-    let created = created.json();
-    let token = app
-        .post_json(
-            "/api/v1/auth/token",
-            &json!({"grant_type": "client_credentials", "client_id": created["client_id"], "client_secret": created["client_secret"]}),
-        )
-        .await;
-    assert_eq!(token.status, 200, "{}", token.text());
-    token.json()["access_token"]
-        .as_str()
-        .expect("token")
-        .to_owned()
-}
-
 both_backends! {
     async fn internal_notes_stay_with_the_organisation_that_wrote_them(app) {
         app.seed_demo();
@@ -393,9 +375,9 @@ both_backends! {
         let res = app.post_as(&water, &format!("/api/v1/letters/{id}/refer"), &json!({"to_agency_code": "municipality", "note": ""})).await;
         assert_eq!(res.status, 200, "{}", res.text());
 
-        let water_system = new_client_token(&app, &admin, json!({"name": "water system", "scopes": ["letters:read"], "agency_code": "water"})).await;
-        let water_notes = new_client_token(&app, &admin, json!({"name": "water notes", "scopes": ["letters:read", "notes:read"], "agency_code": "water"})).await;
-        let portal = new_client_token(&app, &admin, json!({"name": "portal", "scopes": ["letters:read"], "counter_office_code": "bnd-1021"})).await;
+        let water_system = app.client_token(&admin, json!({"name": "water system", "scopes": ["letters:read"], "agency_code": "water"})).await;
+        let water_notes = app.client_token(&admin, json!({"name": "water notes", "scopes": ["letters:read", "notes:read"], "agency_code": "water"})).await;
+        let portal = app.client_token(&admin, json!({"name": "portal", "scopes": ["letters:read"], "counter_office_code": "bnd-1021"})).await;
         let notes_seen = |token: String| {
             let app = &app;
             async move {

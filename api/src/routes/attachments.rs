@@ -15,7 +15,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "letters",
     params(("id" = i32, Path, description = "Attachment id")),
-    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    security(("bearer" = []), ("oauth2" = ["letters:read"]), ("oauth2" = ["inbox:read"])),
     responses(
         (status = 200, description = "The bytes, with their recognised type and `Content-Disposition: attachment`", content_type = "application/octet-stream"),
         (status = 404, description = "No such attachment, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),

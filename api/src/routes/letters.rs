@@ -165,7 +165,7 @@ pub struct LetterQuery {
 #[utoipa::path(
     tag = "letters",
     params(LetterQuery),
-    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    security(("bearer" = []), ("oauth2" = ["letters:read"]), ("oauth2" = ["inbox:read"])),
     responses(
         (status = 200, description = "A page of letters", body = Page<LetterSummary>),
         (status = 400, description = "Bad filter", body = shared::Problem, content_type = "application/problem+json"),
@@ -250,7 +250,7 @@ pub async fn list(
 #[utoipa::path(
     tag = "letters",
     params(("id" = i32, Path, description = "Letter id")),
-    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    security(("bearer" = []), ("oauth2" = ["letters:read"]), ("oauth2" = ["inbox:read"])),
     responses(
         (status = 200, description = "The letter", body = Letter),
         (status = 304, description = "Not modified since the given ETag"),
@@ -284,7 +284,7 @@ pub async fn get(
 #[utoipa::path(
     tag = "letters",
     params(("id" = i32, Path, description = "Letter id")),
-    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    security(("bearer" = []), ("oauth2" = ["letters:read"]), ("oauth2" = ["inbox:read"])),
     responses(
         (status = 200, description = "The events", body = Vec<LetterEvent>),
         (status = 404, description = "No such letter, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),
@@ -317,7 +317,7 @@ pub async fn events(
 #[utoipa::path(
     tag = "letters",
     params(("id" = i32, Path, description = "Letter id")),
-    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    security(("bearer" = []), ("oauth2" = ["letters:read"]), ("oauth2" = ["inbox:read"])),
     responses(
         (status = 200, description = "The result of the check", body = ChainVerification),
         (status = 404, description = "No such letter, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),

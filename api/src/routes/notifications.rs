@@ -91,7 +91,7 @@ pub struct NotificationQuery {
 #[utoipa::path(
     tag = "letters",
     params(NotificationQuery),
-    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    security(("bearer" = []), ("oauth2" = ["letters:read"]), ("oauth2" = ["inbox:read"])),
     responses(
         (status = 200, description = "A page of SMS messages", body = Page<Notification>),
         (status = 404, description = "The letter is not the caller's", body = shared::Problem, content_type = "application/problem+json"),

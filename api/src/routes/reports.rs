@@ -33,7 +33,7 @@ pub struct SummaryQuery {
 #[utoipa::path(
     tag = "reports",
     params(SummaryQuery),
-    security(("bearer" = []), ("oauth2" = ["letters:read"])),
+    security(("bearer" = []), ("oauth2" = ["letters:read"]), ("oauth2" = ["inbox:read"])),
     responses(
         (status = 200, description = "The figures", body = Summary),
         (status = 403, description = "Not bound to an office or agency, or no read scope", body = shared::Problem, content_type = "application/problem+json"),

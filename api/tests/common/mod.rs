@@ -254,6 +254,25 @@ impl TestApp {
             .to_owned()
     }
 
+    /// An access token of a new API client the admin creates with `body`.
+    pub async fn client_token(&self, admin: &str, body: Value) -> String {
+        let created = self.post_as(admin, "/api/v1/api-clients", &body).await;
+        assert_eq!(created.status, 201, "{}", created.text());
+        let created = created.json();
+        let token = self
+            .post_json(
+                "/api/v1/auth/token",
+                &serde_json::json!({"grant_type": "client_credentials",
+                    "client_id": created["client_id"], "client_secret": created["client_secret"]}),
+            )
+            .await;
+        assert_eq!(token.status, 200, "{}", token.text());
+        token.json()["access_token"]
+            .as_str()
+            .expect("token")
+            .to_owned()
+    }
+
     pub async fn get_as(&self, token: &str, path: &str) -> Answer {
         let req = self.server.get(path).bearer_auth(token);
         self.send(req, None).await
