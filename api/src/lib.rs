@@ -14,6 +14,7 @@ pub mod fallback;
 pub mod metrics;
 pub mod notify;
 pub mod openapi;
+pub mod openapi_statuses;
 pub mod routes;
 pub mod seed;
 pub mod sms;

@@ -92,8 +92,10 @@ pub fn base() -> OpenApi {
     ApiDoc::openapi()
 }
 
-/// Final touches once all paths are collected.
-pub fn finish(api: OpenApi) -> OpenApi {
+/// Final touches once all paths are collected: the statuses every
+/// operation can answer besides its own.
+pub fn finish(mut api: OpenApi) -> OpenApi {
+    crate::openapi_statuses::complete(&mut api);
     api
 }
 

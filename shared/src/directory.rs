@@ -43,12 +43,24 @@ pub struct Agency {
     "code": "water", "name": "شرکت آب و فاضلاب", "name_en": "Water and Wastewater Company", "sla_days": 7
 })))]
 pub struct NewAgency {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{2,32}$"))]
     pub code: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub name_en: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{2,32}$"))]
     pub parent_code: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
     pub sla_days: i32,
     /// Count only working days (no Fridays, no holidays).
     #[serde(default)]
@@ -90,8 +102,18 @@ impl NewAgency {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"sla_days": 10, "active": false})))]
 pub struct AgencyUpdate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub name_en: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
     pub sla_days: Option<i32>,
     pub sla_working_days: Option<bool>,
     pub active: Option<bool>,
@@ -142,13 +164,40 @@ pub struct CounterOffice {
     "code": "bnd-1021", "name": "دفتر پیشخوان ۱۰۲۱", "province": "هرمزگان", "city": "بندرعباس"
 })))]
 pub struct NewCounterOffice {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{2,32}$"))]
     pub code: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub province: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub city: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub address: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 30))]
     pub phone: String,
 }
 
@@ -172,10 +221,36 @@ impl NewCounterOffice {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"phone": "076-3333 1021", "active": true})))]
 pub struct CounterOfficeUpdate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub name: Option<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub province: Option<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub city: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub address: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 30))]
     pub phone: Option<String>,
     pub active: Option<bool>,
 }
@@ -238,13 +313,25 @@ pub fn normalize_username(input: &str) -> String {
     "role": "operator", "counter_office_code": "bnd-1021"
 })))]
 pub struct NewUser {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9._-]{3,64}$"))]
     pub username: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub display_name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 128))]
     pub password: String,
     pub role: Role,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{2,32}$"))]
     pub counter_office_code: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{2,32}$"))]
     pub agency_code: Option<String>,
 }
 
@@ -298,7 +385,16 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
 #[cfg_attr(feature = "openapi", schema(example = json!({"active": false})))]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub display_name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 128))]
     pub password: Option<String>,
     pub active: Option<bool>,
 }
@@ -342,11 +438,22 @@ pub struct ApiClient {
     "name": "Water company inbox system", "scopes": ["inbox:read", "inbox:write"], "agency_code": "water"
 })))]
 pub struct NewApiClient {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub scopes: Vec<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{2,32}$"))]
     pub agency_code: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{2,32}$"))]
     pub counter_office_code: Option<String>,
 }
 
@@ -392,6 +499,14 @@ impl NewApiClient {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"active": false})))]
 pub struct ApiClientUpdate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub name: Option<String>,
     pub active: Option<bool>,
 }
@@ -479,5 +594,13 @@ mod tests {
 pub struct Holiday {
     /// The day (Gregorian, `YYYY-MM-DD`).
     pub day: chrono::NaiveDate,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub name: String,
 }

@@ -51,8 +51,10 @@ pub struct AckRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"to_agency_code": "municipality", "note": "موضوع در حوزه شهرداری است"})))]
 pub struct ReferRequest {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{2,32}$"))]
     pub to_agency_code: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: String,
 }
 
@@ -73,13 +75,21 @@ impl ReferRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"body": "قبض شما بررسی و اصلاح شد."})))]
 pub struct AnswerRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 20000,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub body: String,
 }
 
 impl AnswerRequest {
     pub fn validate(&self) -> Result<AnswerRequest, Vec<FieldError>> {
         let mut e = Errors::default();
-        let body = self.body.trim().to_owned();
+        let body = crate::normalize::normalize_body(&self.body);
         if body.is_empty() {
             e.add("body", crate::ErrorCode::Required);
         } else if body.chars().count() > 20_000 {
@@ -94,6 +104,14 @@ impl AnswerRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"reason": "مدارک ناقص است؛ تصویر قبض پیوست نشده."})))]
 pub struct RejectRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 1000,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub reason: String,
 }
 
@@ -110,6 +128,14 @@ impl RejectRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"note": "با متقاضی تماس گرفته شد."})))]
 pub struct NoteRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 2000,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub note: String,
 }
 

@@ -214,7 +214,7 @@ impl NewLetter {
             e.add("recipient_agency_code", ErrorCode::RecipientRequired);
         }
         let subject = e.text("subject", &self.subject, 200);
-        let body = self.body.trim().to_owned();
+        let body = crate::normalize::normalize_body(&self.body);
         if body.is_empty() {
             e.add("body", ErrorCode::Required);
         } else if body.chars().count() > 20_000 {

@@ -29,16 +29,38 @@ fn persian_letter(c: char) -> char {
 }
 
 /// Normalises free text for storage and search: ASCII digits, Persian letter
-/// forms, zero-width non-joiner kept, other white space trimmed and collapsed.
+/// forms, zero-width non-joiner kept, other white space trimmed and
+/// collapsed, control characters (NUL among them) dropped.
 pub fn normalize_text(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     for word in input.split_whitespace() {
+        let word: String = word
+            .chars()
+            .filter(|c| !c.is_control())
+            .map(|c| persian_letter(ascii_digit(c)))
+            .collect();
+        if word.is_empty() {
+            continue;
+        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().map(|c| persian_letter(ascii_digit(c))));
+        out.push_str(&word);
     }
     out
+}
+
+/// A multi-line text (a letter's body, an answer) as stored: trimmed, line
+/// ends as `\n`, control characters other than line breaks and tabs dropped
+/// (a NUL is not text, and PostgreSQL refuses it).
+pub fn normalize_body(input: &str) -> String {
+    input
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -57,6 +79,15 @@ mod tests {
         assert_eq!(normalize_text("  علي   كريمي\t"), "علی کریمی");
         assert_eq!(normalize_text("موسى"), "موسی");
         assert_eq!(normalize_text("پلاک ۱۲"), "پلاک 12");
+    }
+
+    #[test]
+    fn control_characters_are_not_text() {
+        assert_eq!(normalize_text("a\u{0}b \u{1b} c"), "ab c");
+        assert_eq!(
+            normalize_body(" سطر ۱\r\nسطر\u{0} ۲\t. "),
+            "سطر ۱\nسطر ۲\t."
+        );
     }
 
     #[test]

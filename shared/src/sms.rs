@@ -263,6 +263,14 @@ pub struct SmsTemplate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"body": "چاپار: نامه {code} در {agency} دریافت شد."})))]
 pub struct TemplateBody {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 500,
+            pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+        )
+    )]
     pub body: String,
 }
 

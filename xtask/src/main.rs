@@ -3,6 +3,7 @@
 //! the suites need and runs them all (this is what CI runs).
 
 mod bench;
+mod contract;
 mod postgres;
 mod s3;
 mod tools;
@@ -20,7 +21,9 @@ commands:
   run [-- serve flags]   build the SPA, then start `chapar serve --demo` on SQLite
   test                   every suite: fmt, clippy, unit + API tests on SQLite and
                          PostgreSQL (attachments also on an S3-compatible server),
-                         OpenAPI drift, release WASM build, browser e2e
+                         OpenAPI drift, the schemathesis contract check,
+                         release WASM build, browser e2e
+  contract               schemathesis against a live server (SQLite, PostgreSQL)
   build-web              build the SPA in release mode into web/dist
   openapi                regenerate openapi.yaml from the code
   bench [--letters N] [--db sqlite|postgres] [--save]
@@ -49,6 +52,7 @@ fn run_cli() -> Result<()> {
         Some("test") => test(&root),
         Some("build-web") => web::build(&root).map(drop),
         Some("bench") => bench::bench(&root, &args[1..]),
+        Some("contract") => contract::run(&root),
         Some("openapi") => cmd("cargo", &["test", "-p", "chapar-api", "--test", "openapi"])
             .env("UPDATE_OPENAPI", "1")
             .run(),
@@ -167,6 +171,10 @@ fn test(root: &Path) -> Result<()> {
                 .run()
             // `cluster` and `s3` are stopped here, also when the tests failed.
         },
+    )?;
+    step(
+        "contract: schemathesis against openapi.yaml on SQLite and PostgreSQL",
+        &mut || contract::run(root),
     )?;
     let mut dist = PathBuf::new();
     step("release WASM build", &mut || {

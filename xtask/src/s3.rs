@@ -10,42 +10,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::{cmd, tools};
+use crate::tools;
 
 pub struct S3Server {
     child: Child,
     port: u16,
 }
 
-/// Creates (or refreshes, when the pinned list changed) the virtualenv.
-fn ensure_installed(root: &Path) -> Result<std::path::PathBuf> {
-    let venv = root.join("target/tools/moto");
-    let wanted = std::fs::read_to_string(root.join("xtask/s3-test-server.txt"))?;
-    let stamp = venv.join("installed.txt");
-    let server = venv.join("bin/moto_server");
-    if server.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&wanted) {
-        return Ok(server);
-    }
-    let _ = std::fs::remove_dir_all(&venv);
-    cmd("python3", &["-m", "venv", &venv.to_string_lossy()]).run()?;
-    cmd(
-        venv.join("bin/pip"),
-        &[
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-            &root.join("xtask/s3-test-server.txt").to_string_lossy(),
-        ],
-    )
-    .run()?;
-    std::fs::write(&stamp, wanted)?;
-    Ok(server)
-}
-
 impl S3Server {
     pub fn start(root: &Path) -> Result<S3Server> {
-        let server = ensure_installed(root)?;
+        let server = tools::python_tool(root, "moto", "xtask/s3-test-server.txt", "moto_server")?;
         let port = tools::free_port()?;
         let log = std::fs::File::create(root.join("target/tools/moto.log"))?;
         let child = Command::new(&server)

@@ -1,8 +1,8 @@
 //! Installs what the builds and suites need when it is missing: the wasm32
 //! target, wasm-bindgen-cli at the exact version of `Cargo.lock`, npm
-//! packages, Debian's Chromium and PostgreSQL.
+//! packages, Debian's Chromium and PostgreSQL, Python tools in virtualenvs.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
@@ -101,4 +101,33 @@ pub fn ensure_chromium() -> Result<()> {
 pub fn free_port() -> Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     Ok(listener.local_addr()?.port())
+}
+
+/// A Python tool from PyPI in its own virtualenv under `target/tools/<name>`,
+/// installed (or refreshed, when the pinned list changed) from
+/// `requirements` (exact versions); answers the path of its `bin`.
+pub fn python_tool(root: &Path, name: &str, requirements: &str, bin: &str) -> Result<PathBuf> {
+    let venv = root.join("target/tools").join(name);
+    let list = root.join(requirements);
+    let wanted = std::fs::read_to_string(&list)?;
+    let stamp = venv.join("installed.txt");
+    let program = venv.join("bin").join(bin);
+    if program.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&wanted) {
+        return Ok(program);
+    }
+    let _ = std::fs::remove_dir_all(&venv);
+    cmd("python3", &["-m", "venv", &venv.to_string_lossy()]).run()?;
+    cmd(
+        venv.join("bin/pip"),
+        &[
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            &list.to_string_lossy(),
+        ],
+    )
+    .run()?;
+    std::fs::write(&stamp, wanted)?;
+    Ok(program)
 }

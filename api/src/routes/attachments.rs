@@ -17,7 +17,9 @@ use crate::state::AppState;
     params(("id" = i32, Path, description = "Attachment id")),
     security(("bearer" = []), ("oauth2" = ["letters:read"]), ("oauth2" = ["inbox:read"])),
     responses(
-        (status = 200, description = "The bytes, with their recognised type and `Content-Disposition: attachment`", content_type = "application/octet-stream"),
+        (status = 200, description = "The bytes, with their recognised type and `Content-Disposition: attachment`", content(
+            (Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"),
+        )),
         (status = 404, description = "No such attachment, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),
     )
 )]

@@ -29,12 +29,16 @@ pub struct InboxQuery {
     /// Cursor: the `next_cursor` of the previous page (deliveries after it).
     pub after: Option<String>,
     /// `delivery` (default: delivery order) or `due` (most urgent first).
+    #[param(pattern = "^(delivery|due)$")]
     pub sort: Option<String>,
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Seconds (≤ 30) to wait for a delivery when the page would be empty.
+    #[param(minimum = 0, maximum = 30)]
     pub wait: Option<u64>,
     /// `new` (default: not yet acknowledged) or `open` (everything still at the agency).
+    #[param(pattern = "^(new|open)$")]
     pub view: Option<String>,
     /// Only deliveries past their due date.
     pub overdue: Option<bool>,
@@ -226,12 +230,13 @@ pub async fn ack(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let delivery_id = delivery_id.into_inner();
-    // No body acknowledges without a reference; a body must be the request.
+    // No body (or `null`) acknowledges without a reference; a body must be the request.
     let request: AckRequest = if body.iter().all(u8::is_ascii_whitespace) {
         AckRequest::default()
     } else {
-        serde_json::from_slice(&body)
+        serde_json::from_slice::<Option<AckRequest>>(&body)
             .map_err(|e| crate::error::from_json(&e, "agency_reference"))?
+            .unwrap_or_default()
     };
     let reference = request
         .agency_reference

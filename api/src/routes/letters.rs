@@ -154,8 +154,10 @@ pub struct LetterQuery {
     pub after: Option<String>,
     /// `created` (default: newest first) or `due` (letters still at an agency,
     /// most urgent first).
+    #[param(pattern = "^(created|due)$")]
     pub sort: Option<String>,
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -352,7 +354,17 @@ pub async fn verify(
 pub struct AttachmentQuery {
     /// `letter` (default: the applicant's files, by the registering office) or
     /// `answer` (the holding agency's files for its answer, while `received`).
+    #[param(pattern = "^(letter|answer)$")]
     pub kind: Option<String>,
+}
+
+/// The multipart body of an upload, as documented (the handler streams it).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct UploadForm {
+    /// One part per file: a PDF, JPEG or PNG.
+    #[schema(value_type = Vec<String>, format = Binary, min_items = 1)]
+    file: Vec<Vec<u8>>,
 }
 
 /// Upload attachments to a letter (multipart, one or more `file` parts).
@@ -366,7 +378,7 @@ pub struct AttachmentQuery {
 #[utoipa::path(
     tag = "letters",
     params(("id" = i32, Path, description = "Letter id"), AttachmentQuery),
-    request_body(content_type = "multipart/form-data", description = "One or more parts named `file`"),
+    request_body(content = inline(UploadForm), content_type = "multipart/form-data", description = "One or more parts named `file`"),
     security(("bearer" = []), ("oauth2" = ["letters:write"])),
     responses(
         (status = 201, description = "Stored", body = Vec<Attachment>),

@@ -113,6 +113,7 @@ pub struct DirectoryQuery {
     /// Cursor: the `next_cursor` of the previous page.
     pub after: Option<String>,
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

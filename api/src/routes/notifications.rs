@@ -64,6 +64,7 @@ pub struct SmsStats {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[schema(example = json!({"mobile": "09121234567", "note": "به درخواست متقاضی"}))]
 pub struct OptOut {
+    #[schema(pattern = "^09[0-9]{9}$")]
     pub mobile: String,
     #[serde(default)]
     pub note: String,
@@ -79,10 +80,12 @@ pub struct NotificationQuery {
     /// Only the SMS of this letter.
     pub letter_id: Option<i32>,
     /// `pending`, `sent`, `failed`, `delivered` or `undelivered`.
+    #[param(pattern = "^(pending|sent|failed|delivered|undelivered)$")]
     pub status: Option<String>,
     /// Cursor: the `next_cursor` of the previous page (newest first).
     pub after: Option<i32>,
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -310,7 +313,7 @@ pub async fn add_opt_out(
 /// The number wants SMS again (admins).
 #[utoipa::path(
     tag = "sms",
-    params(("mobile" = String, Path, description = "Mobile number")),
+    params(("mobile" = String, Path, pattern = "^09[0-9]{9}$", description = "Mobile number")),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Removed (also when it was not there)"),

@@ -44,7 +44,7 @@ pub async fn list(
 /// may be used (`{code}`, `{agency}`, `{reason}`, `{due}` as listed).
 #[utoipa::path(
     tag = "sms",
-    params(("kind" = String, Path, description = "registered, received, referred, answered, rejected, closed, withdrawn, overdue")),
+    params(("kind" = String, Path, pattern = "^(registered|received|referred|answered|rejected|closed|withdrawn|overdue)$", description = "registered, received, referred, answered, rejected, closed, withdrawn, overdue")),
     request_body = TemplateBody,
     security(("bearer" = [])),
     responses(
@@ -80,7 +80,7 @@ pub async fn save(
 /// Go back to the built-in text (admin).
 #[utoipa::path(
     tag = "sms",
-    params(("kind" = String, Path, description = "Message kind")),
+    params(("kind" = String, Path, pattern = "^(registered|received|referred|answered|rejected|closed|withdrawn|overdue)$", description = "Message kind")),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Reset (also when it was not edited)"),
@@ -108,7 +108,7 @@ pub async fn reset(
 /// UCS-2: 70 characters in one part, 67 per part when longer).
 #[utoipa::path(
     tag = "sms",
-    params(("kind" = String, Path, description = "Message kind")),
+    params(("kind" = String, Path, pattern = "^(registered|received|referred|answered|rejected|closed|withdrawn|overdue)$", description = "Message kind")),
     request_body = TemplateBody,
     security(("bearer" = [])),
     responses(

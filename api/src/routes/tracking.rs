@@ -191,7 +191,9 @@ pub struct DownloadQuery {
     tag = "public",
     params(("id" = i32, Path, description = "Attachment id"), DownloadQuery),
     responses(
-        (status = 200, description = "The bytes, with their recognised type and `Content-Disposition: attachment`", content_type = "application/octet-stream"),
+        (status = 200, description = "The bytes, with their recognised type and `Content-Disposition: attachment`", content(
+            (Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"),
+        )),
         (status = 400, description = "No `token` in the link", body = shared::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The link has expired or is not valid", body = shared::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such file of an answer", body = shared::Problem, content_type = "application/problem+json"),

@@ -22,6 +22,7 @@ pub struct UserQuery {
     /// Cursor: the `next_cursor` of the previous page.
     pub after: Option<i32>,
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
