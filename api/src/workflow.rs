@@ -5,11 +5,11 @@
 //! SMS and the dashboard's rollups, all in the caller's transaction.
 
 use diesel::prelude::*;
-use shared::auth::{scopes, Role};
+use shared::auth::scopes;
 use shared::workflow::{transition, Action, Status};
 use shared::ErrorCode;
 
-use crate::auth::{Principal, PrincipalKind};
+use crate::auth::{policy, Principal};
 use crate::db::directory::{self as dir, now};
 use crate::db::inbox::{self, DeliveryRow};
 use crate::db::letters::{self as db, LetterRow, NewDelivery, NewEvent, NewLetterRow, Scope};
@@ -42,18 +42,9 @@ pub struct Outcome {
     pub delivered_to: Option<i32>,
 }
 
-/// The agency of a clerk, or of a client with `inbox:write`.
+/// The agency of a clerk, or of a client with `inbox:write` (see `auth::policy`).
 pub fn agency_worker(p: &Principal) -> Result<i32, ApiError> {
-    let allowed = match p.kind {
-        PrincipalKind::Staff => p.role == Some(Role::Clerk),
-        PrincipalKind::Client => p.scopes.iter().any(|s| s == scopes::INBOX_WRITE),
-    };
-    match (&p.agency, allowed) {
-        (Some((agency, _)), true) => Ok(*agency),
-        _ => Err(ApiError::forbidden(
-            "only agency clerks (or agency clients with `inbox:write`) do this",
-        )),
-    }
+    policy::agency_worker(p, scopes::INBOX_WRITE)
 }
 
 fn office_worker(p: &Principal) -> Result<i32, ApiError> {
@@ -406,7 +397,7 @@ pub fn add_note(
     letter_id: i32,
     note: &str,
 ) -> Result<(), ApiError> {
-    if p.kind != PrincipalKind::Staff || p.is_role(Role::Auditor) {
+    if !policy::may_add_note(p) {
         return Err(ApiError::forbidden("only staff add notes"));
     }
     let letter = db::letter_in_scope(conn, letter_id, p.letters_scope()?)?;

@@ -1,9 +1,43 @@
-//! Who may see or change what, decided in one place for every caller. (The start of
-//! the one authorization policy: further rules move here from the routes.)
+//! Who may see or change what, decided in one place for every caller: the
+//! rules the routes and workflow steps ask (the scope of letter queries is
+//! `Principal::letters_scope`, the roles' extractors are in `principal`).
+//! `docs/authorization.md` is the resulting table, checked by a test.
 
 use shared::auth::{scopes, Role};
 
 use super::{Principal, PrincipalKind};
+use crate::error::ApiError;
+
+/// The agency a caller works for when it reads the inbox (`scope` is
+/// `inbox:read`) or acts on the letters it holds (`inbox:write`): an
+/// agency's clerk, or an agency's client granted `scope`.
+pub fn agency_worker(p: &Principal, scope: &str) -> Result<i32, ApiError> {
+    let allowed = match p.kind {
+        PrincipalKind::Staff => p.role == Some(Role::Clerk),
+        PrincipalKind::Client => p.scopes.iter().any(|s| s == scope),
+    };
+    match (&p.agency, allowed) {
+        (Some((agency, _)), true) => Ok(*agency),
+        _ => Err(ApiError::forbidden(format!(
+            "only agency clerks (or agency clients with `{scope}`) do this"
+        ))),
+    }
+}
+
+/// Admins and auditors: they read the province's audit trail and SMS records.
+pub fn require_overseer(p: &Principal) -> Result<(), ApiError> {
+    if p.is_role(Role::Admin) || p.is_role(Role::Auditor) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("admins and auditors only"))
+    }
+}
+
+/// Internal notes are written by staff who work on letters (auditors only
+/// read; system clients do not write notes).
+pub fn may_add_note(p: &Principal) -> bool {
+    p.kind == PrincipalKind::Staff && !p.is_role(Role::Auditor)
+}
 
 /// Who wrote an internal note: staff of an agency (the note carries the
 /// agency), or of the letter's registering office (it carries none).
@@ -132,6 +166,26 @@ mod tests {
             note
         ));
         assert!(sees_internal_note(&staff(Role::Auditor, None, None), note));
+    }
+
+    #[test]
+    fn agency_work_needs_a_clerk_or_the_scope() {
+        let inbox = scopes::INBOX_WRITE;
+        assert_eq!(
+            agency_worker(&staff(Role::Clerk, None, Some(7)), inbox).ok(),
+            Some(7)
+        );
+        assert_eq!(
+            agency_worker(&client(Some(7), None, &[inbox]), inbox).ok(),
+            Some(7)
+        );
+        assert!(agency_worker(&client(Some(7), None, &[scopes::INBOX_READ]), inbox).is_err());
+        assert!(agency_worker(&staff(Role::Operator, Some(3), None), inbox).is_err());
+        assert!(agency_worker(&staff(Role::Admin, None, None), inbox).is_err());
+        assert!(require_overseer(&staff(Role::Auditor, None, None)).is_ok());
+        assert!(require_overseer(&staff(Role::Clerk, None, Some(7))).is_err());
+        assert!(!may_add_note(&staff(Role::Auditor, None, None)));
+        assert!(!may_add_note(&client(Some(7), None, &[inbox])));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use actix_web::{get, web};
 use serde::Deserialize;
-use shared::auth::{AuthEvent, Role};
+use shared::auth::AuthEvent;
 use shared::directory::Page;
 
 use super::{next_cursor, page_limit};
@@ -38,9 +38,7 @@ pub async fn auth_events(
     state: web::Data<AppState>,
     query: web::Query<AuditQuery>,
 ) -> Result<web::Json<Page<AuthEvent>>, ApiError> {
-    if !(staff.is_role(Role::Admin) || staff.is_role(Role::Auditor)) {
-        return Err(ApiError::forbidden("admins and auditors only"));
-    }
+    crate::auth::policy::require_overseer(&staff)?;
     let limit = page_limit(query.limit)?;
     let before = query.after;
     let items: Vec<AuthEvent> = state

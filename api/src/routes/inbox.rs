@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 use actix_web::http::header::{self, IfNoneMatch};
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
-use shared::auth::{scopes, Role};
+use shared::auth::scopes;
 use shared::inbox::{AckRequest, InboxItem, InboxPage};
 use shared::letters::Letter;
 
 use super::page_limit;
-use crate::auth::{Principal, PrincipalKind};
+use crate::auth::Principal;
 use crate::db::directory::{agency_codes, now};
 use crate::db::inbox::{self, InboxCursor, InboxView};
 use crate::db::letters::{self as db, utc};
@@ -45,16 +45,7 @@ pub struct InboxQuery {
 }
 
 fn inbox_agency(p: &Principal) -> Result<i32, ApiError> {
-    let allowed = match p.kind {
-        PrincipalKind::Staff => p.role == Some(Role::Clerk),
-        PrincipalKind::Client => p.scopes.iter().any(|s| s == scopes::INBOX_READ),
-    };
-    match (&p.agency, allowed) {
-        (Some((agency, _)), true) => Ok(*agency),
-        _ => Err(ApiError::forbidden(
-            "the inbox is for agency clerks and agency clients with `inbox:read`",
-        )),
-    }
+    crate::auth::policy::agency_worker(p, scopes::INBOX_READ)
 }
 
 fn read_page(

@@ -3,7 +3,6 @@
 use actix_web::{delete, get, post, web, HttpResponse};
 use serde::Deserialize;
 use serde::Serialize;
-use shared::auth::Role;
 use shared::directory::Page;
 use shared::ErrorCode;
 
@@ -175,7 +174,7 @@ pub async fn attempts(
     state: web::Data<AppState>,
     id: web::Path<i32>,
 ) -> Result<web::Json<Vec<Attempt>>, ApiError> {
-    require_overseer(&staff)?;
+    policy::require_overseer(&staff)?;
     let id = id.into_inner();
     let rows = state
         .db
@@ -241,21 +240,13 @@ pub async fn stats(
     Staff(staff): Staff,
     state: web::Data<AppState>,
 ) -> Result<web::Json<SmsStats>, ApiError> {
-    require_overseer(&staff)?;
+    policy::require_overseer(&staff)?;
     let (pending, failed, oldest) = state.db.run(|conn| Ok(outbox::queue_stats(conn)?)).await?;
     Ok(web::Json(SmsStats {
         pending,
         failed,
         oldest_pending_seconds: oldest.map(|t| (now() - t).num_seconds().max(0)),
     }))
-}
-
-fn require_overseer(p: &crate::auth::Principal) -> Result<(), ApiError> {
-    if p.is_role(Role::Admin) || p.is_role(Role::Auditor) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden("admins and auditors only"))
-    }
 }
 
 /// Numbers that asked for no SMS, province-wide (admins). Operators record
