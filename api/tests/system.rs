@@ -64,6 +64,18 @@ both_backends! {
         assert_eq!(res.json()["code"], "auth.session_ended");
     }
 
+    async fn a_body_that_is_not_a_json_object_changes_nothing(app) {
+        app.seed_demo();
+        let admin = app.token("admin").await;
+        let before = app.get_as(&admin, "/api/v1/agencies/gas").await.json();
+        for body in [serde_json::json!([null, null]), serde_json::json!(["گاز", 9]), serde_json::json!(7)] {
+            let res = app.patch_as(&admin, "/api/v1/agencies/gas", &body).await;
+            assert_eq!(res.status, 422, "{body}: {}", res.text());
+            assert_eq!(res.json()["errors"][0]["code"], "field.invalid");
+        }
+        assert_eq!(app.get_as(&admin, "/api/v1/agencies/gas").await.json(), before);
+    }
+
     async fn metrics_count_requests_by_route(app) {
         app.get("/healthz").await;
         app.get("/healthz").await;

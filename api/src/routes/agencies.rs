@@ -85,7 +85,7 @@ pub async fn get(
 pub async fn create(
     _admin: Admin,
     state: web::Data<AppState>,
-    body: web::Json<NewAgency>,
+    body: super::body::JsonObject<NewAgency>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.validate().map_err(ApiError::Validation)?;
     let agency = state
@@ -147,7 +147,7 @@ pub async fn update(
     _admin: Admin,
     state: web::Data<AppState>,
     code: web::Path<String>,
-    body: web::Json<AgencyUpdate>,
+    body: super::body::JsonObject<AgencyUpdate>,
 ) -> Result<web::Json<Agency>, ApiError> {
     let update = body.validate().map_err(ApiError::Validation)?;
     let code = code.into_inner().to_ascii_lowercase();

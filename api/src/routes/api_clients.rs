@@ -71,7 +71,7 @@ pub async fn list(
 pub async fn create(
     _admin: Admin,
     state: web::Data<AppState>,
-    body: web::Json<NewApiClient>,
+    body: super::body::JsonObject<NewApiClient>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.validate().map_err(ApiError::Validation)?;
     let secret = random_token(32);
@@ -147,7 +147,7 @@ pub async fn update(
     _admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    body: web::Json<ApiClientUpdate>,
+    body: super::body::JsonObject<ApiClientUpdate>,
 ) -> Result<web::Json<ApiClient>, ApiError> {
     let id = id.into_inner();
     let mut e = shared::validate::Errors::default();

@@ -131,7 +131,7 @@ fn racing_refresh(
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: super::body::JsonObject<LoginRequest>,
 ) -> Result<web::Json<TokenPair>, ApiError> {
     let ip = client_ip(&req);
     let username = normalize_username(&body.username);
@@ -196,7 +196,7 @@ pub async fn login(
 pub async fn refresh(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: super::body::JsonObject<RefreshRequest>,
 ) -> Result<web::Json<TokenPair>, ApiError> {
     let ip = client_ip(&req);
     let presented = body.into_inner().refresh_token;
@@ -252,7 +252,7 @@ pub async fn refresh(
 pub async fn logout(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: super::body::JsonObject<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ip = client_ip(&req);
     let token_hash = hash_secret(&body.refresh_token);

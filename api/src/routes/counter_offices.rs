@@ -81,7 +81,7 @@ pub async fn get(
 pub async fn create(
     _admin: Admin,
     state: web::Data<AppState>,
-    body: web::Json<NewCounterOffice>,
+    body: super::body::JsonObject<NewCounterOffice>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.validate().map_err(ApiError::Validation)?;
     let office = state
@@ -142,7 +142,7 @@ pub async fn update(
     _admin: Admin,
     state: web::Data<AppState>,
     code: web::Path<String>,
-    body: web::Json<CounterOfficeUpdate>,
+    body: super::body::JsonObject<CounterOfficeUpdate>,
 ) -> Result<web::Json<CounterOffice>, ApiError> {
     let u = body.validate().map_err(ApiError::Validation)?;
     let code = code.into_inner().to_ascii_lowercase();

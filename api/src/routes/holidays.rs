@@ -52,7 +52,7 @@ pub async fn list(
 pub async fn save(
     _admin: Admin,
     state: web::Data<AppState>,
-    body: web::Json<Holiday>,
+    body: super::body::JsonObject<Holiday>,
 ) -> Result<HttpResponse, ApiError> {
     let mut e = shared::validate::Errors::default();
     let name = e.text("name", &body.name, 200);

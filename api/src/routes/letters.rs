@@ -63,7 +63,7 @@ pub async fn register(
     req: HttpRequest,
     principal: Principal,
     state: web::Data<AppState>,
-    body: web::Json<NewLetter>,
+    body: super::body::JsonObject<NewLetter>,
 ) -> Result<HttpResponse, ApiError> {
     let (office_id, _) = principal.registering_office()?;
     let raw = body.into_inner();

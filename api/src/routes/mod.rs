@@ -6,6 +6,7 @@ pub mod api_clients;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod body;
 pub mod counter_offices;
 pub mod holidays;
 pub mod inbox;

@@ -294,7 +294,7 @@ pub async fn list_opt_outs(
 pub async fn add_opt_out(
     Admin(staff): Admin,
     state: web::Data<AppState>,
-    body: web::Json<OptOut>,
+    body: super::body::JsonObject<OptOut>,
 ) -> Result<HttpResponse, ApiError> {
     let mobile = shared::identifiers::parse_mobile(&body.mobile)
         .map_err(|e| ApiError::validation("mobile", e.code()))?;
@@ -368,7 +368,7 @@ pub async fn add_letter_opt_out(
     Staff(staff): Staff,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    body: web::Json<OptOutNote>,
+    body: super::body::JsonObject<OptOutNote>,
 ) -> Result<HttpResponse, ApiError> {
     let mobile = opt_out_mobile(&staff, &state, id.into_inner()).await?;
     record_opt_out(&state, mobile, &body.note, staff.actor()).await

@@ -57,7 +57,7 @@ pub async fn save(
     Admin(admin): Admin,
     state: web::Data<AppState>,
     kind: web::Path<String>,
-    body: web::Json<TemplateBody>,
+    body: super::body::JsonObject<TemplateBody>,
 ) -> Result<web::Json<SmsTemplate>, ApiError> {
     let kind = kind.into_inner();
     let text = shared::sms::validate_template(&kind, &body.body).map_err(ApiError::Validation)?;
@@ -120,7 +120,7 @@ pub async fn reset(
 pub async fn preview(
     _admin: Admin,
     kind: web::Path<String>,
-    body: web::Json<TemplateBody>,
+    body: super::body::JsonObject<TemplateBody>,
 ) -> Result<web::Json<TemplatePreview>, ApiError> {
     let text = shared::sms::validate_template(&kind, &body.body).map_err(ApiError::Validation)?;
     Ok(web::Json(shared::sms::preview(&text)))

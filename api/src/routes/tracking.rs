@@ -59,7 +59,7 @@ fn normalized_national_id(input: &str) -> String {
 pub async fn track(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<TrackingRequest>,
+    body: super::body::JsonObject<TrackingRequest>,
 ) -> Result<web::Json<TrackingAnswer>, ApiError> {
     let code = shared::tracking::parse(&body.tracking_code)
         .map_err(|e| ApiError::validation("tracking_code", e.code()))?;

@@ -105,7 +105,7 @@ pub async fn get(
 pub async fn create(
     _admin: Admin,
     state: web::Data<AppState>,
-    body: web::Json<NewUser>,
+    body: super::body::JsonObject<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.validate().map_err(ApiError::Validation)?;
     let password_hash = state.auth.passwords.hash(new.password.clone()).await?;
@@ -159,7 +159,7 @@ pub async fn update(
     _admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    body: web::Json<UserUpdate>,
+    body: super::body::JsonObject<UserUpdate>,
 ) -> Result<web::Json<User>, ApiError> {
     let update = body.validate().map_err(ApiError::Validation)?;
     let id = id.into_inner();

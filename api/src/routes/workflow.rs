@@ -95,7 +95,7 @@ pub async fn refer(
     principal: Principal,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    body: web::Json<ReferRequest>,
+    body: super::body::JsonObject<ReferRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let r = body.validate().map_err(ApiError::Validation)?;
     run_step(req, principal, state, id.into_inner(), OwnedStep::Refer(r)).await
@@ -121,7 +121,7 @@ pub async fn answer(
     principal: Principal,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    body: web::Json<AnswerRequest>,
+    body: super::body::JsonObject<AnswerRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let a = body.validate().map_err(ApiError::Validation)?;
     run_step(req, principal, state, id.into_inner(), OwnedStep::Answer(a)).await
@@ -147,7 +147,7 @@ pub async fn reject(
     principal: Principal,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    body: web::Json<RejectRequest>,
+    body: super::body::JsonObject<RejectRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let r = body.validate().map_err(ApiError::Validation)?;
     run_step(req, principal, state, id.into_inner(), OwnedStep::Reject(r)).await
@@ -213,7 +213,7 @@ pub async fn note(
     principal: Principal,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    body: web::Json<NoteRequest>,
+    body: super::body::JsonObject<NoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let n = body.validate().map_err(ApiError::Validation)?;
     let id = id.into_inner();
