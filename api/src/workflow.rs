@@ -5,7 +5,7 @@
 //! SMS and the dashboard's rollups, all in the caller's transaction.
 
 use diesel::prelude::*;
-use shared::auth::scopes;
+use shared::auth::ClientScope;
 use shared::workflow::{transition, Action, Status};
 use shared::ErrorCode;
 
@@ -44,7 +44,7 @@ pub struct Outcome {
 
 /// The agency of a clerk, or of a client with `inbox:write` (see `auth::policy`).
 pub fn agency_worker(p: &Principal) -> Result<i32, ApiError> {
-    policy::agency_worker(p, scopes::INBOX_WRITE)
+    policy::agency_worker(p, ClientScope::InboxWrite)
 }
 
 fn office_worker(p: &Principal) -> Result<i32, ApiError> {

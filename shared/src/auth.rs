@@ -32,7 +32,45 @@ impl Role {
     }
 }
 
-/// Scopes an API client may hold.
+/// What an API client may do, as an admin granted it and its tokens carry
+/// (on the wire, the strings of [`scopes`]). A string that names no scope
+/// grants nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClientScope {
+    LettersRead,
+    LettersWrite,
+    InboxRead,
+    InboxWrite,
+    NotesRead,
+}
+
+impl ClientScope {
+    pub const ALL: [ClientScope; 5] = [
+        ClientScope::LettersRead,
+        ClientScope::LettersWrite,
+        ClientScope::InboxRead,
+        ClientScope::InboxWrite,
+        ClientScope::NotesRead,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ClientScope::LettersRead => scopes::LETTERS_READ,
+            ClientScope::LettersWrite => scopes::LETTERS_WRITE,
+            ClientScope::InboxRead => scopes::INBOX_READ,
+            ClientScope::InboxWrite => scopes::INBOX_WRITE,
+            ClientScope::NotesRead => scopes::NOTES_READ,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ClientScope> {
+        ClientScope::ALL
+            .into_iter()
+            .find(|scope| scope.as_str() == s)
+    }
+}
+
+/// Scopes an API client may hold, as written on the wire.
 pub mod scopes {
     /// Read letters of the bound counter office (or agency).
     pub const LETTERS_READ: &str = "letters:read";
@@ -168,4 +206,18 @@ pub struct AuthEvent {
     pub principal: String,
     pub ip: String,
     pub detail: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scope_reads_back_from_its_wire_name() {
+        assert_eq!(ClientScope::ALL.map(ClientScope::as_str), scopes::ALL);
+        for scope in ClientScope::ALL {
+            assert_eq!(ClientScope::parse(scope.as_str()), Some(scope));
+        }
+        assert_eq!(ClientScope::parse("letters:*"), None);
+    }
 }

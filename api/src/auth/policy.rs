@@ -3,7 +3,7 @@
 //! `Principal::letters_scope`, the roles' extractors are in `principal`).
 //! `docs/authorization.md` is the resulting table, checked by a test.
 
-use shared::auth::{scopes, Role};
+use shared::auth::{ClientScope, Role};
 
 use super::{Principal, PrincipalKind};
 use crate::error::ApiError;
@@ -11,15 +11,16 @@ use crate::error::ApiError;
 /// The agency a caller works for when it reads the inbox (`scope` is
 /// `inbox:read`) or acts on the letters it holds (`inbox:write`): an
 /// agency's clerk, or an agency's client granted `scope`.
-pub fn agency_worker(p: &Principal, scope: &str) -> Result<i32, ApiError> {
+pub fn agency_worker(p: &Principal, scope: ClientScope) -> Result<i32, ApiError> {
     let allowed = match p.kind {
         PrincipalKind::Staff => p.role == Some(Role::Clerk),
-        PrincipalKind::Client => p.scopes.iter().any(|s| s == scope),
+        PrincipalKind::Client => p.has_scope(scope),
     };
     match (&p.agency, allowed) {
         (Some((agency, _)), true) => Ok(*agency),
         _ => Err(ApiError::forbidden(format!(
-            "only agency clerks (or agency clients with `{scope}`) do this"
+            "only agency clerks (or agency clients with `{}`) do this",
+            scope.as_str()
         ))),
     }
 }
@@ -74,7 +75,7 @@ pub fn sees_internal_note(p: &Principal, author: NoteAuthor) -> bool {
             p.role == Some(Role::Operator) && office == Some(o)
         }
         (PrincipalKind::Client, NoteAuthor::Agency(a)) => {
-            agency == Some(a) && p.scopes.iter().any(|s| s == scopes::NOTES_READ)
+            agency == Some(a) && p.has_scope(ClientScope::NotesRead)
         }
         (PrincipalKind::Client, NoteAuthor::Office(_)) => false,
     }
@@ -105,11 +106,11 @@ mod tests {
         }
     }
 
-    fn client(agency: Option<i32>, office: Option<i32>, granted: &[&str]) -> Principal {
+    fn client(agency: Option<i32>, office: Option<i32>, granted: &[ClientScope]) -> Principal {
         Principal {
             kind: PrincipalKind::Client,
             role: None,
-            scopes: granted.iter().map(|s| (*s).to_owned()).collect(),
+            scopes: granted.to_vec(),
             ..staff(Role::Clerk, office, agency)
         }
     }
@@ -129,19 +130,19 @@ mod tests {
             note
         ));
         assert!(!sees_internal_note(
-            &client(Some(7), None, &[scopes::LETTERS_READ]),
+            &client(Some(7), None, &[ClientScope::LettersRead]),
             note
         ));
         assert!(sees_internal_note(
-            &client(Some(7), None, &[scopes::NOTES_READ]),
+            &client(Some(7), None, &[ClientScope::NotesRead]),
             note
         ));
         assert!(!sees_internal_note(
-            &client(Some(8), None, &[scopes::NOTES_READ]),
+            &client(Some(8), None, &[ClientScope::NotesRead]),
             note
         ));
         assert!(!sees_internal_note(
-            &client(None, Some(3), &[scopes::NOTES_READ]),
+            &client(None, Some(3), &[ClientScope::NotesRead]),
             note
         ));
     }
@@ -162,7 +163,7 @@ mod tests {
             note
         ));
         assert!(!sees_internal_note(
-            &client(None, Some(3), &[scopes::LETTERS_READ]),
+            &client(None, Some(3), &[ClientScope::LettersRead]),
             note
         ));
         assert!(sees_internal_note(&staff(Role::Auditor, None, None), note));
@@ -170,7 +171,7 @@ mod tests {
 
     #[test]
     fn agency_work_needs_a_clerk_or_the_scope() {
-        let inbox = scopes::INBOX_WRITE;
+        let inbox = ClientScope::InboxWrite;
         assert_eq!(
             agency_worker(&staff(Role::Clerk, None, Some(7)), inbox).ok(),
             Some(7)
@@ -179,7 +180,7 @@ mod tests {
             agency_worker(&client(Some(7), None, &[inbox]), inbox).ok(),
             Some(7)
         );
-        assert!(agency_worker(&client(Some(7), None, &[scopes::INBOX_READ]), inbox).is_err());
+        assert!(agency_worker(&client(Some(7), None, &[ClientScope::InboxRead]), inbox).is_err());
         assert!(agency_worker(&staff(Role::Operator, Some(3), None), inbox).is_err());
         assert!(agency_worker(&staff(Role::Admin, None, None), inbox).is_err());
         assert!(require_overseer(&staff(Role::Auditor, None, None)).is_ok());

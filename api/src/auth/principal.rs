@@ -13,7 +13,7 @@ use std::future::{ready, Ready};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
-use shared::auth::{scopes, Me, Role};
+use shared::auth::{scopes, ClientScope, Me, Role};
 
 use super::tokens::{verify_access, Claims};
 use crate::db::letters::Scope;
@@ -38,7 +38,8 @@ pub struct Principal {
     pub office: Option<(i32, String)>,
     /// Agency binding: (id, code).
     pub agency: Option<(i32, String)>,
-    pub scopes: Vec<String>,
+    /// The scopes of an API client (a token's unknown names are dropped).
+    pub scopes: Vec<ClientScope>,
 }
 
 impl Principal {
@@ -56,7 +57,20 @@ impl Principal {
             role: claims.role,
             office: claims.office,
             agency: claims.agency,
-            scopes: claims.scope.split_whitespace().map(str::to_owned).collect(),
+            scopes: claims
+                .scope
+                .split_whitespace()
+                .filter_map(|name| {
+                    let scope = ClientScope::parse(name);
+                    if scope.is_none() {
+                        tracing::warn!(
+                            scope = name,
+                            "a token names an unknown scope; it grants nothing"
+                        );
+                    }
+                    scope
+                })
+                .collect(),
         })
     }
 
@@ -64,15 +78,9 @@ impl Principal {
         self.kind == PrincipalKind::Staff && self.role == Some(role)
     }
 
-    /// For API clients: the scope must have been granted. Staff pass (their role decides).
-    pub fn require_scope(&self, scope: &str) -> Result<(), ApiError> {
-        if self.kind == PrincipalKind::Client && !self.scopes.iter().any(|s| s == scope) {
-            return Err(ApiError::Forbidden(
-                ErrorCode::ScopeMissing,
-                format!("this needs the `{scope}` scope"),
-            ));
-        }
-        Ok(())
+    /// Whether an API client was granted `scope` (staff hold none: their role decides).
+    pub fn has_scope(&self, scope: ClientScope) -> bool {
+        self.scopes.contains(&scope)
     }
 
     /// How this caller appears in a letter's history: the username, or `client:<client_id>`.
@@ -90,7 +98,7 @@ impl Principal {
             let can_read = self
                 .scopes
                 .iter()
-                .any(|s| s == scopes::LETTERS_READ || s == scopes::INBOX_READ);
+                .any(|s| matches!(s, ClientScope::LettersRead | ClientScope::InboxRead));
             if !can_read {
                 return Err(ApiError::Forbidden(
                     ErrorCode::ScopeMissing,
@@ -113,7 +121,7 @@ impl Principal {
     pub fn registering_office(&self) -> Result<(i32, String), ApiError> {
         let allowed = match self.kind {
             PrincipalKind::Staff => self.role == Some(Role::Operator),
-            PrincipalKind::Client => self.scopes.iter().any(|s| s == scopes::LETTERS_WRITE),
+            PrincipalKind::Client => self.has_scope(ClientScope::LettersWrite),
         };
         match (&self.office, allowed) {
             (Some(office), true) => Ok(office.clone()),
@@ -134,7 +142,7 @@ impl Principal {
             role: self.role,
             counter_office_code: self.office.as_ref().map(|(_, c)| c.clone()),
             agency_code: self.agency.as_ref().map(|(_, c)| c.clone()),
-            scopes: self.scopes.clone(),
+            scopes: self.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
         }
     }
 }

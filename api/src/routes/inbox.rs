@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use actix_web::http::header::{self, IfNoneMatch};
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
-use shared::auth::scopes;
+use shared::auth::ClientScope;
 use shared::inbox::{AckRequest, InboxItem, InboxPage};
 use shared::letters::Letter;
 
@@ -45,7 +45,7 @@ pub struct InboxQuery {
 }
 
 fn inbox_agency(p: &Principal) -> Result<i32, ApiError> {
-    crate::auth::policy::agency_worker(p, scopes::INBOX_READ)
+    crate::auth::policy::agency_worker(p, ClientScope::InboxRead)
 }
 
 fn read_page(
