@@ -4,7 +4,7 @@
 //! the answer cannot drift from the routes.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use utoipa::openapi::{HttpMethod, OpenApi};
+use utoipa::openapi::OpenApi;
 
 use crate::error::ApiError;
 use crate::spa::{self, SpaFiles};
@@ -14,25 +14,11 @@ pub struct KnownPaths(Vec<(Vec<String>, String)>);
 
 impl KnownPaths {
     pub fn from_spec(api: &OpenApi) -> KnownPaths {
-        let methods = [
-            (HttpMethod::Get, "GET"),
-            (HttpMethod::Put, "PUT"),
-            (HttpMethod::Post, "POST"),
-            (HttpMethod::Delete, "DELETE"),
-            (HttpMethod::Patch, "PATCH"),
-        ];
         let paths = api
             .paths
             .paths
             .iter()
-            .map(|(template, item)| {
-                let allowed: Vec<&str> = methods
-                    .iter()
-                    .filter(|(method, _)| operation(item, method))
-                    .map(|(_, name)| *name)
-                    .collect();
-                (segments(template), allowed.join(", "))
-            })
+            .map(|(template, item)| (segments(template), crate::openapi::methods(item).join(", ")))
             .collect();
         KnownPaths(paths)
     }
@@ -50,17 +36,6 @@ impl KnownPaths {
                         .all(|(t, a)| (t.starts_with('{') && !a.is_empty()) || t == a)
             })
             .map(|(_, allow)| allow.as_str())
-    }
-}
-
-fn operation(item: &utoipa::openapi::PathItem, method: &HttpMethod) -> bool {
-    match method {
-        HttpMethod::Get => item.get.is_some(),
-        HttpMethod::Put => item.put.is_some(),
-        HttpMethod::Post => item.post.is_some(),
-        HttpMethod::Delete => item.delete.is_some(),
-        HttpMethod::Patch => item.patch.is_some(),
-        _ => false,
     }
 }
 

@@ -99,6 +99,21 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
     api
 }
 
+/// The methods a documented path answers, in a fixed order (the `Allow` of
+/// a 405, the rows of the authorization matrix).
+pub fn methods(item: &utoipa::openapi::PathItem) -> Vec<&'static str> {
+    [
+        ("GET", item.get.is_some()),
+        ("POST", item.post.is_some()),
+        ("PUT", item.put.is_some()),
+        ("PATCH", item.patch.is_some()),
+        ("DELETE", item.delete.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(method, documented)| documented.then_some(method))
+    .collect()
+}
+
 /// The complete document, built without any server state.
 pub fn spec() -> OpenApi {
     let (_, api) = actix_web::App::new()

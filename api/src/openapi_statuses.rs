@@ -38,15 +38,9 @@ fn has_params(operation: &Operation, place: ParameterIn) -> bool {
         .any(|p| p.parameter_in == place)
 }
 
-/// Whether the operation needs a token (any requirement that names a scheme).
+/// Whether the operation needs a token: public ones declare no security.
 fn secured(operation: &Operation) -> bool {
-    operation.security.as_ref().is_some_and(|requirements| {
-        let json = serde_json::to_value(requirements).unwrap_or_default();
-        json.as_array().is_some_and(|all| {
-            all.iter()
-                .any(|r| r.as_object().is_some_and(|o| !o.is_empty()))
-        })
-    })
+    operation.security.as_ref().is_some_and(|r| !r.is_empty())
 }
 
 /// Completes every operation's responses (see the module's doc).

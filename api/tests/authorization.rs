@@ -514,16 +514,8 @@ fn operations() -> Vec<String> {
     let spec = chapar::openapi::spec();
     let mut ops = Vec::new();
     for (path, item) in &spec.paths.paths {
-        for (method, present) in [
-            ("GET", item.get.is_some()),
-            ("POST", item.post.is_some()),
-            ("PUT", item.put.is_some()),
-            ("PATCH", item.patch.is_some()),
-            ("DELETE", item.delete.is_some()),
-        ] {
-            if present {
-                ops.push(format!("{method} {path}"));
-            }
+        for method in chapar::openapi::methods(item) {
+            ops.push(format!("{method} {path}"));
         }
     }
     ops

@@ -190,15 +190,17 @@ impl AnswerCounts {
 
     /// Reads [`Self::encode_hours`]' bytes (a torn tail is ignored).
     pub fn decode_hours(bytes: &[u8]) -> BTreeMap<u32, i64> {
-        bytes
-            .chunks_exact(8)
-            .map(|pair| {
-                let bucket = u32::from_le_bytes([pair[0], pair[1], pair[2], pair[3]]);
-                let n = u32::from_le_bytes([pair[4], pair[5], pair[6], pair[7]]);
-                (bucket, i64::from(n))
-            })
-            .collect()
+        stored_pairs(bytes).collect()
     }
+}
+
+/// The (bucket, answers) pairs of a stored histogram, in stored order.
+fn stored_pairs(bytes: &[u8]) -> impl Iterator<Item = (u32, i64)> + '_ {
+    bytes.chunks_exact(8).map(|pair| {
+        let bucket = u32::from_le_bytes([pair[0], pair[1], pair[2], pair[3]]);
+        let n = u32::from_le_bytes([pair[4], pair[5], pair[6], pair[7]]);
+        (bucket, i64::from(n))
+    })
 }
 
 /// Answers rows summed for a report. The histogram is a dense array (a
@@ -243,9 +245,7 @@ impl AnswerSum {
     pub fn add_row(&mut self, answered: i64, on_time: i64, hours: &[u8]) {
         self.answered += answered;
         self.on_time += on_time;
-        for pair in hours.chunks_exact(8) {
-            let bucket = u32::from_le_bytes([pair[0], pair[1], pair[2], pair[3]]);
-            let n = i64::from(u32::from_le_bytes([pair[4], pair[5], pair[6], pair[7]]));
+        for (bucket, n) in stored_pairs(hours) {
             match slot_of(bucket) {
                 Some(slot) => {
                     if slot >= self.slots.len() {

@@ -48,12 +48,13 @@ impl ApiError {
                 leptos::logging::warn!("{cause}");
                 t.network_error.to_owned()
             }
-            ApiError::Problem(p) => code_text(lang, p.code, None, None),
             ApiError::RateLimited {
                 retry_after_secs: Some(n),
                 ..
             } => t.wait_seconds.replace("{n}", &digits(lang, &n.to_string())),
-            ApiError::RateLimited { problem, .. } => code_text(lang, problem.code, None, None),
+            ApiError::Problem(p) | ApiError::RateLimited { problem: p, .. } => {
+                code_text(lang, p.code, None, None)
+            }
             ApiError::Unexpected(cause) => {
                 leptos::logging::warn!("{cause}");
                 t.unexpected_answer.to_owned()

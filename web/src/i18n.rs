@@ -731,19 +731,14 @@ pub fn format_date(lang: Lang, day: chrono::NaiveDate) -> String {
 /// Persian text beside its definition (`shared::ErrorCode`, where a unit
 /// test checks each is Persian); the server's English is never shown in Persian.
 pub fn code_text(lang: Lang, code: ErrorCode, limit: Option<i64>, value: Option<&str>) -> String {
-    let limit = limit.map(|n| n.to_string()).unwrap_or_default();
-    let value = value.unwrap_or_default();
+    let limit = digits(lang, &limit.map(|n| n.to_string()).unwrap_or_default());
     let template = match lang {
         Lang::En => code.english(),
         Lang::Fa => code.persian(),
     };
-    let limit = match lang {
-        Lang::Fa => shared::sms::persian_digits(&limit),
-        Lang::En => limit,
-    };
     template
         .replace("{limit}", &limit)
-        .replace("{value}", value)
+        .replace("{value}", value.unwrap_or_default())
 }
 
 /// A field error in the user's language.

@@ -44,10 +44,6 @@ pub struct InboxQuery {
     pub overdue: Option<bool>,
 }
 
-fn inbox_agency(p: &Principal) -> Result<i32, ApiError> {
-    crate::auth::policy::agency_worker(p, ClientScope::InboxRead)
-}
-
 fn read_page(
     state: &AppState,
     agency: i32,
@@ -149,7 +145,7 @@ pub async fn poll(
     query: web::Query<InboxQuery>,
     if_none_match: Option<web::Header<IfNoneMatch>>,
 ) -> Result<HttpResponse, ApiError> {
-    let agency = inbox_agency(&principal)?;
+    let agency = crate::auth::policy::agency_worker(&principal, ClientScope::InboxRead)?;
     let view = match query.view.as_deref() {
         None | Some("new") => InboxView::New,
         Some("open") => InboxView::Open,
