@@ -237,6 +237,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         actix_web::rt::spawn(dispatcher.run());
     }
     actix_web::rt::spawn(sweep_orphans_periodically(state.clone()));
+    actix_web::rt::spawn(sweep_idempotency_keys_periodically(state.clone()));
     let mut server = actix_web::HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = args.workers {
         server = server.workers(workers);
@@ -274,6 +275,27 @@ async fn sweep_orphans_periodically(state: chapar::AppState) {
             ),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "orphan attachment sweep failed"),
+        }
+    }
+}
+
+/// Every hour (first a minute after start), removes idempotency keys past
+/// their keeping time. Harmless when several instances do it at once.
+async fn sweep_idempotency_keys_periodically(state: chapar::AppState) {
+    let mut ticks = tokio::time::interval_at(
+        tokio::time::Instant::now() + std::time::Duration::from_secs(60),
+        std::time::Duration::from_secs(3600),
+    );
+    loop {
+        ticks.tick().await;
+        let swept = state
+            .db
+            .write(|conn| Ok(chapar::db::idempotency::sweep_expired(conn)?))
+            .await;
+        match swept {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(keys = n, "expired idempotency keys removed"),
+            Err(e) => tracing::warn!(error = %e, "idempotency key sweep failed"),
         }
     }
 }

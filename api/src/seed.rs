@@ -12,6 +12,7 @@
 //! written in batches, many letters per transaction, instead of one by one.
 //! Attachment rows are metadata only: their bytes are not stored.
 
+use crate::db::on_backend;
 use shared::ErrorCode;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -743,17 +744,6 @@ impl Life {
     }
 }
 
-/// A multi-row INSERT (diesel's multi-backend connection has none, so the
-/// statement is built for the backend underneath).
-macro_rules! insert_all {
-    ($conn:expr, $table:expr, $rows:expr) => {
-        match $conn {
-            DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
-            DbConnection::Postgres(c) => diesel::insert_into($table).values($rows).execute(c),
-        }
-    };
-}
-
 /// Writes the letters of one batch and everything that hangs off them.
 fn write_batch(
     conn: &mut DbConnection,
@@ -764,15 +754,28 @@ fn write_batch(
     let rows: Vec<NewLetterRow<'_>> = lives
         .iter()
         .map(|l| {
-            let mut text = letters::letter_search_text(&l.tracking_code, &l.applicant, &l.subject);
-            for reference in l.visits.iter().filter_map(|v| v.reference.as_deref()) {
-                text = letters::search_text_with(&text, reference);
+            let office = province.offices[l.office].id;
+            let mut text = letters::letter_search_text(
+                &l.tracking_code,
+                &l.applicant,
+                &l.subject,
+                office,
+                l.recipient_id,
+            );
+            for visit in &l.visits {
+                let agency = shared::search::ScopeWord::Agency(visit.agency_id).text();
+                text = letters::search_text_with(&text, &agency);
+                if let Some(reference) = &visit.reference {
+                    text = letters::search_text_with(&text, reference);
+                }
             }
             l.row(province, text)
         })
         .collect();
     for chunk in rows.chunks(ROWS_PER_INSERT / 2) {
-        insert_all!(conn, letters_t::table, chunk)?;
+        on_backend!(conn, |c| diesel::insert_into(letters_t::table)
+            .values(chunk)
+            .execute(c))?;
     }
     let codes: Vec<&str> = lives.iter().map(|l| l.tracking_code.as_str()).collect();
     let stored: HashMap<String, LetterRow> = letters_t::table
@@ -902,16 +905,24 @@ fn write_batch(
         })
         .collect();
     for chunk in events.chunks(ROWS_PER_INSERT) {
-        insert_all!(conn, letter_events::table, chunk)?;
+        on_backend!(conn, |c| diesel::insert_into(letter_events::table)
+            .values(chunk)
+            .execute(c))?;
     }
     for chunk in visits.chunks(ROWS_PER_INSERT) {
-        insert_all!(conn, deliveries::table, chunk)?;
+        on_backend!(conn, |c| diesel::insert_into(deliveries::table)
+            .values(chunk)
+            .execute(c))?;
     }
     for chunk in sms.chunks(ROWS_PER_INSERT) {
-        insert_all!(conn, notifications::table, chunk)?;
+        on_backend!(conn, |c| diesel::insert_into(notifications::table)
+            .values(chunk)
+            .execute(c))?;
     }
     for chunk in files.chunks(ROWS_PER_INSERT) {
-        insert_all!(conn, attachments::table, chunk)?;
+        on_backend!(conn, |c| diesel::insert_into(attachments::table)
+            .values(chunk)
+            .execute(c))?;
     }
     report.letters += lives.len();
     report.events += events.len();

@@ -6,6 +6,7 @@
 
 use diesel::prelude::*;
 use shared::auth::ClientScope;
+use shared::search::ScopeWord;
 use shared::workflow::{transition, Action, Status};
 use shared::ErrorCode;
 
@@ -108,57 +109,67 @@ fn new_tracking_code() -> String {
 
 /// Registers a letter, inside the caller's transaction: the letter, its
 /// `registered` and `delivered` events, the delivery into the agency's inbox,
-/// and the applicant's SMS.
+/// and the applicant's SMS. Answers the row and its wire form (built from
+/// what registration knows: a fixed, small number of statements in all).
 pub fn register(
     conn: &mut DbConnection,
-    office_id: i32,
+    (office_id, office_code): (i32, &str),
     actor: &str,
     letter: &NewLetter,
-) -> Result<db::LetterRow, ApiError> {
+) -> Result<(LetterRow, shared::letters::Letter), ApiError> {
     let agency = dir::agency_by_code(conn, &letter.recipient_agency_code)
         .ok()
         .filter(|a| a.active)
         .ok_or_else(|| ApiError::validation("recipient_agency_code", ErrorCode::AgencyNotActive))?;
-    let mut tracking_code = new_tracking_code();
-    while db::tracking_code_taken(conn, &tracking_code)? {
-        tracking_code = new_tracking_code();
-    }
     let at = now();
     let due = dir::due_for(conn, &agency, at)?;
     let a = &letter.applicant;
-    let row = db::insert_letter(
-        conn,
-        &NewLetterRow {
-            tracking_code: &tracking_code,
-            counter_office_id: office_id,
-            registered_by: actor,
-            applicant_kind: a.kind.map(|k| k.as_str()).unwrap_or("natural"),
-            applicant_national_id: &a.national_id,
-            applicant_first_name: a.first_name.as_deref(),
-            applicant_last_name: a.last_name.as_deref(),
-            applicant_father_name: a.father_name.as_deref(),
-            applicant_organization_name: a.organization_name.as_deref(),
-            applicant_representative_name: a.representative_name.as_deref(),
-            applicant_mobile: &a.mobile,
-            applicant_postal_code: a.postal_code.as_deref(),
-            applicant_address: a.address.as_deref(),
-            applicant_reference: letter.applicant_reference.as_deref(),
-            recipient_agency_id: agency.id,
-            holder_agency_id: agency.id,
-            subject: &letter.subject,
-            body: &letter.body,
-            priority: letter.priority.unwrap_or_default().as_str(),
-            status: Status::Delivered.as_str(),
-            version: 1,
-            due_at: Some(due),
-            answer_body: None,
-            answer_agency_id: None,
-            answered_at: None,
-            search_text: db::letter_search_text(&tracking_code, a, &letter.subject),
-            created_at: at,
-            updated_at: at,
-        },
-    )?;
+    let mut tracking_code = new_tracking_code();
+    let row = loop {
+        let inserted = db::insert_letter(
+            conn,
+            &NewLetterRow {
+                tracking_code: &tracking_code,
+                counter_office_id: office_id,
+                registered_by: actor,
+                applicant_kind: a.kind.map(|k| k.as_str()).unwrap_or("natural"),
+                applicant_national_id: &a.national_id,
+                applicant_first_name: a.first_name.as_deref(),
+                applicant_last_name: a.last_name.as_deref(),
+                applicant_father_name: a.father_name.as_deref(),
+                applicant_organization_name: a.organization_name.as_deref(),
+                applicant_representative_name: a.representative_name.as_deref(),
+                applicant_mobile: &a.mobile,
+                applicant_postal_code: a.postal_code.as_deref(),
+                applicant_address: a.address.as_deref(),
+                applicant_reference: letter.applicant_reference.as_deref(),
+                recipient_agency_id: agency.id,
+                holder_agency_id: agency.id,
+                subject: &letter.subject,
+                body: &letter.body,
+                priority: letter.priority.unwrap_or_default().as_str(),
+                status: Status::Delivered.as_str(),
+                version: 1,
+                due_at: Some(due),
+                answer_body: None,
+                answer_agency_id: None,
+                answered_at: None,
+                search_text: db::letter_search_text(
+                    &tracking_code,
+                    a,
+                    &letter.subject,
+                    office_id,
+                    agency.id,
+                ),
+                created_at: at,
+                updated_at: at,
+            },
+        )?;
+        match inserted {
+            Some(row) => break row,
+            None => tracking_code = new_tracking_code(),
+        }
+    };
     let registered = NewEvent {
         kind: "registered",
         status: Status::Registered,
@@ -180,13 +191,15 @@ pub fn register(
         at,
     };
     db::start_chain(conn, row.id, &[registered, delivered])?;
-    db::insert_delivery(
+    let delivery = db::insert_delivery(
         conn,
         &NewDelivery::arriving(row.id, agency.id, None, at, due),
     )?;
     db::enqueue_sms(conn, &row, "registered", &[("agency", &agency.name)], at)?;
     rollups::record_registration(conn, &row, agency.id, due)?;
-    Ok(row)
+    let wire =
+        db::WireFacts::registered(conn, &row, &agency.code, office_code, delivery)?.wire(&row, at);
+    Ok((row, wire))
 }
 
 /// Acknowledges a delivery (idempotent): the letter becomes `received`.
@@ -309,6 +322,7 @@ pub fn take(
                 &NewDelivery::arriving(letter.id, target.id, acting_agency, at, due),
             )?;
             apply_state(conn, &letter, to, target.id, Some(due), at)?;
+            db::add_search_text(conn, &letter, &ScopeWord::Agency(target.id).text())?;
             tracked.delivered_to(target.id, due);
             delivered_to = Some(target.id);
             db::append_event(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{urlencode, TestApp};
 use serde_json::{json, Value};
 
 fn letter(national_id: &str) -> Value {
@@ -221,15 +221,6 @@ both_backends! {
         let typo = app.post_json("/api/v1/tracking", &json!({"tracking_code": "123456789012", "national_id": "0499370899"})).await;
         assert!(typo.status == 422 || typo.status == 404);
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A tracking lookup of a well-formed but unknown code from `client` (sent

@@ -216,8 +216,12 @@ both_backends! {
                 assert!(!counts.registered.is_empty());
             });
         }
-        assert_indexed(&mut conn, "idempotency claim", |c| {
+        assert_indexed(&mut conn, "idempotency claim of a key seen before", |c| {
             chapar::db::idempotency::claim(c, "plan-test", "key-1", "hash").expect("claim");
+            chapar::db::idempotency::claim(c, "plan-test", "key-1", "hash").expect_err("in progress");
+        });
+        assert_indexed(&mut conn, "idempotency sweep", |c| {
+            chapar::db::idempotency::sweep_expired(c).expect("sweep");
         });
         assert_indexed(&mut conn, "overdue job", |c| {
             inbox::overdue_unnotified(c, at, 100).expect("overdue");

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::TestApp;
+use common::{urlencode, TestApp};
 use serde_json::{json, Value};
 
 fn letter() -> Value {
@@ -97,6 +97,13 @@ both_backends! {
 
         // The municipality's clerk works in the SPA with the same API.
         let clerk = app.token("clerk-municipality").await;
+        // A words search finds the letter for each agency it reached, and
+        // for its office, and for nobody else.
+        let words = format!("/api/v1/letters?q={}", urlencode("قبض آب"));
+        for (token, found) in [(&clerk, 1), (&water, 1), (&op, 1), (&app.token("clerk-tax").await, 0), (&app.token("op-qsh-2034").await, 0)] {
+            let items = app.get_as(token, &words).await.json()["items"].as_array().map(Vec::len);
+            assert_eq!(items, Some(found));
+        }
         let page = app.get_as(&clerk, "/api/v1/inbox").await.json();
         assert_eq!(page["items"][0]["from_agency_code"], "water");
         let delivery = page["items"][0]["delivery_id"].as_i64().expect("delivery");

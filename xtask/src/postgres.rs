@@ -35,6 +35,11 @@ fn is_root() -> bool {
 
 impl Cluster {
     pub fn start() -> Result<Cluster> {
+        Cluster::start_with("")
+    }
+
+    /// Started with more `-c name=value` server settings.
+    pub fn start_with(settings: &str) -> Result<Cluster> {
         let bin = match find_bin_dir() {
             Some(bin) => bin,
             None => {
@@ -79,7 +84,7 @@ impl Cluster {
             .run()?;
         let options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300 \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+             -c fsync=off -c synchronous_commit=off -c full_page_writes=off {settings}",
             cluster.dir.display()
         );
         let log = cluster.dir.join("postgres.log");

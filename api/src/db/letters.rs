@@ -2,6 +2,7 @@
 //! rows and queries. Every function takes the connection of the caller's
 //! transaction; the routes decide the transaction boundaries.
 
+use shared::search::ScopeWord;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -147,25 +148,41 @@ impl LetterRow {
 }
 
 /// Text stored for the letters search: subject, applicant names, national
-/// id and tracking code, Persian-normalised and lower-cased.
-pub fn letter_search_text(tracking_code: &str, applicant: &Applicant, subject: &str) -> String {
+/// id and tracking code, Persian-normalised and lower-cased, and the words
+/// of who may see the letter (its office, its first agency; see
+/// [`ScopeWord`]).
+pub fn letter_search_text(
+    tracking_code: &str,
+    applicant: &Applicant,
+    subject: &str,
+    office_id: i32,
+    agency_id: i32,
+) -> String {
     shared::directory::search_text(&[
         tracking_code,
         &applicant.national_id,
         &applicant.display_name(),
         applicant.representative_name.as_deref().unwrap_or_default(),
         subject,
+        &ScopeWord::Office(office_id).text(),
+        &ScopeWord::Agency(agency_id).text(),
     ])
 }
 
-/// `search_text` with `more` (normalised) appended: an agency's secretariat
-/// number, given when it acknowledges.
+/// `search_text` with the words of `more` (normalised) it lacks appended:
+/// an agency's secretariat number, given when it acknowledges, or the scope
+/// word of an agency the letter is referred to.
 pub fn search_text_with(search_text: &str, more: &str) -> String {
     let more = shared::directory::search_text(&[more]);
-    if more.is_empty() {
+    let known: std::collections::HashSet<&str> = search_text.split_whitespace().collect();
+    let new: Vec<&str> = more
+        .split_whitespace()
+        .filter(|w| !known.contains(w))
+        .collect();
+    if new.is_empty() {
         search_text.to_owned()
     } else {
-        format!("{search_text} {more}")
+        format!("{search_text} {}", new.join(" "))
     }
 }
 
@@ -181,21 +198,29 @@ pub fn add_search_text(conn: &mut DbConnection, letter: &LetterRow, more: &str) 
         .map(drop)
 }
 
-pub fn insert_letter(conn: &mut DbConnection, row: &NewLetterRow<'_>) -> QueryResult<LetterRow> {
-    diesel::insert_into(letters::table)
-        .values(row)
-        .execute(conn)?;
-    letters::table
-        .filter(letters::tracking_code.eq(row.tracking_code))
-        .select(LetterRow::as_select())
-        .first(conn)
+/// The scope word a words search of `scope` asks the index for.
+fn scope_word(scope: Scope) -> Option<ScopeWord> {
+    match scope {
+        Scope::All => None,
+        Scope::Office(id) => Some(ScopeWord::Office(id)),
+        Scope::Agency(id) => Some(ScopeWord::Agency(id)),
+    }
 }
 
-pub fn tracking_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        letters::table.filter(letters::tracking_code.eq(code)),
-    ))
-    .get_result(conn)
+/// Inserts a letter in one statement; `None` when its tracking code is
+/// already taken (the caller draws another: at a million letters, one draw
+/// in ten thousand).
+pub fn insert_letter(
+    conn: &mut DbConnection,
+    row: &NewLetterRow<'_>,
+) -> QueryResult<Option<LetterRow>> {
+    on_backend!(conn, |c| diesel::insert_into(letters::table)
+        .values(row)
+        .on_conflict(letters::tracking_code)
+        .do_nothing()
+        .returning(LetterRow::as_returning())
+        .get_result(c)
+        .optional())
 }
 
 /// The backend of [`DbConnection`] (for boxed queries).
@@ -347,7 +372,7 @@ pub fn list_letters(
                 .select(LetterRow::as_select())
                 .filter(
                     sql::<Bool>("letters_fts MATCH ")
-                        .bind::<Text, _>(shared::search::fts5_query(words)),
+                        .bind::<Text, _>(shared::search::fts5_query(words, scope_word(scope))),
                 )
                 .into_boxed();
             listed!(query, scope, f, letters_fts::rowid).load(conn)
@@ -366,7 +391,9 @@ pub fn list_letters(
                 Some(LetterSearch::NationalId(id)) => {
                     query = query.filter(letters::applicant_national_id.eq(id.clone()))
                 }
-                Some(LetterSearch::Words(words)) => query = query.filter(words_match(words, rare)),
+                Some(LetterSearch::Words(words)) => {
+                    query = query.filter(words_match(words, scope_word(scope), rare))
+                }
             }
             listed!(query, scope, f, letters::id).load(conn)
         }
@@ -381,6 +408,7 @@ pub fn list_letters(
 /// what the planner does for a plain `@@` under `LIMIT`.
 fn words_match(
     words: &[String],
+    scope: Option<ScopeWord>,
     rare: bool,
 ) -> diesel::expression::SqlLiteral<
     diesel::sql_types::Bool,
@@ -395,7 +423,7 @@ fn words_match(
         ("letters.search_tsv @@ to_tsquery('simple', ", ")")
     };
     sql::<Bool>(open)
-        .bind::<Text, _>(shared::search::tsquery(words))
+        .bind::<Text, _>(shared::search::tsquery(words, scope))
         .sql(close)
 }
 
@@ -501,62 +529,111 @@ pub fn to_wire(conn: &mut DbConnection, row: &LetterRow) -> QueryResult<Letter> 
 /// The wire form of several letters with a fixed number of queries (codes,
 /// attachments, open deliveries, opt-outs), whatever their number.
 pub fn to_wire_many(conn: &mut DbConnection, rows: &[LetterRow]) -> QueryResult<Vec<Letter>> {
-    use super::schema::sms_opt_outs;
-    let refs: Vec<&LetterRow> = rows.iter().collect();
-    let codes = Codes::load(conn, &refs)?;
-    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-    let mut files: HashMap<i32, Vec<Attachment>> = HashMap::new();
-    for a in attachments::table
-        .filter(attachments::letter_id.eq_any(&ids))
-        .order(attachments::id.asc())
-        .select(AttachmentRow::as_select())
-        .load(conn)?
-    {
-        files.entry(a.letter_id).or_default().push(a.into());
+    let mut facts = WireFacts::load(conn, rows)?;
+    let at = now();
+    Ok(rows.iter().map(|row| facts.wire(row, at)).collect())
+}
+
+/// What a letter's wire form shows beyond its own row.
+pub struct WireFacts {
+    codes: Codes,
+    files: HashMap<i32, Vec<Attachment>>,
+    /// The open delivery of each letter.
+    open: HashMap<i32, i32>,
+    opted_out: std::collections::HashSet<String>,
+}
+
+impl WireFacts {
+    pub fn load(conn: &mut DbConnection, rows: &[LetterRow]) -> QueryResult<WireFacts> {
+        let refs: Vec<&LetterRow> = rows.iter().collect();
+        let codes = Codes::load(conn, &refs)?;
+        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+        let mut files: HashMap<i32, Vec<Attachment>> = HashMap::new();
+        for a in attachments::table
+            .filter(attachments::letter_id.eq_any(&ids))
+            .order(attachments::id.asc())
+            .select(AttachmentRow::as_select())
+            .load(conn)?
+        {
+            files.entry(a.letter_id).or_default().push(a.into());
+        }
+        let open = deliveries::table
+            .filter(deliveries::letter_id.eq_any(&ids))
+            .filter(deliveries::closed_at.is_null())
+            .select((deliveries::letter_id, deliveries::id))
+            .load::<(i32, i32)>(conn)?
+            .into_iter()
+            .collect();
+        let mobiles: Vec<&str> = rows.iter().map(|r| r.applicant_mobile.as_str()).collect();
+        Ok(WireFacts {
+            codes,
+            files,
+            open,
+            opted_out: opted_out(conn, &mobiles)?,
+        })
     }
-    let open: HashMap<i32, i32> = deliveries::table
-        .filter(deliveries::letter_id.eq_any(&ids))
-        .filter(deliveries::closed_at.is_null())
-        .select((deliveries::letter_id, deliveries::id))
-        .load::<(i32, i32)>(conn)?
-        .into_iter()
-        .collect();
-    let mobiles: Vec<&str> = rows.iter().map(|r| r.applicant_mobile.as_str()).collect();
-    let opted_out: std::collections::HashSet<String> = sms_opt_outs::table
+
+    /// For a letter just registered, from what registration knows: no files
+    /// yet, one open delivery (one query: the applicant's opt-out).
+    pub fn registered(
+        conn: &mut DbConnection,
+        row: &LetterRow,
+        agency_code: &str,
+        office_code: &str,
+        delivery_id: i32,
+    ) -> QueryResult<WireFacts> {
+        Ok(WireFacts {
+            codes: Codes {
+                agencies: HashMap::from([(row.recipient_agency_id, agency_code.to_owned())]),
+                offices: HashMap::from([(row.counter_office_id, office_code.to_owned())]),
+            },
+            files: HashMap::new(),
+            open: HashMap::from([(row.id, delivery_id)]),
+            opted_out: opted_out(conn, &[row.applicant_mobile.as_str()])?,
+        })
+    }
+
+    /// The wire form of `row` (its files are taken out of the facts).
+    pub fn wire(&mut self, row: &LetterRow, at: NaiveDateTime) -> Letter {
+        let status = row.status();
+        let codes = &self.codes;
+        Letter {
+            id: row.id,
+            tracking_code: row.tracking_code.clone(),
+            status,
+            applicant: row.applicant(),
+            recipient_agency_code: codes.agency(row.recipient_agency_id),
+            holder_agency_code: codes.agency(row.holder_agency_id),
+            counter_office_code: codes.office(row.counter_office_id),
+            subject: row.subject.clone(),
+            body: row.body.clone(),
+            priority: Priority::parse(&row.priority).unwrap_or_default(),
+            applicant_reference: row.applicant_reference.clone(),
+            due_at: row.due_at.map(utc),
+            overdue: row.overdue(at),
+            answer: row.answer(|id| codes.agency(id)),
+            attachments: self.files.remove(&row.id).unwrap_or_default(),
+            allowed_actions: allowed_actions(status).to_vec(),
+            open_delivery_id: self.open.get(&row.id).copied(),
+            sms_opt_out: self.opted_out.contains(&row.applicant_mobile),
+            version: row.version,
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+        }
+    }
+}
+
+/// Which of these numbers opted out of SMS.
+fn opted_out(
+    conn: &mut DbConnection,
+    mobiles: &[&str],
+) -> QueryResult<std::collections::HashSet<String>> {
+    use super::schema::sms_opt_outs;
+    Ok(sms_opt_outs::table
         .filter(sms_opt_outs::mobile.eq_any(mobiles))
         .select(sms_opt_outs::mobile)
         .load::<String>(conn)?
         .into_iter()
-        .collect();
-    let at = now();
-    Ok(rows
-        .iter()
-        .map(|row| {
-            let status = row.status();
-            Letter {
-                id: row.id,
-                tracking_code: row.tracking_code.clone(),
-                status,
-                applicant: row.applicant(),
-                recipient_agency_code: codes.agency(row.recipient_agency_id),
-                holder_agency_code: codes.agency(row.holder_agency_id),
-                counter_office_code: codes.office(row.counter_office_id),
-                subject: row.subject.clone(),
-                body: row.body.clone(),
-                priority: Priority::parse(&row.priority).unwrap_or_default(),
-                applicant_reference: row.applicant_reference.clone(),
-                due_at: row.due_at.map(utc),
-                overdue: row.overdue(at),
-                answer: row.answer(|id| codes.agency(id)),
-                attachments: files.remove(&row.id).unwrap_or_default(),
-                allowed_actions: allowed_actions(status).to_vec(),
-                open_delivery_id: open.get(&row.id).copied(),
-                sms_opt_out: opted_out.contains(&row.applicant_mobile),
-                version: row.version,
-                created_at: utc(row.created_at),
-                updated_at: utc(row.updated_at),
-            }
-        })
         .collect())
 }
 
@@ -607,11 +684,12 @@ impl<'a> NewDelivery<'a> {
     }
 }
 
-pub fn insert_delivery(conn: &mut DbConnection, row: &NewDelivery<'_>) -> QueryResult<()> {
+/// Inserts a delivery; answers its id.
+pub fn insert_delivery(conn: &mut DbConnection, row: &NewDelivery<'_>) -> QueryResult<i32> {
     diesel::insert_into(deliveries::table)
         .values(row)
-        .execute(conn)
-        .map(drop)
+        .returning(deliveries::id)
+        .get_result(conn)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -738,12 +816,11 @@ pub fn start_chain(
     letter_id: i32,
     events: &[NewEvent<'_>],
 ) -> QueryResult<()> {
-    for row in chain_rows(letter_id, events) {
-        diesel::insert_into(letter_events::table)
-            .values(&row)
-            .execute(conn)?;
-    }
-    Ok(())
+    let rows = chain_rows(letter_id, events);
+    on_backend!(conn, |c| diesel::insert_into(letter_events::table)
+        .values(&rows)
+        .execute(c))
+    .map(drop)
 }
 
 /// Appends an event to the letter's chain (`(letter_id, seq)` is unique, so

@@ -2,6 +2,45 @@
 //! pool, embedded migrations, and [`Db::run`] which moves diesel work onto the
 //! blocking pool so async workers never wait on the database.
 
+/// An insert (or upsert, in `$finish`) of many rows: one multi-row statement
+/// per chunk of [`CHUNK`] on PostgreSQL
+/// (a round trip each), one statement per row on SQLite (diesel builds no
+/// multi-row upsert there, and the embedded database has no round trips).
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr, |$q:ident| $finish:expr) => {
+        match &mut *$conn {
+            DbConnection::Sqlite(c) => {
+                for row in $rows.iter() {
+                    let $q = diesel::insert_into($table).values(row);
+                    $finish.execute(c)?;
+                }
+            }
+            DbConnection::Postgres(c) => {
+                for chunk in $rows.chunks($crate::db::CHUNK) {
+                    let $q = diesel::insert_into($table).values(chunk);
+                    $finish.execute(c)?;
+                }
+            }
+        }
+    };
+}
+
+/// `$body` built and run for the backend underneath `$conn`: for what
+/// diesel's multi-backend connection does not build (multi-row inserts,
+/// `ON CONFLICT`, `RETURNING` with them).
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match &mut *$conn {
+            DbConnection::Sqlite($c) => $body,
+            DbConnection::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
+/// Rows per statement of [`insert_rows!`] (SQLite allows 32,766 bound values).
+pub(crate) const CHUNK: usize = 2_000;
+
 pub mod api_clients;
 pub mod directory;
 pub mod idempotency;

@@ -127,28 +127,6 @@ pub fn record_registration(
     apply(conn, &Rollup::change(None, &after))
 }
 
-/// An upsert of many rows: one multi-row statement per chunk on PostgreSQL
-/// (a round trip each), one statement per row on SQLite (diesel builds no
-/// multi-row upsert there, and the embedded database has no round trips).
-macro_rules! upsert {
-    ($conn:expr, $table:expr, $rows:expr, |$q:ident| $finish:expr) => {
-        match &mut *$conn {
-            DbConnection::Sqlite(c) => {
-                for row in $rows.iter() {
-                    let $q = diesel::insert_into($table).values(row);
-                    $finish.execute(c)?;
-                }
-            }
-            DbConnection::Postgres(c) => {
-                for chunk in $rows.chunks(CHUNK) {
-                    let $q = diesel::insert_into($table).values(chunk);
-                    $finish.execute(c)?;
-                }
-            }
-        }
-    };
-}
-
 #[derive(Insertable)]
 #[diesel(table_name = report_days)]
 struct DayRow {
@@ -261,9 +239,6 @@ impl AnswerRow {
     }
 }
 
-/// Rows per statement (SQLite allows 32,766 bound values).
-const CHUNK: usize = 2_000;
-
 /// Adds `change` to the rollups. Counters are added by the database
 /// (`n = n + excluded.n`), so concurrent steps on PostgreSQL never lose one;
 /// the answer histograms are read, merged and written back under the rows'
@@ -272,7 +247,7 @@ pub fn apply(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
     let days: Vec<DayRow> = change.days.iter().map(DayRow::new).collect();
     {
         use report_days::dsl as t;
-        upsert!(conn, t::report_days, days, |q| q
+        insert_rows!(conn, t::report_days, days, |q| q
             .on_conflict((t::scope_kind, t::scope_id, t::day, t::kind, t::shard))
             .do_update()
             .set(t::n.eq(t::n + excluded(t::n))));
@@ -280,7 +255,7 @@ pub fn apply(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
     let offices: Vec<OfficeRow> = change.offices.iter().map(OfficeRow::new).collect();
     {
         use report_offices::dsl as t;
-        upsert!(conn, t::report_offices, offices, |q| q
+        insert_rows!(conn, t::report_offices, offices, |q| q
             .on_conflict((
                 t::scope_kind,
                 t::scope_id,
@@ -294,13 +269,13 @@ pub fn apply(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
     let backlog: Vec<BacklogRow> = change.backlog.iter().map(BacklogRow::new).collect();
     {
         use report_backlog::dsl as t;
-        upsert!(conn, t::report_backlog, backlog, |q| q
+        insert_rows!(conn, t::report_backlog, backlog, |q| q
             .on_conflict((t::scope_kind, t::scope_id, t::holder_agency_id, t::shard))
             .do_update()
             .set(t::n.eq(t::n + excluded(t::n))));
     }
     let keys: Vec<&AnswerKey> = change.answers.keys().collect();
-    for chunk in keys.chunks(CHUNK / 4) {
+    for chunk in keys.chunks(super::CHUNK / 4) {
         merge_answers(conn, chunk, &change.answers)?;
     }
     Ok(())
@@ -319,7 +294,7 @@ fn merge_answers(
         .iter()
         .map(|k| AnswerRow::new(k, &AnswerCounts::default()))
         .collect();
-    upsert!(conn, t::report_answers, empty, |q| q
+    insert_rows!(conn, t::report_answers, empty, |q| q
         .on_conflict((
             t::scope_kind,
             t::scope_id,
@@ -361,7 +336,7 @@ fn merge_answers(
             AnswerRow::new(k, &counts)
         })
         .collect();
-    upsert!(conn, t::report_answers, merged, |q| q
+    insert_rows!(conn, t::report_answers, merged, |q| q
         .on_conflict((
             t::scope_kind,
             t::scope_id,

@@ -451,3 +451,14 @@ macro_rules! both_backends {
         }
     )*};
 }
+
+/// `s` percent-encoded for a query string.
+#[allow(dead_code)]
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
