@@ -67,7 +67,7 @@ pub struct LetterRow {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = letters)]
+#[diesel(table_name = letters, treat_none_as_default_value = false)]
 pub struct NewLetterRow<'a> {
     pub tracking_code: &'a str,
     pub counter_office_id: i32,
@@ -646,7 +646,7 @@ pub fn letters_by_ids(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<L
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = deliveries)]
+#[diesel(table_name = deliveries, treat_none_as_default_value = false)]
 pub struct NewDelivery<'a> {
     pub letter_id: i32,
     pub agency_id: i32,
@@ -711,7 +711,7 @@ pub struct EventRow {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = letter_events)]
+#[diesel(table_name = letter_events, treat_none_as_default_value = false)]
 pub(crate) struct NewEventRow<'a> {
     letter_id: i32,
     seq: i32,
@@ -905,7 +905,7 @@ pub struct AttachmentRow {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = attachments)]
+#[diesel(table_name = attachments, treat_none_as_default_value = false)]
 pub struct NewAttachmentRow<'a> {
     pub letter_id: i32,
     pub kind: &'a str,
@@ -986,7 +986,7 @@ pub fn attachment_by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Attachm
 
 /// A row of the SMS outbox, to be sent by the dispatcher.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = notifications)]
+#[diesel(table_name = notifications, treat_none_as_default_value = false)]
 pub struct NewNotification<'a> {
     pub letter_id: i32,
     pub event_kind: &'a str,

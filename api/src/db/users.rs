@@ -24,7 +24,7 @@ pub struct UserRow {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = users)]
+#[diesel(table_name = users, treat_none_as_default_value = false)]
 pub struct NewUserRow<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
@@ -208,7 +208,7 @@ pub struct RefreshTokenRow {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = refresh_tokens)]
+#[diesel(table_name = refresh_tokens, treat_none_as_default_value = false)]
 pub struct NewRefreshToken<'a> {
     pub user_id: i32,
     pub family: &'a str,
@@ -282,7 +282,7 @@ pub fn revoke_all_of_user(
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = auth_events)]
+#[diesel(table_name = auth_events, treat_none_as_default_value = false)]
 pub struct NewAuthEvent<'a> {
     pub at: NaiveDateTime,
     pub kind: &'a str,
