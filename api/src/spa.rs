@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use actix_files::NamedFile;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, ContentEncoding, HeaderValue};
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -68,16 +68,20 @@ pub async fn serve(req: HttpRequest, spa: web::Data<SpaFiles>) -> Result<HttpRes
         .next()
         .is_some_and(|last| last.contains('.'));
     let immutable = cache_control(&url_path);
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     // File-system work belongs on the blocking pool, not on an async worker.
     let (named, cache) = web::block(move || {
         if requested.is_file() {
-            NamedFile::open(requested).map(|f| (f, immutable)).ok()
+            open_encoded(&requested, &accept).map(|f| (f, immutable))
         } else if looks_like_file {
             None
         } else {
-            NamedFile::open(root.join("index.html"))
-                .map(|f| (f, "no-cache"))
-                .ok()
+            open_encoded(&root.join("index.html"), &accept).map(|f| (f, "no-cache"))
         }
     })
     .await?
@@ -85,11 +89,63 @@ pub async fn serve(req: HttpRequest, spa: web::Data<SpaFiles>) -> Result<HttpRes
     let mut res = named.into_response(&req);
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     res.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CONTENT_SECURITY_POLICY),
     );
     Ok(res)
+}
+
+/// The file as the build precompressed it (`.br`, then `.gz`, beside it)
+/// when the client accepts that encoding, else as it is. WOFF2 fonts are
+/// compressed already: sent as they are, never gzipped again on the fly.
+fn open_encoded(path: &Path, accept_encoding: &str) -> Option<NamedFile> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    if extension == "woff2" {
+        return NamedFile::open(path)
+            .ok()
+            .map(|f| f.set_content_encoding(ContentEncoding::Identity));
+    }
+    for (coding, suffix, encoding) in [
+        ("br", "br", ContentEncoding::Brotli),
+        ("gzip", "gz", ContentEncoding::Gzip),
+    ] {
+        if !accepts(accept_encoding, coding) {
+            continue;
+        }
+        let mut variant = path.as_os_str().to_owned();
+        variant.push(".");
+        variant.push(suffix);
+        if let Ok(file) = NamedFile::open(PathBuf::from(variant)) {
+            return Some(
+                // Typed by the original's name; no "attachment" disposition from `.br`.
+                file.set_content_type(actix_files::file_extension_to_mime(extension))
+                    .disable_content_disposition()
+                    .set_content_encoding(encoding),
+            );
+        }
+    }
+    NamedFile::open(path).ok()
+}
+
+/// Whether an `Accept-Encoding` value accepts `coding` (listed, or `*`, and
+/// not with `q=0`).
+fn accepts(accept_encoding: &str, coding: &str) -> bool {
+    accept_encoding.split(',').any(|part| {
+        let mut pieces = part.split(';').map(str::trim);
+        let name = pieces.next().unwrap_or_default();
+        let refused = pieces.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q == 0.0)
+        });
+        (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
+    })
 }
 
 #[cfg(test)]
@@ -105,6 +161,16 @@ mod tests {
         );
         assert_eq!(resolve(root, "/../etc/passwd"), None);
         assert_eq!(resolve(root, "/a/%2e%2e/x"), None);
+    }
+
+    #[test]
+    fn reads_accept_encoding_with_weights() {
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("gzip;q=1.0, br;q=0.5", "br"));
+        assert!(!accepts("gzip, br;q=0", "br"));
+        assert!(!accepts("gzip", "br"));
+        assert!(accepts("*", "gzip"));
+        assert!(!accepts("", "gzip"));
     }
 
     #[test]

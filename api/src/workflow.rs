@@ -113,7 +113,7 @@ fn new_tracking_code() -> String {
 /// what registration knows: a fixed, small number of statements in all).
 pub fn register(
     conn: &mut DbConnection,
-    (office_id, office_code): (i32, &str),
+    office_id: i32,
     actor: &str,
     letter: &NewLetter,
 ) -> Result<(LetterRow, shared::letters::Letter), ApiError> {
@@ -197,8 +197,11 @@ pub fn register(
     )?;
     db::enqueue_sms(conn, &row, "registered", &[("agency", &agency.name)], at)?;
     rollups::record_registration(conn, &row, agency.id, due)?;
-    let wire =
-        db::WireFacts::registered(conn, &row, &agency.code, office_code, delivery)?.wire(&row, at);
+    let named = dir::Named {
+        code: agency.code.clone(),
+        name: agency.name.clone(),
+    };
+    let wire = db::WireFacts::registered(conn, &row, named, delivery)?.wire(&row, at);
     Ok((row, wire))
 }
 

@@ -155,3 +155,64 @@ async fn spa_is_served_with_history_fallback_and_cache_headers() {
     assert_eq!(api.status, 404);
     assert!(api.content_type().starts_with("application/problem+json"));
 }
+
+#[actix_web::test]
+async fn precompressed_files_are_sent_as_the_client_accepts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spa = dir.path().join("dist");
+    std::fs::create_dir_all(spa.join("pkg-abc")).expect("mkdir");
+    std::fs::create_dir_all(spa.join("assets/fonts")).expect("mkdir");
+    std::fs::write(spa.join("index.html"), "<html>shell</html>").expect("write");
+    std::fs::write(spa.join("index.html.br"), b"brotli index").expect("write");
+    std::fs::write(spa.join("pkg-abc/app.js"), "console.log(1)").expect("write");
+    std::fs::write(spa.join("pkg-abc/app.js.br"), b"brotli bytes").expect("write");
+    std::fs::write(spa.join("pkg-abc/app.js.gz"), b"gzip bytes").expect("write");
+    std::fs::write(spa.join("assets/fonts/f.woff2"), b"wOF2 font").expect("write");
+    let url = format!("sqlite://{}", dir.path().join("chapar.db").display());
+    let app = TestApp::start_with(chapar::db::Backend::Sqlite, url, dir, Some(spa));
+    let fetch = |path: &'static str, accept: &'static str| {
+        let req = app
+            .server
+            .get(path)
+            .no_decompress()
+            .insert_header(("accept-encoding", accept));
+        app.send(req, None)
+    };
+
+    let br = fetch("/pkg-abc/app.js", "gzip, deflate, br").await;
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    assert_eq!(br.body, b"brotli bytes");
+    assert!(
+        br.content_type().contains("javascript"),
+        "{}",
+        br.content_type()
+    );
+    assert_eq!(br.header("content-disposition"), None);
+    assert_eq!(br.header("vary"), Some("Accept-Encoding"));
+    assert!(br
+        .header("cache-control")
+        .unwrap_or_default()
+        .contains("immutable"));
+
+    let gz = fetch("/pkg-abc/app.js", "gzip").await;
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    assert_eq!(gz.body, b"gzip bytes");
+
+    let plain = fetch("/pkg-abc/app.js", "identity").await;
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.body, b"console.log(1)");
+
+    // A client route gets the precompressed shell, typed as HTML.
+    let route = fetch("/letters/7", "br").await;
+    assert_eq!(route.header("content-encoding"), Some("br"));
+    assert!(
+        route.content_type().starts_with("text/html"),
+        "{}",
+        route.content_type()
+    );
+
+    // Fonts are compressed already: never gzipped again on the fly.
+    let font = fetch("/assets/fonts/f.woff2", "gzip, br").await;
+    assert_eq!(font.body, b"wOF2 font");
+    assert_ne!(font.header("content-encoding"), Some("gzip"));
+}

@@ -91,6 +91,15 @@ both_backends! {
         assert_eq!(referred.status, 200, "{}", referred.text());
         assert_eq!(referred.json()["status"], "delivered");
         assert_eq!(referred.json()["holder_agency_code"], "municipality");
+        // Names for people beside the codes for programs.
+        assert_eq!(referred.json()["holder_agency_name"], "شهرداری بندرعباس");
+        assert!(referred.json()["counter_office_name"].as_str().is_some_and(|n| !n.is_empty() && n != "bnd-1021"));
+        let history = app.get_as(&op, &format!("/api/v1/letters/{id}/events")).await.json();
+        let referral = history.as_array().expect("events").iter().find(|e| e["kind"] == "referred").expect("referral").clone();
+        assert_eq!(referral["to_agency_name"], "شهرداری بندرعباس");
+        assert_eq!(referral["actor"], "client:demo-water");
+        assert!(referral["actor_name"].as_str().is_some_and(|n| !n.starts_with("client:")), "{referral}");
+        assert!(history[0]["actor_name"].as_str().is_some_and(|n| n.starts_with("متصدی")), "{}", history[0]);
         // Water keeps read access, but may no longer act.
         assert_eq!(app.get_as(&water, &format!("/api/v1/letters/{id}")).await.status, 200);
         assert_eq!(app.post_as(&water, &format!("/api/v1/letters/{id}/answer"), &json!({"body": "x"})).await.status, 403);

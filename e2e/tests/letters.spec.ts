@@ -29,11 +29,12 @@ test('operator registers a letter; the applicant tracks it publicly', async ({ p
 
   await expect(page).toHaveURL(/\/letters\/\d+\/receipt$/);
   const codeCell = page.getByTestId('receipt-tracking-code');
-  await expect(codeCell).toHaveText(/^\d{4}-\d{4}-\d{4}$/);
+  await expect(codeCell).toHaveText(/^[۰-۹]{4}-[۰-۹]{4}-[۰-۹]{4}$/);
   const code = await codeCell.getAttribute('data-code');
   expect(code).toMatch(/^\d{12}$/);
   await expect(page.getByTestId('receipt-qr').locator('svg')).toBeVisible();
-  await expect(page.getByTestId('receipt-attachments')).toHaveText('1');
+  await expect(page.getByTestId('receipt-attachments')).toHaveText('۱');
+  await expect(page.getByTestId('receipt-office')).toHaveText(/دفتر پیشخوان/);
   await expect(page.getByTestId('receipt-agency')).toHaveText('شرکت آب و فاضلاب استان هرمزگان');
 
   // The applicant, with no account, at home.

@@ -1,12 +1,20 @@
-import { expect, test } from '../pages/app';
+import { expect, test, LoginPage } from '../pages/app';
 // The SPA shell: Persian right-to-left by default, an English switch that is
 // remembered, the server's status fetched from the API, and a not-found page.
 
-test('the Persian RTL shell renders and shows the server status', async ({ page }) => {
+test('the Persian RTL shell renders; citizens get the tracking form, admins the server status', async ({ page }) => {
   await page.goto('/');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expect(page.locator('html')).toHaveAttribute('lang', 'fa');
   await expect(page.getByTestId('app-name')).toHaveText('چاپار');
+  await expect(page.getByTestId('track-code')).toBeVisible();
+  await expect(page.getByTestId('server-status')).toHaveCount(0);
+
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn('admin');
+  await expect(page).not.toHaveURL(/\/login$/);
+  await page.goto('/');
   const status = page.getByTestId('server-status');
   await expect(status.locator('[data-status="ok"]')).toHaveText('سامانه در دسترس است');
   await expect(page.getByTestId('server-database')).toHaveText('sqlite');
@@ -18,9 +26,7 @@ test('switching to English flips the layout and is remembered', async ({ page })
   await page.getByTestId('lang-switch').click();
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
   await expect(page.getByTestId('app-name')).toHaveText('Chapar');
-  await expect(page.getByTestId('server-status').locator('[data-status="ok"]')).toHaveText(
-    'The system is up',
-  );
+  await expect(page.getByTestId('welcome-title')).toHaveText('A letter to any agency, from the nearest counter office');
 
   await page.reload();
   await expect(page.getByTestId('app-name')).toHaveText('Chapar');

@@ -16,6 +16,7 @@ pub struct InboxItem {
     pub letter: Letter,
     /// The agency that referred the letter here; absent for a first delivery.
     pub from_agency_code: Option<String>,
+    pub from_agency_name: Option<String>,
     pub delivered_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
     pub overdue: bool,

@@ -270,6 +270,7 @@ pub struct Attachment {
 pub struct LetterAnswer {
     pub body: String,
     pub agency_code: String,
+    pub agency_name: String,
     pub answered_at: DateTime<Utc>,
 }
 
@@ -284,9 +285,12 @@ pub struct Letter {
     pub status: Status,
     pub applicant: Applicant,
     pub recipient_agency_code: String,
+    pub recipient_agency_name: String,
     /// The agency that holds the letter now (after referrals).
     pub holder_agency_code: String,
+    pub holder_agency_name: String,
     pub counter_office_code: String,
+    pub counter_office_name: String,
     pub subject: String,
     pub body: String,
     pub priority: Priority,
@@ -318,8 +322,11 @@ pub struct LetterSummary {
     pub applicant_name: String,
     pub applicant_national_id: String,
     pub recipient_agency_code: String,
+    pub recipient_agency_name: String,
     pub holder_agency_code: String,
+    pub holder_agency_name: String,
     pub counter_office_code: String,
+    pub counter_office_name: String,
     pub subject: String,
     pub priority: Priority,
     pub due_at: Option<DateTime<Utc>>,
@@ -338,8 +345,14 @@ pub struct LetterEvent {
     pub status: Status,
     /// Who did it: a username or `client:<id>`.
     pub actor: String,
+    /// The staff member's display name, or the API client's name.
+    pub actor_name: String,
+    /// The agency that acted (or received a delivery).
     pub agency_code: Option<String>,
+    pub agency_name: Option<String>,
+    /// Where a referral went.
     pub to_agency_code: Option<String>,
+    pub to_agency_name: Option<String>,
     pub note: String,
     /// Internal notes are never shown on public tracking.
     pub internal: bool,
@@ -375,8 +388,12 @@ pub struct TrackingRequest {
 pub struct PublicEvent {
     pub kind: String,
     pub status: Status,
+    /// The agency that acted, or (registration) the one written to.
     pub agency_code: Option<String>,
     pub agency_name: Option<String>,
+    /// Where a referral went.
+    pub to_agency_code: Option<String>,
+    pub to_agency_name: Option<String>,
     /// Reason of a rejection; empty otherwise.
     pub note: String,
     pub at: DateTime<Utc>,
@@ -406,6 +423,7 @@ pub struct TrackingAnswer {
 pub struct PublicAnswer {
     pub body: String,
     pub agency_code: String,
+    pub agency_name: String,
     pub answered_at: DateTime<Utc>,
     pub attachments: Vec<PublicAttachment>,
 }

@@ -281,6 +281,20 @@ pub struct Strings {
     pub registered_from: &'static str,
     pub registered_to: &'static str,
     pub more: &'static str,
+    pub menu: &'static str,
+    pub choose_files: &'static str,
+    pub no_file_chosen: &'static str,
+    pub ev_registered: &'static str,
+    pub ev_delivered: &'static str,
+    pub ev_received: &'static str,
+    pub ev_referred: &'static str,
+    pub ev_answered: &'static str,
+    pub ev_note: &'static str,
+    pub file_pdf: &'static str,
+    pub file_image: &'static str,
+    pub file_other: &'static str,
+    pub kilobytes: &'static str,
+    pub megabytes: &'static str,
 }
 
 pub const FA: Strings = Strings {
@@ -346,7 +360,7 @@ pub const FA: Strings = Strings {
     priority_urgent: "فوری",
     applicant_reference: "شماره مرجع متقاضی",
     attachments: "پیوست‌ها",
-    attachments_hint: "PDF، JPEG یا PNG؛ حداکثر ۱۰ مگابایت هر فایل",
+    attachments_hint: "سند پی‌دی‌اف یا تصویر (جی‌پگ، پی‌ان‌جی)؛ حداکثر ۱۰ مگابایت هر پرونده",
     register: "ثبت نامه",
     registering: "در حال ثبت…",
     uploading: "در حال بارگذاری پیوست‌ها…",
@@ -473,6 +487,20 @@ pub const FA: Strings = Strings {
     registered_from: "ثبت از تاریخ (۱۴۰۵/۰۹/۰۱)",
     registered_to: "تا تاریخ",
     more: "بیشتر",
+    menu: "فهرست",
+    choose_files: "انتخاب پرونده‌ها",
+    no_file_chosen: "پرونده‌ای انتخاب نشده است",
+    ev_registered: "ثبت در دفتر پیشخوان",
+    ev_delivered: "تحویل به {agency}",
+    ev_received: "دریافت در {agency}",
+    ev_referred: "ارجاع از {from} به {to}",
+    ev_answered: "پاسخ {agency}",
+    ev_note: "یادداشت",
+    file_pdf: "سند پی‌دی‌اف",
+    file_image: "تصویر",
+    file_other: "پرونده",
+    kilobytes: "{n} کیلوبایت",
+    megabytes: "{n} مگابایت",
 };
 
 pub const EN: Strings = Strings {
@@ -665,6 +693,20 @@ pub const EN: Strings = Strings {
     registered_from: "Registered from (1405/09/01)",
     registered_to: "Registered until",
     more: "More",
+    menu: "Menu",
+    choose_files: "Choose files",
+    no_file_chosen: "No file chosen",
+    ev_registered: "Registered at the counter office",
+    ev_delivered: "Delivered to {agency}",
+    ev_received: "Received by {agency}",
+    ev_referred: "Referred from {from} to {to}",
+    ev_answered: "Answered by {agency}",
+    ev_note: "Note",
+    file_pdf: "PDF document",
+    file_image: "Image",
+    file_other: "File",
+    kilobytes: "{n} KB",
+    megabytes: "{n} MB",
 };
 
 /// The label of a role in the current language.
@@ -752,4 +794,62 @@ pub fn digits(lang: Lang, s: &str) -> String {
         Lang::Fa => shared::sms::persian_digits(s),
         Lang::En => s.to_owned(),
     }
+}
+
+/// What a step of a letter's history did, in words: "ارجاع از آب و فاضلاب
+/// به شهرداری" rather than a status and an agency code.
+pub fn event_phrase(
+    t: &Strings,
+    kind: &str,
+    status: shared::workflow::Status,
+    agency: Option<&str>,
+    to_agency: Option<&str>,
+) -> String {
+    let (agency, to_agency) = (agency.unwrap_or_default(), to_agency.unwrap_or_default());
+    match kind {
+        "registered" => t.ev_registered.to_owned(),
+        "delivered" => t.ev_delivered.replace("{agency}", agency),
+        "received" => t.ev_received.replace("{agency}", agency),
+        "referred" => t
+            .ev_referred
+            .replace("{from}", agency)
+            .replace("{to}", to_agency),
+        "answered" => t.ev_answered.replace("{agency}", agency),
+        "note" => t.ev_note.to_owned(),
+        _ => status_label(t, status).to_owned(),
+    }
+}
+
+/// A file's kind in words, from its content type.
+pub fn file_kind(t: &Strings, content_type: &str) -> &'static str {
+    match content_type {
+        "application/pdf" => t.file_pdf,
+        kind if kind.starts_with("image/") => t.file_image,
+        _ => t.file_other,
+    }
+}
+
+/// A size in KB below a megabyte, in MB (one decimal) above, in the
+/// user's digits.
+pub fn file_size(lang: Lang, bytes: i64) -> String {
+    let t = lang.strings();
+    let (template, n) = if bytes < 1024 * 1024 {
+        (t.kilobytes, (bytes.max(0) / 1024 + 1).to_string())
+    } else {
+        (
+            t.megabytes,
+            format!("{:.1}", bytes as f64 / (1024.0 * 1024.0)),
+        )
+    };
+    let n = match lang {
+        Lang::Fa => n.replace('.', "٫"),
+        Lang::En => n,
+    };
+    template.replace("{n}", &digits(lang, &n))
+}
+
+/// A tracking code as the receipt prints it (`4076-4232-3733`), in the
+/// user's digits.
+pub fn tracking_code(lang: Lang, code: &str) -> String {
+    digits(lang, &shared::tracking::display(code))
 }

@@ -117,6 +117,45 @@ pub fn agency_codes(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap
         .collect())
 }
 
+/// An agency's or a counter office's public code and the name people read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Named {
+    pub code: String,
+    pub name: String,
+}
+
+/// Codes and names of the given agencies.
+pub fn agency_names(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, Named>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(agencies::table
+        .filter(agencies::id.eq_any(ids))
+        .select((agencies::id, agencies::code, agencies::name))
+        .load::<(i32, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, code, name)| (id, Named { code, name }))
+        .collect())
+}
+
+/// Codes and names of the given counter offices.
+pub fn office_names(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, Named>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(counter_offices::table
+        .filter(counter_offices::id.eq_any(ids))
+        .select((
+            counter_offices::id,
+            counter_offices::code,
+            counter_offices::name,
+        ))
+        .load::<(i32, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, code, name)| (id, Named { code, name }))
+        .collect())
+}
+
 pub fn list_agencies(conn: &mut DbConnection, filter: &ListFilter) -> QueryResult<Vec<AgencyRow>> {
     let mut query = agencies::table.select(AgencyRow::as_select()).into_boxed();
     if let Some(q) = &filter.q {

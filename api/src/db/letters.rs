@@ -15,7 +15,7 @@ use shared::letters::{
 use shared::search::LetterSearch;
 use shared::workflow::{allowed_actions, Status};
 
-use super::directory::{agency_codes, now};
+use super::directory::{agency_names, now, office_names, Named};
 use super::schema::{
     attachments, counter_offices, deliveries, letter_events, letters, notifications,
 };
@@ -130,13 +130,17 @@ impl LetterRow {
     }
 
     /// The agency's answer, if there is one (`agency_code` names the answering agency).
-    pub fn answer(&self, agency_code: impl Fn(i32) -> String) -> Option<LetterAnswer> {
+    pub fn answer(&self, agency: impl Fn(i32) -> Named) -> Option<LetterAnswer> {
         match (&self.answer_body, self.answer_agency_id, self.answered_at) {
-            (Some(body), Some(agency), Some(at)) => Some(LetterAnswer {
-                body: body.clone(),
-                agency_code: agency_code(agency),
-                answered_at: utc(at),
-            }),
+            (Some(body), Some(id), Some(at)) => {
+                let Named { code, name } = agency(id);
+                Some(LetterAnswer {
+                    body: body.clone(),
+                    agency_code: code,
+                    agency_name: name,
+                    answered_at: utc(at),
+                })
+            }
             _ => None,
         }
     }
@@ -457,10 +461,10 @@ fn some_word_is_rare(conn: &mut DbConnection, words: &[String]) -> QueryResult<b
     Ok(false)
 }
 
-/// Codes of agencies and offices referenced by some letters.
+/// Codes and names of the agencies and offices some letters reference.
 pub struct Codes {
-    pub agencies: HashMap<i32, String>,
-    pub offices: HashMap<i32, String>,
+    pub agencies: HashMap<i32, Named>,
+    pub offices: HashMap<i32, Named>,
 }
 
 impl Codes {
@@ -478,39 +482,48 @@ impl Codes {
             .collect();
         agency_ids.sort_unstable();
         agency_ids.dedup();
-        let office_ids: Vec<i32> = rows.iter().map(|r| r.counter_office_id).collect();
-        let offices = counter_offices::table
-            .filter(counter_offices::id.eq_any(office_ids))
-            .select((counter_offices::id, counter_offices::code))
-            .load::<(i32, String)>(conn)?
-            .into_iter()
-            .collect();
+        let mut office_ids: Vec<i32> = rows.iter().map(|r| r.counter_office_id).collect();
+        office_ids.sort_unstable();
+        office_ids.dedup();
         Ok(Codes {
-            agencies: agency_codes(conn, &agency_ids)?,
-            offices,
+            agencies: agency_names(conn, &agency_ids)?,
+            offices: office_names(conn, &office_ids)?,
         })
     }
 
-    pub fn agency(&self, id: i32) -> String {
+    pub fn agency(&self, id: i32) -> Named {
         self.agencies.get(&id).cloned().unwrap_or_default()
     }
 
-    pub fn office(&self, id: i32) -> String {
+    pub fn office(&self, id: i32) -> Named {
         self.offices.get(&id).cloned().unwrap_or_default()
+    }
+
+    /// A letter's recipient agency, holding agency and counter office.
+    pub fn of(&self, row: &LetterRow) -> (Named, Named, Named) {
+        (
+            self.agency(row.recipient_agency_id),
+            self.agency(row.holder_agency_id),
+            self.office(row.counter_office_id),
+        )
     }
 }
 
 pub fn summary(row: &LetterRow, codes: &Codes, at: NaiveDateTime) -> LetterSummary {
     let applicant = row.applicant();
+    let (recipient, holder, office) = codes.of(row);
     LetterSummary {
         id: row.id,
         tracking_code: row.tracking_code.clone(),
         status: row.status(),
         applicant_name: applicant.display_name(),
         applicant_national_id: row.applicant_national_id.clone(),
-        recipient_agency_code: codes.agency(row.recipient_agency_id),
-        holder_agency_code: codes.agency(row.holder_agency_id),
-        counter_office_code: codes.office(row.counter_office_id),
+        recipient_agency_code: recipient.code,
+        recipient_agency_name: recipient.name,
+        holder_agency_code: holder.code,
+        holder_agency_name: holder.name,
+        counter_office_code: office.code,
+        counter_office_name: office.name,
         subject: row.subject.clone(),
         priority: Priority::parse(&row.priority).unwrap_or_default(),
         due_at: row.due_at.map(utc),
@@ -578,18 +591,33 @@ impl WireFacts {
     pub fn registered(
         conn: &mut DbConnection,
         row: &LetterRow,
-        agency_code: &str,
-        office_code: &str,
+        agency: Named,
         delivery_id: i32,
     ) -> QueryResult<WireFacts> {
+        use super::schema::sms_opt_outs;
+        // One statement: the office's code and name, and the applicant's opt-out.
+        let (code, name, opted): (String, String, bool) = counter_offices::table
+            .find(row.counter_office_id)
+            .select((
+                counter_offices::code,
+                counter_offices::name,
+                diesel::dsl::exists(
+                    sms_opt_outs::table.filter(sms_opt_outs::mobile.eq(&row.applicant_mobile)),
+                ),
+            ))
+            .first(conn)?;
         Ok(WireFacts {
             codes: Codes {
-                agencies: HashMap::from([(row.recipient_agency_id, agency_code.to_owned())]),
-                offices: HashMap::from([(row.counter_office_id, office_code.to_owned())]),
+                agencies: HashMap::from([(row.recipient_agency_id, agency)]),
+                offices: HashMap::from([(row.counter_office_id, Named { code, name })]),
             },
             files: HashMap::new(),
             open: HashMap::from([(row.id, delivery_id)]),
-            opted_out: opted_out(conn, &[row.applicant_mobile.as_str()])?,
+            opted_out: if opted {
+                std::collections::HashSet::from([row.applicant_mobile.clone()])
+            } else {
+                std::collections::HashSet::new()
+            },
         })
     }
 
@@ -597,14 +625,18 @@ impl WireFacts {
     pub fn wire(&mut self, row: &LetterRow, at: NaiveDateTime) -> Letter {
         let status = row.status();
         let codes = &self.codes;
+        let (recipient, holder, office) = codes.of(row);
         Letter {
             id: row.id,
             tracking_code: row.tracking_code.clone(),
             status,
             applicant: row.applicant(),
-            recipient_agency_code: codes.agency(row.recipient_agency_id),
-            holder_agency_code: codes.agency(row.holder_agency_id),
-            counter_office_code: codes.office(row.counter_office_id),
+            recipient_agency_code: recipient.code,
+            recipient_agency_name: recipient.name,
+            holder_agency_code: holder.code,
+            holder_agency_name: holder.name,
+            counter_office_code: office.code,
+            counter_office_name: office.name,
             subject: row.subject.clone(),
             body: row.body.clone(),
             priority: Priority::parse(&row.priority).unwrap_or_default(),
@@ -856,21 +888,33 @@ pub fn events_to_wire(conn: &mut DbConnection, rows: &[EventRow]) -> QueryResult
         .flat_map(|r| [r.agency_id, r.to_agency_id])
         .flatten()
         .collect();
-    let codes = agency_codes(conn, &ids)?;
+    let agencies = agency_names(conn, &ids)?;
+    let actors: Vec<&str> = rows.iter().map(|r| r.actor.as_str()).collect();
+    let people = super::users::actor_names(conn, &actors)?;
+    let named = |id: Option<i32>| id.and_then(|id| agencies.get(&id).cloned());
     Ok(rows
         .iter()
-        .map(|r| LetterEvent {
-            seq: r.seq,
-            kind: r.kind.clone(),
-            status: Status::parse(&r.status).unwrap_or(Status::Registered),
-            actor: r.actor.clone(),
-            agency_code: r.agency_id.and_then(|id| codes.get(&id).cloned()),
-            to_agency_code: r.to_agency_id.and_then(|id| codes.get(&id).cloned()),
-            note: r.note.clone(),
-            internal: r.internal,
-            at: utc(r.created_at),
-            prev_hash: r.prev_hash.clone(),
-            hash: r.hash.clone(),
+        .map(|r| {
+            let (agency, to_agency) = (named(r.agency_id), named(r.to_agency_id));
+            LetterEvent {
+                seq: r.seq,
+                kind: r.kind.clone(),
+                status: Status::parse(&r.status).unwrap_or(Status::Registered),
+                actor: r.actor.clone(),
+                actor_name: people
+                    .get(&r.actor)
+                    .cloned()
+                    .unwrap_or_else(|| r.actor.clone()),
+                agency_code: agency.as_ref().map(|a| a.code.clone()),
+                agency_name: agency.map(|a| a.name),
+                to_agency_code: to_agency.as_ref().map(|a| a.code.clone()),
+                to_agency_name: to_agency.map(|a| a.name),
+                note: r.note.clone(),
+                internal: r.internal,
+                at: utc(r.created_at),
+                prev_hash: r.prev_hash.clone(),
+                hash: r.hash.clone(),
+            }
         })
         .collect())
 }

@@ -335,3 +335,39 @@ pub fn list_auth_events(
     }
     query.order(auth_events::id.desc()).limit(limit).load(conn)
 }
+
+/// The names people read for the actors of a letter's history: a staff
+/// member's display name by username, an API client's name for
+/// `client:<client_id>` (two queries whatever the number of actors).
+pub fn actor_names(
+    conn: &mut DbConnection,
+    actors: &[&str],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    use super::schema::api_clients;
+    let (clients, usernames): (Vec<&str>, Vec<&str>) =
+        actors.iter().partition(|a| a.starts_with("client:"));
+    let mut names = std::collections::HashMap::new();
+    if !usernames.is_empty() {
+        for (username, name) in users::table
+            .filter(users::username.eq_any(&usernames))
+            .select((users::username, users::display_name))
+            .load::<(String, String)>(conn)?
+        {
+            names.insert(username, name);
+        }
+    }
+    let client_ids: Vec<&str> = clients
+        .iter()
+        .filter_map(|a| a.strip_prefix("client:"))
+        .collect();
+    if !client_ids.is_empty() {
+        for (client_id, name) in api_clients::table
+            .filter(api_clients::client_id.eq_any(&client_ids))
+            .select((api_clients::client_id, api_clients::name))
+            .load::<(String, String)>(conn)?
+        {
+            names.insert(format!("client:{client_id}"), name);
+        }
+    }
+    Ok(names)
+}

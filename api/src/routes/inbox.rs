@@ -12,7 +12,7 @@ use shared::letters::Letter;
 
 use super::page_limit;
 use crate::auth::Principal;
-use crate::db::directory::{agency_codes, now};
+use crate::db::directory::{agency_names, now};
 use crate::db::inbox::{self, InboxCursor, InboxView};
 use crate::db::letters::{self as db, utc};
 use crate::error::ApiError;
@@ -61,7 +61,7 @@ fn read_page(
                 let by_due = matches!(cursor, InboxCursor::Due(_));
                 let (new_count, overdue_count) = inbox::inbox_counts(conn, agency, at)?;
                 let from_ids: Vec<i32> = rows.iter().filter_map(|d| d.from_agency_id).collect();
-                let codes = agency_codes(conn, &from_ids)?;
+                let from = agency_names(conn, &from_ids)?;
                 let letter_ids: Vec<i32> = rows.iter().map(|d| d.letter_id).collect();
                 let letter_rows = db::letters_by_ids(conn, &letter_ids)?;
                 let mut letters: std::collections::HashMap<i32, Letter> =
@@ -74,10 +74,12 @@ fn read_page(
                     let Some(letter) = letters.remove(&d.letter_id) else {
                         continue;
                     };
+                    let from = d.from_agency_id.and_then(|id| from.get(&id));
                     items.push(InboxItem {
                         delivery_id: d.id,
                         letter,
-                        from_agency_code: d.from_agency_id.and_then(|id| codes.get(&id).cloned()),
+                        from_agency_code: from.map(|a| a.code.clone()),
+                        from_agency_name: from.map(|a| a.name.clone()),
                         delivered_at: utc(d.delivered_at),
                         due_at: utc(d.due_at),
                         overdue: d.due_at < at,

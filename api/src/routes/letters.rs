@@ -65,7 +65,7 @@ pub async fn register(
     state: web::Data<AppState>,
     body: super::body::JsonObject<NewLetter>,
 ) -> Result<HttpResponse, ApiError> {
-    let office = principal.registering_office()?;
+    let (office_id, _) = principal.registering_office()?;
     let raw = body.into_inner();
     let letter = raw.validate().map_err(ApiError::Validation)?;
     let key = req
@@ -90,7 +90,7 @@ pub async fn register(
             };
             // One transaction: a failure undoes the claim too, so a retry with
             // the same key starts afresh.
-            let (row, wire) = workflow::register(conn, (office.0, &office.1), &actor, &letter)?;
+            let (row, wire) = workflow::register(conn, office_id, &actor, &letter)?;
             if let Some(id) = claim_id {
                 let json =
                     serde_json::to_string(&wire).map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -12,9 +12,8 @@ use shared::ErrorCode;
 
 use crate::auth::tokens;
 use crate::client_ip::client_ip;
-use crate::db::directory::agency_codes;
+use crate::db::directory::agency_names;
 use crate::db::letters::{self as db, utc};
-use crate::db::schema::agencies;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -75,18 +74,13 @@ pub async fn track(
             let events = db::events_of(conn, row.id)?;
             let mut ids: Vec<i32> = events
                 .iter()
-                .filter_map(|e| e.agency_id.or(e.to_agency_id))
+                .flat_map(|e| [e.agency_id, e.to_agency_id])
+                .flatten()
                 .collect();
             ids.push(row.holder_agency_id);
             ids.extend(row.answer_agency_id);
-            let codes = agency_codes(conn, &ids)?;
-            use diesel::prelude::*;
-            let names: std::collections::HashMap<i32, String> = agencies::table
-                .filter(agencies::id.eq_any(&ids))
-                .select((agencies::id, agencies::name))
-                .load::<(i32, String)>(conn)?
-                .into_iter()
-                .collect();
+            let agencies = agency_names(conn, &ids)?;
+            let named = |id: i32| agencies.get(&id).cloned().unwrap_or_default();
             let public_events = events
                 .iter()
                 .filter(|e| !e.internal)
@@ -95,8 +89,10 @@ pub async fn track(
                     PublicEvent {
                         kind: e.kind.clone(),
                         status: Status::parse(&e.status).unwrap_or(Status::Registered),
-                        agency_code: agency.and_then(|id| codes.get(&id).cloned()),
-                        agency_name: agency.and_then(|id| names.get(&id).cloned()),
+                        agency_code: agency.map(|id| named(id).code),
+                        agency_name: agency.map(|id| named(id).name),
+                        to_agency_code: e.to_agency_id.map(|id| named(id).code),
+                        to_agency_name: e.to_agency_id.map(|id| named(id).name),
                         note: if e.kind == "rejected" {
                             e.note.clone()
                         } else {
@@ -107,21 +103,15 @@ pub async fn track(
                 })
                 .collect();
             let answer = row
-                .answer(|id| codes.get(&id).cloned().unwrap_or_default())
+                .answer(named)
                 .map(|answer| public_answer(conn, row.id, answer, &auth.keys))
                 .transpose()?;
             Ok(TrackingAnswer {
                 tracking_code: row.tracking_code.clone(),
                 status: row.status(),
                 subject: row.subject.clone(),
-                holder_agency_code: codes
-                    .get(&row.holder_agency_id)
-                    .cloned()
-                    .unwrap_or_default(),
-                holder_agency_name: names
-                    .get(&row.holder_agency_id)
-                    .cloned()
-                    .unwrap_or_default(),
+                holder_agency_code: named(row.holder_agency_id).code,
+                holder_agency_name: named(row.holder_agency_id).name,
                 registered_at: utc(row.created_at),
                 due_at: row
                     .status()
@@ -170,6 +160,7 @@ fn public_answer(
     Ok(PublicAnswer {
         body: answer.body,
         agency_code: answer.agency_code,
+        agency_name: answer.agency_name,
         answered_at: answer.answered_at,
         attachments,
     })

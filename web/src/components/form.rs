@@ -49,8 +49,20 @@ pub fn TextField(
     testid: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] dir: Option<&'static str>,
+    /// Takes the focus when the form opens (the first field at the counter).
+    #[prop(optional)]
+    autofocus: bool,
 ) -> impl IntoView {
     let error = error.unwrap_or_else(|| Signal::derive(|| None));
+    let error_id = format!("{testid}-error");
+    let input = NodeRef::<leptos::html::Input>::new();
+    if autofocus {
+        Effect::new(move |_| {
+            if let Some(el) = input.get() {
+                let _ = el.focus();
+            }
+        });
+    }
     view! {
         <label class="field">
             <span class="field-label">{move || label.get()}</span>
@@ -58,11 +70,14 @@ pub fn TextField(
                 type=kind
                 dir=dir
                 data-testid=testid
+                node_ref=input
                 class:invalid=move || error.get().is_some()
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()
                 bind:value=value
             />
             <Show when=move || error.get().is_some()>
-                <span class="field-error" data-testid=format!("{testid}-error")>{move || error.get()}</span>
+                <span class="field-error" id=error_id.clone() data-testid=format!("{testid}-error")>{move || error.get()}</span>
             </Show>
         </label>
     }

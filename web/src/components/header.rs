@@ -26,13 +26,29 @@ pub fn Header() -> impl IntoView {
         });
     };
     let is_admin = move || session.role() == Some(Role::Admin);
+    // On a phone the links fold behind a menu button; a navigation folds them again.
+    let menu_open = RwSignal::new(false);
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     view! {
-        <header class="topbar">
+        <header class="topbar" class:menu-open=move || menu_open.get()>
             <A href="/" attr:class="brand">
                 <span class="brand-name" data-testid="app-name">{move || t().app_name}</span>
                 <span class="brand-tagline">{move || t().tagline}</span>
             </A>
-            <nav class="nav">
+            <button
+                class="menu-toggle"
+                data-testid="menu-toggle"
+                aria-controls="main-nav"
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=move |_| menu_open.update(|open| *open = !*open)
+            >
+                {move || t().menu}
+            </button>
+            <nav class="nav" id="main-nav">
                 <Show when=move || session.role() == Some(Role::Operator)>
                     <A href="/letters/new" attr:data-testid="nav-new-letter">{move || t().new_letter}</A>
                 </Show>

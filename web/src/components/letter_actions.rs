@@ -222,7 +222,14 @@ pub fn LetterActions(
                             <span class="field-label">{move || t().answer}</span>
                             <textarea rows="5" data-testid="answer-body" bind:value=answer_body></textarea>
                         </label>
-                        <input type="file" multiple accept=".pdf,.jpg,.jpeg,.png" data-testid="answer-files" on:change=on_files/>
+                        <label class="file-picker">
+                            <input type="file" class="visually-hidden" multiple accept=".pdf,.jpg,.jpeg,.png" data-testid="answer-files" on:change=on_files/>
+                            <span class="button-like">{move || t().choose_files}</span>
+                            <span class="muted">{move || {
+                                let names: Vec<String> = answer_files.get().iter().map(|f| f.name()).collect();
+                                if names.is_empty() { t().no_file_chosen.to_owned() } else { names.join("، ") }
+                            }}</span>
+                        </label>
                         <button class="primary" data-testid="action-answer" on:click=move |_| { act.dispatch(Step::Answer); }>{move || t().send_answer}</button>
                     </div>
                 </Show>

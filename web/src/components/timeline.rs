@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use shared::letters::LetterEvent;
 
-use crate::i18n::{format_time, status_label, use_lang, use_strings};
+use crate::i18n::{event_phrase, format_time, status_label, use_lang, use_strings};
 
 #[component]
 pub fn Timeline(events: Vec<LetterEvent>) -> impl IntoView {
@@ -13,12 +13,13 @@ pub fn Timeline(events: Vec<LetterEvent>) -> impl IntoView {
         <ol class="timeline" data-testid="timeline">
             {events.into_iter().map(|e| {
                 let at = e.at;
+                let (kind, status) = (e.kind.clone(), e.status);
+                let (agency, to_agency) = (e.agency_name.clone(), e.to_agency_name.clone());
                 view! {
-                    <li class:internal=e.internal data-kind=e.kind.clone()>
+                    <li class:internal=e.internal class:note-item=e.kind == "note" data-kind=e.kind.clone()>
                         <span class="when">{move || format_time(lang.get(), &at, true)}</span>
-                        <span class="what">{move || status_label(t(), e.status)}</span>
-                        <span class="who" dir="ltr">{e.actor.clone()}</span>
-                        {e.agency_code.clone().or(e.to_agency_code.clone()).map(|a| view! { <span class="agency" dir="ltr">{a}</span> })}
+                        <span class="what">{move || event_phrase(t(), &kind, status, agency.as_deref(), to_agency.as_deref())}</span>
+                        <span class="who">{e.actor_name.clone()}</span>
                         {(!e.note.is_empty()).then(|| view! { <p class="note">{e.note.clone()}</p> })}
                     </li>
                 }

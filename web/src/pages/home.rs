@@ -1,19 +1,27 @@
-//! Home: what Chapar is, and whether the server and its database are up.
+//! Home: what Chapar is and, for the citizen who comes here, the tracking
+//! form at once; for an admin, whether the server and its database are up.
 
 use leptos::prelude::*;
+use shared::auth::Role;
 
 use crate::api;
 use crate::i18n::use_strings;
+use crate::pages::track::TrackPage;
+use crate::session::use_session;
 
 #[component]
 pub fn Home() -> impl IntoView {
     let t = use_strings();
+    let session = use_session();
     view! {
         <section class="card">
             <h1 data-testid="welcome-title">{move || t().welcome_title}</h1>
             <p>{move || t().welcome_body}</p>
         </section>
-        <ServerStatus/>
+        <TrackPage/>
+        <Show when=move || session.role() == Some(Role::Admin)>
+            <ServerStatus/>
+        </Show>
     }
 }
 

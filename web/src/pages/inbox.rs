@@ -9,7 +9,7 @@ use shared::letters::Letter;
 
 use crate::api;
 use crate::components::timeline::StatusBadge;
-use crate::i18n::{format_time, use_lang, use_strings};
+use crate::i18n::{format_time, tracking_code, use_lang, use_strings};
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
@@ -62,15 +62,16 @@ pub fn InboxPage() -> impl IntoView {
                             let delivery = i.delivery_id;
                             let row_id = format!("inbox-row-{}", i.letter.tracking_code);
                             let unacked = i.acknowledged_at.is_none();
+                            let code = i.letter.tracking_code.clone();
                             view! {
                                 <tr class:overdue=i.overdue class:unread=unacked data-testid=row_id>
-                                    <td dir="ltr"><A href=format!("/letters/{}", i.letter.id)>{shared::tracking::display(&i.letter.tracking_code)}</A></td>
-                                    <td>{i.letter.subject.clone()}</td>
-                                    <td dir="ltr">{i.from_agency_code.clone().unwrap_or_default()}</td>
-                                    <td>{move || format_time(lang.get(), &delivered, false)}</td>
-                                    <td>{move || format_time(lang.get(), &due, false)}</td>
-                                    <td><StatusBadge status=i.letter.status/></td>
-                                    <td>
+                                    <td dir="ltr" data-label=move || t().tracking_code><A href=format!("/letters/{}", i.letter.id)>{move || tracking_code(lang.get(), &code)}</A></td>
+                                    <td data-label=move || t().subject>{i.letter.subject.clone()}</td>
+                                    <td data-label=move || t().from_agency>{i.from_agency_name.clone().unwrap_or_else(|| i.letter.counter_office_name.clone())}</td>
+                                    <td data-label=move || t().delivered_at>{move || format_time(lang.get(), &delivered, false)}</td>
+                                    <td data-label=move || t().due_at>{move || format_time(lang.get(), &due, false)}</td>
+                                    <td data-label=move || t().status><StatusBadge status=i.letter.status/></td>
+                                    <td data-label=move || t().actions>
                                         <Show when=move || unacked fallback=move || view! { <span class="muted">{move || t().acknowledged}</span> }>
                                             <button class="link-button" data-testid="inbox-ack" on:click=move |_| ack(delivery)>{move || t().acknowledge}</button>
                                         </Show>

@@ -7,7 +7,7 @@ use shared::letters::{TrackingAnswer, TrackingRequest};
 use crate::api::{self, ApiError};
 use crate::components::form::{code_error, TextField};
 use crate::components::timeline::StatusBadge;
-use crate::i18n::{format_time, status_label, use_lang, use_strings};
+use crate::i18n::{event_phrase, file_size, format_time, use_lang, use_strings};
 
 #[component]
 pub fn TrackPage() -> impl IntoView {
@@ -55,11 +55,12 @@ pub fn TrackPage() -> impl IntoView {
                     <ol class="timeline" data-testid="track-timeline">
                         {answer.events.into_iter().map(|e| {
                             let at = e.at;
+                            let (kind, status) = (e.kind.clone(), e.status);
+                            let (agency, to_agency) = (e.agency_name.clone(), e.to_agency_name.clone());
                             view! {
                                 <li data-kind=e.kind.clone()>
                                     <span class="when">{move || format_time(lang.get(), &at, true)}</span>
-                                    <span class="what">{move || status_label(t(), e.status)}</span>
-                                    {e.agency_name.clone().map(|n| view! { <span class="agency">{n}</span> })}
+                                    <span class="what">{move || event_phrase(t(), &kind, status, agency.as_deref(), to_agency.as_deref())}</span>
                                     {(!e.note.is_empty()).then(|| view! { <p class="note">{e.note.clone()}</p> })}
                                 </li>
                             }
@@ -74,7 +75,7 @@ pub fn TrackPage() -> impl IntoView {
                                     {a.attachments.into_iter().map(|f| view! {
                                         // A plain link: the token in it stands for the lookup.
                                         <li><a href=f.download_url download=f.file_name.clone()>{f.file_name.clone()}</a>
-                                            <span class="muted" dir="ltr">{format!(" {} KB", f.size_bytes / 1024 + 1)}</span></li>
+                                            <span class="muted">{move || format!(" · {}", file_size(lang.get(), f.size_bytes))}</span></li>
                                     }).collect_view()}
                                 </ul>
                             })}

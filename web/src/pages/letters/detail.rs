@@ -9,7 +9,9 @@ use shared::letters::{ChainVerification, Letter, LetterEvent};
 use crate::api;
 use crate::components::letter_actions::LetterActions;
 use crate::components::timeline::{StatusBadge, Timeline};
-use crate::i18n::{format_time, use_lang, use_strings};
+use crate::i18n::{
+    digits, file_kind, file_size, format_time, tracking_code, use_lang, use_strings,
+};
 
 #[component]
 pub fn LetterPage() -> impl IntoView {
@@ -42,26 +44,28 @@ pub fn LetterPage() -> impl IntoView {
                     let created = l.created_at;
                     let due = l.due_at;
                     let for_actions = l.clone();
+                    let code = l.tracking_code.clone();
+                    let national_id = l.applicant.national_id.clone();
+                    let mobile = l.applicant.mobile.clone();
                     view! {
-                        <LetterActions letter=for_actions reload/>
                         <section class="card" data-testid="letter-detail">
                             <h1>{l.subject.clone()} " " <StatusBadge status=l.status/></h1>
                             <dl class="facts">
                                 <dt>{move || t().tracking_code}</dt>
-                                <dd dir="ltr" data-testid="detail-tracking-code">{shared::tracking::display(&l.tracking_code)}</dd>
+                                <dd dir="ltr" data-testid="detail-tracking-code">{move || tracking_code(lang.get(), &code)}</dd>
                                 <dt>{move || t().applicant}</dt>
-                                <dd>{l.applicant.display_name()} " (" <span dir="ltr">{l.applicant.national_id.clone()}</span> ")"</dd>
+                                <dd>{l.applicant.display_name()} " (" <span dir="ltr">{move || digits(lang.get(), &national_id)}</span> ")"</dd>
                                 <dt>{move || t().mobile}</dt>
                                 <dd>
-                                    <span dir="ltr">{l.applicant.mobile.clone()}</span>
+                                    <span dir="ltr">{move || digits(lang.get(), &mobile)}</span>
                                     {l.sms_opt_out.then(|| view! { <span class="badge late" data-testid="sms-opt-out">{move || t().sms_opted_out}</span> })}
                                 </dd>
                                 <dt>{move || t().recipient_agency}</dt>
-                                <dd dir="ltr">{l.recipient_agency_code.clone()}</dd>
+                                <dd>{l.recipient_agency_name.clone()}</dd>
                                 <dt>{move || t().holder}</dt>
-                                <dd dir="ltr">{l.holder_agency_code.clone()}</dd>
+                                <dd>{l.holder_agency_name.clone()}</dd>
                                 <dt>{move || t().office}</dt>
-                                <dd dir="ltr">{l.counter_office_code.clone()}</dd>
+                                <dd>{l.counter_office_name.clone()}</dd>
                                 <dt>{move || t().registered_at}</dt>
                                 <dd>{move || format_time(lang.get(), &created, true)}</dd>
                                 <dt>{move || t().due_at}</dt>
@@ -84,12 +88,16 @@ pub fn LetterPage() -> impl IntoView {
                                                 let (path, name) = (path.clone(), name.clone());
                                                 spawn_local(async move { let _ = api::download(&path, &name).await; });
                                             }>{a.file_name.clone()}</button>
-                                            <span class="muted" dir="ltr">{format!(" {} · {} KB · sha256 {}…", a.content_type, a.size_bytes / 1024 + 1, &a.sha256[..12])}</span>
+                                            <span class="muted" title=format!("SHA-256 {}", a.sha256)>
+                                                {move || format!(" · {} · {}", file_kind(t(), &a.content_type), file_size(lang.get(), a.size_bytes))}
+                                            </span>
                                         </li>
                                     }
                                 }).collect_view()}
                             </ul>
                         </section>
+                        // The letter first, then what this caller may do with it now.
+                        <LetterActions letter=for_actions reload/>
                     }.into_any()
                 }
             })}

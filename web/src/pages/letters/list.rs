@@ -11,7 +11,7 @@ use shared::workflow::Status;
 use crate::api;
 use crate::components::form::{code_error, TextField};
 use crate::components::timeline::StatusBadge;
-use crate::i18n::{format_time, status_label, use_lang, use_strings};
+use crate::i18n::{format_time, status_label, tracking_code, use_lang, use_strings};
 
 /// A typed day of the date filter: `Ok(None)` when empty.
 fn typed_day(text: &str) -> Result<Option<chrono::NaiveDate>, shared::ErrorCode> {
@@ -97,7 +97,7 @@ pub fn LettersPage() -> impl IntoView {
             <h1>{move || t().letters}</h1>
             <div class="filters">
                 <input class="search" type="search" data-testid="letters-search" placeholder=move || t().search bind:value=q/>
-                <select data-testid="letters-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                <select data-testid="letters-status" aria-label=move || t().status on:change=move |ev| status.set(event_target_value(&ev))>
                     <option value="">{move || t().all_statuses}</option>
                     {Status::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || status_label(t(), s)}</option> }).collect_view()}
                 </select>
@@ -119,17 +119,18 @@ pub fn LettersPage() -> impl IntoView {
                         children=move |l| {
                             let created = l.created_at;
                             let row_id = format!("letter-row-{}", l.tracking_code);
+                            let code = l.tracking_code.clone();
                             view! {
                                 <tr class:overdue=l.overdue data-testid=row_id>
-                                    <td dir="ltr"><A href=format!("/letters/{}", l.id)>{shared::tracking::display(&l.tracking_code)}</A></td>
-                                    <td>{l.applicant_name.clone()}</td>
-                                    <td>{l.subject.clone()}</td>
-                                    <td dir="ltr">{l.holder_agency_code.clone()}</td>
-                                    <td>
+                                    <td dir="ltr" data-label=move || t().tracking_code><A href=format!("/letters/{}", l.id)>{move || tracking_code(lang.get(), &code)}</A></td>
+                                    <td data-label=move || t().applicant>{l.applicant_name.clone()}</td>
+                                    <td data-label=move || t().subject>{l.subject.clone()}</td>
+                                    <td data-label=move || t().holder>{l.holder_agency_name.clone()}</td>
+                                    <td data-label=move || t().status>
                                         <StatusBadge status=l.status/>
                                         <Show when=move || l.overdue><span class="badge late">{move || t().overdue}</span></Show>
                                     </td>
-                                    <td>{move || format_time(lang.get(), &created, false)}</td>
+                                    <td data-label=move || t().registered_at>{move || format_time(lang.get(), &created, false)}</td>
                                 </tr>
                             }
                         }

@@ -167,7 +167,7 @@ pub fn NewLetterPage() -> impl IntoView {
                 </div>
                 <div class="form-grid">
                     <TextField label=Signal::derive(move || if kind.get() == ApplicantKind::Legal { t().legal_id } else { t().national_code })
-                        value=national_id testid="applicant-national-id" dir="ltr" error=id_error/>
+                        value=national_id testid="applicant-national-id" dir="ltr" error=id_error autofocus=true/>
                     <Show when=move || kind.get() == ApplicantKind::Natural fallback=move || view! {
                         <TextField label=label(|t| t.organization_name) value=organization_name testid="applicant-organization" error=error_of(errors, "applicant.organization_name")/>
                         <TextField label=label(|t| t.representative_name) value=representative_name testid="applicant-representative" error=error_of(errors, "applicant.representative_name")/>
@@ -183,7 +183,17 @@ pub fn NewLetterPage() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{move || t().recipient_agency}</h2>
-                <input class="search" type="search" data-testid="agency-picker-search" placeholder=move || t().search_agency bind:value=agency_query/>
+                <input class="search" type="search" data-testid="agency-picker-search" aria-label=move || t().search_agency
+                    placeholder=move || t().search_agency bind:value=agency_query
+                    on:keydown=move |ev| {
+                        // Enter picks the one agency that matches (and never submits the form).
+                        if ev.key() == "Enter" {
+                            ev.prevent_default();
+                            if let [only] = matching_agencies().as_slice() {
+                                agency_code.set(only.code.clone());
+                            }
+                        }
+                    }/>
                 <div class="agency-picker" data-testid="agency-picker" class:invalid=move || error_of(errors, "recipient_agency_code").get().is_some()>
                     <For each=matching_agencies key=|a| a.code.clone() children=move |a| {
                         let code = a.code.clone();
@@ -195,7 +205,6 @@ pub fn NewLetterPage() -> impl IntoView {
                             <button type="button" class="agency-option" class:selected=selected data-testid=format!("agency-option-{}", a.code)
                                 on:click=move |_| agency_code.set(code.clone())>
                                 <strong>{a.name.clone()}</strong>
-                                <span class="muted">{format!("{} · {}", a.code, a.name_en)}</span>
                             </button>
                         }
                     }/>
@@ -224,11 +233,19 @@ pub fn NewLetterPage() -> impl IntoView {
                     </label>
                     <TextField label=label(|t| t.applicant_reference) value=reference testid="letter-reference" error=error_of(errors, "applicant_reference")/>
                 </div>
-                <label class="field">
+                <div class="field">
                     <span class="field-label">{move || t().attachments}</span>
-                    <input type="file" multiple accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" data-testid="letter-files" on:change=on_files/>
+                    // A Persian file picker: the browser's own button speaks the browser's language.
+                    <label class="file-picker">
+                        <input type="file" class="visually-hidden" multiple accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" data-testid="letter-files" on:change=on_files/>
+                        <span class="button-like">{move || t().choose_files}</span>
+                        <span class="muted" data-testid="letter-files-chosen">{move || {
+                            let names: Vec<String> = files.get().iter().map(|f| f.name()).collect();
+                            if names.is_empty() { t().no_file_chosen.to_owned() } else { names.join("، ") }
+                        }}</span>
+                    </label>
                     <span class="muted">{move || t().attachments_hint}</span>
-                </label>
+                </div>
             </section>
             <Show when=move || general.get().is_some()>
                 <p class="form-error" data-testid="letter-form-error">{move || general.get()}</p>

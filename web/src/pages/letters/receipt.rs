@@ -3,13 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::directory::Agency;
 use shared::letters::Letter;
 
 use super::tracking_url;
 use crate::api;
 use crate::components::qr::Qr;
-use crate::i18n::{format_time, use_lang, use_strings};
+use crate::i18n::{digits, format_time, tracking_code, use_lang, use_strings};
 
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
@@ -25,11 +24,8 @@ pub fn ReceiptPage() -> impl IntoView {
             {move || letter.get().map(|r| match r {
                 Err(e) => view! { <p class="form-error">{e.text(crate::i18n::use_lang().get_untracked())}</p> }.into_any(),
                 Ok(l) => {
-                    let agency_code = l.recipient_agency_code.clone();
-                    let agency = LocalResource::new(move || {
-                        let code = agency_code.clone();
-                        async move { api::get::<Agency>(&format!("/api/v1/agencies/{code}")).await.map(|a| a.name).unwrap_or(code) }
-                    });
+                    let national_id = l.applicant.national_id.clone();
+                    let files = l.attachments.len().to_string();
                     let code = l.tracking_code.clone();
                     let created = l.created_at;
                     let due = l.due_at;
@@ -40,14 +36,16 @@ pub fn ReceiptPage() -> impl IntoView {
                                 <dl class="facts">
                                     <dt>{move || t().tracking_code}</dt>
                                     <dd class="tracking-code" dir="ltr" data-testid="receipt-tracking-code" data-code=code.clone()>
-                                        {shared::tracking::display(&code)}
+                                        {let code = code.clone(); move || tracking_code(lang.get(), &code)}
                                     </dd>
                                     <dt>{move || t().applicant}</dt>
                                     <dd>{l.applicant.display_name()}</dd>
                                     <dt>{move || t().national_code}</dt>
-                                    <dd dir="ltr">{l.applicant.national_id.clone()}</dd>
+                                    <dd dir="ltr">{move || digits(lang.get(), &national_id)}</dd>
                                     <dt>{move || t().recipient_agency}</dt>
-                                    <dd data-testid="receipt-agency">{move || agency.get().unwrap_or_default()}</dd>
+                                    <dd data-testid="receipt-agency">{l.recipient_agency_name.clone()}</dd>
+                                    <dt>{move || t().office}</dt>
+                                    <dd data-testid="receipt-office">{l.counter_office_name.clone()}</dd>
                                     <dt>{move || t().subject}</dt>
                                     <dd>{l.subject.clone()}</dd>
                                     <dt>{move || t().registered_at}</dt>
@@ -55,7 +53,7 @@ pub fn ReceiptPage() -> impl IntoView {
                                     <dt>{move || t().due_at}</dt>
                                     <dd>{move || due.map(|d| format_time(lang.get(), &d, false)).unwrap_or_default()}</dd>
                                     <dt>{move || t().attachments}</dt>
-                                    <dd data-testid="receipt-attachments">{l.attachments.len()}</dd>
+                                    <dd data-testid="receipt-attachments">{move || digits(lang.get(), &files)}</dd>
                                 </dl>
                                 <Qr text=tracking_url(&code) testid="receipt-qr"/>
                             </div>
