@@ -11,11 +11,22 @@ test('operator registers a letter; the applicant tracks it publicly', async ({ p
   await login.logIn('op-bnd-1021');
   await expect(page).toHaveURL(/\/letters\/new$/);
 
-  // A mistyped national code is flagged as it is typed.
-  await page.getByTestId('applicant-national-id').fill('۰۴۹۹۳۷۰۸۹۸');
-  await expect(page.getByTestId('applicant-national-id-error')).toBeVisible();
-  await page.getByTestId('applicant-national-id').fill('۰۴۹۹۳۷۰۸۹۹');
+  // The cursor starts in the national code. A mistyped one is flagged when
+  // the field is left (not while typing), and the flag goes once it is fixed.
+  const nationalId = page.getByTestId('applicant-national-id');
+  await expect(nationalId).toBeFocused();
+  await nationalId.fill('۰۴۹۹۳۷۰۸۹۸');
   await expect(page.getByTestId('applicant-national-id-error')).toHaveCount(0);
+  await nationalId.press('Tab');
+  await expect(page.getByTestId('applicant-national-id-error')).toBeVisible();
+  await expect(nationalId).toHaveAttribute('aria-invalid', 'true');
+  await nationalId.fill('۰۴۹۹۳۷۰۸۹۹');
+  await expect(page.getByTestId('applicant-national-id-error')).toHaveCount(0);
+  // Nine digits that are wrong padded too: the hint says a digit may be missing.
+  await nationalId.fill('۱۲۳۴۵۶۷۸۸');
+  await nationalId.press('Tab');
+  await expect(page.getByTestId('applicant-national-id-error')).toContainText('۱۰ رقم');
+  await nationalId.fill('۰۴۹۹۳۷۰۸۹۹');
 
   await page.getByTestId('applicant-first-name').fill('علی');
   await page.getByTestId('applicant-last-name').fill('رضایی');
@@ -36,6 +47,14 @@ test('operator registers a letter; the applicant tracks it publicly', async ({ p
   await expect(page.getByTestId('receipt-attachments')).toHaveText('۱');
   await expect(page.getByTestId('receipt-office')).toHaveText(/دفتر پیشخوان/);
   await expect(page.getByTestId('receipt-agency')).toHaveText('شرکت آب و فاضلاب استان هرمزگان');
+
+  // The receipt gives the public tracking address the SMS gives (CHAPAR_PUBLIC_URL).
+  await expect(page.getByTestId('receipt-url')).toHaveText(new RegExp(`/track\\?code=${code}$`));
+  // Next applicant: a fresh form, the cursor already in the national code.
+  await page.getByTestId('next-applicant').click();
+  await expect(page).toHaveURL(/\/letters\/new$/);
+  await expect(page.getByTestId('applicant-national-id')).toBeFocused();
+  await expect(page.getByTestId('applicant-national-id')).toHaveValue('');
 
   // The applicant, with no account, at home.
   await page.getByTestId('logout').click();
@@ -95,6 +114,7 @@ test('the letters list filters by Jalali dates and overdue, fifty at a time', as
 
   // A day that does not exist is pointed out; a future start day empties the list.
   await page.getByTestId('letters-from').fill('۱۴۰۴/۱۲/۳۰');
+  await page.getByTestId('letters-from').press('Tab');
   await expect(page.getByTestId('letters-from-error')).toHaveText('چنین روزی در تقویم نیست');
   await page.getByTestId('letters-from').fill('۱۴۱۰/۰۱/۰۱');
   await expect(rows).toHaveCount(0);
@@ -103,4 +123,23 @@ test('the letters list filters by Jalali dates and overdue, fifty at a time', as
   // None of them is past its due date yet.
   await page.getByTestId('letters-overdue').check();
   await expect(rows).toHaveCount(0);
+});
+
+test('an empty submit gets an error summary that takes the focus and links to each field', async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.logIn('op-bnd-1021');
+  await expect(page).toHaveURL(/\/letters\/new$/);
+  await page.getByTestId('letter-submit').click();
+  const summary = page.getByTestId('error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.locator('a[href="#applicant-national-id"]')).toBeVisible();
+  await expect(summary.locator('a[href="#applicant-first-name"]')).toBeVisible();
+  // A field filled in loses its message at once, in the summary and under it.
+  await page.getByTestId('applicant-first-name').fill('علی');
+  await expect(summary.locator('a[href="#applicant-first-name"]')).toHaveCount(0);
+  await expect(page.getByTestId('applicant-first-name-error')).toHaveCount(0);
+  // The link takes the operator to the field.
+  await summary.locator('a[href="#applicant-last-name"]').click();
+  await expect(page.getByTestId('applicant-last-name')).toBeFocused();
 });

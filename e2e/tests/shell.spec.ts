@@ -39,3 +39,15 @@ test('an unknown address shows the not-found page, not a blank screen', async ({
   await expect(page.getByTestId('not-found')).toBeVisible();
   await expect(page.getByTestId('not-found')).toContainText('صفحه پیدا نشد');
 });
+
+test('the first Tab reaches a skip link, and a navigation moves the focus to the new page', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('welcome-title')).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('skip-link')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main')).toBeFocused();
+  await page.getByTestId('nav-track').click();
+  await expect(page).toHaveURL(/\/track$/);
+  await expect(page.locator('main h1')).toBeFocused();
+});

@@ -13,6 +13,8 @@ pub enum IdError {
     WrongLength,
     AllSameDigit,
     CheckDigit,
+    /// Fewer than 10 digits and wrong when padded: a dropped zero or digit.
+    LeadingZero,
     NotMobile,
 }
 
@@ -24,6 +26,7 @@ impl IdError {
             IdError::WrongLength => ErrorCode::IdLength,
             IdError::AllSameDigit => ErrorCode::IdSameDigits,
             IdError::CheckDigit => ErrorCode::IdCheckDigit,
+            IdError::LeadingZero => ErrorCode::IdLeadingZero,
             IdError::NotMobile => ErrorCode::MobileInvalid,
         }
     }
@@ -54,6 +57,7 @@ pub fn parse_national_code(input: &str) -> Result<String, IdError> {
     if !(8..=10).contains(&ds.len()) {
         return Err(IdError::WrongLength);
     }
+    let typed = ds.len();
     while ds.len() < 10 {
         ds.insert(0, 0);
     }
@@ -68,7 +72,11 @@ pub fn parse_national_code(input: &str) -> Result<String, IdError> {
     let r = sum % 11;
     let check = if r < 2 { r } else { 11 - r };
     if check != ds[9] {
-        return Err(IdError::CheckDigit);
+        return Err(if typed < 10 {
+            IdError::LeadingZero
+        } else {
+            IdError::CheckDigit
+        });
     }
     Ok(to_string(&ds))
 }
@@ -154,6 +162,9 @@ mod tests {
         assert_eq!(parse_national_code("0013542418"), Err(IdError::CheckDigit));
         assert_eq!(parse_national_code("0013542419"), Ok("0013542419".into()));
         assert_eq!(parse_national_code("1234567890"), Err(IdError::CheckDigit));
+        // Nine digits that are wrong padded too: a digit went missing, not a typo in ten.
+        assert_eq!(parse_national_code("123456788"), Err(IdError::LeadingZero));
+        assert_eq!(IdError::LeadingZero.code(), crate::ErrorCode::IdLeadingZero);
         assert_eq!(
             parse_national_code("1111111111"),
             Err(IdError::AllSameDigit)

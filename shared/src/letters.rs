@@ -306,6 +306,9 @@ pub struct Letter {
     pub open_delivery_id: Option<i32>,
     /// The applicant's number asked for no SMS: tell them at the counter.
     pub sms_opt_out: bool,
+    /// The public tracking page of this letter (`CHAPAR_PUBLIC_URL`), as the
+    /// SMS and the receipt's QR code give it to the applicant.
+    pub tracking_url: String,
     /// Increases with every change; the `ETag` is built from it.
     pub version: i32,
     pub created_at: DateTime<Utc>,

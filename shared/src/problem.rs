@@ -281,9 +281,13 @@ error_codes! {
     /// The national code's check digit does not match (a typing mistake).
     IdCheckDigit = "national_id.check_digit", "the check digit does not match; please re-check the number",
         "رقم کنترل نمی‌خواند؛ لطفاً شماره را دوباره بررسی کنید";
+    /// A national code typed with fewer than 10 digits that is not valid
+    /// padded either: most often a dropped leading zero, or a digit missing.
+    IdLeadingZero = "national_id.leading_zero", "a national code has 10 digits: a leading zero (or a digit) may be missing",
+        "کد ملی ۱۰ رقم است؛ شاید صفر ابتدای آن (یا رقمی) از قلم افتاده باشد";
     /// Not an Iranian mobile number.
     MobileInvalid = "mobile.invalid", "not an Iranian mobile number (09xxxxxxxxx)",
-        "شماره همراه معتبر نیست (۰۹xxxxxxxxx)";
+        "شماره همراه معتبر نیست (مانند ۰۹۱۲۱۲۳۴۵۶۷)";
     /// The applicant's kind (natural or legal person) is missing.
     ApplicantKind = "applicant.kind", "choose natural or legal person",
         "نوع متقاضی (حقیقی یا حقوقی) را انتخاب کنید";

@@ -6,6 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use shared::auth::Role;
 
+use crate::components::form::focus_by_id;
 use crate::components::guard::RequireRole;
 use crate::components::header::Header;
 use crate::i18n::{self, Lang};
@@ -37,11 +38,14 @@ pub fn App() -> impl IntoView {
         i18n::save_lang(current);
     });
 
+    let t = i18n::use_strings();
     view! {
         <Router>
+            <FocusOnNavigation/>
             <div class="shell" dir=move || lang.get().dir() data-testid="shell">
+                <a class="skip-link" href="#main" data-testid="skip-link" on:click=|ev| { ev.prevent_default(); focus_by_id("main"); }>{move || t().skip_to_content}</a>
                 <Header/>
-                <main class="content">
+                <main class="content" id="main" tabindex="-1">
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=Home/>
                         <Route path=path!("/login") view=Login/>
@@ -64,4 +68,46 @@ pub fn App() -> impl IntoView {
             </div>
         </Router>
     }
+}
+
+/// After a navigation the focus moves to the new page's heading (or its
+/// main area), so keyboard and screen-reader users start at the top of the
+/// page they asked for, unless the page put the focus somewhere itself (the
+/// counter form focuses its first field).
+#[component]
+fn FocusOnNavigation() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    // Not on the first load: only when the path changes.
+    let path = location.pathname;
+    Effect::watch(
+        move || path.get(),
+        move |_, _, _| {
+            request_animation_frame(|| {
+                use wasm_bindgen::JsCast;
+                let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+                    return;
+                };
+                let Some(main) = document.get_element_by_id("main") else {
+                    return;
+                };
+                let focused_inside = document
+                    .active_element()
+                    .is_some_and(|active| main.contains(Some(&active)) && active != main);
+                if focused_inside {
+                    return;
+                }
+                let target = main
+                    .query_selector("h1")
+                    .ok()
+                    .flatten()
+                    .unwrap_or(main)
+                    .dyn_into::<web_sys::HtmlElement>();
+                if let Ok(target) = target {
+                    let _ = target.set_attribute("tabindex", "-1");
+                    let _ = target.focus();
+                }
+            });
+        },
+        false,
+    );
 }

@@ -24,6 +24,7 @@ commands:
                          OpenAPI drift, the schemathesis contract check,
                          release WASM build, browser e2e
   contract               schemathesis against a live server (SQLite, PostgreSQL)
+  e2e [playwright args]  build the SPA and run the browser suite alone
   build-web              build the SPA in release mode into web/dist
   openapi                regenerate openapi.yaml from the code
   bench [--letters N] [--db sqlite|postgres] [--save]
@@ -53,6 +54,7 @@ fn run_cli() -> Result<()> {
         Some("build-web") => web::build(&root).map(drop),
         Some("bench") => bench::bench(&root, &args[1..]),
         Some("contract") => contract::run(&root),
+        Some("e2e") => e2e(&root, &web::build(&root)?, &args[1..]),
         Some("openapi") => cmd("cargo", &["test", "-p", "chapar-api", "--test", "openapi"])
             .env("UPDATE_OPENAPI", "1")
             .run(),
@@ -181,7 +183,7 @@ fn test(root: &Path) -> Result<()> {
         dist = web::build(root)?;
         Ok(())
     })?;
-    step("browser end-to-end suite", &mut || e2e(root, &dist))?;
+    step("browser end-to-end suite", &mut || e2e(root, &dist, &[]))?;
     println!(
         "\nxtask: all suites green in {:.0?}\nsuites: {passed} passed, 0 failed",
         started.elapsed()
@@ -190,14 +192,17 @@ fn test(root: &Path) -> Result<()> {
 }
 
 /// Runs the Playwright suite in Debian's Chromium against the real binary.
-fn e2e(root: &Path, dist: &Path) -> Result<()> {
+/// Extra arguments go to Playwright (a spec file, `--grep …`).
+fn e2e(root: &Path, dist: &Path, playwright_args: &[String]) -> Result<()> {
     tools::ensure_chromium()?;
     cmd("cargo", &["build", "-p", "chapar-api", "--bin", "chapar"]).run()?;
     let e2e_dir = root.join("e2e");
     tools::npm_ci(&e2e_dir)?;
     let port = tools::free_port()?;
     let short_port = tools::free_port()?;
-    cmd("npx", &["playwright", "test"])
+    let mut playwright = cmd("npx", &["playwright", "test"]);
+    playwright.args(playwright_args);
+    playwright
         .dir(&e2e_dir)
         .env("CHAPAR_BIN", root.join("target/debug/chapar"))
         .env("CHAPAR_STATIC_DIR", dist)

@@ -648,6 +648,7 @@ impl WireFacts {
             allowed_actions: allowed_actions(status).to_vec(),
             open_delivery_id: self.open.get(&row.id).copied(),
             sms_opt_out: self.opted_out.contains(&row.applicant_mobile),
+            tracking_url: crate::sms::tracking_link(&row.tracking_code),
             version: row.version,
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use shared::{ErrorCode, FieldError};
 
 use crate::api::ApiError;
-use crate::i18n::{code_text, field_text, use_lang};
+use crate::i18n::{code_text, field_text, use_lang, use_strings, Strings};
 
 /// Field errors of a form: from live validation or from the server.
 pub type FormErrors = RwSignal<Vec<FieldError>>;
@@ -53,7 +53,13 @@ pub fn TextField(
     #[prop(optional)]
     autofocus: bool,
 ) -> impl IntoView {
-    let error = error.unwrap_or_else(|| Signal::derive(|| None));
+    let given = error.unwrap_or_else(|| Signal::derive(|| None));
+    // Checked when left, never while the first digits are typed: a field
+    // entered without an error keeps quiet until the user leaves it; one
+    // entered with an error re-checks live, so the error goes as soon as
+    // it is fixed. (Leaving the field for the submit button shows all.)
+    let typing = RwSignal::new(false);
+    let error = Signal::derive(move || if typing.get() { None } else { given.get() });
     let error_id = format!("{testid}-error");
     let input = NodeRef::<leptos::html::Input>::new();
     if autofocus {
@@ -69,16 +75,97 @@ pub fn TextField(
             <input
                 type=kind
                 dir=dir
+                id=testid
                 data-testid=testid
                 node_ref=input
                 class:invalid=move || error.get().is_some()
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()
                 bind:value=value
+                on:focus=move |_| typing.set(given.get_untracked().is_none())
+                on:blur=move |_| typing.set(false)
             />
             <Show when=move || error.get().is_some()>
                 <span class="field-error" id=error_id.clone() data-testid=format!("{testid}-error")>{move || error.get()}</span>
             </Show>
         </label>
+    }
+}
+
+/// Drops `field`'s error once its value changes: a message never stays
+/// under a field the user has since filled in.
+pub fn clear_on_change(errors: FormErrors, field: &'static str, value: RwSignal<String>) {
+    Effect::new(move |before: Option<()>| {
+        value.track();
+        if before.is_some() {
+            errors.update(|all| all.retain(|e| e.field != field));
+        }
+    });
+}
+
+/// A field of an [`ErrorSummary`]: its JSON path, the id of its input, its label.
+pub type SummaryField = (&'static str, &'static str, fn(&Strings) -> &'static str);
+
+/// The GOV.UK pattern after a failed submit: a box at the top listing each
+/// error as a link to its field, which takes the focus (so the page does not
+/// stay scrolled at the button, and screen readers read it out).
+#[component]
+pub fn ErrorSummary(
+    errors: FormErrors,
+    fields: &'static [SummaryField],
+    /// Bumped on each failed submit: the summary takes the focus again.
+    shown: RwSignal<u32>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = use_strings();
+    let summary = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if shown.get() > 0 {
+            if let Some(el) = summary.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+    let listed = move || {
+        let all = errors.get();
+        fields
+            .iter()
+            .filter_map(|(path, id, label)| {
+                let e = all.iter().find(|e| e.field == *path)?;
+                Some((
+                    *id,
+                    format!("{}: {}", label(t()), field_text(lang.get(), e)),
+                ))
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <Show when=move || !listed().is_empty()>
+            <div class="error-summary" role="alert" tabindex="-1" node_ref=summary data-testid="error-summary">
+                <h2>{move || t().fix_these}</h2>
+                <ul>
+                    {move || listed().into_iter().map(|(id, text)| view! {
+                        <li><a href=format!("#{id}") on:click=move |ev| {
+                            // Focus the field itself (a fragment link only scrolls to it).
+                            ev.prevent_default();
+                            focus_by_id(id);
+                        }>{text}</a></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// Focuses (and so scrolls to) the element with this id. (The router
+/// takes over fragment links, so in-page links focus their target here.)
+pub fn focus_by_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
     }
 }

@@ -29,10 +29,12 @@ pub fn Header() -> impl IntoView {
     // On a phone the links fold behind a menu button; a navigation folds them again.
     let menu_open = RwSignal::new(false);
     let location = leptos_router::hooks::use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        menu_open.set(false);
-    });
+    let path = location.pathname;
+    Effect::watch(
+        move || path.get(),
+        move |_, _, _| menu_open.set(false),
+        false,
+    );
     view! {
         <header class="topbar" class:menu-open=move || menu_open.get()>
             <A href="/" attr:class="brand">

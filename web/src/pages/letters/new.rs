@@ -11,7 +11,9 @@ use shared::ErrorCode;
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::components::form::{error_of, show_api_error, FormErrors, TextField};
+use crate::components::form::{
+    clear_on_change, error_of, show_api_error, ErrorSummary, FormErrors, SummaryField, TextField,
+};
 use crate::i18n::{code_text, use_lang, use_strings};
 
 #[component]
@@ -30,6 +32,24 @@ pub fn NewLetterPage() -> impl IntoView {
     let priority = RwSignal::new(Priority::Normal);
     let files = RwSignal::new(Vec::<web_sys::File>::new());
     let errors: FormErrors = RwSignal::new(Vec::new());
+    for (field, value) in [
+        ("applicant.national_id", national_id),
+        ("applicant.first_name", first_name),
+        ("applicant.last_name", last_name),
+        ("applicant.father_name", father_name),
+        ("applicant.organization_name", organization_name),
+        ("applicant.representative_name", representative_name),
+        ("applicant.mobile", mobile),
+        ("applicant.postal_code", postal_code),
+        ("applicant.address", address),
+        ("recipient_agency_code", agency_code),
+        ("subject", subject),
+        ("body", body),
+        ("applicant_reference", reference),
+    ] {
+        clear_on_change(errors, field, value);
+    }
+    let failed = RwSignal::new(0u32);
     let general = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<&'static str>);
     // One key per form: a retried submit never registers the letter twice.
@@ -86,6 +106,7 @@ pub fn NewLetterPage() -> impl IntoView {
                 Ok(l) => l,
                 Err(e) => {
                     errors.set(e);
+                    failed.update(|n| *n += 1);
                     return None;
                 }
             };
@@ -101,6 +122,7 @@ pub fn NewLetterPage() -> impl IntoView {
                 Err(err) => {
                     progress.set(None);
                     show_api_error(&err, errors, general);
+                    failed.update(|n| *n += 1);
                     return None;
                 }
             };
@@ -156,6 +178,7 @@ pub fn NewLetterPage() -> impl IntoView {
 
     view! {
         <form class="letter-form" on:submit=move |ev| { ev.prevent_default(); submit.dispatch(()); }>
+            <ErrorSummary errors fields=SUMMARY shown=failed/>
             <section class="card">
                 <h1>{move || t().new_letter}</h1>
                 <h2>{move || t().applicant}</h2>
@@ -183,7 +206,7 @@ pub fn NewLetterPage() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{move || t().recipient_agency}</h2>
-                <input class="search" type="search" data-testid="agency-picker-search" aria-label=move || t().search_agency
+                <input class="search" type="search" id="agency-picker-search" data-testid="agency-picker-search" aria-label=move || t().search_agency
                     placeholder=move || t().search_agency bind:value=agency_query
                     on:keydown=move |ev| {
                         // Enter picks the one agency that matches (and never submits the form).
@@ -218,7 +241,7 @@ pub fn NewLetterPage() -> impl IntoView {
                 <TextField label=label(|t| t.subject) value=subject testid="letter-subject" error=error_of(errors, "subject")/>
                 <label class="field">
                     <span class="field-label">{move || t().body}</span>
-                    <textarea rows="8" data-testid="letter-body" class:invalid=move || error_of(errors, "body").get().is_some() bind:value=body></textarea>
+                    <textarea rows="8" id="letter-body" data-testid="letter-body" class:invalid=move || error_of(errors, "body").get().is_some() bind:value=body></textarea>
                     <Show when=move || error_of(errors, "body").get().is_some()>
                         <span class="field-error">{move || error_of(errors, "body").get()}</span>
                     </Show>
@@ -261,3 +284,42 @@ pub fn NewLetterPage() -> impl IntoView {
         </form>
     }
 }
+
+/// The form's fields in the error summary, in the order they appear.
+const SUMMARY: &[SummaryField] = &[
+    ("applicant.national_id", "applicant-national-id", |t| {
+        t.national_code
+    }),
+    ("applicant.first_name", "applicant-first-name", |t| {
+        t.first_name
+    }),
+    ("applicant.last_name", "applicant-last-name", |t| {
+        t.last_name
+    }),
+    ("applicant.father_name", "applicant-father-name", |t| {
+        t.father_name
+    }),
+    (
+        "applicant.organization_name",
+        "applicant-organization",
+        |t| t.organization_name,
+    ),
+    (
+        "applicant.representative_name",
+        "applicant-representative",
+        |t| t.representative_name,
+    ),
+    ("applicant.mobile", "applicant-mobile", |t| t.mobile),
+    ("applicant.postal_code", "applicant-postal-code", |t| {
+        t.postal_code
+    }),
+    ("applicant.address", "applicant-address", |t| t.address),
+    ("recipient_agency_code", "agency-picker-search", |t| {
+        t.recipient_agency
+    }),
+    ("subject", "letter-subject", |t| t.subject),
+    ("body", "letter-body", |t| t.body),
+    ("applicant_reference", "letter-reference", |t| {
+        t.applicant_reference
+    }),
+];

@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::letters::Letter;
 
-use super::tracking_url;
 use crate::api;
 use crate::components::qr::Qr;
 use crate::i18n::{digits, format_time, tracking_code, use_lang, use_strings};
+use leptos_router::components::A;
 
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
@@ -55,13 +55,16 @@ pub fn ReceiptPage() -> impl IntoView {
                                     <dt>{move || t().attachments}</dt>
                                     <dd data-testid="receipt-attachments">{move || digits(lang.get(), &files)}</dd>
                                 </dl>
-                                <Qr text=tracking_url(&code) testid="receipt-qr"/>
+                                <Qr text=l.tracking_url.clone() testid="receipt-qr"/>
                             </div>
                             <p class="muted">{move || t().receipt_hint}</p>
+                            <p class="tracking-url" dir="ltr" data-latin-ok data-testid="receipt-url">{l.tracking_url.clone()}</p>
                             <div class="form-actions no-print">
                                 <button class="primary" data-testid="print" on:click=move |_| {
                                     if let Some(w) = web_sys::window() { let _ = w.print(); }
                                 }>{move || t().print}</button>
+                                // The queue moves on: a fresh form, the focus on the national code.
+                                <A href="/letters/new" attr:class="button-like" attr:data-testid="next-applicant">{move || t().next_applicant}</A>
                                 <a href=format!("/letters/{}", l.id)>{move || t().open}</a>
                             </div>
                         </section>
