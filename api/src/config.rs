@@ -12,6 +12,21 @@ pub struct DatabaseArgs {
     /// Most connections the pool keeps open.
     #[arg(long, env = "CHAPAR_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,
+    /// Longest wait for a pooled connection, in milliseconds, before a
+    /// request is answered 503 with `Retry-After`.
+    #[arg(long, env = "CHAPAR_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 800)]
+    pub db_acquire_timeout_ms: u64,
+}
+
+impl DatabaseArgs {
+    /// The pool these settings describe, with `max_size` connections at most.
+    pub fn connect(&self, max_size: u32) -> anyhow::Result<crate::db::Db> {
+        crate::db::Db::connect_with(
+            &self.database_url,
+            max_size,
+            std::time::Duration::from_millis(self.db_acquire_timeout_ms),
+        )
+    }
 }
 
 /// `chapar serve` settings.

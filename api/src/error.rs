@@ -49,6 +49,11 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The database connection broke under a query (the server restarted or
+    /// failed over): 503 like [`ApiError::Unavailable`]; reads are retried
+    /// once on a fresh connection before it reaches a client.
+    #[error("database connection lost: {0}")]
+    ConnectionLost(String),
     /// Anything unexpected: logged in full, answered without internals.
     #[error("internal error: {0}")]
     Internal(String),
@@ -90,7 +95,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             ApiError::TooManyRequests { .. } => ErrorCode::RateLimited,
-            ApiError::Unavailable(_) => ErrorCode::Unavailable,
+            ApiError::Unavailable(_) | ApiError::ConnectionLost(_) => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -110,7 +115,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::TooManyRequests { .. } => "too-many-requests",
-            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Unavailable(_) | ApiError::ConnectionLost(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -150,6 +155,14 @@ impl ApiError {
                 vec![],
             ),
             ApiError::Unavailable(d) => ("Service unavailable", Some(d.clone()), vec![]),
+            ApiError::ConnectionLost(_) => (
+                "Service unavailable",
+                Some(
+                    "The database connection was lost; try again (with the same Idempotency-Key)."
+                        .to_owned(),
+                ),
+                vec![],
+            ),
             ApiError::Internal(_) => (
                 "Internal server error",
                 Some("Something went wrong on our side; it has been logged.".to_owned()),
@@ -216,7 +229,9 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::ConnectionLost(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -230,7 +245,7 @@ impl ResponseError for ApiError {
         if let ApiError::TooManyRequests { retry_after_secs } = self {
             builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
-        if let ApiError::Unavailable(_) = self {
+        if let ApiError::Unavailable(_) | ApiError::ConnectionLost(_) = self {
             // Overload and outages of a store are short: retrying soon is right.
             builder.insert_header((header::RETRY_AFTER, "1"));
         }
@@ -256,9 +271,29 @@ impl From<diesel::result::Error> for ApiError {
                 ErrorCode::AlreadyExists,
                 "A record with this key already exists.".into(),
             ),
+            Error::DatabaseError(kind, info) if connection_lost(&kind, info.message()) => {
+                ApiError::ConnectionLost(info.message().to_owned())
+            }
             other => ApiError::Internal(format!("database: {other}")),
         }
     }
+}
+
+/// Whether a database error means the connection (or the server behind it)
+/// went away rather than the statement failing: diesel says so when libpq
+/// saw the socket close; a server shutting down says so first in words
+/// (SQLSTATE 57P01 "terminating connection due to administrator command").
+fn connection_lost(kind: &diesel::result::DatabaseErrorKind, message: &str) -> bool {
+    const LOST: [&str; 6] = [
+        "terminating connection",
+        "server closed the connection",
+        "no connection to the server",
+        "could not receive data from server",
+        "could not send data to server",
+        "the database system is shutting down",
+    ];
+    matches!(kind, diesel::result::DatabaseErrorKind::ClosedConnection)
+        || LOST.iter().any(|lost| message.contains(lost))
 }
 
 impl From<diesel::r2d2::PoolError> for ApiError {

@@ -189,7 +189,7 @@ fn main() -> anyhow::Result<()> {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("cannot create data dir {}", args.data_dir.display()))?;
-    let db = Db::connect(&args.database.database_url, args.database.db_pool_size)?;
+    let db = args.database.connect(args.database.db_pool_size)?;
     let static_dir = args
         .static_dir
         .join("index.html")
@@ -238,6 +238,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     actix_web::rt::spawn(sweep_orphans_periodically(state.clone()));
     actix_web::rt::spawn(sweep_idempotency_keys_periodically(state.clone()));
+    if state.db.backend() == chapar::db::Backend::Postgres {
+        actix_web::rt::spawn(sweep_rate_limits_periodically(state.clone()));
+    }
     let mut server = actix_web::HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = args.workers {
         server = server.workers(workers);
@@ -300,6 +303,21 @@ async fn sweep_idempotency_keys_periodically(state: chapar::AppState) {
     }
 }
 
+/// Every minute, removes the shared rate limit counters past their window.
+async fn sweep_rate_limits_periodically(state: chapar::AppState) {
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        ticks.tick().await;
+        let swept = state
+            .db
+            .run(|conn| Ok(chapar::auth::rate_limit::sweep(conn)?))
+            .await;
+        if let Err(e) = swept {
+            tracing::warn!(error = %e, "rate limit sweep failed");
+        }
+    }
+}
+
 #[actix_web::main]
 async fn sweep_attachments(
     database: DatabaseArgs,
@@ -327,7 +345,7 @@ async fn dispatch(database: DatabaseArgs, sms: chapar::sms::SmsArgs) -> anyhow::
     if let Ok(url) = std::env::var("CHAPAR_PUBLIC_URL") {
         chapar::sms::set_public_url(&url);
     }
-    let db = Db::connect(&database.database_url, database.db_pool_size)?;
+    let db = database.connect(database.db_pool_size)?;
     let provider = chapar::sms::providers::Provider::from_args(&sms)?;
     chapar::sms::dispatcher::Dispatcher::new(db, provider, (&sms).into(), None)
         .run()

@@ -36,16 +36,24 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, settings: &Settings) -> anyhow::Result<Self> {
+        let inbox = Arc::new(InboxNotifier::default());
+        if let Some(url) = db.postgres_url() {
+            crate::notify::listen_postgres(url.to_owned(), Arc::downgrade(&inbox));
+        }
+        let auth = AuthState::from_settings(settings, &db)?;
+        let tracking_limits = Arc::new(RateLimits::new(
+            "tracking",
+            &db,
+            settings.tracking_per_ip_per_minute,
+            settings.tracking_per_code_per_minute,
+        ));
         Ok(AppState {
             db,
             metrics: Arc::new(Metrics::default()),
-            auth: AuthState::from_settings(settings)?,
+            auth,
             storage: Arc::new(Storage::from_settings(settings)?),
-            inbox: Arc::new(InboxNotifier::default()),
-            tracking_limits: Arc::new(RateLimits::new(
-                settings.tracking_per_ip_per_minute,
-                settings.tracking_per_code_per_minute,
-            )),
+            inbox,
+            tracking_limits,
             static_dir: settings.static_dir.clone(),
             trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
             reports: Arc::new(tokio::sync::Semaphore::new(2)),

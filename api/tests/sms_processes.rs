@@ -60,7 +60,7 @@ async fn count_status(app: &TestApp, status: &str) -> i64 {
     app.db
         .run(move |conn| {
             Ok(notifications::table
-                .filter(notifications::status.eq(status))
+                .filter(notifications::status.eq(&status))
                 .count()
                 .get_result::<i64>(conn)?)
         })

@@ -61,6 +61,7 @@ fn run_cli() -> Result<()> {
         Some("postgres") => {
             let cluster = postgres::Cluster::start()?;
             println!("{}", cluster.url());
+            println!("stop/start it: sh {}", cluster.control_script()?.display());
             println!("press Enter to stop");
             let mut line = String::new();
             std::io::stdin().read_line(&mut line)?;
@@ -164,9 +165,13 @@ fn test(root: &Path) -> Result<()> {
         "unit + API tests on SQLite and PostgreSQL (and S3), OpenAPI drift",
         &mut || {
             let cluster = postgres::Cluster::start()?;
+            // A second cluster for the outage tests, which stop and start it.
+            let faults = postgres::Cluster::start()?;
             let s3 = s3::S3Server::start(root)?;
             cmd("cargo", &["test"])
                 .env("CHAPAR_TEST_POSTGRES_URL", cluster.url())
+                .env("CHAPAR_TEST_FAULT_POSTGRES_URL", faults.url())
+                .env("CHAPAR_TEST_FAULT_POSTGRES_CTL", faults.control_script()?)
                 .env("CHAPAR_REQUIRE_POSTGRES", "1")
                 .env("CHAPAR_TEST_S3_URL", s3.url())
                 .env("CHAPAR_REQUIRE_S3", "1")

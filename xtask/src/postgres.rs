@@ -14,6 +14,8 @@ pub struct Cluster {
     bin: PathBuf,
     port: u16,
     as_postgres_user: bool,
+    /// The server settings of `pg_ctl start -o` (a restart uses them again).
+    options: String,
 }
 
 fn find_bin_dir() -> Option<PathBuf> {
@@ -48,7 +50,10 @@ impl Cluster {
             }
         };
         let as_postgres_user = is_root();
-        let dir = std::env::temp_dir().join(format!("chapar-pg-{}", std::process::id()));
+        // Unique per cluster: a run may start several at once.
+        static STARTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let nth = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("chapar-pg-{}-{nth}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         if as_postgres_user {
@@ -59,11 +64,17 @@ impl Cluster {
             .run()?;
         }
         let port = tools::free_port()?;
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300 \
+             -c fsync=off -c synchronous_commit=off -c full_page_writes=off {settings}",
+            dir.display()
+        );
         let cluster = Cluster {
             dir,
             bin,
             port,
             as_postgres_user,
+            options,
         };
         let data = cluster.data_dir();
         cluster
@@ -82,11 +93,6 @@ impl Cluster {
                 ],
             )
             .run()?;
-        let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300 \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off {settings}",
-            cluster.dir.display()
-        );
         let log = cluster.dir.join("postgres.log");
         cluster
             .pg_cmd(
@@ -97,7 +103,7 @@ impl Cluster {
                     "-l",
                     &log.to_string_lossy(),
                     "-o",
-                    &options,
+                    &cluster.options,
                     "-w",
                     "start",
                 ],
@@ -127,6 +133,29 @@ impl Cluster {
     /// Admin URL; tests create one database each from it.
     pub fn url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Writes a script that stops (`stop`: fast shutdown, sessions
+    /// terminated as in a real outage) or starts (`start`) this cluster
+    /// again, for the tests of database outages; answers its path.
+    pub fn control_script(&self) -> Result<PathBuf> {
+        let pg_ctl = self.bin.join("pg_ctl");
+        let run = if self.as_postgres_user {
+            format!("runuser -u postgres -- {}", pg_ctl.display())
+        } else {
+            pg_ctl.display().to_string()
+        };
+        let data = self.data_dir();
+        let log = self.dir.join("postgres.log");
+        let script = format!(
+            "#!/bin/sh\ncd /\ncase \"$1\" in\n  stop) exec {run} -D {data} -m fast -w stop ;;\n  \
+             start) exec {run} -D {data} -l {} -o '{}' -w start ;;\n  *) echo \"usage: $0 stop|start\" >&2; exit 2 ;;\nesac\n",
+            log.display(),
+            self.options
+        );
+        let path = self.dir.join("control.sh");
+        std::fs::write(&path, script)?;
+        Ok(path)
     }
 
     fn stop(&self) -> Result<()> {

@@ -26,7 +26,10 @@ pub struct AuthState {
 }
 
 impl AuthState {
-    pub fn from_settings(settings: &Settings) -> anyhow::Result<Arc<AuthState>> {
+    pub fn from_settings(
+        settings: &Settings,
+        db: &crate::db::Db,
+    ) -> anyhow::Result<Arc<AuthState>> {
         Ok(Arc::new(AuthState {
             keys: keys::Keyring::load(
                 &settings.data_dir,
@@ -35,6 +38,8 @@ impl AuthState {
             )?,
             passwords: password::PasswordHasher::new(settings.hash_concurrency),
             limits: rate_limit::RateLimits::new(
+                "login",
+                db,
                 settings.login_per_ip_per_minute,
                 settings.login_per_name_per_minute,
             ),

@@ -67,6 +67,13 @@ use crate::error::ApiError;
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
+/// How long a request waits for a pooled connection: short, so that while the
+/// database is unreachable every request is answered 503 within a second
+/// rather than holding its client for the pool's 30 s default.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(800);
+/// The wait for the fresh connection of a retried read.
+const RETRY_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(150);
+
 /// A connection to either backend. Queries written against [`schema`] run on
 /// both; backend-specific SQL matches on the variant.
 #[derive(diesel::MultiConnection)]
@@ -193,21 +200,34 @@ pub struct Db {
     backend: Backend,
     /// SQLite only: the one connection that writes (see [`writer`]).
     writer: Option<writer::Writer>,
+    /// PostgreSQL only: the URL, for connections outside the pool (`LISTEN`).
+    postgres_url: Option<std::sync::Arc<str>>,
 }
 
 impl Db {
     /// Opens the pool (creating the SQLite file and its directory if needed)
     /// and applies pending migrations.
     pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Db> {
+        Db::connect_with(url, max_size, DEFAULT_ACQUIRE_TIMEOUT)
+    }
+
+    /// [`Db::connect`] with how long a request waits for a pooled connection
+    /// before it is answered 503 (the database unreachable, or every
+    /// connection busy for that long).
+    pub fn connect_with(url: &str, max_size: u32, acquire_timeout: Duration) -> anyhow::Result<Db> {
         let url = DatabaseUrl::parse(url).map_err(anyhow::Error::msg)?;
         if let DatabaseUrl::Sqlite(path) = &url {
             prepare_sqlite_file(path)?;
         }
         let backend = url.backend();
+        let postgres_url = match &url {
+            DatabaseUrl::Postgres(url) => Some(url.as_str().into()),
+            DatabaseUrl::Sqlite(_) => None,
+        };
         let mut builder = r2d2::Pool::builder()
             .max_size(max_size.max(1))
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(5));
+            .connection_timeout(acquire_timeout);
         builder = builder.connection_customizer(Box::new(SessionSettings));
         let writer = match &url {
             DatabaseUrl::Sqlite(_) => {
@@ -225,6 +245,7 @@ impl Db {
             pool,
             backend,
             writer,
+            postgres_url,
         };
         if db.writer.is_none() {
             run_migrations(&mut *db.pool.get()?)?;
@@ -234,6 +255,11 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The URL of a PostgreSQL database (`None` on SQLite).
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.postgres_url.as_deref()
     }
 
     pub fn pool(&self) -> &Pool {
@@ -250,21 +276,36 @@ impl Db {
     {
         match &self.writer {
             Some(writer) => writer.write(work).await,
-            None => self.run(move |conn| write_transaction(conn, work)).await,
+            // Never retried: a connection lost during COMMIT leaves unknown
+            // whether it landed, so the client retries (with its key).
+            None => {
+                let pool = self.pool.clone();
+                actix_web::web::block(move || write_transaction(&mut *pool.get()?, work)).await?
+            }
         }
     }
 
-    /// Runs `work` with a pooled connection on the blocking thread pool
-    /// (reads: on SQLite, writes belong in [`Db::write`]).
+    /// Runs read-only `work` with a pooled connection on the blocking thread
+    /// pool (on SQLite, writes belong in [`Db::write`]). A read whose
+    /// connection was lost under it (the server restarted, a failover) runs
+    /// once more on a fresh one: the pool checks connections on checkout, so
+    /// the dead one is dropped, not handed out again.
     pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: Fn(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
+            let first = work(&mut *pool.get()?);
+            match first {
+                Err(ApiError::ConnectionLost(cause)) => {
+                    tracing::warn!(%cause, "database connection lost under a read; retrying once");
+                    // Briefly: if the database itself is down, say so now.
+                    work(&mut *pool.get_timeout(RETRY_ACQUIRE_TIMEOUT)?)
+                }
+                other => other,
+            }
         })
         .await?
     }

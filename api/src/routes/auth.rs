@@ -135,7 +135,7 @@ pub async fn login(
 ) -> Result<web::Json<TokenPair>, ApiError> {
     let ip = client_ip(&req);
     let username = normalize_username(&body.username);
-    state.auth.limits.check(&ip, &username)?;
+    state.auth.limits.check(&ip, &username).await?;
     let lookup = username.clone();
     let user = state
         .db
@@ -435,7 +435,8 @@ pub async fn token(
     state
         .auth
         .limits
-        .check(&ip, &format!("client:{}", grant.client_id))?;
+        .check(&ip, &format!("client:{}", grant.client_id))
+        .await?;
     let lookup = grant.client_id.clone();
     let client = state
         .db

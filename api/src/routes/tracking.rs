@@ -62,7 +62,7 @@ pub async fn track(
 ) -> Result<web::Json<TrackingAnswer>, ApiError> {
     let code = shared::tracking::parse(&body.tracking_code)
         .map_err(|e| ApiError::validation("tracking_code", e.code()))?;
-    state.tracking_limits.check(&client_ip(&req), &code)?;
+    state.tracking_limits.check(&client_ip(&req), &code).await?;
     let national_id = normalized_national_id(&body.national_id);
     let auth = state.auth.clone();
     let answer = state

@@ -130,10 +130,10 @@ impl Dispatcher {
             .run(move |conn| {
                 let at = now();
                 let mut policy = HashMap::new();
-                for m in mobiles {
-                    let opted_out = outbox::is_opted_out(conn, &m)?;
-                    let left = cap - outbox::sent_last_hour(conn, &m, at)?;
-                    policy.insert(m, (opted_out, left));
+                for m in &mobiles {
+                    let opted_out = outbox::is_opted_out(conn, m)?;
+                    let left = cap - outbox::sent_last_hour(conn, m, at)?;
+                    policy.insert(m.clone(), (opted_out, left));
                 }
                 Ok(policy)
             })

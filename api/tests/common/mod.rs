@@ -74,20 +74,31 @@ pub fn unique_name(prefix: &str) -> String {
     )
 }
 
-/// Creates a fresh PostgreSQL database for one test and returns its URL.
-pub fn fresh_postgres_database() -> Option<String> {
-    let admin_url = match std::env::var("CHAPAR_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => url,
+/// The value of a PostgreSQL test setting: `None` (the test skipped) when it
+/// is not set, a failure when `CHAPAR_REQUIRE_POSTGRES=1` says it must be.
+pub fn postgres_setting(variable: &str) -> Option<String> {
+    match std::env::var(variable) {
+        Ok(value) if !value.is_empty() => Some(value),
         _ => {
             if std::env::var("CHAPAR_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                panic!("CHAPAR_REQUIRE_POSTGRES=1 but CHAPAR_TEST_POSTGRES_URL is not set");
+                panic!("CHAPAR_REQUIRE_POSTGRES=1 but {variable} is not set");
             }
-            eprintln!("skipping: CHAPAR_TEST_POSTGRES_URL is not set");
-            return None;
+            eprintln!("skipping: {variable} is not set");
+            None
         }
-    };
+    }
+}
+
+/// Creates a fresh PostgreSQL database for one test and returns its URL.
+pub fn fresh_postgres_database() -> Option<String> {
+    let admin_url = postgres_setting("CHAPAR_TEST_POSTGRES_URL")?;
+    Some(fresh_database_on(&admin_url))
+}
+
+/// Creates a fresh database on the cluster of `admin_url` and returns its URL.
+pub fn fresh_database_on(admin_url: &str) -> String {
     let name = unique_name("chapar_test");
-    let mut admin = PgConnection::establish(&admin_url).expect("connect to the test cluster");
+    let mut admin = PgConnection::establish(admin_url).expect("connect to the test cluster");
     admin
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .expect("create test database");
@@ -95,7 +106,7 @@ pub fn fresh_postgres_database() -> Option<String> {
         .rsplit_once('/')
         .map(|(base, _)| base.to_owned())
         .expect("admin URL has a database part");
-    Some(format!("{base}/{name}"))
+    format!("{base}/{name}")
 }
 
 /// Where a test app keeps attachment bytes.
@@ -181,6 +192,19 @@ impl TestApp {
             dir,
             settings,
         ))
+    }
+
+    /// A server on the existing database at `database_url` (another
+    /// instance of a deployment, say), with settings changed by `configure`.
+    pub fn start_on_database(
+        backend: Backend,
+        database_url: String,
+        configure: impl FnOnce(&mut Settings),
+    ) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut settings = Settings::new(dir.path().to_path_buf());
+        configure(&mut settings);
+        Self::start_with_settings(backend, database_url, dir, settings)
     }
 
     /// A server with the demo province seeded.

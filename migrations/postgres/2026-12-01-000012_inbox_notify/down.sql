@@ -1,0 +1,2 @@
+DROP TRIGGER deliveries_notify_inbox ON deliveries;
+DROP FUNCTION chapar_notify_inbox();
