@@ -1,7 +1,16 @@
 // Every screen at a phone's 360 px: nothing scrolls sideways (WCAG 1.4.10
 // reflow), and in Persian no Latin words appear where a person reads (names,
 // not codes; Persian digits), on every route each role reaches.
-import { expect, test, LoginPage, registerOverApi } from '../pages/app';
+import { expect, test, registerOverApi } from '../pages/app';
+import {
+  ADMIN_ROUTES,
+  PUBLIC_ROUTES,
+  SAMPLE_LETTER,
+  clerkRoutes,
+  logInAs,
+  operatorRoutes,
+  settle,
+} from '../pages/routes';
 import type { Page } from '@playwright/test';
 
 const PHONE = { width: 360, height: 740 };
@@ -11,13 +20,6 @@ const PHONE = { width: 360, height: 740 };
  * codes and usernames admins type; those are checked for reflow only.) */
 const LATIN_WORD = /[A-Za-z]{2,}/g;
 const ALLOWED = new Set(['English']);
-
-async function settle(page: Page, route: string) {
-  await page.goto(route);
-  await page.waitForLoadState('networkidle');
-  // Pages render after their data: wait for the loading placeholders to go.
-  await expect(page.locator('.content .muted', { hasText: 'در حال بارگذاری' })).toHaveCount(0);
-}
 
 async function horizontalOverflow(page: Page) {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -48,54 +50,29 @@ async function checkRoutes(page: Page, routes: string[], { persianOnly }: { pers
   expect(await horizontalOverflow(page), 'the open menu scrolls sideways').toBeLessThanOrEqual(0);
 }
 
-const letter = {
-  applicant: { kind: 'natural', national_id: '0499370899', first_name: 'علی', last_name: 'رضایی', mobile: '09121234567' },
-  recipient_agency_code: 'water',
-  subject: 'بررسی قبض آب',
-  body: 'مبلغ قبض آب این ماه بیش از حد معمول است.',
-};
-
 test('public pages fit a phone and read in Persian', async ({ page }) => {
-  await checkRoutes(page, ['/', '/track', '/login', '/no/such/page'], { persianOnly: true });
+  await checkRoutes(page, PUBLIC_ROUTES, { persianOnly: true });
 });
 
-/** Logs `username` in on a phone-sized page; answers the page it lands on. */
+/** Logs `username` in on a phone-sized page. */
 async function onPhoneAs(page: Page, username: string) {
   await page.setViewportSize(PHONE);
-  const login = new LoginPage(page);
-  await login.open();
-  await login.logIn(username);
-  await expect(page).not.toHaveURL(/\/login/);
+  await logInAs(page, username);
 }
 
 test('the operator’s screens fit a phone and read in Persian', async ({ page, request }) => {
-  const { id } = await registerOverApi(request, 'op-bnd-1021', letter);
+  const { id } = await registerOverApi(request, 'op-bnd-1021', SAMPLE_LETTER);
   await onPhoneAs(page, 'op-bnd-1021');
-  const routes = ['/letters/new', '/letters', `/letters/${id}`, `/letters/${id}/receipt`, '/dashboard'];
-  await checkRoutes(page, routes, { persianOnly: true });
+  await checkRoutes(page, operatorRoutes(id), { persianOnly: true });
 });
 
 test('the clerk’s screens fit a phone and read in Persian', async ({ page, request }) => {
-  const { id } = await registerOverApi(request, 'op-bnd-1021', letter);
+  const { id } = await registerOverApi(request, 'op-bnd-1021', SAMPLE_LETTER);
   await onPhoneAs(page, 'clerk-water');
-  await checkRoutes(page, ['/inbox', '/letters', `/letters/${id}`, '/dashboard'], { persianOnly: true });
+  await checkRoutes(page, clerkRoutes(id), { persianOnly: true });
 });
 
 test('the admin’s screens fit a phone', async ({ page }) => {
   await onPhoneAs(page, 'admin');
-  await checkRoutes(
-    page,
-    [
-      '/dashboard',
-      '/letters',
-      '/admin/agencies',
-      '/admin/offices',
-      '/admin/users',
-      '/admin/clients',
-      '/admin/sms',
-      '/admin/sms-templates',
-      '/admin/holidays',
-    ],
-    { persianOnly: false },
-  );
+  await checkRoutes(page, ADMIN_ROUTES, { persianOnly: false });
 });

@@ -23,7 +23,8 @@ test('an admin sees a registered letter\'s SMS in the outbox as sent', async ({ 
   await new LoginPage(page).logIn('admin');
   await page.getByTestId('nav-sms').click();
   await page.getByTestId('sms-status').selectOption('sent');
-  const row = page.getByTestId('sms-table').locator('tr', { hasText: '09131112233' });
+  // The outbox writes numbers in Persian digits.
+  const row = page.getByTestId('sms-table').locator('tr', { hasText: '۰۹۱۳۱۱۱۲۲۳۳' });
   // The dispatcher polls twice a second; reload until the row shows up as sent.
   await expect(async () => {
     await page.getByTestId('sms-status').selectOption('pending');

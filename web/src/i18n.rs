@@ -167,6 +167,12 @@ pub struct Strings {
     pub holder: &'static str,
     pub overdue: &'static str,
     pub all_statuses: &'static str,
+    pub sms_pending: &'static str,
+    pub sms_sent: &'static str,
+    pub sms_failed: &'static str,
+    pub sms_delivered: &'static str,
+    pub sms_undelivered: &'static str,
+    pub refresh: &'static str,
     pub open: &'static str,
     pub download: &'static str,
     pub answer: &'static str,
@@ -377,6 +383,12 @@ pub const FA: Strings = Strings {
     holder: "دستگاه فعلی",
     overdue: "دیرکرد",
     all_statuses: "همه وضعیت‌ها",
+    sms_pending: "در صف ارسال",
+    sms_sent: "ارسال‌شده",
+    sms_failed: "ناموفق",
+    sms_delivered: "رسیده",
+    sms_undelivered: "نرسیده",
+    refresh: "تازه‌سازی",
     open: "مشاهده",
     download: "دریافت",
     answer: "پاسخ",
@@ -586,6 +598,12 @@ pub const EN: Strings = Strings {
     holder: "Current agency",
     overdue: "Overdue",
     all_statuses: "All statuses",
+    sms_pending: "Queued",
+    sms_sent: "Sent",
+    sms_failed: "Failed",
+    sms_delivered: "Delivered",
+    sms_undelivered: "Undelivered",
+    refresh: "Refresh",
     open: "Open",
     download: "Download",
     answer: "Answer",
@@ -826,6 +844,28 @@ pub fn event_phrase(
         "answered" => t.ev_answered.replace("{agency}", agency),
         "note" => t.ev_note.to_owned(),
         _ => status_label(t, status).to_owned(),
+    }
+}
+
+/// An SMS's state in words.
+pub fn sms_status_label(t: &Strings, status: &str) -> &'static str {
+    match status {
+        "pending" => t.sms_pending,
+        "sent" => t.sms_sent,
+        "failed" => t.sms_failed,
+        "delivered" => t.sms_delivered,
+        "undelivered" => t.sms_undelivered,
+        _ => t.status,
+    }
+}
+
+/// The step an SMS reports, in words (the kinds are the letter's steps, and
+/// the overdue notice).
+pub fn sms_kind_label(t: &Strings, kind: &str) -> &'static str {
+    match shared::workflow::Status::parse(kind) {
+        Some(status) => status_label(t, status),
+        None if kind == "overdue" => t.overdue,
+        None => t.event,
     }
 }
 

@@ -7,7 +7,7 @@ use shared::directory::Page;
 use shared::sms::{sms_parts, AttemptRow, OutboxRow};
 
 use crate::api;
-use crate::i18n::{digits, format_time, use_lang, use_strings};
+use crate::i18n::{digits, format_time, sms_kind_label, sms_status_label, use_lang, use_strings};
 
 const STATUSES: [&str; 5] = ["pending", "sent", "failed", "delivered", "undelivered"];
 
@@ -55,16 +55,16 @@ pub fn SmsPage() -> impl IntoView {
         <section class="card">
             <h1>{move || t().sms_outbox}</h1>
             <div class="filters">
-                <select data-testid="sms-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                <select data-testid="sms-status" aria-label=move || t().status on:change=move |ev| status.set(event_target_value(&ev))>
                     <option value="">{move || t().all_statuses}</option>
-                    {STATUSES.into_iter().map(|s| view! { <option value=s>{s}</option> }).collect_view()}
+                    {STATUSES.into_iter().map(|s| view! { <option value=s>{move || sms_status_label(t(), s)}</option> }).collect_view()}
                 </select>
-                <button on:click=move |_| reload.update(|n| *n += 1)>"↻"</button>
+                <button aria-label=move || t().refresh title=move || t().refresh on:click=move |_| reload.update(|n| *n += 1)>"↻"</button>
             </div>
             <table class="grid" data-testid="sms-table">
                 <thead><tr>
                     <th>"#"</th><th>{move || t().mobile}</th><th>{move || t().event}</th><th>{move || t().text}</th>
-                    <th>{move || t().status}</th><th>{move || t().attempts}</th><th>{move || t().last_error}</th><th>{move || t().sent_at}</th><th></th>
+                    <th>{move || t().status}</th><th>{move || t().attempts}</th><th>{move || t().last_error}</th><th>{move || t().sent_at}</th><th><span class="visually-hidden">{move || t().actions}</span></th>
                 </tr></thead>
                 <tbody>
                     <For
@@ -75,14 +75,16 @@ pub fn SmsPage() -> impl IntoView {
                             let failed = r.status == "failed";
                             let sent = r.sent_at;
                             let parts = sms_parts(&r.text);
+                            let (mobile, kind, state, attempts) =
+                                (r.mobile.clone(), r.event_kind.clone(), r.status.clone(), r.attempts);
                             view! {
                                 <tr data-testid=format!("sms-row-{}", r.id) data-status=r.status.clone() on:click=move |_| open.set(Some(id))>
-                                    <td>{r.id}</td>
-                                    <td dir="ltr">{r.mobile.clone()}</td>
-                                    <td>{r.event_kind.clone()}</td>
+                                    <td>{move || digits(lang.get(), &id.to_string())}</td>
+                                    <td dir="ltr">{move || digits(lang.get(), &mobile)}</td>
+                                    <td>{move || sms_kind_label(t(), &kind)}</td>
                                     <td class="sms-text">{r.text.clone()} <span class="muted">{move || format!(" ({} {})", digits(lang.get(), &parts.to_string()), t().parts)}</span></td>
-                                    <td><span class=format!("badge sms-{}", r.status)>{r.status.clone()}</span></td>
-                                    <td>{r.attempts}</td>
+                                    <td><span class=format!("badge sms-{}", r.status)>{move || sms_status_label(t(), &state)}</span></td>
+                                    <td>{move || digits(lang.get(), &attempts.to_string())}</td>
                                     <td class="muted">{r.last_error.clone().unwrap_or_default()}</td>
                                     <td>{move || sent.map(|s| format_time(lang.get(), &s, true)).unwrap_or_default()}</td>
                                     <td>
