@@ -1,5 +1,6 @@
 //! Letters: registration at the counter, the receipt, lists and detail.
 
+mod agency_picker;
 pub mod detail;
 pub mod list;
 pub mod new;

@@ -6,7 +6,6 @@ use leptos_router::hooks::use_navigate;
 use shared::directory::{Agency, Page};
 use shared::identifiers::{parse_legal_id, parse_mobile, parse_national_code};
 use shared::letters::{Applicant, ApplicantKind, Attachment, Letter, NewLetter, Priority};
-use shared::normalize::normalize_text;
 use shared::ErrorCode;
 use wasm_bindgen::JsCast;
 
@@ -15,6 +14,8 @@ use crate::components::form::{
     clear_on_change, error_of, show_api_error, ErrorSummary, FormErrors, SummaryField, TextField,
 };
 use crate::i18n::{code_text, use_lang, use_strings};
+
+use super::agency_picker::AgencyPicker;
 
 #[component]
 pub fn NewLetterPage() -> impl IntoView {
@@ -27,7 +28,7 @@ pub fn NewLetterPage() -> impl IntoView {
     let kind = RwSignal::new(ApplicantKind::Natural);
     let [national_id, first_name, last_name, father_name, organization_name, representative_name, mobile, postal_code, address] =
         std::array::from_fn(|_| RwSignal::new(String::new()));
-    let [agency_query, agency_code, subject, body, reference] =
+    let [agency_code, subject, body, reference] =
         std::array::from_fn(|_| RwSignal::new(String::new()));
     let priority = RwSignal::new(Priority::Normal);
     let files = RwSignal::new(Vec::<web_sys::File>::new());
@@ -148,22 +149,6 @@ pub fn NewLetterPage() -> impl IntoView {
         }
     });
 
-    let matching_agencies = move || {
-        let q = normalize_text(&agency_query.get()).to_lowercase();
-        agencies
-            .get()
-            .and_then(Result::ok)
-            .map(|p| p.items)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|a| {
-                q.is_empty()
-                    || normalize_text(&format!("{} {} {}", a.code, a.name, a.name_en))
-                        .to_lowercase()
-                        .contains(&q)
-            })
-            .collect::<Vec<_>>()
-    };
     let on_files = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         let mut chosen = Vec::new();
@@ -206,35 +191,8 @@ pub fn NewLetterPage() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{move || t().recipient_agency}</h2>
-                <input class="search" type="search" id="agency-picker-search" data-testid="agency-picker-search" aria-label=move || t().search_agency
-                    placeholder=move || t().search_agency bind:value=agency_query
-                    on:keydown=move |ev| {
-                        // Enter picks the one agency that matches (and never submits the form).
-                        if ev.key() == "Enter" {
-                            ev.prevent_default();
-                            if let [only] = matching_agencies().as_slice() {
-                                agency_code.set(only.code.clone());
-                            }
-                        }
-                    }/>
-                <div class="agency-picker" data-testid="agency-picker" class:invalid=move || error_of(errors, "recipient_agency_code").get().is_some()>
-                    <For each=matching_agencies key=|a| a.code.clone() children=move |a| {
-                        let code = a.code.clone();
-                        let selected = {
-                            let code = code.clone();
-                            move || agency_code.get() == code
-                        };
-                        view! {
-                            <button type="button" class="agency-option" class:selected=selected data-testid=format!("agency-option-{}", a.code)
-                                on:click=move |_| agency_code.set(code.clone())>
-                                <strong>{a.name.clone()}</strong>
-                            </button>
-                        }
-                    }/>
-                </div>
-                <Show when=move || error_of(errors, "recipient_agency_code").get().is_some()>
-                    <span class="field-error">{move || error_of(errors, "recipient_agency_code").get()}</span>
-                </Show>
+                <AgencyPicker agencies=Signal::derive(move || agencies.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default())
+                    chosen=agency_code error=error_of(errors, "recipient_agency_code")/>
             </section>
             <section class="card">
                 <h2>{move || t().letters}</h2>
