@@ -9,11 +9,10 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chapar::db::{Db, DbConnection};
+use common::process::{free_port, Server};
 use diesel::prelude::*;
 use futures_util::future::join_all;
 use serde_json::{json, Value};
@@ -21,65 +20,6 @@ use serde_json::{json, Value};
 const KILLS: usize = 3;
 /// Registrations in flight at once (the kill lands among them).
 const PARALLEL: usize = 4;
-
-/// The server process; killed when dropped (also when the test fails).
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn serve(database_url: &str, data_dir: &Path, port: u16) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_chapar"))
-        .args(["serve", "--demo"])
-        .env("DATABASE_URL", database_url)
-        .env("CHAPAR_BIND", format!("127.0.0.1:{port}"))
-        .env("CHAPAR_DATA_DIR", data_dir)
-        .env("CHAPAR_STATIC_DIR", data_dir.join("no-spa"))
-        .env("CHAPAR_WORKERS", "2")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start chapar serve");
-    Server(child)
-}
-
-async fn wait_ready(client: &awc::Client, base: &str) -> Instant {
-    let started = Instant::now();
-    loop {
-        if let Ok(res) = client.get(format!("{base}/readyz")).send().await {
-            if res.status() == 200 {
-                return Instant::now();
-            }
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the server did not become ready"
-        );
-        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-async fn login(client: &awc::Client, base: &str) -> String {
-    let mut res = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .send_json(&json!({"username": "op-bnd-1021", "password": chapar::demo::DEMO_PASSWORD}))
-        .await
-        .expect("login sent");
-    assert_eq!(res.status(), 200, "login");
-    let body: Value = res.json().await.expect("login body");
-    body["access_token"].as_str().expect("token").to_owned()
-}
 
 fn letter_body(key: &str) -> Value {
     json!({
@@ -123,7 +63,6 @@ async fn register(client: &awc::Client, base: &str, token: &str, key: &str) -> O
 async fn crash_and_retry(database_url: &str) -> Duration {
     let dir = tempfile::tempdir().expect("temp dir");
     let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
     let client = awc::Client::builder()
         .timeout(Duration::from_secs(10))
         .finish();
@@ -133,9 +72,10 @@ async fn crash_and_retry(database_url: &str) -> Duration {
     let mut slowest_retry = Duration::ZERO;
     let mut retried = 0;
     for round in 0..=KILLS {
-        let mut server = serve(database_url, dir.path(), port);
-        let ready_at = wait_ready(&client, &base).await;
-        let token = login(&client, &base).await;
+        let mut server = Server::start(database_url, dir.path(), port, true, &[]);
+        let ready_at = server.wait_ready(&client).await;
+        let token = server.login(&client, "op-bnd-1021").await;
+        let base = server.base.clone();
         // Every request the last crash cut off, retried with its key: each
         // is answered now, not "still in progress".
         retried += unanswered.len();
@@ -166,7 +106,7 @@ async fn crash_and_retry(database_url: &str) -> Duration {
             let outcomes = if last_batch {
                 let kill = async {
                     actix_web::rt::time::sleep(Duration::from_millis(3)).await;
-                    server.0.kill().expect("SIGKILL");
+                    server.kill_now();
                 };
                 futures_util::future::join(batch, kill).await.0
             } else {
@@ -186,7 +126,7 @@ async fn crash_and_retry(database_url: &str) -> Duration {
                 break;
             }
         }
-        let _ = server.0.wait();
+        server.kill();
     }
     assert!(unanswered.is_empty());
     assert!(

@@ -12,6 +12,7 @@
 #![allow(dead_code)]
 
 pub mod fake_kavenegar;
+pub mod process;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -331,23 +332,12 @@ impl TestApp {
 
     /// `multipart/form-data` with one part named `file` per (file name, bytes).
     pub async fn upload(&self, token: &str, path: &str, files: &[(&str, &[u8])]) -> Answer {
-        let boundary = "chapar-test-boundary-7d1f";
-        let mut body = Vec::new();
-        for (name, bytes) in files {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                )
-                .as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let req = self.server.post(path).bearer_auth(token).insert_header((
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        ));
+        let (content_type, body) = multipart(files);
+        let req = self
+            .server
+            .post(path)
+            .bearer_auth(token)
+            .insert_header(("content-type", content_type));
         self.send(req, Some(body)).await
     }
 
@@ -390,18 +380,42 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: awc::ClientRequest, body: Option<Vec<u8>>) -> Answer {
-        let mut res = match body {
-            Some(body) => req.send_body(body).await,
-            None => req.send().await,
-        }
-        .expect("request sent");
-        let body = res.body().limit(64 * 1024 * 1024).await.expect("body read");
-        Answer {
-            status: res.status(),
-            headers: res.headers().clone(),
-            body: body.to_vec(),
-        }
+        send(req, body).await
     }
+}
+
+/// Sends `req` (with `body`) and reads the whole answer.
+pub async fn send(req: awc::ClientRequest, body: Option<Vec<u8>>) -> Answer {
+    let mut res = match body {
+        Some(body) => req.send_body(body).await,
+        None => req.send().await,
+    }
+    .expect("request sent");
+    let body = res.body().limit(64 * 1024 * 1024).await.expect("body read");
+    Answer {
+        status: res.status(),
+        headers: res.headers().clone(),
+        body: body.to_vec(),
+    }
+}
+
+/// A `multipart/form-data` body with one part named `file` per (file name,
+/// bytes): its content type and bytes.
+pub fn multipart(files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "chapar-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// Declares each test four times: `name::{sqlite, postgres}` with attachments
