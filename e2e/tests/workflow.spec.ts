@@ -48,6 +48,10 @@ test('a letter is received, referred, answered and handed over', async ({ page }
   await page.getByTestId('note-text').fill('با متقاضی تماس گرفته شد');
   await page.getByTestId('action-note').click();
   await expect(page.getByTestId('timeline').locator('li[data-kind="note"]')).toBeVisible();
+  // A refer without an agency is told so under the refer box, not elsewhere.
+  await page.getByTestId('action-refer').click();
+  await expect(page.getByTestId('refer-error')).toBeVisible();
+  await expect(page.getByTestId('answer-error')).toHaveCount(0);
   await page.getByTestId('refer-agency').selectOption('municipality');
   await page.getByTestId('refer-note').fill('در حوزه شهرداری است');
   await page.getByTestId('action-refer').click();

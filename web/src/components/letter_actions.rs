@@ -49,7 +49,8 @@ pub fn LetterActions(
 
     let id = letter.id;
     let etag = format!("\"{}-{}\"", letter.id, letter.version);
-    let error = RwSignal::new(None::<String>);
+    // The last failure, and which action it belongs to (shown under it).
+    let error = RwSignal::new(None::<(&'static str, String)>);
     let refer_to = RwSignal::new(String::new());
     let refer_note = RwSignal::new(String::new());
     let answer_body = RwSignal::new(String::new());
@@ -60,7 +61,7 @@ pub fn LetterActions(
         api::get::<Page<Agency>>("/api/v1/agencies?active=true&limit=200").await
     });
 
-    let show = move |err: ApiError| {
+    let show = move |action: &'static str, err: ApiError| {
         let message = match &err {
             ApiError::Problem(p) if !p.errors.is_empty() => p
                 .errors
@@ -70,7 +71,7 @@ pub fn LetterActions(
                 .join("؛ "),
             other => other.text(lang.get_untracked()),
         };
-        error.set(Some(message));
+        error.set(Some((action, message)));
     };
     let act = Action::new_local(move |step: &Step| {
         let step = *step;
@@ -147,7 +148,7 @@ pub fn LetterActions(
                     error.set(None);
                     reload.update(|n| *n += 1);
                 }
-                Err(e) => show(e),
+                Err(e) => show(step.as_str(), e),
             }
         }
     });
@@ -162,10 +163,11 @@ pub fn LetterActions(
             };
             match result {
                 Ok(()) => {
+                    error.set(None);
                     note.set(String::new());
                     reload.update(|n| *n += 1);
                 }
-                Err(e) => show(e),
+                Err(e) => show(NOTE, e),
             }
         }
     });
@@ -194,6 +196,7 @@ pub fn LetterActions(
                 <h2>{move || t().actions_title}</h2>
                 <Show when=move || may_receive>
                     <button class="primary" data-testid="action-receive" on:click=move |_| { act.dispatch(Step::Receive); }>{move || t().acknowledge}</button>
+                    <ActionError action=Step::Receive.as_str() error/>
                 </Show>
                 <Show when=move || may_refer>
                     <div class="action-box">
@@ -214,6 +217,7 @@ pub fn LetterActions(
                             <input type="text" data-testid="refer-note" bind:value=refer_note/>
                         </label>
                         <button data-testid="action-refer" on:click=move |_| { act.dispatch(Step::Refer); }>{move || t().refer}</button>
+                        <ActionError action=Step::Refer.as_str() error/>
                     </div>
                 </Show>
                 <Show when=move || may_answer>
@@ -231,6 +235,7 @@ pub fn LetterActions(
                             }}</span>
                         </label>
                         <button class="primary" data-testid="action-answer" on:click=move |_| { act.dispatch(Step::Answer); }>{move || t().send_answer}</button>
+                        <ActionError action=Step::Answer.as_str() error/>
                     </div>
                 </Show>
                 <Show when=move || may_reject>
@@ -240,12 +245,14 @@ pub fn LetterActions(
                             <input type="text" data-testid="reject-reason" bind:value=reject_reason/>
                         </label>
                         <button data-testid="action-reject" on:click=move |_| { act.dispatch(Step::Reject); }>{move || t().reject}</button>
+                        <ActionError action=Step::Reject.as_str() error/>
                     </div>
                 </Show>
                 <Show when=move || may_close>
                     <div class="action-box">
                         <button class="primary" data-testid="action-close" on:click=move |_| { act.dispatch(Step::Close); }>{move || t().close}</button>
                         <button data-testid="print-answer" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{move || t().print_answer}</button>
+                        <ActionError action=Step::Close.as_str() error/>
                     </div>
                 </Show>
                 <Show when=move || may_withdraw>
@@ -254,6 +261,7 @@ pub fn LetterActions(
                             let ok = web_sys::window().and_then(|w| w.confirm_with_message(t().confirm_withdraw).ok()).unwrap_or(false);
                             if ok { act.dispatch(Step::Withdraw); }
                         }>{move || t().withdraw}</button>
+                        <ActionError action=Step::Withdraw.as_str() error/>
                     </div>
                 </Show>
                 <Show when=move || can_note>
@@ -263,15 +271,30 @@ pub fn LetterActions(
                             <input type="text" data-testid="note-text" bind:value=note/>
                         </label>
                         <button data-testid="action-note" on:click=move |_| { add_note.dispatch(()); }>{move || t().add_note}</button>
+                        <ActionError action=NOTE error/>
                     </div>
                 </Show>
                 <Show when=move || act.pending().get() || add_note.pending().get()>
                     <span class="spinner" aria-hidden="true"></span>
                 </Show>
-                <Show when=move || error.get().is_some()>
-                    <p class="form-error" data-testid="action-error">{move || error.get()}</p>
-                </Show>
             </section>
+        </Show>
+    }
+}
+
+/// The key of the note box's errors (notes are not a step of the letter).
+const NOTE: &str = "note";
+
+/// An action's failure, under that action (announced as it appears).
+#[component]
+fn ActionError(
+    action: &'static str,
+    error: RwSignal<Option<(&'static str, String)>>,
+) -> impl IntoView {
+    let message = move || error.get().filter(|(a, _)| *a == action).map(|(_, m)| m);
+    view! {
+        <Show when=move || message().is_some()>
+            <p class="form-error" role="alert" data-testid=format!("{action}-error")>{message}</p>
         </Show>
     }
 }
