@@ -130,6 +130,10 @@ test('an empty submit gets an error summary that takes the focus and links to ea
   await login.open();
   await login.logIn('op-bnd-1021');
   await expect(page).toHaveURL(/\/letters\/new$/);
+  // Required is the norm; the fields that may stay empty say so.
+  await expect(page.getByTestId('applicant-national-id')).toHaveAttribute('aria-required', 'true');
+  await expect(page.locator('label', { has: page.getByTestId('applicant-father-name') })).toContainText('(اختیاری)');
+  await expect(page.locator('label', { has: page.getByTestId('applicant-first-name') })).not.toContainText('اختیاری');
   await page.getByTestId('letter-submit').click();
   const summary = page.getByTestId('error-summary');
   await expect(summary).toBeFocused();

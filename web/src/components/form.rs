@@ -52,7 +52,12 @@ pub fn TextField(
     /// Takes the focus when the form opens (the first field at the counter).
     #[prop(optional)]
     autofocus: bool,
+    /// May be left empty: the label says so (the GOV.UK way: required is
+    /// the norm, optional is marked), and the field is not `aria-required`.
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
+    let t = crate::i18n::use_strings();
     let given = error.unwrap_or_else(|| Signal::derive(|| None));
     // Checked when left, never while the first digits are typed: a field
     // entered without an error keeps quiet until the user leaves it; one
@@ -71,9 +76,13 @@ pub fn TextField(
     }
     view! {
         <label class="field">
-            <span class="field-label">{move || label.get()}</span>
+            <span class="field-label">
+                {move || label.get()}
+                {optional.then(|| view! { " " <span class="optional">{move || format!("({})", t().optional)}</span> })}
+            </span>
             <input
                 type=kind
+                aria-required=(!optional).then_some("true")
                 dir=dir
                 id=testid
                 data-testid=testid

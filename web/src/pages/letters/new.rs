@@ -178,15 +178,15 @@ pub fn NewLetterPage() -> impl IntoView {
                         value=national_id testid="applicant-national-id" dir="ltr" error=id_error autofocus=true/>
                     <Show when=move || kind.get() == ApplicantKind::Natural fallback=move || view! {
                         <TextField label=label(|t| t.organization_name) value=organization_name testid="applicant-organization" error=error_of(errors, "applicant.organization_name")/>
-                        <TextField label=label(|t| t.representative_name) value=representative_name testid="applicant-representative" error=error_of(errors, "applicant.representative_name")/>
+                        <TextField label=label(|t| t.representative_name) value=representative_name testid="applicant-representative" error=error_of(errors, "applicant.representative_name") optional=true/>
                     }>
                         <TextField label=label(|t| t.first_name) value=first_name testid="applicant-first-name" error=error_of(errors, "applicant.first_name")/>
                         <TextField label=label(|t| t.last_name) value=last_name testid="applicant-last-name" error=error_of(errors, "applicant.last_name")/>
-                        <TextField label=label(|t| t.father_name) value=father_name testid="applicant-father-name" error=error_of(errors, "applicant.father_name")/>
+                        <TextField label=label(|t| t.father_name) value=father_name testid="applicant-father-name" error=error_of(errors, "applicant.father_name") optional=true/>
                     </Show>
                     <TextField label=label(|t| t.mobile) value=mobile testid="applicant-mobile" dir="ltr" error=mobile_error/>
-                    <TextField label=label(|t| t.postal_code) value=postal_code testid="applicant-postal-code" dir="ltr" error=error_of(errors, "applicant.postal_code")/>
-                    <TextField label=label(|t| t.address) value=address testid="applicant-address" error=error_of(errors, "applicant.address")/>
+                    <TextField label=label(|t| t.postal_code) value=postal_code testid="applicant-postal-code" dir="ltr" error=error_of(errors, "applicant.postal_code") optional=true/>
+                    <TextField label=label(|t| t.address) value=address testid="applicant-address" error=error_of(errors, "applicant.address") optional=true/>
                 </div>
             </section>
             <section class="card">
@@ -199,7 +199,7 @@ pub fn NewLetterPage() -> impl IntoView {
                 <TextField label=label(|t| t.subject) value=subject testid="letter-subject" error=error_of(errors, "subject")/>
                 <label class="field">
                     <span class="field-label">{move || t().body}</span>
-                    <textarea rows="8" id="letter-body" data-testid="letter-body" class:invalid=move || error_of(errors, "body").get().is_some() bind:value=body></textarea>
+                    <textarea rows="8" id="letter-body" data-testid="letter-body" aria-required="true" class:invalid=move || error_of(errors, "body").get().is_some() bind:value=body></textarea>
                     <Show when=move || error_of(errors, "body").get().is_some()>
                         <span class="field-error">{move || error_of(errors, "body").get()}</span>
                     </Show>
@@ -212,10 +212,10 @@ pub fn NewLetterPage() -> impl IntoView {
                             <option value="urgent">{move || t().priority_urgent}</option>
                         </select>
                     </label>
-                    <TextField label=label(|t| t.applicant_reference) value=reference testid="letter-reference" error=error_of(errors, "applicant_reference")/>
+                    <TextField label=label(|t| t.applicant_reference) value=reference testid="letter-reference" error=error_of(errors, "applicant_reference") optional=true/>
                 </div>
                 <div class="field">
-                    <span class="field-label">{move || t().attachments}</span>
+                    <span class="field-label">{move || t().attachments} " " <span class="optional">{move || format!("({})", t().optional)}</span></span>
                     // A Persian file picker: the browser's own button speaks the browser's language.
                     <label class="file-picker">
                         <input type="file" class="visually-hidden" multiple accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" data-testid="letter-files" on:change=on_files/>
