@@ -46,6 +46,8 @@ test('operator registers a letter; the applicant tracks it publicly', async ({ p
   await expect(page.getByTestId('receipt-qr').locator('svg')).toBeVisible();
   await expect(page.getByTestId('receipt-attachments')).toHaveText('۱');
   await expect(page.getByTestId('receipt-office')).toHaveText(/دفتر پیشخوان/);
+  // Where to come back or call, in Persian digits.
+  await expect(page.getByTestId('receipt-office-contact')).toHaveText(/[۰-۹]{4}/);
   await expect(page.getByTestId('receipt-agency')).toHaveText('شرکت آب و فاضلاب استان هرمزگان');
 
   // The receipt gives the public tracking address the SMS gives (CHAPAR_PUBLIC_URL).

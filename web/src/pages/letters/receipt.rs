@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use shared::directory::CounterOffice;
 use shared::letters::Letter;
 
 use crate::api;
@@ -46,6 +47,7 @@ pub fn ReceiptPage() -> impl IntoView {
                                     <dd data-testid="receipt-agency">{l.recipient_agency_name.clone()}</dd>
                                     <dt>{move || t().office}</dt>
                                     <dd data-testid="receipt-office">{l.counter_office_name.clone()}</dd>
+                                    <OfficeContact code=l.counter_office_code.clone()/>
                                     <dt>{move || t().subject}</dt>
                                     <dd>{l.subject.clone()}</dd>
                                     <dt>{move || t().registered_at}</dt>
@@ -72,5 +74,26 @@ pub fn ReceiptPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Where the applicant can come back or call: the registering office's
+/// address and phone (nothing when they cannot be read).
+#[component]
+fn OfficeContact(code: String) -> impl IntoView {
+    let t = use_strings();
+    let lang = use_lang();
+    let office = LocalResource::new(move || {
+        let code = code.clone();
+        async move { api::get::<CounterOffice>(&format!("/api/v1/counter-offices/{code}")).await }
+    });
+    move || {
+        office.get().and_then(Result::ok).map(|o| {
+            let contact = format!("{}، {} — {}", o.city, o.address, o.phone);
+            view! {
+                <dt>{move || t().office_contact}</dt>
+                <dd data-testid="receipt-office-contact">{move || digits(lang.get(), &contact)}</dd>
+            }
+        })
     }
 }
