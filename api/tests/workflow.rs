@@ -313,7 +313,9 @@ both_backends! {
         assert_eq!(res.status, 201, "{}", res.text());
         assert_eq!(res.json()["sla_working_days"], true);
         // Every day of the coming fortnight except the last two is a holiday.
-        let today = chrono::Utc::now().date_naive();
+        // Days are Tehran's (the SLA counts there), also around UTC midnight.
+        let tehran_day = shared::reports::tehran_day;
+        let today = tehran_day(chrono::Utc::now());
         for i in 0..12 {
             let day = today + chrono::Duration::days(i);
             assert_eq!(app.post_as(&admin, "/api/v1/holidays", &json!({"day": day, "name": "تعطیل آزمایشی"})).await.status, 204);
@@ -327,11 +329,11 @@ both_backends! {
         let created = app.post_as(&op, "/api/v1/letters", &body).await.json();
         let due: chrono::DateTime<chrono::Utc> = created["due_at"].as_str().and_then(|d| d.parse().ok()).expect("due_at");
         // Five working days can only start after the holidays: at least 12 + 5 calendar days.
-        assert!(due.date_naive() >= today + chrono::Duration::days(16), "due {due}");
+        assert!(tehran_day(due) >= today + chrono::Duration::days(16), "due {due}");
         // A calendar-day agency is not affected.
         let water = app.post_as(&op, "/api/v1/letters", &letter()).await.json();
         let water_due: chrono::DateTime<chrono::Utc> = water["due_at"].as_str().and_then(|d| d.parse().ok()).expect("due_at");
-        assert!(water_due.date_naive() <= today + chrono::Duration::days(8));
+        assert!(tehran_day(water_due) <= today + chrono::Duration::days(8));
 
         // Operators do not edit holidays.
         assert_eq!(app.post_as(&op, "/api/v1/holidays", &json!({"day": today, "name": "x"})).await.status, 403);
