@@ -310,7 +310,7 @@ async fn sweep_rate_limits_periodically(state: chapar::AppState) {
         ticks.tick().await;
         let swept = state
             .db
-            .run(|conn| Ok(chapar::auth::rate_limit::sweep(conn)?))
+            .write(|conn| Ok(chapar::auth::rate_limit::sweep(conn)?))
             .await;
         if let Err(e) = swept {
             tracing::warn!(error = %e, "rate limit sweep failed");

@@ -106,6 +106,11 @@ impl RateLimits {
                         self.per_name_per_minute,
                     ),
                 ];
+                // One autocommitted upsert, through the read path on
+                // purpose: a write transaction would add BEGIN and COMMIT
+                // round trips to every login and tracking request, and a
+                // retry after a lost connection at worst counts an attempt
+                // twice (stricter, never looser).
                 db.run(move |conn| count_shared(conn, &buckets)).await
             }
         }
