@@ -63,6 +63,7 @@ pub fn build_app(
                 .finish()
         }))
         .default_service(web::to(fallback::fallback))
+        .wrap(from_fn(crate::read_your_writes::remember_writes))
         .wrap(security_headers())
         .wrap(ErrorHandlers::new().default_handler(error::problemize))
         .wrap(Compress::default())

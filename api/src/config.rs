@@ -16,6 +16,11 @@ pub struct DatabaseArgs {
     /// request is answered 503 with `Retry-After`.
     #[arg(long, env = "CHAPAR_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 800)]
     pub db_acquire_timeout_ms: u64,
+    /// PostgreSQL hot standbys (comma-separated URLs) that serve public
+    /// tracking, letter lists and searches and the dashboard; writes and a
+    /// caller's reads of its own recent writes stay on the primary.
+    #[arg(long, env = "CHAPAR_READ_DATABASE_URL", value_delimiter = ',')]
+    pub read_database_url: Vec<String>,
 }
 
 impl DatabaseArgs {
@@ -25,7 +30,8 @@ impl DatabaseArgs {
             &self.database_url,
             max_size,
             std::time::Duration::from_millis(self.db_acquire_timeout_ms),
-        )
+        )?
+        .with_standbys(&self.read_database_url, max_size)
     }
 }
 

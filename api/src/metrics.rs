@@ -39,6 +39,8 @@ pub struct Metrics {
     /// Connections of the database pool, set at scrape time.
     pub db_connections: Gauge,
     pub db_idle_connections: Gauge,
+    /// Read standbys in use, set at scrape time (registered with them).
+    pub db_standbys_fresh: Gauge,
     sms: Family<SmsLabels, Counter>,
     /// Pending SMS and the age of the oldest, set at scrape time.
     pub sms_queue_depth: Gauge,
@@ -111,6 +113,7 @@ impl Default for Metrics {
             latency,
             db_connections,
             db_idle_connections,
+            db_standbys_fresh: Gauge::default(),
             sms,
             sms_queue_depth,
             sms_failed_total,
@@ -143,6 +146,29 @@ impl Metrics {
                 outcome: outcome.to_owned(),
             })
             .inc();
+    }
+
+    /// Adds the read standbys' counters and gauge (set at scrape time).
+    pub fn register_standbys(&self, standbys: &crate::db::standbys::Standbys) {
+        let mut registry = match self.registry.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        registry.register(
+            "db_standby_reads",
+            "Reads served by a read standby",
+            standbys.served.clone(),
+        );
+        registry.register(
+            "db_standby_fallbacks",
+            "Reads that a read standby failed and the primary served",
+            standbys.fell_back.clone(),
+        );
+        registry.register(
+            "db_standbys_fresh",
+            "Read standbys caught up enough to serve reads",
+            self.db_standbys_fresh.clone(),
+        );
     }
 
     /// The OpenMetrics text exposition (which Prometheus scrapes natively).

@@ -47,9 +47,13 @@ impl AppState {
             settings.tracking_per_ip_per_minute,
             settings.tracking_per_code_per_minute,
         ));
+        let metrics = Arc::new(Metrics::default());
+        if let Some(standbys) = db.standbys() {
+            metrics.register_standbys(standbys);
+        }
         Ok(AppState {
             db,
-            metrics: Arc::new(Metrics::default()),
+            metrics,
             auth,
             storage: Arc::new(Storage::from_settings(settings)?),
             inbox,

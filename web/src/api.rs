@@ -155,6 +155,13 @@ async fn send_once<B: Serialize>(
     send_with(method, path, body, bearer, &[]).await
 }
 
+thread_local! {
+    /// The server's `Chapar-Write-Position` of this tab's last write, sent
+    /// back as `Chapar-Read-After`: whichever instance serves the next read
+    /// (a read standby, maybe), it shows what the user just did.
+    static WRITE_POSITION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
 async fn send_with<B: Serialize>(
     method: Method,
     path: &str,
@@ -169,16 +176,23 @@ async fn send_with<B: Serialize>(
     if let Some(token) = bearer {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
+    if let Some(position) = WRITE_POSITION.with(|p| p.borrow().clone()) {
+        builder = builder.header("Chapar-Read-After", &position);
+    }
     let request = match body {
         Body::Json(body) => builder.json(body),
         Body::Form(form) => builder.body(form.clone()),
         Body::None => builder.build(),
     }
     .map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    request
+    let res = request
         .send()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if let Some(position) = res.headers().get("chapar-write-position") {
+        WRITE_POSITION.with(|p| *p.borrow_mut() = Some(position));
+    }
+    Ok(res)
 }
 
 /// Exchanges the refresh token for a new pair, once for all the requests

@@ -34,7 +34,8 @@ commands:
                          seeded with N letters (default 10,000), SQLite and
                          PostgreSQL, as ratios to /healthz; --save appends the
                          table to bench/results/<date>.md
-  postgres               start a throwaway PostgreSQL cluster and print its URL
+  postgres [--standby]   start a throwaway PostgreSQL cluster (and a streaming
+                         hot standby of it) and print the URLs
                          (stopped when you press Enter)";
 
 fn main() {
@@ -62,6 +63,14 @@ fn run_cli() -> Result<()> {
             let cluster = postgres::Cluster::start()?;
             println!("{}", cluster.url());
             println!("stop/start it: sh {}", cluster.control_script()?.display());
+            let standby = match args.get(1).map(String::as_str) {
+                Some("--standby") => Some(postgres::Cluster::standby_of(&cluster)?),
+                _ => None,
+            };
+            if let Some(standby) = &standby {
+                println!("standby: {}", standby.url());
+                println!("stop/start it: sh {}", standby.control_script()?.display());
+            }
             println!("press Enter to stop");
             let mut line = String::new();
             std::io::stdin().read_line(&mut line)?;
@@ -167,11 +176,20 @@ fn test(root: &Path) -> Result<()> {
             let cluster = postgres::Cluster::start()?;
             // A second cluster for the outage tests, which stop and start it.
             let faults = postgres::Cluster::start()?;
+            // A primary with a streaming hot standby, for the read-replica tests.
+            let primary = postgres::Cluster::start()?;
+            let standby = postgres::Cluster::standby_of(&primary)?;
             let s3 = s3::S3Server::start(root)?;
             cmd("cargo", &["test"])
                 .env("CHAPAR_TEST_POSTGRES_URL", cluster.url())
                 .env("CHAPAR_TEST_FAULT_POSTGRES_URL", faults.url())
                 .env("CHAPAR_TEST_FAULT_POSTGRES_CTL", faults.control_script()?)
+                .env("CHAPAR_TEST_PRIMARY_POSTGRES_URL", primary.url())
+                .env("CHAPAR_TEST_STANDBY_POSTGRES_URL", standby.url())
+                .env(
+                    "CHAPAR_TEST_STANDBY_POSTGRES_CTL",
+                    standby.control_script()?,
+                )
                 .env("CHAPAR_REQUIRE_POSTGRES", "1")
                 .env("CHAPAR_TEST_S3_URL", s3.url())
                 .env("CHAPAR_REQUIRE_S3", "1")

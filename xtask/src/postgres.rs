@@ -42,6 +42,61 @@ impl Cluster {
 
     /// Started with more `-c name=value` server settings.
     pub fn start_with(settings: &str) -> Result<Cluster> {
+        let cluster = Cluster::prepare(settings)?;
+        cluster
+            .pg_cmd(
+                "initdb",
+                &[
+                    "-D",
+                    &cluster.data_dir(),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
+                    "--no-sync",
+                ],
+            )
+            .run()?;
+        cluster.launch()?;
+        Ok(cluster)
+    }
+
+    /// A hot standby of `primary`, streaming from it (`pg_basebackup -R`:
+    /// the copy carries the connection back to the primary and the
+    /// `standby.signal` that keeps it read-only).
+    pub fn standby_of(primary: &Cluster) -> Result<Cluster> {
+        let cluster = Cluster::prepare("-c hot_standby=on")?;
+        let port = primary.port.to_string();
+        cluster
+            .pg_cmd(
+                "pg_basebackup",
+                &[
+                    "-D",
+                    &cluster.data_dir(),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &port,
+                    "-U",
+                    "postgres",
+                    "-R",
+                    "-X",
+                    "stream",
+                    "-c",
+                    "fast",
+                    "--no-sync",
+                ],
+            )
+            .run()
+            .context("pg_basebackup of the primary")?;
+        cluster.launch()?;
+        Ok(cluster)
+    }
+
+    /// A fresh directory and port for a cluster, nothing started yet.
+    fn prepare(settings: &str) -> Result<Cluster> {
         let bin = match find_bin_dir() {
             Some(bin) => bin,
             None => {
@@ -69,49 +124,35 @@ impl Cluster {
              -c fsync=off -c synchronous_commit=off -c full_page_writes=off {settings}",
             dir.display()
         );
-        let cluster = Cluster {
+        Ok(Cluster {
             dir,
             bin,
             port,
             as_postgres_user,
             options,
-        };
-        let data = cluster.data_dir();
-        cluster
-            .pg_cmd(
-                "initdb",
-                &[
-                    "-D",
-                    &data,
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "-E",
-                    "UTF8",
-                    "--no-locale",
-                    "--no-sync",
-                ],
-            )
-            .run()?;
-        let log = cluster.dir.join("postgres.log");
-        cluster
-            .pg_cmd(
-                "pg_ctl",
-                &[
-                    "-D",
-                    &data,
-                    "-l",
-                    &log.to_string_lossy(),
-                    "-o",
-                    &cluster.options,
-                    "-w",
-                    "start",
-                ],
-            )
-            .run()
-            .with_context(|| format!("PostgreSQL did not start; see {}", log.display()))?;
-        println!("PostgreSQL {} on port {port}", cluster.bin.display());
-        Ok(cluster)
+        })
+    }
+
+    /// Starts the server of the prepared data directory.
+    fn launch(&self) -> Result<()> {
+        let log = self.dir.join("postgres.log");
+        self.pg_cmd(
+            "pg_ctl",
+            &[
+                "-D",
+                &self.data_dir(),
+                "-l",
+                &log.to_string_lossy(),
+                "-o",
+                &self.options,
+                "-w",
+                "start",
+            ],
+        )
+        .run()
+        .with_context(|| format!("PostgreSQL did not start; see {}", log.display()))?;
+        println!("PostgreSQL {} on port {}", self.bin.display(), self.port);
+        Ok(())
     }
 
     fn data_dir(&self) -> String {

@@ -147,12 +147,9 @@ impl Principal {
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::Internal("app state missing".into()))?;
-    let token = req
-        .headers()
+/// The token of `Authorization: Bearer …`, if sent.
+fn bearer_token(req: &HttpRequest) -> Option<&str> {
+    req.headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
@@ -160,12 +157,26 @@ fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .map(str::trim)
-        .ok_or_else(|| {
-            ApiError::Unauthorized(
-                ErrorCode::AuthRequired,
-                "Send an access token: `Authorization: Bearer …`.".into(),
-            )
-        })?;
+}
+
+/// Who a valid access token names (`user:12`, `client:3`), without the
+/// rest of [`Principal`]: for what is kept per caller outside a handler.
+pub fn token_subject(req: &HttpRequest) -> Option<String> {
+    let state = req.app_data::<web::Data<AppState>>()?;
+    let token = bearer_token(req)?;
+    verify_access(&state.auth.keys, token).ok().map(|c| c.sub)
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::Internal("app state missing".into()))?;
+    let token = bearer_token(req).ok_or_else(|| {
+        ApiError::Unauthorized(
+            ErrorCode::AuthRequired,
+            "Send an access token: `Authorization: Bearer …`.".into(),
+        )
+    })?;
     let claims = verify_access(&state.auth.keys, token).map_err(|e| {
         tracing::debug!(error = %e, "refused token");
         ApiError::Unauthorized(

@@ -420,11 +420,17 @@ fn words_match(
 > {
     use diesel::dsl::sql;
     use diesel::sql_types::{Bool, Text};
-    let (open, close) = if rare {
-        // ARRAY(…): one index lookup, never a walk testing each letter.
-        ("letters.id = ANY(ARRAY(SELECT m.id FROM letters m WHERE m.search_tsv @@ to_tsquery('simple', ", ")))")
+    let (open, close, scope) = if rare {
+        // ARRAY(…): one index lookup, never a walk testing each letter; the
+        // scope word makes the index yield only the caller's letters.
+        let open = "letters.id = ANY(ARRAY(SELECT m.id FROM letters m WHERE m.search_tsv @@ to_tsquery('simple', ";
+        (open, ")))", scope)
     } else {
-        ("letters.search_tsv @@ to_tsquery('simple', ", ")")
+        // No scope word: the scope's own index orders the walk, and with the
+        // word the planner would count the scope twice, misjudge the matches
+        // as few and intersect whole posting lists instead (55 ms against
+        // 4 ms for a surname in 4 % of 1,000,000 letters).
+        ("letters.search_tsv @@ to_tsquery('simple', ", ")", None)
     };
     sql::<Bool>(open)
         .bind::<Text, _>(shared::search::tsquery(words, scope))

@@ -50,6 +50,7 @@ pub mod notifications;
 pub mod reports;
 pub mod rollups;
 pub mod schema;
+pub mod standbys;
 pub mod users;
 pub mod writer;
 
@@ -202,6 +203,8 @@ pub struct Db {
     writer: Option<writer::Writer>,
     /// PostgreSQL only: the URL, for connections outside the pool (`LISTEN`).
     postgres_url: Option<std::sync::Arc<str>>,
+    /// PostgreSQL only, optional: hot standbys for [`Db::read`].
+    standbys: Option<std::sync::Arc<standbys::Standbys>>,
 }
 
 impl Db {
@@ -246,6 +249,7 @@ impl Db {
             backend,
             writer,
             postgres_url,
+            standbys: None,
         };
         if db.writer.is_none() {
             run_migrations(&mut *db.pool.get()?)?;
@@ -264,6 +268,33 @@ impl Db {
 
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// Serves [`Db::read`]s from the hot standbys at `urls` as well (each
+    /// with a pool of up to `max_size`); none: the primary serves them all.
+    pub fn with_standbys(mut self, urls: &[String], max_size: u32) -> anyhow::Result<Db> {
+        let urls: Vec<String> = urls
+            .iter()
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty())
+            .collect();
+        if urls.is_empty() {
+            return Ok(self);
+        }
+        if self.postgres_url.is_none() {
+            anyhow::bail!("read databases need a PostgreSQL primary");
+        }
+        self.standbys = Some(standbys::Standbys::start(
+            &urls,
+            max_size,
+            self.pool.clone(),
+        )?);
+        Ok(self)
+    }
+
+    /// The standbys, when there are any.
+    pub fn standbys(&self) -> Option<&standbys::Standbys> {
+        self.standbys.as_deref()
     }
 
     /// Runs `work` in a write transaction: on SQLite through the one writer
@@ -308,6 +339,40 @@ impl Db {
             }
         })
         .await?
+    }
+
+    /// Runs read-only `work` that may be served by a hot standby which has
+    /// replayed `after` (see [`standbys`]): list, search, tracking and report
+    /// reads. Without a fit standby, or when the standby fails under it, the
+    /// primary serves it through [`Db::run`].
+    pub async fn read<T, F>(&self, after: standbys::WalPosition, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: Fn(&mut DbConnection) -> Result<T, ApiError> + Send + Sync + 'static,
+    {
+        let Some(standbys) = self.standbys.clone() else {
+            return self.run(work).await;
+        };
+        let Some((i, pool)) = standbys.pick(after) else {
+            return self.run(work).await;
+        };
+        let pool = pool.clone();
+        let work = std::sync::Arc::new(work);
+        let on_standby = work.clone();
+        let first = actix_web::web::block(move || on_standby(&mut *pool.get()?)).await?;
+        match first {
+            Err(
+                e
+                @ (ApiError::ConnectionLost(_) | ApiError::Unavailable(_) | ApiError::Internal(_)),
+            ) => {
+                standbys.failed(i, &e.to_string());
+                self.run(move |conn| work(conn)).await
+            }
+            other => {
+                standbys.served.inc();
+                other
+            }
+        }
     }
 }
 

@@ -23,6 +23,7 @@ use crate::db::idempotency::{self, Claim};
 use crate::db::letters::{self as db, Codes, LetterFilter};
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::read_your_writes::ReadAfter;
 use crate::state::AppState;
 use crate::workflow;
 
@@ -51,7 +52,9 @@ enum Registered {
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried registration safe")),
     security(("bearer" = []), ("oauth2" = ["letters:write"])),
     responses(
-        (status = 201, description = "Registered; `Location` and `ETag` set", body = Letter),
+        (status = 201, description = "Registered; `Location` and `ETag` set", body = Letter, headers(
+            ("Chapar-Write-Position" = String, description = "With read standbys deployed: the WAL position this write reached (every successful write answers it); send it back as `Chapar-Read-After`"),
+        )),
         (status = 403, description = "Not an operator or office client with letters:write", body = shared::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The same Idempotency-Key is in progress", body = shared::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (each named by its JSON path), or the key reused with another body", body = shared::Problem, content_type = "application/problem+json"),
@@ -165,7 +168,7 @@ pub struct LetterQuery {
 /// agency, admins and auditors all.
 #[utoipa::path(
     tag = "letters",
-    params(LetterQuery),
+    params(LetterQuery, ReadAfter),
     security(("bearer" = []), ("oauth2" = ["letters:read"]), ("oauth2" = ["inbox:read"])),
     responses(
         (status = 200, description = "A page of letters", body = Page<LetterSummary>),
@@ -177,6 +180,7 @@ pub async fn list(
     principal: Principal,
     state: web::Data<AppState>,
     query: web::Query<LetterQuery>,
+    after: ReadAfter,
 ) -> Result<web::Json<Page<LetterSummary>>, ApiError> {
     let scope = principal.letters_scope()?;
     let q = query.into_inner();
@@ -197,7 +201,7 @@ pub async fn list(
     };
     let items = state
         .db
-        .run(move |conn| {
+        .read(after.0, move |conn| {
             // An unknown code matches nothing (id -1), rather than being ignored.
             let holder_agency_id = q.agency.as_ref().map(|code| {
                 dir::agency_by_code(conn, &code.to_ascii_lowercase())

@@ -10,6 +10,7 @@ use shared::reports::{period, summarize_aggregates, Summary};
 use crate::auth::Principal;
 use crate::db::reports::{aggregates, Directory};
 use crate::error::ApiError;
+use crate::read_your_writes::ReadAfter;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -32,7 +33,7 @@ pub struct SummaryQuery {
 /// Days are Tehran calendar days.
 #[utoipa::path(
     tag = "reports",
-    params(SummaryQuery),
+    params(SummaryQuery, ReadAfter),
     security(("bearer" = []), ("oauth2" = ["letters:read"]), ("oauth2" = ["inbox:read"])),
     responses(
         (status = 200, description = "The figures", body = Summary),
@@ -45,6 +46,7 @@ pub async fn summary(
     principal: Principal,
     state: web::Data<AppState>,
     query: web::Query<SummaryQuery>,
+    after: ReadAfter,
 ) -> Result<web::Json<Summary>, ApiError> {
     let scope = principal.letters_scope()?;
     let now = Utc::now();
@@ -57,7 +59,7 @@ pub async fn summary(
         .map_err(|_| ApiError::Unavailable("The server is stopping.".into()))?;
     let summary = state
         .db
-        .run(move |conn| {
+        .read(after.0, move |conn| {
             let directory = Directory::load(conn)?;
             let counts = aggregates(conn, scope, (from, to), now.naive_utc(), &directory)?;
             let mut summary = summarize_aggregates(&counts, from, to);

@@ -56,6 +56,10 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .metrics
         .db_idle_connections
         .set(i64::from(pool.idle_connections));
+    if let Some(standbys) = state.db.standbys() {
+        let fresh = i64::try_from(standbys.fresh_count()).unwrap_or(i64::MAX);
+        state.metrics.db_standbys_fresh.set(fresh);
+    }
     if let Ok((pending, failed, oldest)) = state
         .db
         .run(|conn| Ok(crate::db::notifications::queue_stats(conn)?))

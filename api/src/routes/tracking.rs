@@ -15,6 +15,7 @@ use crate::client_ip::client_ip;
 use crate::db::directory::agency_names;
 use crate::db::letters::{self as db, utc};
 use crate::error::ApiError;
+use crate::read_your_writes::ReadAfter;
 use crate::state::AppState;
 
 /// How long the file links of a tracking answer work: long enough to read
@@ -47,6 +48,7 @@ fn normalized_national_id(input: &str) -> String {
 #[utoipa::path(
     tag = "public",
     request_body = TrackingRequest,
+    params(ReadAfter),
     responses(
         (status = 200, description = "Status, timeline and answer", body = TrackingAnswer),
         (status = 404, description = "No letter with this code and national code", body = shared::Problem, content_type = "application/problem+json"),
@@ -59,6 +61,7 @@ pub async fn track(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: super::body::JsonObject<TrackingRequest>,
+    after: ReadAfter,
 ) -> Result<web::Json<TrackingAnswer>, ApiError> {
     let code = shared::tracking::parse(&body.tracking_code)
         .map_err(|e| ApiError::validation("tracking_code", e.code()))?;
@@ -67,7 +70,7 @@ pub async fn track(
     let auth = state.auth.clone();
     let answer = state
         .db
-        .run(move |conn| {
+        .read(after.0, move |conn| {
             let row = db::letter_by_tracking_code(conn, &code)?
                 .filter(|row| row.applicant_national_id == national_id)
                 .ok_or(ApiError::NotFound)?;
