@@ -97,6 +97,15 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Copy the SQLite database, consistently, while the server runs (for
+    /// PostgreSQL use pg_basebackup and WAL archiving).
+    Backup {
+        /// The new file to write (never overwritten).
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Print the OpenAPI document (YAML), or write it to a file.
     Openapi {
         /// File to write; standard output when absent.
@@ -171,6 +180,16 @@ fn main() -> anyhow::Result<()> {
             min_age_hours,
             dry_run,
         } => sweep_attachments(database, data_dir, s3, min_age_hours, dry_run),
+        Command::Backup { to, database } => {
+            let backup = chapar::db::backup_sqlite(&database.database_url, &to)?;
+            println!(
+                "backed up to {} ({} bytes) in {:.1} s",
+                to.display(),
+                backup.bytes,
+                backup.seconds
+            );
+            Ok(())
+        }
         Command::Openapi { output } => {
             let yaml = chapar::openapi::spec_yaml()?;
             match output {

@@ -56,6 +56,8 @@ struct Options {
     databases: Vec<&'static str>,
     save: bool,
     seconds: u32,
+    /// Scale-out mode: 1..=this many instances on one PostgreSQL.
+    instances: Option<usize>,
 }
 
 fn options(args: &[String]) -> Result<Options> {
@@ -67,6 +69,7 @@ fn options(args: &[String]) -> Result<Options> {
             .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or(10),
+        instances: None,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -85,6 +88,14 @@ fn options(args: &[String]) -> Result<Options> {
                 }
             }
             "--save" => o.save = true,
+            "--instances" => {
+                o.instances = Some(
+                    args.next()
+                        .and_then(|n| n.parse().ok())
+                        .filter(|n| (1..=8).contains(n))
+                        .context("--instances needs a number from 1 to 8")?,
+                )
+            }
             other => bail!("unknown bench flag `{other}`"),
         }
     }
@@ -105,7 +116,15 @@ pub fn bench(root: &Path, args: &[String]) -> Result<()> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     let mut report = String::new();
-    for db in &opts.databases {
+    if let Some(instances) = opts.instances {
+        let cluster = crate::postgres::Cluster::start_with(
+            "-c shared_buffers=1GB -c effective_cache_size=8GB",
+        )?;
+        let table = scale_out(root, &dir, &cluster.url(), instances, &opts)?;
+        println!("\n{table}");
+        report.push_str(&table);
+    }
+    for db in opts.databases.iter().filter(|_| opts.instances.is_none()) {
         let table = match *db {
             "sqlite" => {
                 let url = format!("sqlite://{}", dir.join("bench.db").display());
@@ -415,7 +434,20 @@ fn start_server(
     port: u16,
     gateway: Option<u16>,
 ) -> Result<Process> {
+    start_server_with(root, dir, url, port, gateway, &[])
+}
+
+/// [`start_server`] with more environment on top.
+fn start_server_with(
+    root: &Path,
+    dir: &Path,
+    url: &str,
+    port: u16,
+    gateway: Option<u16>,
+    env: &[(&str, &str)],
+) -> Result<Process> {
     let mut command = Command::new(root.join("target/release/chapar"));
+    command.envs(env.iter().copied());
     command
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .args(["--database-url", url])
@@ -450,22 +482,147 @@ fn start_server(
     Ok(server)
 }
 
-/// Seeds a fresh database, serves it, and runs every scenario on it.
-fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Result<String> {
+/// `chapar seed --letters N` on `url`; answers how long it took.
+fn seed(root: &Path, url: &str, letters: usize) -> Result<f64> {
     let seeding = Instant::now();
     cmd(
         root.join("target/release/chapar"),
         &[
             "seed",
             "--letters",
-            &opts.letters.to_string(),
+            &letters.to_string(),
             "--database-url",
             url,
         ],
     )
     .env("RUST_LOG", "warn")
     .run()?;
-    let seeded_in = seeding.elapsed().as_secs_f64();
+    Ok(seeding.elapsed().as_secs_f64())
+}
+
+/// Scale-out mode: 1, 2, … `most` instances on one PostgreSQL database
+/// (one JWT secret, each with its SMS dispatcher), 32 connections in total
+/// spread evenly over them by one wrk per instance; registration and
+/// tracking throughput summed over the instances, with `/healthz` of one
+/// instance as the ceiling. On two cores the instances share the CPU: the
+/// point is that nothing breaks and the cost per request stays flat.
+fn scale_out(root: &Path, dir: &Path, url: &str, most: usize, opts: &Options) -> Result<String> {
+    let seeded_in = seed(root, url, opts.letters)?;
+    let (gateway, _) = fake_gateway()?;
+    let secret = (
+        "CHAPAR_JWT_SECRET",
+        "bench-scale-out-secret-of-32-bytes-at-least",
+    );
+    let mut table = format!(
+        "\n## Scale-out on PostgreSQL, {} seeded letters (seeded in {seeded_in:.0} s), wrk {} s per row, 32 connections in total\n\n\
+         | instances | healthz req/s (one instance) | register req/s | register errors | register × /healthz | tracking req/s | tracking errors | tracking × /healthz |\n\
+         | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+        opts.letters, opts.seconds
+    );
+    for n in 1..=most {
+        let mut servers = Vec::new();
+        let mut bases = Vec::new();
+        for i in 0..n {
+            let data = dir.join(format!("instance-{i}"));
+            std::fs::create_dir_all(&data)?;
+            let port = tools::free_port()?;
+            servers.push(start_server_with(
+                root,
+                &data,
+                url,
+                port,
+                Some(gateway),
+                &[secret],
+            )?);
+            bases.push(format!("http://127.0.0.1:{port}"));
+        }
+        let operator = login(&bases[0], "op-bnd-1021")?;
+        let list = curl_json(&[
+            "-H",
+            &format!("authorization: Bearer {operator}"),
+            &format!("{}/api/v1/letters?limit=1", bases[0]),
+        ])?;
+        let sample = &list["items"][0];
+        let health = run_wrk(&bases[0], "/healthz", "", dir, 32, opts.seconds)?;
+        let register = spread(
+            &bases,
+            dir,
+            opts.seconds,
+            |i| {
+                // Each wrk its own key space: thread ids repeat across processes.
+                format!("{THREAD_IDS}stamp = stamp * 10 + {i}\n{REGISTER_FN}\nrequest = function() return register_request(\"{operator}\") end\n")
+            },
+            "/api/v1/letters",
+        )?;
+        let body = format!(
+            r#"{{"tracking_code":"{}","national_id":"{}"}}"#,
+            sample["tracking_code"].as_str().unwrap_or_default(),
+            sample["applicant_national_id"].as_str().unwrap_or_default()
+        );
+        let tracking = spread(
+            &bases,
+            dir,
+            opts.seconds,
+            |_| {
+                format!("wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{body}]]\n")
+            },
+            "/api/v1/tracking",
+        )?;
+        println!(
+            "scale-out  {n} instance(s): healthz {:.0}/s, register {:.0}/s ({} errors), tracking {:.0}/s ({} errors)",
+            health.rps, register.0, register.1, tracking.0, tracking.1
+        );
+        table.push_str(&format!(
+            "| {n} | {:.0} | {:.0} | {} | {:.4} | {:.0} | {} | {:.4} |\n",
+            health.rps,
+            register.0,
+            register.1,
+            register.0 / health.rps,
+            tracking.0,
+            tracking.1,
+            tracking.0 / health.rps
+        ));
+        drop(servers);
+    }
+    Ok(table)
+}
+
+/// One wrk per instance at once, 32 connections in total; answers the
+/// summed req/s and errors.
+fn spread(
+    bases: &[String],
+    dir: &Path,
+    seconds: u32,
+    lua: impl Fn(usize) -> String,
+    path: &str,
+) -> Result<(f64, u64)> {
+    let connections = (32 / bases.len()).max(2) as u32;
+    let runs: Vec<_> = bases
+        .iter()
+        .enumerate()
+        .map(|(i, base)| {
+            let own = dir.join(format!("wrk-{i}"));
+            let (base, path, lua) = (base.clone(), path.to_owned(), lua(i));
+            std::thread::spawn(move || {
+                std::fs::create_dir_all(&own)?;
+                run_wrk(&base, &path, &lua, &own, connections, seconds)
+            })
+        })
+        .collect();
+    let mut total = (0.0, 0);
+    for run in runs {
+        let m = run
+            .join()
+            .map_err(|_| anyhow::anyhow!("wrk thread panicked"))??;
+        total.0 += m.rps;
+        total.1 += m.errors;
+    }
+    Ok(total)
+}
+
+/// Seeds a fresh database, serves it, and runs every scenario on it.
+fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Result<String> {
+    let seeded_in = seed(root, url, opts.letters)?;
     let port = tools::free_port()?;
     let base = format!("http://127.0.0.1:{port}");
     let (gateway, sent) = fake_gateway()?;

@@ -34,6 +34,9 @@ commands:
                          seeded with N letters (default 10,000), SQLite and
                          PostgreSQL, as ratios to /healthz; --save appends the
                          table to bench/results/<date>.md
+  bench --instances K [--letters N] [--save]
+                         scale-out: 1..K instances on one PostgreSQL,
+                         registration and tracking summed over them
   postgres [--standby]   start a throwaway PostgreSQL cluster (and a streaming
                          hot standby of it) and print the URLs
                          (stopped when you press Enter)";

@@ -401,6 +401,62 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What [`backup_sqlite`] wrote.
+pub struct Backup {
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+/// A consistent copy of the live SQLite database at `url` in the new file
+/// `to`, taken while the server keeps serving: `VACUUM INTO` reads one
+/// snapshot (in WAL mode the writer is never blocked) and writes it compact;
+/// the copy is written beside `to` and renamed into place only after its
+/// `integrity_check` passed, so `to` is never a partial file.
+pub fn backup_sqlite(url: &str, to: &Path) -> anyhow::Result<Backup> {
+    use diesel::sql_types::Text;
+    let started = std::time::Instant::now();
+    let path = match DatabaseUrl::parse(url).map_err(anyhow::Error::msg)? {
+        DatabaseUrl::Sqlite(path) => path,
+        DatabaseUrl::Postgres(_) => anyhow::bail!(
+            "`chapar backup` copies a SQLite database; back PostgreSQL up with \
+             pg_basebackup and WAL archiving (see docs/deployment.md)"
+        ),
+    };
+    if !path.is_file() {
+        anyhow::bail!("no database at {}", path.display());
+    }
+    if to.exists() {
+        anyhow::bail!("{} exists already; choose a new file", to.display());
+    }
+    let partial = to.with_extension("partial");
+    let _ = std::fs::remove_file(&partial);
+    let mut live = SqliteConnection::establish(&path.to_string_lossy())?;
+    live.batch_execute("PRAGMA busy_timeout = 5000;")?;
+    diesel::sql_query("VACUUM INTO ?")
+        .bind::<Text, _>(partial.to_string_lossy())
+        .execute(&mut live)?;
+    #[derive(QueryableByName)]
+    struct Check {
+        #[diesel(sql_type = Text)]
+        integrity_check: String,
+    }
+    let mut copy = SqliteConnection::establish(&partial.to_string_lossy())?;
+    let check: Check = diesel::sql_query("PRAGMA integrity_check").get_result(&mut copy)?;
+    drop(copy);
+    if check.integrity_check != "ok" {
+        let _ = std::fs::remove_file(&partial);
+        anyhow::bail!(
+            "the copy failed its integrity check: {}",
+            check.integrity_check
+        );
+    }
+    std::fs::rename(&partial, to)?;
+    Ok(Backup {
+        bytes: std::fs::metadata(to)?.len(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
 /// Reverts every applied migration (used by the up/down/up test).
 pub fn revert_all_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     match conn {
