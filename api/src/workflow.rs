@@ -107,6 +107,16 @@ fn new_tracking_code() -> String {
     shared::tracking::from_random(random)
 }
 
+/// The operator's decision on the possible duplicates it was shown, as the
+/// `registered` event records it (empty: it was shown none).
+fn duplicates_decision(seen: &[String]) -> String {
+    if seen.is_empty() {
+        return String::new();
+    }
+    let codes: Vec<String> = seen.iter().map(|c| shared::tracking::display(c)).collect();
+    format!("ثبت با وجود نامهٔ مشابهِ باز: {}", codes.join("، "))
+}
+
 /// Registers a letter, inside the caller's transaction: the letter, its
 /// `registered` and `delivered` events, the delivery into the agency's inbox,
 /// and the applicant's SMS. Answers the row and its wire form (built from
@@ -170,13 +180,14 @@ pub fn register(
             None => tracking_code = new_tracking_code(),
         }
     };
+    let decision = duplicates_decision(&letter.duplicates_seen);
     let registered = NewEvent {
         kind: "registered",
         status: Status::Registered,
         actor,
         agency_id: None,
         to_agency_id: Some(agency.id),
-        note: "",
+        note: &decision,
         internal: false,
         at,
     };

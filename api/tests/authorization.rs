@@ -345,6 +345,12 @@ async fn request_of(app: &TestApp, w: &World, operation: &str) -> (Method, Strin
                 "recipient_agency_code": "water", "subject": "نمونه", "body": "متن"
             })),
         ),
+        "POST /api/v1/letters/possible-duplicates" => (
+            template.to_owned(),
+            json(
+                json!({"national_id": APPLICANT_ID, "recipient_agency_code": "water", "subject": "نمونه"}),
+            ),
+        ),
         "GET /api/v1/attachments/{id}" => (fresh(template, w.attachment), Body::None),
         "GET /api/v1/tracking/attachments/{id}" => (w.download.clone(), Body::None),
         "POST /api/v1/tracking" => (

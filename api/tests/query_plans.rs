@@ -205,6 +205,10 @@ both_backends! {
                 assert!(!found.is_empty(), "{word}");
             });
         }
+        assert_indexed(&mut conn, "duplicate check at intake", |c| {
+            let since = at - Duration::days(shared::duplicates::WINDOW_DAYS);
+            db::open_letters_of_applicant(c, office, &sample.applicant_national_id, agency, since).expect("candidates");
+        });
         assert_indexed(&mut conn, "letter read in an agency's scope", |c| {
             db::letter_in_scope(c, sample.id, Scope::Agency(agency)).expect("in scope");
         });

@@ -60,7 +60,7 @@ test('a letter with one attachment is registered and its receipt printed from th
   await keys.press('Enter');
   await expect(page.getByTestId('agency-option-water')).toHaveAttribute('aria-checked', 'true');
   await keys.tabTo('letter-subject');
-  await keys.type('بررسی قبض آب');
+  await keys.type('کنتور خراب منزل');
   await keys.tabTo('letter-body');
   await keys.type('مبلغ قبض بیش از حد معمول است.');
   await keys.tabTo('letter-files');

@@ -2,6 +2,7 @@
 // national code and an attachment, hands over the receipt (tracking code +
 // QR), and the public tracking page shows the letter as delivered.
 import { expect, test, LoginPage, registerOverApi } from '../pages/app';
+import { logInAs } from '../pages/routes';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
@@ -33,7 +34,7 @@ test('operator registers a letter; the applicant tracks it publicly', async ({ p
   await page.getByTestId('applicant-mobile').fill('۰۹۱۲ ۱۲۳ ۴۵۶۷');
   await page.getByTestId('agency-picker-search').fill('آب');
   await page.getByTestId('agency-option-water').click();
-  await page.getByTestId('letter-subject').fill('بررسی قبض آب');
+  await page.getByTestId('letter-subject').fill('نشت لوله اصلی خیابان');
   await page.getByTestId('letter-body').fill('مبلغ قبض آب این ماه بیش از حد معمول است؛ لطفاً بررسی فرمایید.');
   await page.getByTestId('letter-files').setInputFiles({ name: 'قبض.pdf', mimeType: 'application/pdf', buffer: PDF });
   await page.getByTestId('letter-submit').click();
@@ -148,4 +149,40 @@ test('an empty submit gets an error summary that takes the focus and links to ea
   // The link takes the operator to the field.
   await summary.locator('a[href="#applicant-last-name"]').click();
   await expect(page.getByTestId('applicant-last-name')).toBeFocused();
+});
+
+test('a repeat of an open letter is flagged before registering; the operator registers anyway', async ({ page, request }) => {
+  const earlier = await registerOverApi(request, 'op-bnd-1021', {
+    applicant: { kind: 'natural', national_id: '0499370899', first_name: 'علی', last_name: 'رضایی', mobile: '09121234567' },
+    recipient_agency_code: 'water',
+    subject: 'قطعی مکرر آب کوچه پنجم',
+    body: 'از دیروز آب قطع است.',
+  });
+  await logInAs(page, 'op-bnd-1021');
+  await expect(page).toHaveURL(/\/letters\/new$/);
+  await page.getByTestId('applicant-national-id').fill('۰۴۹۹۳۷۰۸۹۹');
+  await page.getByTestId('applicant-first-name').fill('علی');
+  await page.getByTestId('applicant-last-name').fill('رضایی');
+  await page.getByTestId('applicant-mobile').fill('09121234567');
+  await page.getByTestId('agency-option-water').click();
+  // Typed on an Arabic keyboard: ي and ك; still the same matter.
+  await page.getByTestId('letter-subject').fill('قطعي مكرر آب كوچه پنجم');
+  await page.getByTestId('letter-body').fill('هنوز آب وصل نشده است.');
+  await page.getByTestId('letter-submit').click();
+
+  const warning = page.getByTestId('duplicate-warning');
+  await expect(warning).toBeVisible();
+  await expect(warning.locator('h2')).toBeFocused();
+  const item = warning.getByTestId('duplicate-item');
+  await expect(item).toHaveCount(1);
+  await expect(item.locator('a')).toHaveAttribute('href', `/letters/${earlier.id}`);
+  await expect(item).toContainText('قطعی مکرر آب کوچه پنجم');
+  await expect(page).toHaveURL(/\/letters\/new$/);
+
+  await page.getByTestId('duplicate-register-anyway').click();
+  await expect(page).toHaveURL(/\/letters\/\d+\/receipt$/);
+  // The decision is on the new letter's timeline.
+  const id = page.url().match(/letters\/(\d+)\/receipt/)![1];
+  await page.goto(`/letters/${id}`);
+  await expect(page.getByTestId('timeline')).toContainText('ثبت با وجود نامهٔ مشابهِ باز');
 });

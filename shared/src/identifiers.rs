@@ -5,6 +5,21 @@
 use crate::normalize::ascii_digits;
 use crate::ErrorCode;
 
+/// A national code or legal national ID as typed into a lookup (tracking,
+/// the duplicate check), in the form it is stored: ASCII digits only, and a
+/// national code typed without its leading zeros padded back to ten.
+pub fn lookup_national_id(input: &str) -> String {
+    let digits: String = ascii_digits(input)
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    if (8..10).contains(&digits.len()) {
+        format!("{digits:0>10}")
+    } else {
+        digits
+    }
+}
+
 /// Why an identifier was refused (shown to the operator next to the field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdError {
@@ -141,6 +156,13 @@ pub fn mask_mobile(mobile: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn national_codes_looked_up_without_leading_zeros_match() {
+        assert_eq!(lookup_national_id("۴۹۹۳۷۰۸۹۹"), "0499370899");
+        assert_eq!(lookup_national_id("0499370899"), "0499370899");
+        assert_eq!(lookup_national_id("101-0038-7181"), "10100387181");
+    }
 
     // Computed by hand from the rule in DESIGN.md (independently of the code above):
     // 0499370899: Σ = 0*10+4*9+9*8+9*7+3*6+7*5+0*4+8*3+9*2 = 266, 266 mod 11 = 2 → 11-2 = 9 ✓

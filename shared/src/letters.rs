@@ -134,7 +134,15 @@ pub struct NewLetter {
     /// The applicant's own reference number, if any.
     #[serde(default)]
     pub applicant_reference: Option<String>,
+    /// Tracking codes of the possible duplicates the operator was shown
+    /// (`POST /letters/possible-duplicates`) and registered this letter
+    /// despite: recorded in the `registered` event. Nothing is blocked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duplicates_seen: Vec<String>,
 }
+
+/// Most possible duplicates a registration can name.
+pub const MAX_DUPLICATES_SEEN: usize = 10;
 
 fn optional(e: &mut Errors, field: &str, value: &Option<String>, max: usize) -> Option<String> {
     value
@@ -226,6 +234,17 @@ impl NewLetter {
             &self.applicant_reference,
             100,
         );
+        if self.duplicates_seen.len() > MAX_DUPLICATES_SEEN {
+            e.add_limit("duplicates_seen", ErrorCode::TooLarge, MAX_DUPLICATES_SEEN);
+        }
+        let mut duplicates_seen = Vec::new();
+        for (i, code) in self.duplicates_seen.iter().enumerate() {
+            match crate::tracking::parse(code) {
+                Ok(code) if !duplicates_seen.contains(&code) => duplicates_seen.push(code),
+                Ok(_) => {}
+                Err(err) => e.add(&format!("duplicates_seen[{i}]"), err.code()),
+            }
+        }
         e.finish(NewLetter {
             applicant: Applicant {
                 kind,
@@ -244,8 +263,39 @@ impl NewLetter {
             body,
             priority: Some(self.priority.unwrap_or_default()),
             applicant_reference,
+            duplicates_seen,
         })
     }
+}
+
+/// `POST /api/v1/letters/possible-duplicates`: the letter the operator is
+/// about to register, as far as a repeat can be told from it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "national_id": "0499370899", "recipient_agency_code": "water", "subject": "قطعی آب کوچه ۵"
+})))]
+pub struct DuplicateCheck {
+    pub national_id: String,
+    pub recipient_agency_code: String,
+    pub subject: String,
+}
+
+/// An open letter of the same applicant at the same agency, registered in
+/// the last 30 days, whose subject shares most of its words with the new
+/// one (`overlap`: the share of the shorter subject's words, 0 to 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PossibleDuplicate {
+    pub letter: LetterSummary,
+    pub overlap: f64,
+}
+
+/// The possible duplicates, most similar first (empty: none).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PossibleDuplicates {
+    pub items: Vec<PossibleDuplicate>,
 }
 
 /// An attachment's metadata (the bytes are at `GET /api/v1/attachments/{id}`).

@@ -404,6 +404,33 @@ pub fn list_letters(
     }
 }
 
+/// The candidates of a duplicate check: letters of the applicant
+/// `national_id` in `scope`, awaiting `agency_id` (sent to it, or held by it
+/// now), registered since `since`. Few by nature — one applicant's month —
+/// and found through the national ID index.
+pub fn open_letters_of_applicant(
+    conn: &mut DbConnection,
+    scope: Scope,
+    national_id: &str,
+    agency_id: i32,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<LetterRow>> {
+    let query = letters::table
+        .select(LetterRow::as_select())
+        .filter(letters::applicant_national_id.eq(national_id.to_owned()))
+        .filter(letters::created_at.ge(since))
+        .filter(awaiting_agency())
+        .filter(
+            letters::recipient_agency_id
+                .eq(agency_id)
+                .or(letters::holder_agency_id.eq(agency_id)),
+        )
+        .order(letters::id.desc())
+        .limit(50)
+        .into_boxed();
+    in_scope(query, scope).load(conn)
+}
+
 /// PostgreSQL: letters whose search text has every word (as a prefix),
 /// through the GIN index of the stored `search_tsv`. How depends on how
 /// common the words are ([`some_word_is_rare`]): a rare word is looked up in

@@ -281,14 +281,10 @@ impl Db {
         if urls.is_empty() {
             return Ok(self);
         }
-        if self.postgres_url.is_none() {
+        let Some(primary) = self.postgres_url.clone() else {
             anyhow::bail!("read databases need a PostgreSQL primary");
-        }
-        self.standbys = Some(standbys::Standbys::start(
-            &urls,
-            max_size,
-            self.pool.clone(),
-        )?);
+        };
+        self.standbys = Some(standbys::Standbys::start(&urls, max_size, &primary)?);
         Ok(self)
     }
 

@@ -72,6 +72,7 @@ impl std::fmt::Display for WalPosition {
 struct Standby {
     /// For logs: the URL without its password.
     name: String,
+    url: DatabaseUrl,
     pool: Pool,
     /// Replay position at the last sample (0 until one answers).
     replayed: AtomicU64,
@@ -93,7 +94,8 @@ pub struct Standbys {
 impl Standbys {
     /// Pools for the standbys at `urls` (not connected yet: a standby down at
     /// start-up is only not used) and their monitor, sampling `primary`.
-    pub fn start(urls: &[String], max_size: u32, primary: Pool) -> anyhow::Result<Arc<Standbys>> {
+    pub fn start(urls: &[String], max_size: u32, primary: &str) -> anyhow::Result<Arc<Standbys>> {
+        let primary = DatabaseUrl::parse(primary).map_err(anyhow::Error::msg)?;
         let mut standbys = Vec::new();
         for url in urls {
             let parsed = DatabaseUrl::parse(url).map_err(anyhow::Error::msg)?;
@@ -108,9 +110,12 @@ impl Standbys {
                 // The monitor says when a standby goes and comes back; r2d2
                 // would log each failed attempt, ten a second.
                 .error_handler(Box::new(r2d2::NopErrorHandler))
-                .build_unchecked(Manager { url: parsed });
+                .build_unchecked(Manager {
+                    url: parsed.clone(),
+                });
             standbys.push(Standby {
                 name: without_password(url),
+                url: parsed,
                 pool,
                 replayed: AtomicU64::new(0),
                 fresh: AtomicBool::new(false),
@@ -236,24 +241,58 @@ fn freshness_bar(samples: &VecDeque<(Instant, WalPosition)>, now: Instant) -> Op
         .map(|(_, at)| *at)
 }
 
+/// A connection of the monitor's own (never one of the pools': under load
+/// their connections are all busy, which must not read as "unreachable").
+struct Probe {
+    url: DatabaseUrl,
+    conn: Option<DbConnection>,
+}
+
+impl Probe {
+    fn new(url: DatabaseUrl) -> Probe {
+        Probe { url, conn: None }
+    }
+
+    /// `query` on the connection, reconnecting first if needed; a failure
+    /// drops the connection, so the next sample connects afresh.
+    fn ask(
+        &mut self,
+        query: fn(&mut DbConnection) -> QueryResult<Option<WalPosition>>,
+    ) -> Result<Option<WalPosition>, String> {
+        if self.conn.is_none() {
+            self.conn = Some(self.url.establish().map_err(|e| e.to_string())?);
+        }
+        let conn = self.conn.as_mut().ok_or("no connection")?;
+        query(conn).map_err(|e| {
+            self.conn = None;
+            e.to_string()
+        })
+    }
+}
+
 /// Samples positions until the standbys are dropped.
-fn monitor(standbys: Weak<Standbys>, primary: Pool) {
+fn monitor(standbys: Weak<Standbys>, primary: DatabaseUrl) {
     let mut samples: VecDeque<(Instant, WalPosition)> = VecDeque::new();
-    let mut complained = vec![false; standbys.upgrade().map_or(0, |s| s.standbys.len())];
+    let mut primary = Probe::new(primary);
+    let mut probes: Vec<Probe> = match standbys.upgrade() {
+        Some(s) => s
+            .standbys
+            .iter()
+            .map(|s| Probe::new(s.url.clone()))
+            .collect(),
+        None => return,
+    };
+    let mut complained = vec![false; probes.len()];
     loop {
         std::thread::sleep(SAMPLE_EVERY);
         let Some(standbys) = standbys.upgrade() else {
             return;
         };
         let now = Instant::now();
-        match primary
-            .get_timeout(STANDBY_ACQUIRE_TIMEOUT)
-            .ok()
-            .and_then(|mut c| primary_position(&mut c).ok())
-        {
-            Some(at) => samples.push_back((now, at)),
+        match primary.ask(|c| primary_position(c).map(Some)) {
+            Ok(Some(at)) => samples.push_back((now, at)),
             // The primary unreachable: nothing can be judged fresh.
-            None => samples.clear(),
+            _ => samples.clear(),
         }
         while samples
             .front()
@@ -263,11 +302,7 @@ fn monitor(standbys: Weak<Standbys>, primary: Pool) {
         }
         let bar = freshness_bar(&samples, now);
         for (i, s) in standbys.standbys.iter().enumerate() {
-            let replayed = s
-                .pool
-                .get_timeout(STANDBY_ACQUIRE_TIMEOUT)
-                .map_err(|e| e.to_string())
-                .and_then(|mut c| replay_position(&mut c).map_err(|e| e.to_string()));
+            let replayed = probes[i].ask(replay_position);
             let fresh = match (&replayed, bar) {
                 (Ok(Some(at)), Some(bar)) => {
                     s.replayed.store(at.0, Ordering::Release);

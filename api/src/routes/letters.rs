@@ -9,7 +9,8 @@ use futures_util::{StreamExt, TryStreamExt};
 use serde::Deserialize;
 use shared::directory::Page;
 use shared::letters::{
-    Attachment, ChainVerification, Letter, LetterEvent, LetterSummary, NewLetter,
+    Attachment, ChainVerification, DuplicateCheck, Letter, LetterEvent, LetterSummary, NewLetter,
+    PossibleDuplicate, PossibleDuplicates,
 };
 use shared::workflow::Status;
 use shared::ErrorCode;
@@ -34,6 +35,80 @@ enum Registered {
         status: u16,
         body: String,
     },
+}
+
+/// Before registering: does the applicant already have an open letter at
+/// this agency, registered in the last 30 days, about the same matter? The
+/// subjects are compared word by word after Persian normalisation
+/// (ي/ی, ك/ک, digits, half-spaces, diacritics; token overlap, see
+/// `shared::duplicates`). Only letters the caller may read are looked at.
+/// Nothing is blocked: register anyway with their tracking codes in
+/// `duplicates_seen`, which the `registered` event records.
+#[utoipa::path(
+    tag = "letters",
+    request_body = DuplicateCheck,
+    params(ReadAfter),
+    security(("bearer" = []), ("oauth2" = ["letters:write"])),
+    responses(
+        (status = 200, description = "The possible duplicates, most similar first (none: `items` is empty)", body = PossibleDuplicates),
+        (status = 403, description = "Not an operator or office client with letters:write", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing, or the agency is unknown", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/letters/possible-duplicates")]
+pub async fn possible_duplicates(
+    principal: Principal,
+    state: web::Data<AppState>,
+    body: super::body::JsonObject<DuplicateCheck>,
+    after: ReadAfter,
+) -> Result<web::Json<PossibleDuplicates>, ApiError> {
+    principal.registering_office()?;
+    let scope = principal.letters_scope()?;
+    let check = body.into_inner();
+    let national_id = shared::identifiers::lookup_national_id(&check.national_id);
+    let agency_code =
+        shared::normalize::ascii_digits(check.recipient_agency_code.trim()).to_ascii_lowercase();
+    let mut missing = Vec::new();
+    for (field, value) in [
+        ("national_id", &national_id),
+        ("recipient_agency_code", &agency_code),
+        ("subject", &check.subject),
+    ] {
+        if value.trim().is_empty() {
+            missing.push(shared::FieldError::new(field, ErrorCode::Required));
+        }
+    }
+    if !missing.is_empty() {
+        return Err(ApiError::Validation(missing));
+    }
+    let items = state
+        .db
+        .read(after.0, move |conn| {
+            let agency = dir::agency_by_code(conn, &agency_code).map_err(|_| {
+                ApiError::validation("recipient_agency_code", ErrorCode::AgencyNotActive)
+            })?;
+            let at = now();
+            let since = at - chrono::Duration::days(shared::duplicates::WINDOW_DAYS);
+            let rows = db::open_letters_of_applicant(conn, scope, &national_id, agency.id, since)?;
+            let similar: Vec<(&db::LetterRow, f64)> = rows
+                .iter()
+                .map(|r| (r, shared::duplicates::overlap(&check.subject, &r.subject)))
+                .filter(|(_, overlap)| *overlap >= shared::duplicates::SIMILAR)
+                .collect();
+            let refs: Vec<&db::LetterRow> = similar.iter().map(|(r, _)| *r).collect();
+            let codes = Codes::load(conn, &refs)?;
+            let mut items: Vec<PossibleDuplicate> = similar
+                .into_iter()
+                .map(|(r, overlap)| PossibleDuplicate {
+                    letter: db::summary(r, &codes, at),
+                    overlap,
+                })
+                .collect();
+            items.sort_by(|a, b| b.overlap.total_cmp(&a.overlap));
+            Ok(items)
+        })
+        .await?;
+    Ok(web::Json(PossibleDuplicates { items }))
 }
 
 /// Register a letter for a walk-in applicant.

@@ -57,6 +57,7 @@ fn configure_v1(cfg: &mut ServiceConfig) {
         .service(api_clients::create)
         .service(api_clients::update)
         .service(audit::auth_events)
+        .service(letters::possible_duplicates)
         .service(letters::register)
         .service(letters::list)
         .service(letters::get)

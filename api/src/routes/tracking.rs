@@ -6,7 +6,6 @@ use serde::Deserialize;
 use shared::letters::{
     PublicAnswer, PublicAttachment, PublicEvent, TrackingAnswer, TrackingRequest,
 };
-use shared::normalize::ascii_digits;
 use shared::workflow::Status;
 use shared::ErrorCode;
 
@@ -22,19 +21,6 @@ use crate::state::AppState;
 /// the answer and download its files, short enough that a forwarded or
 /// logged link soon stops working.
 const DOWNLOAD_LINK_TTL_SECS: i64 = 3600;
-
-/// National codes typed without their leading zeros still match.
-fn normalized_national_id(input: &str) -> String {
-    let digits: String = ascii_digits(input)
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    if (8..10).contains(&digits.len()) {
-        format!("{digits:0>10}")
-    } else {
-        digits
-    }
-}
 
 /// Follow a letter with its tracking code and the applicant's national code
 /// (or a legal person's national ID).
@@ -66,7 +52,7 @@ pub async fn track(
     let code = shared::tracking::parse(&body.tracking_code)
         .map_err(|e| ApiError::validation("tracking_code", e.code()))?;
     state.tracking_limits.check(&client_ip(&req), &code).await?;
-    let national_id = normalized_national_id(&body.national_id);
+    let national_id = shared::identifiers::lookup_national_id(&body.national_id);
     let auth = state.auth.clone();
     let answer = state
         .db
@@ -219,16 +205,4 @@ pub async fn download_answer_file(
         })
         .await?;
     super::attachments::file_response(&state, row).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn national_codes_without_leading_zeros_match() {
-        assert_eq!(normalized_national_id("۴۹۹۳۷۰۸۹۹"), "0499370899");
-        assert_eq!(normalized_national_id("0499370899"), "0499370899");
-        assert_eq!(normalized_national_id("10100387181"), "10100387181");
-    }
 }

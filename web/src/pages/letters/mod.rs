@@ -2,6 +2,7 @@
 
 mod agency_picker;
 pub mod detail;
+mod duplicate_warning;
 pub mod list;
 pub mod new;
 pub mod receipt;

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::directory::{Agency, Page};
 use shared::identifiers::{parse_legal_id, parse_mobile, parse_national_code};
-use shared::letters::{Applicant, ApplicantKind, Attachment, Letter, NewLetter, Priority};
+use shared::letters::{
+    Applicant, ApplicantKind, Attachment, Letter, NewLetter, PossibleDuplicate, Priority,
+};
 use shared::ErrorCode;
 use wasm_bindgen::JsCast;
 
@@ -16,6 +18,7 @@ use crate::components::form::{
 use crate::i18n::{code_text, use_lang, use_strings};
 
 use super::agency_picker::AgencyPicker;
+use super::duplicate_warning::{possible_duplicates, DuplicateWarning};
 
 #[component]
 pub fn NewLetterPage() -> impl IntoView {
@@ -96,14 +99,18 @@ pub fn NewLetterPage() -> impl IntoView {
         body: body.get_untracked(),
         priority: Some(priority.get_untracked()),
         applicant_reference: Some(reference.get_untracked()),
+        duplicates_seen: Vec::new(),
     };
 
-    let submit = Action::new_local(move |_: &()| {
+    // Possible duplicates shown; registering anyway names them.
+    let duplicates = RwSignal::new(Vec::new());
+    let submit = Action::new_local(move |anyway: &bool| {
+        let anyway = *anyway;
         let letter = request();
         let key = idempotency_key.get_value();
         let to_upload = files.get_untracked();
         async move {
-            let checked = match letter.validate() {
+            let mut checked = match letter.validate() {
                 Ok(l) => l,
                 Err(e) => {
                     errors.set(e);
@@ -111,6 +118,19 @@ pub fn NewLetterPage() -> impl IntoView {
                     return None;
                 }
             };
+            if anyway {
+                checked.duplicates_seen = duplicates
+                    .get_untracked()
+                    .iter()
+                    .map(|d: &PossibleDuplicate| d.letter.tracking_code.clone())
+                    .collect();
+            } else {
+                let found = possible_duplicates(&checked).await;
+                if !found.is_empty() {
+                    duplicates.set(found);
+                    return None;
+                }
+            }
             progress.set(Some(t().registering));
             let created: Letter = match api::post_with_headers(
                 "/api/v1/letters",
@@ -162,7 +182,7 @@ pub fn NewLetterPage() -> impl IntoView {
     let label = move |f: fn(&crate::i18n::Strings) -> &'static str| Signal::derive(move || f(t()));
 
     view! {
-        <form class="letter-form" on:submit=move |ev| { ev.prevent_default(); submit.dispatch(()); }>
+        <form class="letter-form" on:submit=move |ev| { ev.prevent_default(); submit.dispatch(false); }>
             <ErrorSummary errors fields=SUMMARY shown=failed/>
             <section class="card">
                 <h1>{move || t().new_letter}</h1>
@@ -231,6 +251,7 @@ pub fn NewLetterPage() -> impl IntoView {
             <Show when=move || general.get().is_some()>
                 <p class="form-error" data-testid="letter-form-error">{move || general.get()}</p>
             </Show>
+            <DuplicateWarning found=duplicates on_confirm=Callback::new(move |_| { submit.dispatch(true); })/>
             <div class="form-actions">
                 <button type="submit" class="primary" data-testid="letter-submit" disabled=move || submit.pending().get()>
                     {move || progress.get().unwrap_or(t().register)}
