@@ -472,26 +472,53 @@ const COMMON_WORD_SHARE: f64 = 0.002;
 /// of `search_tsv` (its most common words and their shares; a word not
 /// among them is rarer than all of them).
 fn some_word_is_rare(conn: &mut DbConnection, words: &[String]) -> QueryResult<bool> {
+    let common = common_words(conn)?;
+    Ok(words.iter().any(|word| {
+        let share: f64 = common
+            .iter()
+            .filter(|(w, _)| w.starts_with(word.as_str()))
+            .map(|(_, share)| share)
+            .sum();
+        share < COMMON_WORD_SHARE
+    }))
+}
+
+/// How long the common words are kept: they change only when `ANALYZE`
+/// (autovacuum) runs, and reading them costs milliseconds (the `pg_stats`
+/// view), far more than the search they decide.
+const COMMON_WORDS_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+
+type CommonWords = std::sync::Arc<Vec<(String, f64)>>;
+
+/// The most common words of `search_tsv` with their shares of letters,
+/// cached for [`COMMON_WORDS_TTL`] (one database per process).
+fn common_words(conn: &mut DbConnection) -> QueryResult<CommonWords> {
     use diesel::sql_types::{Double, Text};
+    static CACHE: std::sync::Mutex<Option<(std::time::Instant, CommonWords)>> =
+        std::sync::Mutex::new(None);
+    if let Some((at, words)) = CACHE.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        if at.elapsed() < COMMON_WORDS_TTL {
+            return Ok(words.clone());
+        }
+    }
     #[derive(QueryableByName)]
-    struct Share {
+    struct Common {
+        #[diesel(sql_type = Text)]
+        word: String,
         #[diesel(sql_type = Double)]
         share: f64,
     }
-    for word in words {
-        let share: Share = diesel::sql_query(
-            "SELECT COALESCE(SUM(u.f), 0)::float8 AS share FROM pg_stats s, \
-             unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f) \
-             WHERE s.tablename = 'letters' AND s.attname = 'search_tsv' \
-             AND left(u.e, length($1)) = $1",
-        )
-        .bind::<Text, _>(word)
-        .get_result(conn)?;
-        if share.share < COMMON_WORD_SHARE {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    let rows: Vec<Common> = diesel::sql_query(
+        "SELECT u.e AS word, u.f::float8 AS share FROM pg_stats s, \
+         unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f) \
+         WHERE s.tablename = 'letters' AND s.attname = 'search_tsv' AND u.e IS NOT NULL",
+    )
+    .load(conn)?;
+    let words: CommonWords =
+        std::sync::Arc::new(rows.into_iter().map(|c| (c.word, c.share)).collect());
+    *CACHE.lock().unwrap_or_else(|e| e.into_inner()) =
+        Some((std::time::Instant::now(), words.clone()));
+    Ok(words)
 }
 
 /// Codes and names of the agencies and offices some letters reference.
