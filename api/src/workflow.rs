@@ -121,11 +121,19 @@ fn duplicates_decision(seen: &[String]) -> String {
 /// `registered` and `delivered` events, the delivery into the agency's inbox,
 /// and the applicant's SMS. Answers the row and its wire form (built from
 /// what registration knows: a fixed, small number of statements in all).
+///
+/// `then` is the caller's own work in the same transaction (the
+/// idempotency record, given the wire form); it runs before the dashboard's
+/// rollups are counted, last, because their rows are shared by every
+/// registration of the day: on PostgreSQL each is locked from its upsert to
+/// the commit, so the fewer statements after it, the more registrations
+/// commit at once.
 pub fn register(
     conn: &mut DbConnection,
     office_id: i32,
     actor: &str,
     letter: &NewLetter,
+    then: impl FnOnce(&mut DbConnection, &shared::letters::Letter) -> Result<(), ApiError>,
 ) -> Result<(LetterRow, shared::letters::Letter), ApiError> {
     let agency = dir::agency_by_code(conn, &letter.recipient_agency_code)
         .ok()
@@ -207,12 +215,13 @@ pub fn register(
         &NewDelivery::arriving(row.id, agency.id, None, at, due),
     )?;
     db::enqueue_sms(conn, &row, "registered", &[("agency", &agency.name)], at)?;
-    rollups::record_registration(conn, &row, agency.id, due)?;
     let named = dir::Named {
         code: agency.code.clone(),
         name: agency.name.clone(),
     };
     let wire = db::WireFacts::registered(conn, &row, named, delivery)?.wire(&row, at);
+    then(conn, &wire)?;
+    rollups::record_registration(conn, &row, agency.id, due)?;
     Ok((row, wire))
 }
 

@@ -168,12 +168,15 @@ pub async fn register(
             };
             // One transaction: a failure undoes the claim too, so a retry with
             // the same key starts afresh.
-            let (row, wire) = workflow::register(conn, office_id, &actor, &letter)?;
-            if let Some(id) = claim_id {
-                let json =
-                    serde_json::to_string(&wire).map_err(|e| ApiError::Internal(e.to_string()))?;
-                idempotency::complete(conn, id, 201, &json)?;
-            }
+            let (row, wire) =
+                workflow::register(conn, office_id, &actor, &letter, |conn, wire| {
+                    if let Some(id) = claim_id {
+                        let json = serde_json::to_string(wire)
+                            .map_err(|e| ApiError::Internal(e.to_string()))?;
+                        idempotency::complete(conn, id, 201, &json)?;
+                    }
+                    Ok(())
+                })?;
             Ok(Registered::Created(Box::new(wire), row.holder_agency_id))
         })
         .await?;
