@@ -276,8 +276,13 @@ impl NewLetter {
     "national_id": "0499370899", "recipient_agency_code": "water", "subject": "قطعی آب کوچه ۵"
 })))]
 pub struct DuplicateCheck {
+    /// As typed: Persian or Arabic digits, dashes, a missing leading zero.
+    #[cfg_attr(feature = "openapi", schema(pattern = "[0-9۰-۹٠-٩]"))]
     pub national_id: String,
+    /// The code of an agency of the directory.
+    #[cfg_attr(feature = "openapi", schema(pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"))]
     pub recipient_agency_code: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"))]
     pub subject: String,
 }
 

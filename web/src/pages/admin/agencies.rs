@@ -144,7 +144,7 @@ pub fn AgenciesPage() -> impl IntoView {
                 <TextField label=Signal::derive(move || t().name) value=name testid="agency-name"
                     error=error_of(errors, "name")/>
                 <TextField label=Signal::derive(move || t().name_en) value=name_en testid="agency-name-en" dir="ltr"
-                    error=error_of(errors, "name_en")/>
+                    error=error_of(errors, "name_en") optional=true/>
                 <TextField label=Signal::derive(move || t().sla_days) value=sla testid="agency-sla"
                     error=error_of(errors, "sla_days")/>
                 <label class="check">

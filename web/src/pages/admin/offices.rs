@@ -149,8 +149,8 @@ pub fn OfficesPage() -> impl IntoView {
                 <TextField label=Signal::derive(move || t().name) value=name testid="office-name" error=error_of(errors, "name")/>
                 <TextField label=Signal::derive(move || t().province) value=province testid="office-province" error=error_of(errors, "province")/>
                 <TextField label=Signal::derive(move || t().city) value=city testid="office-city" error=error_of(errors, "city")/>
-                <TextField label=Signal::derive(move || t().address) value=address testid="office-address" error=error_of(errors, "address")/>
-                <TextField label=Signal::derive(move || t().phone) value=phone testid="office-phone" dir="ltr" error=error_of(errors, "phone")/>
+                <TextField label=Signal::derive(move || t().address) value=address testid="office-address" error=error_of(errors, "address") optional=true/>
+                <TextField label=Signal::derive(move || t().phone) value=phone testid="office-phone" dir="ltr" error=error_of(errors, "phone") optional=true/>
                 <Show when=move || general.get().is_some()>
                     <p class="form-error">{move || general.get()}</p>
                 </Show>

@@ -252,6 +252,8 @@ pub fn NewLetterPage() -> impl IntoView {
                 <p class="form-error" data-testid="letter-form-error">{move || general.get()}</p>
             </Show>
             <DuplicateWarning found=duplicates on_confirm=Callback::new(move |_| { submit.dispatch(true); })/>
+            // What the form is doing, for screen readers (the button shows it on screen).
+            <p class="visually-hidden" aria-live="polite" data-testid="letter-form-status">{move || progress.get().unwrap_or_default()}</p>
             <div class="form-actions">
                 <button type="submit" class="primary" data-testid="letter-submit" disabled=move || submit.pending().get()>
                     {move || progress.get().unwrap_or(t().register)}
