@@ -217,7 +217,7 @@ impl NewLetter {
             }
         }
         let address = optional(&mut e, "applicant.address", &a.address, 500);
-        let recipient = ascii_digits(self.recipient_agency_code.trim()).to_ascii_lowercase();
+        let recipient = agency_code(&self.recipient_agency_code);
         if recipient.is_empty() {
             e.add("recipient_agency_code", ErrorCode::RecipientRequired);
         }
@@ -284,6 +284,35 @@ pub struct DuplicateCheck {
     pub recipient_agency_code: String,
     #[cfg_attr(feature = "openapi", schema(pattern = "[^\\s\\x00-\\x1f\\x7f-\\x9f]"))]
     pub subject: String,
+}
+
+/// An agency code as typed (any digits, any case, spaces around) in the
+/// form the directory keeps it.
+fn agency_code(input: &str) -> String {
+    ascii_digits(input.trim()).to_ascii_lowercase()
+}
+
+impl DuplicateCheck {
+    /// The check in stored forms (the national code as a lookup finds it),
+    /// or a `required` error for each blank field.
+    pub fn validate(&self) -> Result<DuplicateCheck, Vec<FieldError>> {
+        let mut e = Errors::default();
+        let check = DuplicateCheck {
+            national_id: crate::identifiers::lookup_national_id(&self.national_id),
+            recipient_agency_code: agency_code(&self.recipient_agency_code),
+            subject: self.subject.clone(),
+        };
+        for (field, value) in [
+            ("national_id", &check.national_id),
+            ("recipient_agency_code", &check.recipient_agency_code),
+            ("subject", &check.subject),
+        ] {
+            if value.trim().is_empty() {
+                e.add(field, ErrorCode::Required);
+            }
+        }
+        e.finish(check)
+    }
 }
 
 /// An open letter of the same applicant at the same agency, registered in

@@ -64,32 +64,17 @@ pub async fn possible_duplicates(
 ) -> Result<web::Json<PossibleDuplicates>, ApiError> {
     principal.registering_office()?;
     let scope = principal.letters_scope()?;
-    let check = body.into_inner();
-    let national_id = shared::identifiers::lookup_national_id(&check.national_id);
-    let agency_code =
-        shared::normalize::ascii_digits(check.recipient_agency_code.trim()).to_ascii_lowercase();
-    let mut missing = Vec::new();
-    for (field, value) in [
-        ("national_id", &national_id),
-        ("recipient_agency_code", &agency_code),
-        ("subject", &check.subject),
-    ] {
-        if value.trim().is_empty() {
-            missing.push(shared::FieldError::new(field, ErrorCode::Required));
-        }
-    }
-    if !missing.is_empty() {
-        return Err(ApiError::Validation(missing));
-    }
+    let check = body.validate().map_err(ApiError::Validation)?;
     let items = state
         .db
         .read(after.0, move |conn| {
-            let agency = dir::agency_by_code(conn, &agency_code).map_err(|_| {
+            let agency = dir::agency_by_code(conn, &check.recipient_agency_code).map_err(|_| {
                 ApiError::validation("recipient_agency_code", ErrorCode::AgencyNotActive)
             })?;
             let at = now();
             let since = at - chrono::Duration::days(shared::duplicates::WINDOW_DAYS);
-            let rows = db::open_letters_of_applicant(conn, scope, &national_id, agency.id, since)?;
+            let rows =
+                db::open_letters_of_applicant(conn, scope, &check.national_id, agency.id, since)?;
             let similar: Vec<(&db::LetterRow, f64)> = rows
                 .iter()
                 .map(|r| (r, shared::duplicates::overlap(&check.subject, &r.subject)))
