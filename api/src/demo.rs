@@ -219,6 +219,8 @@ pub fn seed_if_empty(conn: &mut DbConnection) -> Result<Option<DemoData>, ApiErr
                     search_text: AgencyRow::search_text_of(code, name, name_en),
                     created_at: at,
                     updated_at: at,
+                    // The municipality lets Chapar number its incoming letters.
+                    reference_pattern: (*code == "municipality").then_some("{year}/ش/{seq}"),
                 },
             )?;
             let display = format!("دبیرخانه {name}");

@@ -266,6 +266,7 @@ fn grow_province(conn: &mut DbConnection) -> Result<Province, ApiError> {
                 search_text: AgencyRow::search_text_of(&code, &name, &name_en),
                 created_at: at,
                 updated_at: at,
+                reference_pattern: None,
             },
         )?;
     }
@@ -832,6 +833,10 @@ fn write_batch(
                 agency_reference: v.reference.as_deref(),
                 closed_at: v.closed_at,
                 overdue_notified_at: v.overdue_notified_at,
+                agency_reference_date: v.reference.as_ref().and(
+                    v.acknowledged_at
+                        .map(|at| (at + shared::sla::tehran_offset()).date()),
+                ),
             });
             if let Some(told) = v.overdue_notified_at {
                 let name = province

@@ -4,9 +4,11 @@
 //! changed it first (version check), and appends the event, the applicant's
 //! SMS and the dashboard's rollups, all in the caller's transaction.
 
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use shared::auth::ClientScope;
 use shared::search::ScopeWord;
+use shared::secretariat::{self, TypedReference};
 use shared::workflow::{transition, Action, Status};
 use shared::ErrorCode;
 
@@ -230,7 +232,7 @@ pub fn acknowledge(
     conn: &mut DbConnection,
     p: &Principal,
     delivery_id: i32,
-    reference: Option<&str>,
+    typed: &TypedReference,
 ) -> Result<LetterRow, ApiError> {
     let agency = agency_worker(p)?;
     let delivery: DeliveryRow = inbox::delivery_of_agency(conn, delivery_id, agency)?;
@@ -240,7 +242,10 @@ pub fn acknowledge(
     }
     let at = now();
     let actor = p.actor();
+    let reference = secretariat_number(conn, agency, &letter, typed, at)?;
+    let reference = reference.as_ref().map(|(n, day)| (n.as_str(), *day));
     inbox::acknowledge(conn, delivery.id, &actor, reference, at)?;
+    let reference = reference.map(|(number, _)| number);
     if let Some(reference) = reference {
         db::add_search_text(conn, &letter, reference)?;
     }
@@ -277,6 +282,39 @@ pub fn acknowledge(
         return Ok(after);
     }
     Ok(db::letter_in_scope(conn, letter.id, Scope::All)?)
+}
+
+/// The secretariat number a delivery is acknowledged under: the next of the
+/// agency's own counter when it lets Chapar number its letters (then a typed
+/// one is refused), else the one typed, which cannot predate the letter.
+fn secretariat_number(
+    conn: &mut DbConnection,
+    agency: i32,
+    letter: &LetterRow,
+    typed: &TypedReference,
+    at: NaiveDateTime,
+) -> Result<Option<(String, NaiveDate)>, ApiError> {
+    let pattern = dir::reference_pattern(conn, agency)?;
+    let today = (at + shared::sla::tehran_offset()).date();
+    if let Some(pattern) = pattern {
+        if typed.number.is_some() {
+            return Err(ApiError::validation(
+                "agency_reference",
+                ErrorCode::ReferenceAssigned,
+            ));
+        }
+        let seq = inbox::next_reference_seq(conn, agency, secretariat::counter_year(today))?;
+        return Ok(Some((secretariat::render(&pattern, today, seq), today)));
+    }
+    let registered = (letter.created_at + shared::sla::tehran_offset()).date();
+    match (&typed.number, typed.date) {
+        (Some(_), Some(day)) if day < registered => Err(ApiError::validation(
+            "agency_reference_date",
+            ErrorCode::DateBeforeRegistration,
+        )),
+        (Some(number), day) => Ok(Some((number.clone(), day.unwrap_or(today)))),
+        (None, _) => Ok(None),
+    }
 }
 
 /// Takes a step on a letter the caller may see.

@@ -397,6 +397,29 @@ async fn request_of(app: &TestApp, w: &World, operation: &str) -> (Method, Strin
             fresh(template, w.user_id),
             json(json!({"display_name": "متصدی جاسک"})),
         ),
+        "POST /api/v1/answer-templates" => (
+            template.to_owned(),
+            json(
+                json!({"agency_code": "electricity", "name": format!("قالب {n}"), "body": "{applicant} گرامی، پاسخ نامهٔ {code}"}),
+            ),
+        ),
+        "PUT /api/v1/answer-templates/{id}" | "DELETE /api/v1/answer-templates/{id}" => {
+            let made = app
+                .post_as(
+                    admin,
+                    "/api/v1/answer-templates",
+                    &json!({"agency_code": "electricity", "name": format!("قالب {n}"), "body": "پاسخ"}),
+                )
+                .await;
+            assert_eq!(made.status, 201, "{}", made.text());
+            let id = made.json()["id"].as_i64().expect("id");
+            let body = if method == Method::PUT {
+                json(json!({"name": format!("قالب {n} ویرایش"), "body": "پاسخ {today}"}))
+            } else {
+                Body::None
+            };
+            (fresh(template, id), body)
+        }
         "POST /api/v1/holidays" => (
             template.to_owned(),
             json(json!({"day": holiday(n), "name": "تعطیل"})),

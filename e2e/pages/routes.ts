@@ -13,7 +13,7 @@ export const operatorRoutes = (id: number) => [
   '/dashboard',
 ];
 
-export const clerkRoutes = (id: number) => ['/inbox', '/letters', `/letters/${id}`, '/dashboard'];
+export const clerkRoutes = (id: number) => ['/inbox', '/letters', `/letters/${id}`, '/dashboard', '/answer-templates'];
 
 export const ADMIN_ROUTES = [
   '/dashboard',
@@ -25,6 +25,7 @@ export const ADMIN_ROUTES = [
   '/admin/sms',
   '/admin/sms-templates',
   '/admin/holidays',
+  '/answer-templates',
 ];
 
 /** A letter any test may register over the API to have something to show. */

@@ -43,8 +43,14 @@ test('a letter is received, referred, answered and handed over', async ({ page }
   const code = await registerLetter(page);
 
   await openFromInbox(page, 'clerk-water', code);
+  // The water secretariat registers it under its own number, dated today (Jalali, Persian digits).
+  const today = new Intl.DateTimeFormat('fa-IR-u-ca-persian', { timeZone: 'Asia/Tehran' }).format(new Date());
+  await page.getByTestId('ack-reference').fill('۴۵/۷۷');
+  await page.getByTestId('ack-reference-date').fill(today);
   await page.getByTestId('action-receive').click();
   await expect(page.getByTestId('letter-detail').getByTestId('letter-status')).toHaveAttribute('data-status', 'received');
+  await expect(page.getByTestId('agency-reference')).toContainText('۴۵/۷۷');
+  await expect(page.getByTestId('agency-reference')).toContainText('آب و فاضلاب');
   await page.getByTestId('note-text').fill('با متقاضی تماس گرفته شد');
   await page.getByTestId('action-note').click();
   await expect(page.getByTestId('timeline').locator('li[data-kind="note"]')).toBeVisible();
@@ -63,9 +69,23 @@ test('a letter is received, referred, answered and handed over', async ({ page }
 
   await page.goto('/login');
   await openFromInbox(page, 'clerk-municipality', code);
+  // The municipality lets Chapar number its letters: no number to type.
+  await expect(page.getByTestId('reference-numbered')).toBeVisible();
+  await expect(page.getByTestId('ack-reference')).toHaveCount(0);
   await page.getByTestId('action-receive').click();
   await expect(page.getByTestId('answer-body')).toBeVisible();
-  await page.getByTestId('answer-body').fill('کوچه لایروبی شد.');
+  await expect(page.getByTestId('agency-reference')).toHaveCount(2);
+  await expect(page.getByTestId('agency-reference').nth(1)).toContainText('/ش/');
+  await expect(page.getByTestId('agency-reference').nth(1)).toContainText('شهرداری');
+  // The clerk keeps an answer template, then answers from it: the letter fills its placeholders.
+  await page.getByTestId('nav-answer-templates').click();
+  await page.getByTestId('answer-template-name').fill('لایروبی');
+  await page.getByTestId('answer-template-body').fill('{applicant} گرامی، کوچه لایروبی شد. (نامهٔ {code})');
+  await page.getByTestId('answer-template-save').click();
+  await expect(page.getByTestId('answer-template-table')).toContainText('لایروبی');
+  await page.goBack();
+  await page.getByTestId('answer-template').selectOption({ label: 'لایروبی' });
+  await expect(page.getByTestId('answer-body')).toHaveValue(/^مریم احمدی گرامی، کوچه لایروبی شد\. \(نامهٔ [۰-۹-]{14}\)$/);
   const report = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
   await page.getByTestId('answer-files').setInputFiles({ name: 'گزارش.pdf', mimeType: 'application/pdf', buffer: report });
   await page.getByTestId('action-answer').click();

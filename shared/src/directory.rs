@@ -34,6 +34,12 @@ pub struct Agency {
     /// Count only working days (no Fridays, no holidays) towards the SLA.
     pub sla_working_days: bool,
     pub active: bool,
+    /// When set, Chapar numbers the letters the agency acknowledges (their
+    /// secretariat numbers) by this pattern, from a counter of the agency's
+    /// that starts at 1 each Jalali year: `{year}` (1405), `{yy}` (05),
+    /// `{month}` (09) and `{seq}` (the counter, exactly once).
+    #[cfg_attr(feature = "openapi", schema(example = "{year}/{seq}"))]
+    pub reference_pattern: Option<String>,
 }
 
 /// `POST /api/v1/agencies`.
@@ -65,6 +71,10 @@ pub struct NewAgency {
     /// Count only working days (no Fridays, no holidays).
     #[serde(default)]
     pub sla_working_days: bool,
+    /// Let Chapar number the agency's incoming letters (see `Agency`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40, example = "{year}/{seq}"))]
+    pub reference_pattern: Option<String>,
 }
 
 fn check_sla(errors: &mut Errors, days: i32) {
@@ -86,6 +96,7 @@ impl NewAgency {
             .filter(|p| !p.trim().is_empty())
             .map(|p| e.code("parent_code", p));
         check_sla(&mut e, self.sla_days);
+        let reference_pattern = reference_pattern(&mut e, self.reference_pattern.as_deref());
         e.finish(NewAgency {
             code,
             name,
@@ -93,6 +104,7 @@ impl NewAgency {
             parent_code,
             sla_days: self.sla_days,
             sla_working_days: self.sla_working_days,
+            reference_pattern: reference_pattern.flatten(),
         })
     }
 }
@@ -117,6 +129,23 @@ pub struct AgencyUpdate {
     pub sla_days: Option<i32>,
     pub sla_working_days: Option<bool>,
     pub active: Option<bool>,
+    /// A numbering pattern (see `Agency`); an empty string stops numbering.
+    #[cfg_attr(feature = "openapi", schema(max_length = 40, example = "{year}/{seq}"))]
+    pub reference_pattern: Option<String>,
+}
+
+/// A numbering pattern as given: absent (`None`), turned off (`Some(None)`,
+/// an empty string) or checked (`Some(Some(pattern))`).
+fn reference_pattern(e: &mut Errors, given: Option<&str>) -> Option<Option<String>> {
+    let given = given?;
+    if given.trim().is_empty() {
+        return Some(None);
+    }
+    Some(Some(crate::secretariat::validate_pattern(
+        e,
+        "reference_pattern",
+        given,
+    )))
 }
 
 impl AgencyUpdate {
@@ -130,12 +159,15 @@ impl AgencyUpdate {
         if let Some(days) = self.sla_days {
             check_sla(&mut e, days);
         }
+        let reference_pattern = reference_pattern(&mut e, self.reference_pattern.as_deref())
+            .map(Option::unwrap_or_default);
         e.finish(AgencyUpdate {
             name,
             name_en,
             sla_days: self.sla_days,
             sla_working_days: self.sla_working_days,
             active: self.active,
+            reference_pattern,
         })
     }
 }
@@ -582,8 +614,29 @@ mod tests {
             parent_code: None,
             sla_days: 0,
             sla_working_days: false,
+            reference_pattern: None,
         };
         assert_eq!(a.validate().expect_err("sla")[0].field, "sla_days");
+    }
+
+    #[test]
+    fn an_empty_pattern_stops_numbering_and_a_bad_one_is_named() {
+        let off = AgencyUpdate {
+            reference_pattern: Some(" ".into()),
+            ..AgencyUpdate::default()
+        };
+        assert_eq!(
+            off.validate().expect("valid").reference_pattern,
+            Some(String::new())
+        );
+        let bad = AgencyUpdate {
+            reference_pattern: Some("{year}".into()),
+            ..AgencyUpdate::default()
+        };
+        assert_eq!(
+            bad.validate().expect_err("no seq")[0].field,
+            "reference_pattern"
+        );
     }
 }
 

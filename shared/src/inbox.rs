@@ -1,6 +1,6 @@
 //! An agency's inbox and the workflow requests of clerks and agency systems.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::letters::Letter;
@@ -21,8 +21,11 @@ pub struct InboxItem {
     pub due_at: DateTime<Utc>,
     pub overdue: bool,
     pub acknowledged_at: Option<DateTime<Utc>>,
-    /// The agency's own registration number, given at acknowledgement.
+    /// The agency's own registration number (secretariat number), given at
+    /// acknowledgement or drawn by Chapar from the agency's numbering.
     pub agency_reference: Option<String>,
+    /// The day of that number (in Tehran).
+    pub agency_reference_date: Option<NaiveDate>,
 }
 
 /// A page of the inbox. Pass `next_cursor` as `after` for the next page;
@@ -40,11 +43,33 @@ pub struct InboxPage {
 /// `POST /api/v1/inbox/{delivery_id}/ack`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({"agency_reference": "1405/45/1234"})))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"agency_reference": "1405/45/1234", "agency_reference_date": "1405/09/11"})))]
 pub struct AckRequest {
-    /// The agency's own registration number for the letter.
+    /// The agency's own registration number for the letter (its secretariat
+    /// number), at most 100 characters. Leave it out when the agency lets
+    /// Chapar number its letters (`reference_pattern`): Chapar gives the next.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub agency_reference: Option<String>,
+    /// The day of that number: Jalali (`1405/09/11`, Persian digits too) or
+    /// ISO (`2026-12-01`), not after today; only with `agency_reference`.
+    /// Today when left out.
+    #[serde(default)]
+    pub agency_reference_date: Option<String>,
+}
+
+impl AckRequest {
+    /// The typed number and date (`today` is the Tehran day), or every bad field.
+    pub fn validate(
+        &self,
+        today: NaiveDate,
+    ) -> Result<crate::secretariat::TypedReference, Vec<FieldError>> {
+        crate::secretariat::read_typed(
+            self.agency_reference.as_deref(),
+            self.agency_reference_date.as_deref(),
+            today,
+        )
+    }
 }
 
 /// `POST /api/v1/letters/{id}/refer`.

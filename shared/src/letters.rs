@@ -2,7 +2,7 @@
 //! same errors live), the letter as read back, its timeline, attachments, and
 //! public tracking.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::identifiers::{parse_legal_id, parse_mobile, parse_national_code};
@@ -388,6 +388,8 @@ pub struct Letter {
     pub allowed_actions: Vec<Action>,
     /// The delivery still open at the holding agency (acknowledge it to receive the letter).
     pub open_delivery_id: Option<i32>,
+    /// The secretariat numbers agencies registered the letter under, in order.
+    pub agency_references: Vec<AgencyReference>,
     /// The applicant's number asked for no SMS: tell them at the counter.
     pub sms_opt_out: bool,
     /// The public tracking page of this letter (`CHAPAR_PUBLIC_URL`), as the
@@ -397,6 +399,18 @@ pub struct Letter {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The number and day under which an agency's secretariat registered a letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgencyReference {
+    pub agency_code: String,
+    pub agency_name: String,
+    #[cfg_attr(feature = "openapi", schema(example = "1405/45/1234"))]
+    pub reference: String,
+    /// The day of the number (in Tehran).
+    pub date: Option<NaiveDate>,
 }
 
 /// A row of the letters list.

@@ -4,6 +4,7 @@
 //! Nothing here does I/O, so the SPA can run the same validation live that the
 //! API enforces.
 
+pub mod answer_templates;
 pub mod auth;
 pub mod chain;
 pub mod directory;
@@ -18,6 +19,7 @@ pub mod problem;
 pub mod reports;
 pub mod rollup;
 pub mod search;
+pub mod secretariat;
 pub mod sla;
 pub mod sms;
 pub mod system;

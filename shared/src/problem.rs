@@ -333,6 +333,18 @@ error_codes! {
     /// A date the calendar does not have.
     DateNoSuchDay = "date.no_such_day", "there is no such day in the calendar",
         "چنین روزی در تقویم نیست";
+    /// A date after today where only past days make sense (a secretariat number's date).
+    DateInFuture = "date.in_future", "must not be after today",
+        "این تاریخ نباید پس از امروز باشد";
+    /// A secretariat number dated before the letter was registered at the counter.
+    DateBeforeRegistration = "date.before_registration", "must not be before the letter was registered",
+        "این تاریخ نباید پیش از ثبت نامه در پیشخوان باشد";
+    /// A numbering pattern without exactly one `{seq}`.
+    PatternSeq = "reference_pattern.seq", "a numbering pattern has `{seq}` exactly once",
+        "الگوی شماره‌گذاری باید دقیقاً یک «{seq}» داشته باشد";
+    /// A secretariat number typed for an agency whose numbers Chapar gives.
+    ReferenceAssigned = "agency_reference.assigned", "this agency's secretariat numbers are given by Chapar; leave the number and date out",
+        "شمارهٔ ثبت این دستگاه را چاپار خودکار می‌دهد؛ شماره و تاریخ را خالی بگذارید";
     /// A report period whose `from` is after its `to`.
     PeriodReversed = "period.reversed", "must not be after `to`",
         "تاریخ آغاز نباید پس از تاریخ پایان باشد";
@@ -447,8 +459,12 @@ mod tests {
                 text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
                 "{code} has no Persian text"
             );
-            // Latin letters only where the text shows a format (09xxxxxxxxx).
-            let words = text.replace("{limit}", "").replace("{value}", "");
+            // Latin letters only where the text shows a format (09xxxxxxxxx)
+            // or a placeholder the user types (`{seq}`).
+            let words = text
+                .replace("{limit}", "")
+                .replace("{value}", "")
+                .replace("{seq}", "");
             let latin = words.chars().filter(char::is_ascii_alphabetic).count();
             assert!(latin == 0 || text.contains("xxxxxxxxx"), "{code}: {text}");
             assert_eq!(

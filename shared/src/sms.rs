@@ -76,7 +76,7 @@ pub fn template(kind: &str) -> Option<&'static TemplateKind> {
 }
 
 /// The placeholders a text uses, or an error for an unclosed `{`.
-fn placeholders_in(body: &str) -> Result<Vec<&str>, crate::ErrorCode> {
+pub(crate) fn placeholders_in(body: &str) -> Result<Vec<&str>, crate::ErrorCode> {
     let mut names = Vec::new();
     let mut rest = body;
     while let Some(start) = rest.find('{') {

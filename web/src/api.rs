@@ -388,6 +388,10 @@ pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> R
     call(Method::PATCH, path, Some(body)).await
 }
 
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    call(Method::PUT, path, Some(body)).await
+}
+
 /// Logs in and remembers the tokens; answers who logged in.
 pub async fn login(username: String, password: String) -> Result<Me, ApiError> {
     let res = send_once(

@@ -14,6 +14,7 @@ use crate::pages::admin::{
     agencies::AgenciesPage, clients::ClientsPage, holidays::HolidaysPage, offices::OfficesPage,
     sms::SmsPage, templates::TemplatesPage, users::UsersPage,
 };
+use crate::pages::answer_templates::AnswerTemplatesPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::inbox::InboxPage;
 use crate::pages::letters::{
@@ -25,6 +26,7 @@ use crate::session::provide_session;
 const ADMIN: &[Role] = &[Role::Admin];
 const OPERATOR: &[Role] = &[Role::Operator];
 const CLERK: &[Role] = &[Role::Clerk];
+const CLERK_OR_ADMIN: &[Role] = &[Role::Clerk, Role::Admin];
 const STAFF: &[Role] = &[Role::Admin, Role::Operator, Role::Clerk, Role::Auditor];
 
 #[component]
@@ -56,6 +58,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/letters/new") view=|| view! { <RequireRole roles=OPERATOR><NewLetterPage/></RequireRole> }/>
                         <Route path=path!("/letters/:id") view=|| view! { <RequireRole roles=STAFF><LetterPage/></RequireRole> }/>
                         <Route path=path!("/letters/:id/receipt") view=|| view! { <RequireRole roles=STAFF><ReceiptPage/></RequireRole> }/>
+                        <Route path=path!("/answer-templates") view=|| view! { <RequireRole roles=CLERK_OR_ADMIN><AnswerTemplatesPage/></RequireRole> }/>
                         <Route path=path!("/admin/agencies") view=|| view! { <RequireRole roles=ADMIN><AgenciesPage/></RequireRole> }/>
                         <Route path=path!("/admin/offices") view=|| view! { <RequireRole roles=ADMIN><OfficesPage/></RequireRole> }/>
                         <Route path=path!("/admin/users") view=|| view! { <RequireRole roles=ADMIN><UsersPage/></RequireRole> }/>

@@ -90,6 +90,29 @@ pub fn may_change_opt_out(p: &Principal, letter_office: i32) -> bool {
             && p.office.as_ref().map(|(id, _)| *id) == Some(letter_office))
 }
 
+/// Whose answer templates a caller reads: an agency's clerks, and its
+/// system clients granted `inbox:read`, their own agency's (`Some`); admins
+/// every agency's (`None`).
+pub fn answer_templates_readable(p: &Principal) -> Result<Option<i32>, ApiError> {
+    if p.is_role(Role::Admin) {
+        return Ok(None);
+    }
+    agency_worker(p, ClientScope::InboxRead)
+        .map(Some)
+        .map_err(|_| {
+            ApiError::forbidden(
+                "only agency clerks, their agency's clients and admins read answer templates",
+            )
+        })
+}
+
+/// Who keeps an agency's answer templates: the agency's clerks, and admins
+/// (system clients use them, and keep their own texts at home).
+pub fn may_manage_answer_templates(p: &Principal, agency: i32) -> bool {
+    p.is_role(Role::Admin)
+        || (p.is_role(Role::Clerk) && p.agency.as_ref().map(|(id, _)| *id) == Some(agency))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +210,26 @@ mod tests {
         assert!(require_overseer(&staff(Role::Clerk, None, Some(7))).is_err());
         assert!(!may_add_note(&staff(Role::Auditor, None, None)));
         assert!(!may_add_note(&client(Some(7), None, &[inbox])));
+    }
+
+    #[test]
+    fn an_agencys_templates_are_its_own_and_the_admins() {
+        let clerk = staff(Role::Clerk, None, Some(7));
+        assert_eq!(answer_templates_readable(&clerk).ok(), Some(Some(7)));
+        assert_eq!(
+            answer_templates_readable(&staff(Role::Admin, None, None)).ok(),
+            Some(None)
+        );
+        let reader = client(Some(7), None, &[ClientScope::InboxRead]);
+        assert_eq!(answer_templates_readable(&reader).ok(), Some(Some(7)));
+        assert!(answer_templates_readable(&staff(Role::Operator, Some(3), None)).is_err());
+        assert!(may_manage_answer_templates(&clerk, 7));
+        assert!(!may_manage_answer_templates(&clerk, 8));
+        assert!(!may_manage_answer_templates(&reader, 7));
+        assert!(may_manage_answer_templates(
+            &staff(Role::Admin, None, None),
+            8
+        ));
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub struct AgencyRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub sla_working_days: bool,
+    pub reference_pattern: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -65,6 +66,7 @@ pub struct NewAgencyRow<'a> {
     pub search_text: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub reference_pattern: Option<&'a str>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -77,6 +79,8 @@ pub struct AgencyChangeset {
     pub active: Option<bool>,
     pub search_text: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
+    /// `Some(None)` turns numbering off.
+    pub reference_pattern: Option<Option<String>>,
 }
 
 impl AgencyRow {
@@ -93,8 +97,17 @@ impl AgencyRow {
             sla_days: self.sla_days,
             sla_working_days: self.sla_working_days,
             active: self.active,
+            reference_pattern: self.reference_pattern,
         }
     }
+}
+
+/// The agency's numbering pattern, when it lets Chapar number its letters.
+pub fn reference_pattern(conn: &mut DbConnection, agency: i32) -> QueryResult<Option<String>> {
+    agencies::table
+        .find(agency)
+        .select(agencies::reference_pattern)
+        .first(conn)
 }
 
 pub fn agency_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<AgencyRow> {

@@ -1,6 +1,6 @@
 //! Deliveries: the rows of agencies' inboxes.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{deliveries, letters};
@@ -20,6 +20,7 @@ pub struct DeliveryRow {
     pub agency_reference: Option<String>,
     pub closed_at: Option<NaiveDateTime>,
     pub overdue_notified_at: Option<NaiveDateTime>,
+    pub agency_reference_date: Option<NaiveDate>,
 }
 
 /// Which deliveries of an agency to list.
@@ -135,12 +136,13 @@ pub fn open_delivery(conn: &mut DbConnection, letter_id: i32) -> QueryResult<Opt
         .optional()
 }
 
-/// Marks a delivery acknowledged, once (false when it already was).
+/// Marks a delivery acknowledged, once (false when it already was), with
+/// the secretariat number and day the agency registered it under.
 pub fn acknowledge(
     conn: &mut DbConnection,
     id: i32,
     by: &str,
-    reference: Option<&str>,
+    reference: Option<(&str, NaiveDate)>,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
     let n = diesel::update(
@@ -151,10 +153,30 @@ pub fn acknowledge(
     .set((
         deliveries::acknowledged_at.eq(Some(at)),
         deliveries::acknowledged_by.eq(Some(by)),
-        deliveries::agency_reference.eq(reference),
+        deliveries::agency_reference.eq(reference.map(|(number, _)| number)),
+        deliveries::agency_reference_date.eq(reference.map(|(_, day)| day)),
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// The next number of `agency`'s counter for the Jalali `year`. The counter
+/// row stays locked (PostgreSQL) or the database written (SQLite's one
+/// writer) until the acknowledgement commits, and rolls back with it: the
+/// numbers are gap-free and each is given once.
+pub fn next_reference_seq(conn: &mut DbConnection, agency: i32, year: i32) -> QueryResult<i64> {
+    use super::schema::agency_reference_counters as c;
+    super::on_backend!(conn, |conn| diesel::insert_into(c::table)
+        .values((
+            c::agency_id.eq(agency),
+            c::year.eq(year),
+            c::last_seq.eq(1_i64)
+        ))
+        .on_conflict((c::agency_id, c::year))
+        .do_update()
+        .set(c::last_seq.eq(c::last_seq + 1_i64))
+        .returning(c::last_seq)
+        .get_result(conn))
 }
 
 pub fn close_delivery(conn: &mut DbConnection, id: i32, at: NaiveDateTime) -> QueryResult<()> {

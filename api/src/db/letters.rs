@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use shared::chain::{event_hash, EventFields, GENESIS};
 use shared::letters::{
-    Applicant, ApplicantKind, Attachment, Letter, LetterAnswer, LetterEvent, LetterSummary,
-    Priority,
+    AgencyReference, Applicant, ApplicantKind, Attachment, Letter, LetterAnswer, LetterEvent,
+    LetterSummary, Priority,
 };
 use shared::search::LetterSearch;
 use shared::workflow::{allowed_actions, Status};
@@ -613,6 +613,8 @@ pub struct WireFacts {
     files: HashMap<i32, Vec<Attachment>>,
     /// The open delivery of each letter.
     open: HashMap<i32, i32>,
+    /// The secretariat numbers of each letter, in delivery order.
+    references: HashMap<i32, Vec<AgencyReference>>,
     opted_out: std::collections::HashSet<String>,
 }
 
@@ -630,18 +632,13 @@ impl WireFacts {
         {
             files.entry(a.letter_id).or_default().push(a.into());
         }
-        let open = deliveries::table
-            .filter(deliveries::letter_id.eq_any(&ids))
-            .filter(deliveries::closed_at.is_null())
-            .select((deliveries::letter_id, deliveries::id))
-            .load::<(i32, i32)>(conn)?
-            .into_iter()
-            .collect();
+        let (open, references) = deliveries_facts(conn, &ids)?;
         let mobiles: Vec<&str> = rows.iter().map(|r| r.applicant_mobile.as_str()).collect();
         Ok(WireFacts {
             codes,
             files,
             open,
+            references,
             opted_out: opted_out(conn, &mobiles)?,
         })
     }
@@ -673,6 +670,7 @@ impl WireFacts {
             },
             files: HashMap::new(),
             open: HashMap::from([(row.id, delivery_id)]),
+            references: HashMap::new(),
             opted_out: if opted {
                 std::collections::HashSet::from([row.applicant_mobile.clone()])
             } else {
@@ -707,6 +705,7 @@ impl WireFacts {
             attachments: self.files.remove(&row.id).unwrap_or_default(),
             allowed_actions: allowed_actions(status).to_vec(),
             open_delivery_id: self.open.get(&row.id).copied(),
+            agency_references: self.references.remove(&row.id).unwrap_or_default(),
             sms_opt_out: self.opted_out.contains(&row.applicant_mobile),
             tracking_url: crate::sms::tracking_link(&row.tracking_code),
             version: row.version,
@@ -714,6 +713,64 @@ impl WireFacts {
             updated_at: utc(row.updated_at),
         }
     }
+}
+
+/// Of the deliveries of these letters, in one query: the one still open of
+/// each letter, and the secretariat numbers agencies gave.
+#[allow(clippy::type_complexity)]
+fn deliveries_facts(
+    conn: &mut DbConnection,
+    ids: &[i32],
+) -> QueryResult<(HashMap<i32, i32>, HashMap<i32, Vec<AgencyReference>>)> {
+    let rows = deliveries::table
+        .filter(deliveries::letter_id.eq_any(ids))
+        .filter(
+            deliveries::closed_at
+                .is_null()
+                .or(deliveries::agency_reference.is_not_null()),
+        )
+        .order(deliveries::id.asc())
+        .select((
+            deliveries::letter_id,
+            deliveries::id,
+            deliveries::agency_id,
+            deliveries::closed_at.is_null(),
+            deliveries::agency_reference,
+            deliveries::agency_reference_date,
+        ))
+        .load::<(
+            i32,
+            i32,
+            i32,
+            bool,
+            Option<String>,
+            Option<chrono::NaiveDate>,
+        )>(conn)?;
+    let mut agency_ids: Vec<i32> = rows.iter().filter(|r| r.4.is_some()).map(|r| r.2).collect();
+    agency_ids.sort_unstable();
+    agency_ids.dedup();
+    let names = if agency_ids.is_empty() {
+        HashMap::new()
+    } else {
+        agency_names(conn, &agency_ids)?
+    };
+    let mut open = HashMap::new();
+    let mut references: HashMap<i32, Vec<AgencyReference>> = HashMap::new();
+    for (letter, delivery, agency, is_open, reference, date) in rows {
+        if is_open {
+            open.insert(letter, delivery);
+        }
+        if let Some(reference) = reference {
+            let named = names.get(&agency).cloned().unwrap_or_default();
+            references.entry(letter).or_default().push(AgencyReference {
+                agency_code: named.code,
+                agency_name: named.name,
+                reference,
+                date,
+            });
+        }
+    }
+    Ok((open, references))
 }
 
 /// Which of these numbers opted out of SMS.
@@ -751,6 +808,7 @@ pub struct NewDelivery<'a> {
     pub agency_reference: Option<&'a str>,
     pub closed_at: Option<NaiveDateTime>,
     pub overdue_notified_at: Option<NaiveDateTime>,
+    pub agency_reference_date: Option<chrono::NaiveDate>,
 }
 
 impl<'a> NewDelivery<'a> {
@@ -773,6 +831,7 @@ impl<'a> NewDelivery<'a> {
             agency_reference: None,
             closed_at: None,
             overdue_notified_at: None,
+            agency_reference_date: None,
         }
     }
 }

@@ -41,6 +41,7 @@ pub(crate) use on_backend;
 /// Rows per statement of [`insert_rows!`] (SQLite allows 32,766 bound values).
 pub(crate) const CHUNK: usize = 2_000;
 
+pub mod answer_templates;
 pub mod api_clients;
 pub mod directory;
 pub mod idempotency;

@@ -14,6 +14,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         sla_working_days -> Bool,
+        reference_pattern -> Nullable<Text>,
     }
 }
 
@@ -147,6 +148,27 @@ diesel::table! {
         agency_reference -> Nullable<Text>,
         closed_at -> Nullable<Timestamp>,
         overdue_notified_at -> Nullable<Timestamp>,
+        agency_reference_date -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    answer_templates (id) {
+        id -> Integer,
+        agency_id -> Integer,
+        name -> Text,
+        body -> Text,
+        updated_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agency_reference_counters (agency_id, year) {
+        agency_id -> Integer,
+        year -> Integer,
+        last_seq -> BigInt,
     }
 }
 
@@ -318,6 +340,8 @@ diesel::joinable!(notification_attempts -> notifications (notification_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
+    agency_reference_counters,
+    answer_templates,
     counter_offices,
     users,
     refresh_tokens,

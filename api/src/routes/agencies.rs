@@ -113,6 +113,7 @@ pub async fn create(
                     search_text: AgencyRow::search_text_of(&new.code, &new.name, &new.name_en),
                     created_at: at,
                     updated_at: at,
+                    reference_pattern: new.reference_pattern.as_deref(),
                 },
             )
             .map_err(|e| match ApiError::from(e) {
@@ -168,6 +169,10 @@ pub async fn update(
                     sla_working_days: update.sla_working_days,
                     active: update.active,
                     updated_at: Some(now()),
+                    reference_pattern: update
+                        .reference_pattern
+                        .clone()
+                        .map(|p| Some(p).filter(|p| !p.is_empty())),
                 },
             )?;
             let row = dir::agency_by_code(conn, &code)?;

@@ -85,6 +85,7 @@ fn read_page(
                         overdue: d.due_at < at,
                         acknowledged_at: d.acknowledged_at.map(utc),
                         agency_reference: d.agency_reference,
+                        agency_reference_date: d.agency_reference_date,
                     });
                 }
                 let next_cursor = super::next_cursor(&items, limit, |i| {
@@ -208,7 +209,7 @@ pub async fn poll(
         (status = 200, description = "Acknowledged; the letter as it is now", body = Letter),
         (status = 400, description = "The body is not JSON", body = shared::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such delivery at the caller's agency", body = shared::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`agency_reference` not a string of at most 100 characters; nothing acknowledged", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Nothing acknowledged: `agency_reference` not a string of at most 100 characters, or given to an agency that Chapar numbers (`agency_reference.assigned`); `agency_reference_date` not a date, after today or before the letter's registration, or without a number", body = shared::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/inbox/{delivery_id}/ack")]
@@ -227,17 +228,13 @@ pub async fn ack(
             .map_err(|e| crate::error::from_json(&e, "agency_reference"))?
             .unwrap_or_default()
     };
-    let reference = request
-        .agency_reference
-        .map(|r| shared::normalize::normalize_text(&r))
-        .filter(|r| !r.is_empty());
-    if reference.as_ref().is_some_and(|r| r.chars().count() > 100) {
-        return Err(FieldError::limit("agency_reference", ErrorCode::TooLong, 100).into());
-    }
+    let typed = request
+        .validate(shared::reports::tehran_day(chrono::Utc::now()))
+        .map_err(ApiError::Validation)?;
     let (etag, letter) = state
         .db
         .write(move |conn| {
-            let row = workflow::acknowledge(conn, &principal, delivery_id, reference.as_deref())?;
+            let row = workflow::acknowledge(conn, &principal, delivery_id, &typed)?;
             Ok((row.etag(), db::to_wire(conn, &row)?))
         })
         .await?;

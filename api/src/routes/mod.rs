@@ -2,6 +2,7 @@
 //! them all. One file per resource.
 
 pub mod agencies;
+pub mod answer_templates;
 pub mod api_clients;
 pub mod attachments;
 pub mod audit;
@@ -46,6 +47,10 @@ fn configure_v1(cfg: &mut ServiceConfig) {
         .service(counter_offices::create)
         .service(counter_offices::get)
         .service(counter_offices::update)
+        .service(answer_templates::list)
+        .service(answer_templates::create)
+        .service(answer_templates::update)
+        .service(answer_templates::remove)
         .service(holidays::list)
         .service(holidays::save)
         .service(holidays::remove)

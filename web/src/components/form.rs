@@ -39,6 +39,47 @@ pub fn show_api_error(err: &ApiError, errors: FormErrors, general: RwSignal<Opti
     }
 }
 
+/// After an editing form's save: on success the form is cleared and the
+/// list reloaded; a failure is shown as [`show_api_error`] does.
+pub fn after_save<T>(
+    result: Result<T, ApiError>,
+    errors: FormErrors,
+    general: RwSignal<Option<String>>,
+    clear: impl FnOnce(),
+    reload: RwSignal<u32>,
+) {
+    match result {
+        Ok(_) => {
+            clear();
+            reload.update(|n| *n += 1);
+        }
+        Err(err) => show_api_error(&err, errors, general),
+    }
+}
+
+/// The buttons of a form that creates or edits a row: "create" (or "save"
+/// while editing, then with "cancel", which calls `cancel`).
+#[component]
+pub fn EditActions(
+    editing: Signal<bool>,
+    pending: Signal<bool>,
+    /// `data-testid` of the submit button.
+    testid: &'static str,
+    cancel: Callback<()>,
+) -> impl IntoView {
+    let t = use_strings();
+    view! {
+        <div class="form-actions">
+            <button type="submit" class="primary" data-testid=testid disabled=move || pending.get()>
+                {move || if editing.get() { t().save } else { t().create }}
+            </button>
+            <Show when=move || editing.get()>
+                <button type="button" on:click=move |_| cancel.run(())>{move || t().cancel}</button>
+            </Show>
+        </div>
+    }
+}
+
 /// A labelled text input bound to `value`, with its error below it.
 #[component]
 pub fn TextField(

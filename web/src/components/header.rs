@@ -57,6 +57,9 @@ pub fn Header() -> impl IntoView {
                 <Show when=move || session.role() == Some(Role::Clerk)>
                     <A href="/inbox" attr:data-testid="nav-inbox">{move || t().inbox}</A>
                 </Show>
+                <Show when=move || matches!(session.role(), Some(Role::Clerk | Role::Admin))>
+                    <A href="/answer-templates" attr:data-testid="nav-answer-templates">{move || t().answer_templates}</A>
+                </Show>
                 <Show when=move || session.me.get().is_some()>
                     <A href="/letters" attr:data-testid="nav-letters">{move || t().letters}</A>
                     <A href="/dashboard" attr:data-testid="nav-dashboard">{move || t().dashboard}</A>

@@ -5,14 +5,16 @@
 //! letter's version as `If-Match`, so a stale page cannot overwrite news.
 
 use leptos::prelude::*;
+use shared::answer_templates::{fill, AnswerTemplate};
 use shared::auth::Role;
 use shared::directory::{Agency, Page};
-use shared::inbox::{AckRequest, AnswerRequest, NoteRequest, ReferRequest, RejectRequest};
+use shared::inbox::{AnswerRequest, NoteRequest, ReferRequest, RejectRequest};
 use shared::letters::{Attachment, Letter};
 use shared::workflow::Action as Step;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
+use crate::components::receive::ReceiveBox;
 use crate::i18n::{field_text, use_lang, use_strings};
 use crate::session::use_session;
 
@@ -55,6 +57,33 @@ pub fn LetterActions(
     let refer_note = RwSignal::new(String::new());
     let answer_body = RwSignal::new(String::new());
     let answer_files = RwSignal::new(Vec::<web_sys::File>::new());
+    let templates = LocalResource::new(move || async move {
+        if may_answer {
+            api::get::<Vec<AnswerTemplate>>("/api/v1/answer-templates")
+                .await
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        }
+    });
+    let answering = StoredValue::new(letter.clone());
+    // A picked template fills the answer box, placeholders filled from the letter.
+    let pick = move |id: String| {
+        let chosen = templates
+            .get_untracked()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|a| a.id.to_string() == id);
+        if let Some(template) = chosen {
+            let today = shared::reports::tehran_day(
+                chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64)
+                    .unwrap_or_default(),
+            );
+            answering.with_value(|l| {
+                answer_body.set(fill(&template.body, l, &l.holder_agency_name, today));
+            });
+        }
+    };
     let reject_reason = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let agencies = LocalResource::new(|| async {
@@ -76,18 +105,10 @@ pub fn LetterActions(
     let act = Action::new_local(move |step: &Step| {
         let step = *step;
         let etag = etag.clone();
-        let delivery = letter.open_delivery_id;
         async move {
             let headers = [("If-Match", etag.as_str())];
             let path = |what: &str| format!("/api/v1/letters/{id}/{what}");
             let result: Result<Letter, ApiError> = match step {
-                Step::Receive => {
-                    api::post(
-                        &format!("/api/v1/inbox/{}/ack", delivery.unwrap_or_default()),
-                        &AckRequest::default(),
-                    )
-                    .await
-                }
                 Step::Refer => {
                     let request = ReferRequest {
                         to_agency_code: refer_to.get_untracked(),
@@ -141,7 +162,8 @@ pub fn LetterActions(
                 Step::Close => {
                     api::post_with_headers(&path("close"), &serde_json::json!({}), &headers).await
                 }
-                Step::Deliver => return,
+                // Receiving has a box of its own (`ReceiveBox`).
+                Step::Deliver | Step::Receive => return,
             };
             match result {
                 Ok(_) => {
@@ -194,10 +216,7 @@ pub fn LetterActions(
         <Show when=move || !nothing>
             <section class="card no-print" data-testid="letter-actions">
                 <h2>{move || t().actions_title}</h2>
-                <Show when=move || may_receive>
-                    <button class="primary" data-testid="action-receive" on:click=move |_| { act.dispatch(Step::Receive); }>{move || t().acknowledge}</button>
-                    <ActionError action=Step::Receive.as_str() error/>
-                </Show>
+                {may_receive.then(|| view! { <ReceiveBox delivery=letter.open_delivery_id.unwrap_or_default() reload/> })}
                 <Show when=move || may_refer>
                     <div class="action-box">
                         <label class="field">
@@ -222,6 +241,17 @@ pub fn LetterActions(
                 </Show>
                 <Show when=move || may_answer>
                     <div class="action-box">
+                        <Show when=move || !templates.get().unwrap_or_default().is_empty()>
+                            <label class="field">
+                                <span class="field-label">{move || t().answer_template_pick}</span>
+                                <select data-testid="answer-template" on:change=move |ev| pick(event_target_value(&ev))>
+                                    <option value="">{move || t().choose}</option>
+                                    {move || templates.get().unwrap_or_default().into_iter()
+                                        .map(|a| view! { <option value=a.id.to_string()>{a.name}</option> })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                        </Show>
                         <label class="field">
                             <span class="field-label">{move || t().answer}</span>
                             <textarea rows="5" data-testid="answer-body" bind:value=answer_body></textarea>

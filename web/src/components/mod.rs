@@ -5,4 +5,5 @@ pub mod guard;
 pub mod header;
 pub mod letter_actions;
 pub mod qr;
+pub mod receive;
 pub mod timeline;

@@ -9,7 +9,7 @@ use shared::letters::Letter;
 
 use crate::api;
 use crate::components::timeline::StatusBadge;
-use crate::i18n::{format_time, tracking_code, use_lang, use_strings};
+use crate::i18n::{digits, format_time, tracking_code, use_lang, use_strings};
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
@@ -63,6 +63,7 @@ pub fn InboxPage() -> impl IntoView {
                             let row_id = format!("inbox-row-{}", i.letter.tracking_code);
                             let unacked = i.acknowledged_at.is_none();
                             let code = i.letter.tracking_code.clone();
+                            let reference = i.agency_reference.clone().unwrap_or_default();
                             view! {
                                 <tr class:overdue=i.overdue class:unread=unacked data-testid=row_id>
                                     <td dir="ltr" data-label=move || t().tracking_code><A href=format!("/letters/{}", i.letter.id)>{move || tracking_code(lang.get(), &code)}</A></td>
@@ -72,7 +73,13 @@ pub fn InboxPage() -> impl IntoView {
                                     <td data-label=move || t().due_at>{move || format_time(lang.get(), &due, false)}</td>
                                     <td data-label=move || t().status><StatusBadge status=i.letter.status/></td>
                                     <td data-label=move || t().actions>
-                                        <Show when=move || unacked fallback=move || view! { <span class="muted">{move || t().acknowledged}</span> }>
+                                        <Show when=move || unacked fallback=move || {
+                                            let reference = reference.clone();
+                                            view! {
+                                                <span class="muted">{move || t().acknowledged}</span>
+                                                " " <span dir="ltr" data-testid="inbox-reference" title=move || t().secretariat_number>{move || digits(lang.get(), &reference)}</span>
+                                            }
+                                        }>
                                             <button class="link-button" data-testid="inbox-ack" on:click=move |_| ack(delivery)>{move || t().acknowledge}</button>
                                         </Show>
                                     </td>

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod admin;
+pub mod answer_templates;
 pub mod dashboard;
 pub mod home;
 pub mod inbox;

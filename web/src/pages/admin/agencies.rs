@@ -6,7 +6,7 @@ use shared::directory::{Agency, AgencyUpdate, NewAgency, Page};
 
 use super::ActiveBadge;
 use crate::api;
-use crate::components::form::{error_of, show_api_error, FormErrors, TextField};
+use crate::components::form::{after_save, error_of, EditActions, FormErrors, TextField};
 use crate::i18n::use_strings;
 
 #[component]
@@ -26,11 +26,12 @@ pub fn AgenciesPage() -> impl IntoView {
     let name_en = RwSignal::new(String::new());
     let sla = RwSignal::new("7".to_owned());
     let working_days = RwSignal::new(false);
+    let pattern = RwSignal::new(String::new());
     let errors: FormErrors = RwSignal::new(Vec::new());
     let general = RwSignal::new(None::<String>);
     let clear = move || {
         editing.set(None);
-        for s in [code, name, name_en] {
+        for s in [code, name, name_en, pattern] {
             s.set(String::new());
         }
         sla.set("7".into());
@@ -49,6 +50,7 @@ pub fn AgenciesPage() -> impl IntoView {
                 .parse()
                 .unwrap_or(0),
             sla_working_days: working_days.get_untracked(),
+            reference_pattern: Some(pattern.get_untracked()).filter(|p| !p.trim().is_empty()),
         };
         let editing_code = editing.get_untracked();
         async move {
@@ -64,18 +66,14 @@ pub fn AgenciesPage() -> impl IntoView {
                         sla_days: Some(checked.sla_days),
                         sla_working_days: Some(checked.sla_working_days),
                         active: None,
+                        // Empty turns the numbering off.
+                        reference_pattern: Some(checked.reference_pattern.unwrap_or_default()),
                     };
                     api::patch::<_, Agency>(&format!("/api/v1/agencies/{code}"), &update).await
                 }
                 None => api::post::<_, Agency>("/api/v1/agencies", &checked).await,
             };
-            match result {
-                Ok(_) => {
-                    clear();
-                    reload.update(|n| *n += 1);
-                }
-                Err(err) => show_api_error(&err, errors, general),
-            }
+            after_save(result, errors, general, clear, reload);
         }
     });
 
@@ -96,6 +94,7 @@ pub fn AgenciesPage() -> impl IntoView {
         name_en.set(a.name_en);
         sla.set(a.sla_days.to_string());
         working_days.set(a.sla_working_days);
+        pattern.set(a.reference_pattern.unwrap_or_default());
         errors.set(Vec::new());
     };
 
@@ -112,13 +111,18 @@ pub fn AgenciesPage() -> impl IntoView {
                 <tbody>
                     <For
                         each=move || list.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default()
-                        key=|a| format!("{}|{}|{}|{}|{}", a.code, a.name, a.name_en, a.sla_days, a.active)
+                        key=|a| format!("{}|{}|{}|{}|{}|{:?}", a.code, a.name, a.name_en, a.sla_days, a.active, a.reference_pattern)
                         children=move |a| {
                             let (for_toggle, for_edit) = (a.clone(), a.clone());
                             view! {
                                 <tr data-testid=format!("agency-row-{}", a.code)>
                                     <td dir="ltr">{a.code.clone()}</td>
-                                    <td>{a.name.clone()}</td>
+                                    <td>
+                                        {a.name.clone()}
+                                        {a.reference_pattern.clone().map(|p| view! {
+                                            <span class="muted" data-latin-ok title=move || t().reference_pattern>{format!(" · {p}")}</span>
+                                        })}
+                                    </td>
                                     <td dir="ltr">{a.name_en.clone()}</td>
                                     <td>{a.sla_days} {a.sla_working_days.then(|| view! { <span class="muted">{move || t().working_days_short}</span> })}</td>
                                     <td><ActiveBadge active=a.active/></td>
@@ -152,17 +156,16 @@ pub fn AgenciesPage() -> impl IntoView {
                         on:change=move |ev| working_days.set(event_target_checked(&ev))/>
                     {move || t().working_days}
                 </label>
+                <div>
+                    <TextField label=Signal::derive(move || t().reference_pattern) value=pattern testid="agency-reference-pattern" dir="ltr"
+                        error=error_of(errors, "reference_pattern") optional=true/>
+                    <p class="muted" data-latin-ok>{move || t().reference_pattern_hint}</p>
+                </div>
                 <Show when=move || general.get().is_some()>
                     <p class="form-error" data-testid="agency-form-error">{move || general.get()}</p>
                 </Show>
-                <div class="form-actions">
-                    <button type="submit" class="primary" data-testid="agency-save" disabled=move || save.pending().get()>
-                        {move || if editing.get().is_some() { t().save } else { t().create }}
-                    </button>
-                    <Show when=move || editing.get().is_some()>
-                        <button type="button" on:click=move |_| clear()>{move || t().cancel}</button>
-                    </Show>
-                </div>
+                <EditActions editing=Signal::derive(move || editing.get().is_some()) pending=save.pending().into()
+                    testid="agency-save" cancel=Callback::new(move |()| clear())/>
             </form>
         </section>
     }

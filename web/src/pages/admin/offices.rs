@@ -6,7 +6,7 @@ use shared::directory::{CounterOffice, CounterOfficeUpdate, NewCounterOffice, Pa
 
 use super::ActiveBadge;
 use crate::api;
-use crate::components::form::{error_of, show_api_error, FormErrors, TextField};
+use crate::components::form::{after_save, error_of, EditActions, FormErrors, TextField};
 use crate::i18n::use_strings;
 
 #[component]
@@ -70,13 +70,7 @@ pub fn OfficesPage() -> impl IntoView {
                 }
                 None => api::post::<_, CounterOffice>("/api/v1/counter-offices", &checked).await,
             };
-            match result {
-                Ok(_) => {
-                    clear();
-                    reload.update(|n| *n += 1);
-                }
-                Err(err) => show_api_error(&err, errors, general),
-            }
+            after_save(result, errors, general, clear, reload);
         }
     });
 
@@ -154,14 +148,8 @@ pub fn OfficesPage() -> impl IntoView {
                 <Show when=move || general.get().is_some()>
                     <p class="form-error">{move || general.get()}</p>
                 </Show>
-                <div class="form-actions">
-                    <button type="submit" class="primary" data-testid="office-save" disabled=move || save.pending().get()>
-                        {move || if editing.get().is_some() { t().save } else { t().create }}
-                    </button>
-                    <Show when=move || editing.get().is_some()>
-                        <button type="button" on:click=move |_| clear()>{move || t().cancel}</button>
-                    </Show>
-                </div>
+                <EditActions editing=Signal::derive(move || editing.get().is_some()) pending=save.pending().into()
+                    testid="office-save" cancel=Callback::new(move |()| clear())/>
             </form>
         </section>
     }

@@ -50,13 +50,9 @@ fn TemplateEditor(tpl: SmsTemplate, reload: RwSignal<u32>) -> impl IntoView {
             body: body.get_untracked(),
         };
         spawn_local(async move {
-            if api::call::<_, SmsTemplate>(
-                gloo_net::http::Method::PUT,
-                &format!("/api/v1/sms/templates/{kind}"),
-                Some(&request),
-            )
-            .await
-            .is_ok()
+            if api::put::<_, SmsTemplate>(&format!("/api/v1/sms/templates/{kind}"), &request)
+                .await
+                .is_ok()
             {
                 saved.set(true);
             }

@@ -4,14 +4,36 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use shared::letters::{ChainVerification, Letter, LetterEvent};
+use shared::letters::{AgencyReference, ChainVerification, Letter, LetterEvent};
 
 use crate::api;
 use crate::components::letter_actions::LetterActions;
 use crate::components::timeline::{StatusBadge, Timeline};
 use crate::i18n::{
-    digits, file_kind, file_size, format_time, tracking_code, use_lang, use_strings,
+    digits, file_kind, file_size, format_date, format_time, tracking_code, use_lang, use_strings,
 };
+
+/// The secretariat numbers the letter was registered under, one per agency
+/// that gave one: the number, the agency, the day.
+#[component]
+fn References(references: Vec<AgencyReference>) -> impl IntoView {
+    let t = use_strings();
+    let lang = use_lang();
+    references
+        .into_iter()
+        .map(|r| {
+            let (number, day) = (r.reference.clone(), r.date);
+            view! {
+                <dt>{move || t().secretariat_number}</dt>
+                <dd data-testid="agency-reference">
+                    <span dir="ltr">{move || digits(lang.get(), &number)}</span>
+                    {format!(" · {}", r.agency_name)}
+                    {move || day.map(|d| format!(" · {}", format_date(lang.get(), d)))}
+                </dd>
+            }
+        })
+        .collect_view()
+}
 
 #[component]
 pub fn LetterPage() -> impl IntoView {
@@ -70,6 +92,7 @@ pub fn LetterPage() -> impl IntoView {
                                 <dd>{move || format_time(lang.get(), &created, true)}</dd>
                                 <dt>{move || t().due_at}</dt>
                                 <dd class:overdue=l.overdue>{move || due.map(|d| format_time(lang.get(), &d, false)).unwrap_or_default()}</dd>
+                                <References references=l.agency_references.clone()/>
                             </dl>
                             <p class="letter-body">{l.body.clone()}</p>
                             {l.answer.clone().map(|a| view! {
