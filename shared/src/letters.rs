@@ -63,6 +63,14 @@ impl Priority {
             _ => None,
         }
     }
+
+    /// In Persian, as staff read it.
+    pub const fn persian(self) -> &'static str {
+        match self {
+            Priority::Normal => "عادی",
+            Priority::Urgent => "فوری",
+        }
+    }
 }
 
 /// The applicant: a natural person (names) or a legal person (organisation

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod chain;
 pub mod directory;
 pub mod duplicates;
+pub mod export;
 pub mod files;
 pub mod identifiers;
 pub mod inbox;

@@ -75,6 +75,19 @@ impl Status {
         Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
+    /// The state in Persian, as staff read it (the SPA, exports).
+    pub const fn persian(self) -> &'static str {
+        match self {
+            Status::Registered => "ثبت شده",
+            Status::Delivered => "تحویل دستگاه شده",
+            Status::Received => "دریافت شده توسط دستگاه",
+            Status::Answered => "پاسخ داده شده",
+            Status::Rejected => "رد شده",
+            Status::Closed => "بسته شده",
+            Status::Withdrawn => "بازپس گرفته شده",
+        }
+    }
+
     /// No action leads out of a final state.
     pub fn is_final(self) -> bool {
         allowed_actions(self).is_empty()

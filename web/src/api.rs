@@ -322,6 +322,17 @@ pub async fn upload<T: DeserializeOwned>(
 
 /// Downloads a protected file and hands it to the browser as a download.
 pub async fn download(path: &str, file_name: &str) -> Result<(), ApiError> {
+    download_with_progress(path, Some(file_name), |_| ()).await
+}
+
+/// Downloads `path` as a file, telling `progress` the bytes received so far
+/// as they arrive (exports are streamed: their size is not known before).
+/// Without a name, the server's `Content-Disposition` names the file.
+pub async fn download_with_progress(
+    path: &str,
+    file_name: Option<&str>,
+    progress: impl Fn(usize),
+) -> Result<(), ApiError> {
     let sent = access_token();
     let mut res = send_once::<()>(Method::GET, path, None, sent.clone()).await?;
     if res.status() == 401 && refresh_token().is_some() {
@@ -331,12 +342,36 @@ pub async fn download(path: &str, file_name: &str) -> Result<(), ApiError> {
     if !res.ok() {
         return read::<()>(res).await;
     }
-    let bytes = res
-        .binary()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    let array = js_sys::Uint8Array::from(bytes.as_slice());
-    let parts = js_sys::Array::of1(&array);
+    let named = res.headers().get("content-disposition").and_then(|d| {
+        d.split("filename=\"")
+            .nth(1)
+            .map(|n| n.trim_end_matches('"').to_owned())
+    });
+    let file_name = file_name
+        .map(str::to_owned)
+        .or(named)
+        .unwrap_or_else(|| "download".into());
+    let parts = js_sys::Array::new();
+    let mut received = 0;
+    if let Some(body) = res.body() {
+        use wasm_bindgen::JsCast;
+        let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+        loop {
+            let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
+                .await
+                .map_err(|_| ApiError::Network("the download was cut short".into()))?;
+            let done = js_sys::Reflect::get(&chunk, &"done".into()).is_ok_and(|d| d.is_truthy());
+            if done {
+                break;
+            }
+            if let Ok(value) = js_sys::Reflect::get(&chunk, &"value".into()) {
+                let bytes: js_sys::Uint8Array = value.unchecked_into();
+                received += bytes.length() as usize;
+                parts.push(&bytes);
+                progress(received);
+            }
+        }
+    }
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(&res.headers().get("content-type").unwrap_or_default());
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
@@ -350,7 +385,7 @@ pub async fn download(path: &str, file_name: &str) -> Result<(), ApiError> {
             .map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>())
         {
             anchor.set_href(&url);
-            anchor.set_download(file_name);
+            anchor.set_download(&file_name);
             anchor.click();
         }
     }

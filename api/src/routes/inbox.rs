@@ -23,7 +23,7 @@ use crate::workflow;
 /// Longest long-poll wait, in seconds.
 pub const MAX_WAIT_SECS: u64 = 30;
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct InboxQuery {
     /// Cursor: the `next_cursor` of the previous page (deliveries after it).
@@ -44,7 +44,7 @@ pub struct InboxQuery {
     pub overdue: Option<bool>,
 }
 
-fn read_page(
+pub fn read_page(
     state: &AppState,
     agency: i32,
     view: InboxView,
@@ -106,6 +106,34 @@ fn read_page(
     }
 }
 
+/// The deliveries an inbox query asks for.
+pub fn inbox_view(query: &InboxQuery) -> Result<InboxView, ApiError> {
+    match query.view.as_deref() {
+        None | Some("new") => Ok(InboxView::New),
+        Some("open") => Ok(InboxView::Open),
+        Some(_) => Err(ApiError::invalid_choice("view", "`new` or `open`")),
+    }
+}
+
+/// Where an inbox query's page starts, in its order.
+pub fn inbox_cursor(query: &InboxQuery) -> Result<InboxCursor, ApiError> {
+    let bad_cursor = || ApiError::validation("after", ErrorCode::CursorInvalid);
+    let after = query.after.as_deref();
+    match query.sort.as_deref() {
+        None | Some("delivery") => Ok(InboxCursor::Delivery(
+            after
+                .map(|a| a.parse::<i32>().map_err(|_| bad_cursor()))
+                .transpose()?,
+        )),
+        Some("due") => Ok(InboxCursor::Due(
+            after
+                .map(|a| inbox::parse_due_cursor(a).ok_or_else(bad_cursor))
+                .transpose()?,
+        )),
+        Some(_) => Err(ApiError::invalid_choice("sort", "`delivery` or `due`")),
+    }
+}
+
 /// A tag of the page's content: unchanged inbox, unchanged tag.
 fn page_etag(page: &InboxPage) -> String {
     let mut key = format!("{}:{}", page.new_count, page.overdue_count);
@@ -149,31 +177,10 @@ pub async fn poll(
     if_none_match: Option<web::Header<IfNoneMatch>>,
 ) -> Result<HttpResponse, ApiError> {
     let agency = crate::auth::policy::agency_worker(&principal, ClientScope::InboxRead)?;
-    let view = match query.view.as_deref() {
-        None | Some("new") => InboxView::New,
-        Some("open") => InboxView::Open,
-        Some(_) => return Err(ApiError::invalid_choice("view", "`new` or `open`")),
-    };
+    let view = inbox_view(&query)?;
     let limit = page_limit(query.limit)?;
     let overdue = query.overdue.unwrap_or(false);
-    let bad_cursor = || ApiError::validation("after", ErrorCode::CursorInvalid);
-    let cursor = match query.sort.as_deref() {
-        None | Some("delivery") => InboxCursor::Delivery(
-            query
-                .after
-                .as_deref()
-                .map(|a| a.parse::<i32>().map_err(|_| bad_cursor()))
-                .transpose()?,
-        ),
-        Some("due") => InboxCursor::Due(
-            query
-                .after
-                .as_deref()
-                .map(|a| inbox::parse_due_cursor(a).ok_or_else(bad_cursor))
-                .transpose()?,
-        ),
-        Some(_) => return Err(ApiError::invalid_choice("sort", "`delivery` or `due`")),
-    };
+    let cursor = inbox_cursor(&query)?;
     let wait = match query.wait {
         Some(secs) if secs > MAX_WAIT_SECS => {
             return Err(FieldError::limit("wait", ErrorCode::TooLarge, MAX_WAIT_SECS as i64).into())

@@ -195,7 +195,7 @@ pub async fn register(
     })
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LetterQuery {
     pub status: Option<Status>,
@@ -248,67 +248,115 @@ pub async fn list(
     let scope = principal.letters_scope()?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let bad_cursor = || ApiError::validation("after", ErrorCode::CursorInvalid);
-    let by_due = match q.sort.as_deref() {
-        None | Some("created") => false,
-        Some("due") => true,
-        Some(_) => return Err(ApiError::invalid_choice("sort", "`created` or `due`")),
-    };
-    let (before_id, after_due) = match (&q.after, by_due) {
-        (None, _) => (None, None),
-        (Some(a), false) => (Some(a.parse::<i32>().map_err(|_| bad_cursor())?), None),
-        (Some(a), true) => (
-            None,
-            Some(crate::db::inbox::parse_due_cursor(a).ok_or_else(bad_cursor)?),
-        ),
+    let by_due = sorted_by_due(&q)?;
+    let page = match &q.after {
+        None => ListPage::First,
+        Some(a) => ListPage::after(a, by_due)
+            .ok_or_else(|| ApiError::validation("after", ErrorCode::CursorInvalid))?,
     };
     let items = state
         .db
-        .read(after.0, move |conn| {
-            // An unknown code matches nothing (id -1), rather than being ignored.
-            let holder_agency_id = q.agency.as_ref().map(|code| {
-                dir::agency_by_code(conn, &code.to_ascii_lowercase())
-                    .map(|a| a.id)
-                    .unwrap_or(-1)
-            });
-            let office_id = q.office.as_ref().map(|code| {
-                dir::office_by_code(conn, &code.to_ascii_lowercase())
-                    .map(|o| o.id)
-                    .unwrap_or(-1)
-            });
-            let filter = LetterFilter {
-                status: q.status,
-                holder_agency_id,
-                office_id,
-                from: q.from.and_then(|d| d.and_hms_opt(0, 0, 0)),
-                to: q
-                    .to
-                    .and_then(|d| d.succ_opt())
-                    .and_then(|d| d.and_hms_opt(0, 0, 0)),
-                overdue: q.overdue,
-                q: q.q.as_deref().and_then(shared::search::parse_letter_search),
-                before_id,
-                by_due,
-                after_due,
-                limit,
-            };
-            let rows = db::list_letters(conn, scope, &filter)?;
-            let refs: Vec<&db::LetterRow> = rows.iter().collect();
-            let codes = Codes::load(conn, &refs)?;
-            let at = now();
-            Ok(rows
-                .iter()
-                .map(|r| db::summary(r, &codes, at))
-                .collect::<Vec<_>>())
-        })
+        .read(after.0, move |conn| list_page(conn, scope, &q, page, limit))
         .await?;
     let next_cursor = super::next_cursor(&items, limit, |l: &LetterSummary| {
-        match (by_due, l.due_at) {
-            (true, Some(due)) => crate::db::inbox::due_cursor(due.naive_utc(), l.id),
-            _ => l.id.to_string(),
-        }
+        ListPage::following(l, by_due).cursor()
     });
     Ok(web::Json(Page { items, next_cursor }))
+}
+
+/// Whether a letters query is sorted by due date (else newest first).
+pub fn sorted_by_due(q: &LetterQuery) -> Result<bool, ApiError> {
+    match q.sort.as_deref() {
+        None | Some("created") => Ok(false),
+        Some("due") => Ok(true),
+        Some(_) => Err(ApiError::invalid_choice("sort", "`created` or `due`")),
+    }
+}
+
+/// Where a page of the letters list starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListPage {
+    First,
+    /// Newest first: below this id.
+    BeforeId(i32),
+    /// By due date: after this (due date, id).
+    AfterDue(chrono::NaiveDateTime, i32),
+}
+
+impl ListPage {
+    /// The page a cursor names, in the list's order; `None` for a bad cursor.
+    pub fn after(cursor: &str, by_due: bool) -> Option<ListPage> {
+        if by_due {
+            let (due, id) = crate::db::inbox::parse_due_cursor(cursor)?;
+            Some(ListPage::AfterDue(due, id))
+        } else {
+            cursor.parse().ok().map(ListPage::BeforeId)
+        }
+    }
+
+    /// The page that follows the row `last`.
+    pub fn following(last: &LetterSummary, by_due: bool) -> ListPage {
+        match (by_due, last.due_at) {
+            (true, Some(due)) => ListPage::AfterDue(due.naive_utc(), last.id),
+            _ => ListPage::BeforeId(last.id),
+        }
+    }
+
+    fn cursor(self) -> String {
+        match self {
+            ListPage::First => String::new(),
+            ListPage::BeforeId(id) => id.to_string(),
+            ListPage::AfterDue(due, id) => crate::db::inbox::due_cursor(due, id),
+        }
+    }
+}
+
+/// One page of the letters `q` asks for, in `scope`.
+pub fn list_page(
+    conn: &mut crate::db::DbConnection,
+    scope: db::Scope,
+    q: &LetterQuery,
+    page: ListPage,
+    limit: i64,
+) -> Result<Vec<LetterSummary>, ApiError> {
+    // An unknown code matches nothing (id -1), rather than being ignored.
+    let holder_agency_id = q.agency.as_ref().map(|code| {
+        dir::agency_by_code(conn, &code.to_ascii_lowercase())
+            .map(|a| a.id)
+            .unwrap_or(-1)
+    });
+    let office_id = q.office.as_ref().map(|code| {
+        dir::office_by_code(conn, &code.to_ascii_lowercase())
+            .map(|o| o.id)
+            .unwrap_or(-1)
+    });
+    let filter = LetterFilter {
+        status: q.status,
+        holder_agency_id,
+        office_id,
+        from: q.from.and_then(|d| d.and_hms_opt(0, 0, 0)),
+        to: q
+            .to
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0)),
+        overdue: q.overdue,
+        q: q.q.as_deref().and_then(shared::search::parse_letter_search),
+        before_id: match page {
+            ListPage::BeforeId(id) => Some(id),
+            _ => None,
+        },
+        by_due: sorted_by_due(q)?,
+        after_due: match page {
+            ListPage::AfterDue(due, id) => Some((due, id)),
+            _ => None,
+        },
+        limit,
+    };
+    let rows = db::list_letters(conn, scope, &filter)?;
+    let refs: Vec<&db::LetterRow> = rows.iter().collect();
+    let codes = Codes::load(conn, &refs)?;
+    let at = now();
+    Ok(rows.iter().map(|r| db::summary(r, &codes, at)).collect())
 }
 
 /// One letter with its attachments and the actions its state allows.

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod counter_offices;
+pub mod exports;
 pub mod holidays;
 pub mod inbox;
 pub mod letters;
@@ -64,6 +65,8 @@ fn configure_v1(cfg: &mut ServiceConfig) {
         .service(audit::auth_events)
         .service(letters::possible_duplicates)
         .service(letters::register)
+        .service(exports::letters)
+        .service(exports::inbox)
         .service(letters::list)
         .service(letters::get)
         .service(letters::events)

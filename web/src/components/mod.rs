@@ -1,5 +1,6 @@
 //! Reusable parts of pages.
 
+pub mod export;
 pub mod form;
 pub mod guard;
 pub mod header;

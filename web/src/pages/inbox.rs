@@ -8,6 +8,7 @@ use shared::inbox::{AckRequest, InboxPage};
 use shared::letters::Letter;
 
 use crate::api;
+use crate::components::export::ExportButton;
 use crate::components::timeline::StatusBadge;
 use crate::i18n::{digits, format_time, tracking_code, use_lang, use_strings};
 
@@ -47,6 +48,7 @@ pub fn InboxPage() -> impl IntoView {
                     {move || t().overdue_items} ": " {move || page.get().and_then(Result::ok).map(|p| fa_count(p.overdue_count)).unwrap_or_default()}
                 </span>
                 <label class="check"><input type="checkbox" data-testid="inbox-overdue-only" on:change=move |ev| overdue_only.set(event_target_checked(&ev))/>{move || t().overdue}</label>
+                <ExportButton path=Signal::derive(move || format!("/api/v1/inbox/export?view=open&sort=due&overdue={}", overdue_only.get())) testid="inbox-export"/>
             </div>
             <table class="grid" data-testid="inbox-table">
                 <thead><tr>

@@ -9,6 +9,7 @@ use shared::letters::LetterSummary;
 use shared::workflow::Status;
 
 use crate::api;
+use crate::components::export::ExportButton;
 use crate::components::form::{code_error, TextField};
 use crate::components::timeline::StatusBadge;
 use crate::i18n::{format_time, status_label, tracking_code, use_lang, use_strings};
@@ -102,6 +103,7 @@ pub fn LettersPage() -> impl IntoView {
                     {Status::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || status_label(t(), s)}</option> }).collect_view()}
                 </select>
                 <label class="check"><input type="checkbox" data-testid="letters-overdue" bind:checked=overdue_only/>{move || t().overdue_only}</label>
+                <ExportButton path=Signal::derive(move || format!("/api/v1/letters/export?{}", filters.get())) testid="letters-export"/>
             </div>
             <div class="filters dates">
                 <TextField label=Signal::derive(move || t().registered_from) value=from testid="letters-from" dir="ltr" error=from_error/>
