@@ -119,6 +119,50 @@ fn duplicates_decision(seen: &[String]) -> String {
     format!("ثبت با وجود نامهٔ مشابهِ باز: {}", codes.join("، "))
 }
 
+/// Records the earlier letters a new letter names: each must be a letter
+/// of the same applicant (the national code is what the applicant proves
+/// with, as on public tracking), else nothing is registered.
+fn relate(
+    conn: &mut DbConnection,
+    row: &LetterRow,
+    named: &[shared::letters::RelatedRequest],
+) -> Result<Vec<shared::letters::RelatedLetter>, ApiError> {
+    if named.is_empty() {
+        return Ok(Vec::new());
+    }
+    let codes: Vec<&str> = named.iter().map(|r| r.tracking_code.as_str()).collect();
+    let found = db::letters_of_applicant(conn, &row.applicant_national_id, &codes)?;
+    let mut errors = Vec::new();
+    let mut related = Vec::new();
+    for (i, r) in named.iter().enumerate() {
+        match found.iter().find(|f| f.tracking_code == r.tracking_code) {
+            None => errors.push(shared::FieldError::new(
+                format!("related[{i}].tracking_code"),
+                ErrorCode::RelatedUnknown,
+            )),
+            Some(earlier) => related.push((earlier, r.relation)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let rows: Vec<(i32, i32, &str)> = related
+        .iter()
+        .map(|(earlier, relation)| (row.id, earlier.id, relation.as_str()))
+        .collect();
+    db::insert_relations(conn, &rows)?;
+    Ok(related
+        .into_iter()
+        .map(|(earlier, relation)| shared::letters::RelatedLetter {
+            tracking_code: earlier.tracking_code.clone(),
+            relation,
+            earlier: true,
+            status: earlier.status(),
+            created_at: db::utc(earlier.created_at),
+        })
+        .collect())
+}
+
 /// Registers a letter, inside the caller's transaction: the letter, its
 /// `registered` and `delivered` events, the delivery into the agency's inbox,
 /// and the applicant's SMS. Answers the row and its wire form (built from
@@ -190,7 +234,15 @@ pub fn register(
             None => tracking_code = new_tracking_code(),
         }
     };
-    let decision = duplicates_decision(&letter.duplicates_seen);
+    let related = relate(conn, &row, &letter.related)?;
+    let mut decision = duplicates_decision(&letter.duplicates_seen);
+    for r in &related {
+        if !decision.is_empty() {
+            decision.push_str("؛ ");
+        }
+        let code = shared::tracking::display(&r.tracking_code);
+        decision.push_str(&format!("{} نامهٔ {code}", r.relation.persian()));
+    }
     let registered = NewEvent {
         kind: "registered",
         status: Status::Registered,
@@ -221,7 +273,8 @@ pub fn register(
         code: agency.code.clone(),
         name: agency.name.clone(),
     };
-    let wire = db::WireFacts::registered(conn, &row, named, delivery)?.wire(&row, at);
+    let mut wire = db::WireFacts::registered(conn, &row, named, delivery)?.wire(&row, at);
+    wire.related = related;
     then(conn, &wire)?;
     rollups::record_registration(conn, &row, agency.id, due)?;
     Ok((row, wire))

@@ -168,6 +168,12 @@ test('a repeat of an open letter is flagged before registering; the operator reg
   // Typed on an Arabic keyboard: ي and ك; still the same matter.
   await page.getByTestId('letter-subject').fill('قطعي مكرر آب كوچه پنجم');
   await page.getByTestId('letter-body').fill('هنوز آب وصل نشده است.');
+  // It follows the earlier letter up: its code as the receipt prints it, in Persian digits.
+  const printed = earlier.tracking_code.replace(/(\d{4})(\d{4})(\d{4})/, '$1-$2-$3')
+    .replace(/\d/g, (d: string) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]);
+  await page.getByTestId('letter-related-toggle').click();
+  await page.getByTestId('letter-relation').selectOption('follows_up');
+  await page.getByTestId('letter-related').fill(printed);
   await page.getByTestId('letter-submit').click();
 
   const warning = page.getByTestId('duplicate-warning');
@@ -185,4 +191,9 @@ test('a repeat of an open letter is flagged before registering; the operator reg
   const id = page.url().match(/letters\/(\d+)\/receipt/)![1];
   await page.goto(`/letters/${id}`);
   await expect(page.getByTestId('timeline')).toContainText('ثبت با وجود نامهٔ مشابهِ باز');
+  // Both letters show the relation.
+  await expect(page.getByTestId('related-letter')).toContainText(printed);
+  await page.goto(`/letters/${earlier.id}`);
+  await expect(page.getByTestId('related-letter')).toBeVisible();
+  await expect(page.getByTestId('letter-detail')).toContainText('نامهٔ بعدی (پیرو)');
 });

@@ -147,6 +147,69 @@ pub struct NewLetter {
     /// despite: recorded in the `registered` event. Nothing is blocked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub duplicates_seen: Vec<String>,
+    /// Earlier letters of the same applicant this one follows up (پیرو) or
+    /// refers to (عطف), by tracking code (at most 5).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedRequest>,
+}
+
+/// Most earlier letters a registration can name.
+pub const MAX_RELATED: usize = 5;
+
+/// How a letter stands to an earlier letter of its applicant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// پیرو: the same matter again (a reminder, or contesting an answer).
+    FollowsUp,
+    /// عطف: mentions the earlier letter.
+    RefersTo,
+}
+
+impl Relation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::FollowsUp => "follows_up",
+            Relation::RefersTo => "refers_to",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Relation> {
+        [Relation::FollowsUp, Relation::RefersTo]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+
+    /// As staff and applicants read it.
+    pub const fn persian(self) -> &'static str {
+        match self {
+            Relation::FollowsUp => "پیرو",
+            Relation::RefersTo => "عطف به",
+        }
+    }
+}
+
+/// An earlier letter named at registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RelatedRequest {
+    /// Any formatting: dashes, spaces, Persian digits.
+    pub tracking_code: String,
+    pub relation: Relation,
+}
+
+/// A letter related to this one: an earlier one it names (`earlier`), or a
+/// later one that names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RelatedLetter {
+    pub tracking_code: String,
+    pub relation: Relation,
+    /// `true`: this letter names that earlier one; `false`: that later letter names this one.
+    pub earlier: bool,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
 }
 
 /// Most possible duplicates a registration can name.
@@ -253,6 +316,22 @@ impl NewLetter {
                 Err(err) => e.add(&format!("duplicates_seen[{i}]"), err.code()),
             }
         }
+        if self.related.len() > MAX_RELATED {
+            e.add_limit("related", ErrorCode::TooLarge, MAX_RELATED);
+        }
+        let mut related: Vec<RelatedRequest> = Vec::new();
+        for (i, r) in self.related.iter().enumerate() {
+            match crate::tracking::parse(&r.tracking_code) {
+                Ok(code) if !related.iter().any(|o| o.tracking_code == code) => {
+                    related.push(RelatedRequest {
+                        tracking_code: code,
+                        relation: r.relation,
+                    })
+                }
+                Ok(_) => {}
+                Err(err) => e.add(&format!("related[{i}].tracking_code"), err.code()),
+            }
+        }
         e.finish(NewLetter {
             applicant: Applicant {
                 kind,
@@ -272,6 +351,7 @@ impl NewLetter {
             priority: Some(self.priority.unwrap_or_default()),
             applicant_reference,
             duplicates_seen,
+            related,
         })
     }
 }
@@ -398,6 +478,8 @@ pub struct Letter {
     pub open_delivery_id: Option<i32>,
     /// The secretariat numbers agencies registered the letter under, in order.
     pub agency_references: Vec<AgencyReference>,
+    /// Earlier letters of the applicant this one names, and later ones naming it.
+    pub related: Vec<RelatedLetter>,
     /// The applicant's number asked for no SMS: tell them at the counter.
     pub sms_opt_out: bool,
     /// The public tracking page of this letter (`CHAPAR_PUBLIC_URL`), as the
@@ -524,6 +606,8 @@ pub struct TrackingAnswer {
     pub events: Vec<PublicEvent>,
     /// Present once the letter is answered.
     pub answer: Option<PublicAnswer>,
+    /// The applicant's letters this one follows up or refers to, and later ones naming it.
+    pub related: Vec<RelatedLetter>,
 }
 
 /// The agency's answer as the applicant sees it, with its files.

@@ -339,6 +339,9 @@ error_codes! {
     /// A secretariat number dated before the letter was registered at the counter.
     DateBeforeRegistration = "date.before_registration", "must not be before the letter was registered",
         "این تاریخ نباید پیش از ثبت نامه در پیشخوان باشد";
+    /// A related letter's tracking code that no letter of this applicant has.
+    RelatedUnknown = "related.unknown", "no letter of this applicant has this tracking code",
+        "این متقاضی نامه‌ای با این کد رهگیری ندارد";
     /// A numbering pattern without exactly one `{seq}`.
     PatternSeq = "reference_pattern.seq", "a numbering pattern has `{seq}` exactly once",
         "الگوی شماره‌گذاری باید دقیقاً یک «{seq}» داشته باشد";

@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use shared::chain::{event_hash, EventFields, GENESIS};
 use shared::letters::{
     AgencyReference, Applicant, ApplicantKind, Attachment, Letter, LetterAnswer, LetterEvent,
-    LetterSummary, Priority,
+    LetterSummary, Priority, RelatedLetter, Relation,
 };
 use shared::search::LetterSearch;
 use shared::workflow::{allowed_actions, Status};
@@ -615,6 +615,7 @@ pub struct WireFacts {
     open: HashMap<i32, i32>,
     /// The secretariat numbers of each letter, in delivery order.
     references: HashMap<i32, Vec<AgencyReference>>,
+    related: HashMap<i32, Vec<RelatedLetter>>,
     opted_out: std::collections::HashSet<String>,
 }
 
@@ -639,6 +640,7 @@ impl WireFacts {
             files,
             open,
             references,
+            related: relations_of(conn, &ids)?,
             opted_out: opted_out(conn, &mobiles)?,
         })
     }
@@ -671,6 +673,7 @@ impl WireFacts {
             files: HashMap::new(),
             open: HashMap::from([(row.id, delivery_id)]),
             references: HashMap::new(),
+            related: HashMap::new(),
             opted_out: if opted {
                 std::collections::HashSet::from([row.applicant_mobile.clone()])
             } else {
@@ -706,6 +709,7 @@ impl WireFacts {
             allowed_actions: allowed_actions(status).to_vec(),
             open_delivery_id: self.open.get(&row.id).copied(),
             agency_references: self.references.remove(&row.id).unwrap_or_default(),
+            related: self.related.remove(&row.id).unwrap_or_default(),
             sms_opt_out: self.opted_out.contains(&row.applicant_mobile),
             tracking_url: crate::sms::tracking_link(&row.tracking_code),
             version: row.version,
@@ -771,6 +775,87 @@ fn deliveries_facts(
         }
     }
     Ok((open, references))
+}
+
+/// The applicant's letters with these tracking codes (at most a few).
+pub fn letters_of_applicant(
+    conn: &mut DbConnection,
+    national_id: &str,
+    codes: &[&str],
+) -> QueryResult<Vec<LetterRow>> {
+    letters::table
+        .filter(letters::tracking_code.eq_any(codes))
+        .filter(letters::applicant_national_id.eq(national_id))
+        .select(LetterRow::as_select())
+        .load(conn)
+}
+
+/// Records (letter, earlier letter, relation) rows.
+pub fn insert_relations(conn: &mut DbConnection, rows: &[(i32, i32, &str)]) -> QueryResult<()> {
+    use super::schema::letter_relations as r;
+    for (letter, earlier, relation) in rows {
+        diesel::insert_into(r::table)
+            .values((
+                r::letter_id.eq(letter),
+                r::related_letter_id.eq(earlier),
+                r::relation.eq(relation),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The related letters of each of these letters, both ways (two indexed
+/// queries): the earlier letters each names, and the later letters naming it.
+pub fn relations_of(
+    conn: &mut DbConnection,
+    ids: &[i32],
+) -> QueryResult<HashMap<i32, Vec<RelatedLetter>>> {
+    use super::schema::letter_relations as r;
+    type Row = (i32, String, String, String, NaiveDateTime);
+    let named: Vec<Row> = r::table
+        .inner_join(letters::table.on(letters::id.eq(r::related_letter_id)))
+        .filter(r::letter_id.eq_any(ids))
+        .select((
+            r::letter_id,
+            r::relation,
+            letters::tracking_code,
+            letters::status,
+            letters::created_at,
+        ))
+        .load(conn)?;
+    let naming: Vec<Row> = r::table
+        .inner_join(letters::table.on(letters::id.eq(r::letter_id)))
+        .filter(r::related_letter_id.eq_any(ids))
+        .select((
+            r::related_letter_id,
+            r::relation,
+            letters::tracking_code,
+            letters::status,
+            letters::created_at,
+        ))
+        .load(conn)?;
+    let mut out: HashMap<i32, Vec<RelatedLetter>> = HashMap::new();
+    for (earlier, rows) in [(true, named), (false, naming)] {
+        for (of, relation, code, status, created) in rows {
+            let (Some(relation), Some(status)) =
+                (Relation::parse(&relation), Status::parse(&status))
+            else {
+                continue;
+            };
+            out.entry(of).or_default().push(RelatedLetter {
+                tracking_code: code,
+                relation,
+                earlier,
+                status,
+                created_at: utc(created),
+            });
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|r| r.created_at);
+    }
+    Ok(out)
 }
 
 /// Which of these numbers opted out of SMS.

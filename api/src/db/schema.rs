@@ -165,6 +165,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    letter_relations (letter_id, related_letter_id) {
+        letter_id -> Integer,
+        related_letter_id -> Integer,
+        relation -> Text,
+    }
+}
+
+diesel::table! {
     agency_reference_counters (agency_id, year) {
         agency_id -> Integer,
         year -> Integer,
@@ -342,6 +350,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     agency_reference_counters,
     answer_templates,
+    letter_relations,
     counter_offices,
     users,
     refresh_tokens,

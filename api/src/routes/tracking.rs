@@ -110,6 +110,9 @@ pub async fn track(
                     .map(utc),
                 events: public_events,
                 answer,
+                related: db::relations_of(conn, &[row.id])?
+                    .remove(&row.id)
+                    .unwrap_or_default(),
             })
         })
         .await?;

@@ -69,7 +69,12 @@ pub fn InboxPage() -> impl IntoView {
                             view! {
                                 <tr class:overdue=i.overdue class:unread=unacked data-testid=row_id>
                                     <td dir="ltr" data-label=move || t().tracking_code><A href=format!("/letters/{}", i.letter.id)>{move || tracking_code(lang.get(), &code)}</A></td>
-                                    <td data-label=move || t().subject>{i.letter.subject.clone()}</td>
+                                    <td data-label=move || t().subject>
+                                        {i.letter.subject.clone()}
+                                        {i.letter.related.iter().find(|r| r.earlier).map(|r| view! {
+                                            " " <span class="badge" data-testid="inbox-follow-up">{r.relation.persian()}</span>
+                                        })}
+                                    </td>
                                     <td data-label=move || t().from_agency>{i.from_agency_name.clone().unwrap_or_else(|| i.letter.counter_office_name.clone())}</td>
                                     <td data-label=move || t().delivered_at>{move || format_time(lang.get(), &delivered, false)}</td>
                                     <td data-label=move || t().due_at>{move || format_time(lang.get(), &due, false)}</td>

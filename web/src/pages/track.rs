@@ -8,6 +8,7 @@ use crate::api::{self, ApiError};
 use crate::components::form::{code_error, TextField};
 use crate::components::timeline::StatusBadge;
 use crate::i18n::{event_phrase, file_size, format_time, use_lang, use_strings};
+use crate::pages::letters::detail::Related;
 
 #[component]
 pub fn TrackPage() -> impl IntoView {
@@ -51,6 +52,11 @@ pub fn TrackPage() -> impl IntoView {
                     <p>{move || t().holder} ": " <span data-testid="track-holder">{answer.holder_agency_name.clone()}</span></p>
                     {answer.due_at.map(|due| view! {
                         <p>{move || t().due_at} ": " <span data-testid="track-due">{move || format_time(lang.get(), &due, false)}</span></p>
+                    })}
+                    {(!answer.related.is_empty()).then(|| view! {
+                        <dl class="facts" data-testid="track-related">
+                            <Related related=answer.related.clone()/>
+                        </dl>
                     })}
                     <ol class="timeline" data-testid="track-timeline">
                         {answer.events.into_iter().map(|e| {

@@ -4,13 +4,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use shared::letters::{AgencyReference, ChainVerification, Letter, LetterEvent};
+use shared::letters::{AgencyReference, ChainVerification, Letter, LetterEvent, RelatedLetter};
 
 use crate::api;
 use crate::components::letter_actions::LetterActions;
 use crate::components::timeline::{StatusBadge, Timeline};
 use crate::i18n::{
-    digits, file_kind, file_size, format_date, format_time, tracking_code, use_lang, use_strings,
+    digits, file_kind, file_size, format_date, format_time, status_label, tracking_code, use_lang,
+    use_strings,
 };
 
 /// The secretariat numbers the letter was registered under, one per agency
@@ -29,6 +30,28 @@ fn References(references: Vec<AgencyReference>) -> impl IntoView {
                     <span dir="ltr">{move || digits(lang.get(), &number)}</span>
                     {format!(" · {}", r.agency_name)}
                     {move || day.map(|d| format!(" · {}", format_date(lang.get(), d)))}
+                </dd>
+            }
+        })
+        .collect_view()
+}
+
+/// The applicant's letters this one follows up or refers to, and the later
+/// letters that name it: the relation, the tracking code, the state.
+#[component]
+pub fn Related(related: Vec<RelatedLetter>) -> impl IntoView {
+    let t = use_strings();
+    let lang = use_lang();
+    related
+        .into_iter()
+        .map(|r| {
+            let code = r.tracking_code.clone();
+            let relation = r.relation.persian();
+            view! {
+                <dt>{move || if r.earlier { relation.to_owned() } else { format!("{} ({relation})", t().later_letter) }}</dt>
+                <dd data-testid="related-letter">
+                    <span dir="ltr">{move || tracking_code(lang.get(), &code)}</span>
+                    {move || format!(" · {}", status_label(t(), r.status))}
                 </dd>
             }
         })
@@ -93,6 +116,7 @@ pub fn LetterPage() -> impl IntoView {
                                 <dt>{move || t().due_at}</dt>
                                 <dd class:overdue=l.overdue>{move || due.map(|d| format_time(lang.get(), &d, false)).unwrap_or_default()}</dd>
                                 <References references=l.agency_references.clone()/>
+                                <Related related=l.related.clone()/>
                             </dl>
                             <p class="letter-body">{l.body.clone()}</p>
                             {l.answer.clone().map(|a| view! {

@@ -7,6 +7,7 @@ use shared::directory::{Agency, Page};
 use shared::identifiers::{parse_legal_id, parse_mobile, parse_national_code};
 use shared::letters::{
     Applicant, ApplicantKind, Attachment, Letter, NewLetter, PossibleDuplicate, Priority,
+    RelatedRequest, Relation,
 };
 use shared::ErrorCode;
 use wasm_bindgen::JsCast;
@@ -31,9 +32,10 @@ pub fn NewLetterPage() -> impl IntoView {
     let kind = RwSignal::new(ApplicantKind::Natural);
     let [national_id, first_name, last_name, father_name, organization_name, representative_name, mobile, postal_code, address] =
         std::array::from_fn(|_| RwSignal::new(String::new()));
-    let [agency_code, subject, body, reference] =
+    let [agency_code, subject, body, reference, earlier_code] =
         std::array::from_fn(|_| RwSignal::new(String::new()));
     let priority = RwSignal::new(Priority::Normal);
+    let relation = RwSignal::new(Relation::FollowsUp);
     let files = RwSignal::new(Vec::<web_sys::File>::new());
     let errors: FormErrors = RwSignal::new(Vec::new());
     for (field, value) in [
@@ -50,6 +52,7 @@ pub fn NewLetterPage() -> impl IntoView {
         ("subject", subject),
         ("body", body),
         ("applicant_reference", reference),
+        ("related[0].tracking_code", earlier_code),
     ] {
         clear_on_change(errors, field, value);
     }
@@ -100,6 +103,14 @@ pub fn NewLetterPage() -> impl IntoView {
         priority: Some(priority.get_untracked()),
         applicant_reference: Some(reference.get_untracked()),
         duplicates_seen: Vec::new(),
+        related: Some(earlier_code.get_untracked())
+            .filter(|c| !c.trim().is_empty())
+            .map(|tracking_code| RelatedRequest {
+                tracking_code,
+                relation: relation.get_untracked(),
+            })
+            .into_iter()
+            .collect(),
     };
 
     // Possible duplicates shown; registering anyway names them.
@@ -234,6 +245,22 @@ pub fn NewLetterPage() -> impl IntoView {
                     </label>
                     <TextField label=label(|t| t.applicant_reference) value=reference testid="letter-reference" error=error_of(errors, "applicant_reference") optional=true/>
                 </div>
+                // Rarely needed at the counter: one Tab stop while closed.
+                <details class="related-box" data-testid="letter-related-box"
+                    prop:open=move || errors.with(|e| e.iter().any(|e| e.field.starts_with("related")))>
+                    <summary data-testid="letter-related-toggle">{move || t().relation} " " <span class="optional">{move || format!("({})", t().optional)}</span></summary>
+                    <div class="form-grid">
+                        <label class="field">
+                            <span class="field-label">{move || t().relation}</span>
+                            <select data-testid="letter-relation" on:change=move |ev| relation.set(Relation::parse(&event_target_value(&ev)).unwrap_or(Relation::FollowsUp))>
+                                <option value="follows_up">{Relation::FollowsUp.persian()}</option>
+                                <option value="refers_to">{Relation::RefersTo.persian()}</option>
+                            </select>
+                        </label>
+                        <TextField label=label(|t| t.related_code) value=earlier_code testid="letter-related" dir="ltr"
+                            error=error_of(errors, "related[0].tracking_code") optional=true/>
+                    </div>
+                </details>
                 <div class="field">
                     <span class="field-label">{move || t().attachments} " " <span class="optional">{move || format!("({})", t().optional)}</span></span>
                     // A Persian file picker: the browser's own button speaks the browser's language.
@@ -302,5 +329,8 @@ const SUMMARY: &[SummaryField] = &[
     ("body", "letter-body", |t| t.body),
     ("applicant_reference", "letter-reference", |t| {
         t.applicant_reference
+    }),
+    ("related[0].tracking_code", "letter-related", |t| {
+        t.related_code
     }),
 ];
