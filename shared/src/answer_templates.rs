@@ -81,22 +81,7 @@ impl AnswerTemplateRequest {
         } else if body.chars().count() > BODY_MAX {
             e.add_limit("body", ErrorCode::TooLong, BODY_MAX);
         }
-        match crate::sms::placeholders_in(&body) {
-            Err(code) => e.add("body", code),
-            Ok(names) => {
-                for name in names.into_iter().filter(|n| !PLACEHOLDERS.contains(n)) {
-                    let allowed: Vec<String> =
-                        PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect();
-                    let mut error = FieldError::value(
-                        "body",
-                        ErrorCode::TemplatePlaceholder,
-                        format!("{{{name}}}"),
-                    );
-                    error.message = format!("{}; allowed: {}", error.message, allowed.join(" "));
-                    e.push(error);
-                }
-            }
-        }
+        e.placeholders("body", &body, &PLACEHOLDERS);
         e.finish(AnswerTemplateRequest {
             agency_code,
             name,

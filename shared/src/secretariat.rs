@@ -27,31 +27,11 @@ pub fn validate_pattern(errors: &mut Errors, field: &str, pattern: &str) -> Stri
         errors.add_limit(field, ErrorCode::TooLong, PATTERN_MAX);
         return pattern;
     }
-    match crate::sms::placeholders_in(&pattern) {
-        Err(code) => errors.add(field, code),
-        Ok(names) => {
-            let mut seq = 0;
-            for name in names {
-                if name == "seq" {
-                    seq += 1;
-                } else if !PATTERN_PLACEHOLDERS.contains(&name) {
-                    let allowed: Vec<String> = PATTERN_PLACEHOLDERS
-                        .iter()
-                        .map(|p| format!("{{{p}}}"))
-                        .collect();
-                    let mut e = FieldError::value(
-                        field,
-                        ErrorCode::TemplatePlaceholder,
-                        format!("{{{name}}}"),
-                    );
-                    e.message = format!("{}; allowed: {}", e.message, allowed.join(" "));
-                    errors.push(e);
-                }
-            }
-            if seq != 1 {
-                errors.add(field, ErrorCode::PatternSeq);
-            }
-        }
+    let seqs = errors
+        .placeholders(field, &pattern, &PATTERN_PLACEHOLDERS)
+        .map(|names| names.iter().filter(|n| **n == "seq").count());
+    if seqs.is_some_and(|n| n != 1) {
+        errors.add(field, ErrorCode::PatternSeq);
     }
     pattern
 }

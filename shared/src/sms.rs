@@ -96,24 +96,7 @@ pub fn validate_template(kind: &str, body: &str) -> Result<String, Vec<crate::Fi
         return errors.finish(String::new());
     };
     let body = errors.text("body", body, 500);
-    match placeholders_in(&body) {
-        Err(e) => errors.add("body", e),
-        Ok(names) => {
-            for name in names {
-                if !t.placeholders.contains(&name) {
-                    let allowed: Vec<String> =
-                        t.placeholders.iter().map(|p| format!("{{{p}}}")).collect();
-                    let mut error = crate::FieldError::value(
-                        "body",
-                        crate::ErrorCode::TemplatePlaceholder,
-                        format!("{{{name}}}"),
-                    );
-                    error.message = format!("{}; allowed: {}", error.message, allowed.join(" "));
-                    errors.push(error);
-                }
-            }
-        }
-    }
+    errors.placeholders("body", &body, t.placeholders);
     errors.finish(body)
 }
 

@@ -58,6 +58,32 @@ impl Errors {
         v
     }
 
+    /// The `{placeholders}` of a template text, each checked against
+    /// `allowed`: an unknown one is named with the allowed ones, an unclosed
+    /// `{` is reported; `None` when the text could not be read for them.
+    pub fn placeholders<'t>(
+        &mut self,
+        field: &str,
+        text: &'t str,
+        allowed: &[&str],
+    ) -> Option<Vec<&'t str>> {
+        let names = match crate::sms::placeholders_in(text) {
+            Ok(names) => names,
+            Err(code) => {
+                self.add(field, code);
+                return None;
+            }
+        };
+        for name in names.iter().filter(|n| !allowed.contains(n)) {
+            let listed: Vec<String> = allowed.iter().map(|p| format!("{{{p}}}")).collect();
+            let mut error =
+                FieldError::value(field, ErrorCode::TemplatePlaceholder, format!("{{{name}}}"));
+            error.message = format!("{}; allowed: {}", error.message, listed.join(" "));
+            self.push(error);
+        }
+        Some(names)
+    }
+
     /// A public code (agency, counter office): 2–32 of `a-z 0-9 - _`,
     /// lower-cased, Persian digits accepted.
     pub fn code(&mut self, field: &str, value: &str) -> String {
