@@ -741,6 +741,7 @@ impl Life {
             search_text,
             created_at: self.created_at,
             updated_at: self.steps.last().map_or(self.created_at, |s| s.at),
+            classification: "normal",
         }
     }
 }
@@ -837,6 +838,7 @@ fn write_batch(
                     v.acknowledged_at
                         .map(|at| (at + shared::sla::tehran_offset()).date()),
                 ),
+                is_copy: false,
             });
             if let Some(told) = v.overdue_notified_at {
                 let name = province

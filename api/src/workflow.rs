@@ -20,13 +20,15 @@ use crate::db::rollups;
 use crate::db::rollups::Tracked;
 use crate::db::DbConnection;
 use crate::error::ApiError;
-use shared::letters::NewLetter;
+use shared::letters::{Classification, NewLetter};
 
 /// A workflow step and its data.
 pub enum Step<'a> {
     Refer {
         to_agency_code: &'a str,
         note: &'a str,
+        /// Agencies that also get a copy.
+        copies: &'a [String],
     },
     Answer {
         body: &'a str,
@@ -41,8 +43,8 @@ pub enum Step<'a> {
 /// What happened, for waking inbox readers after commit.
 pub struct Outcome {
     pub letter: LetterRow,
-    /// An agency that received a new delivery.
-    pub delivered_to: Option<i32>,
+    /// The agencies that received a new delivery (a referral and its copies).
+    pub delivered_to: Vec<i32>,
 }
 
 /// The agency of a clerk, or of a client with `inbox:write` (see `auth::policy`).
@@ -119,6 +121,83 @@ fn duplicates_decision(seen: &[String]) -> String {
     format!("ثبت با وجود نامهٔ مشابهِ باز: {}", codes.join("، "))
 }
 
+/// The active agencies of `codes` (the copy recipients), or an error
+/// naming each code no active agency has (`field[i]`).
+fn copy_agencies(
+    conn: &mut DbConnection,
+    field: &str,
+    codes: &[String],
+) -> Result<Vec<dir::AgencyRow>, ApiError> {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        match dir::agency_by_code(conn, code).ok().filter(|a| a.active) {
+            Some(agency) => found.push(agency),
+            None => errors.push(shared::FieldError::new(
+                format!("{field}[{i}]"),
+                ErrorCode::AgencyNotActive,
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(found)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Sends copies (رونوشت) of a letter to `agencies`, from `from` (the
+/// referring agency; `None` at the counter): a copy delivery into each
+/// inbox.
+fn send_copies<'a>(
+    conn: &mut DbConnection,
+    letter_id: i32,
+    agencies: &[dir::AgencyRow],
+    from: Option<i32>,
+    main_due: NaiveDateTime,
+    (actor, status, at): (&'a str, Status, NaiveDateTime),
+) -> Result<Copies<'a>, ApiError> {
+    let mut events = Vec::new();
+    let mut copies = Vec::new();
+    for agency in agencies {
+        let delivery_id = db::insert_delivery(
+            conn,
+            &NewDelivery::copy(letter_id, agency.id, from, at, main_due),
+        )?;
+        copies.push(shared::letters::LetterCopy {
+            delivery_id,
+            agency_code: agency.code.clone(),
+            agency_name: agency.name.clone(),
+            delivered_at: db::utc(at),
+            seen_at: None,
+        });
+        events.push(NewEvent {
+            kind: "copied",
+            status,
+            actor,
+            agency_id: from,
+            to_agency_id: Some(agency.id),
+            note: "",
+            internal: false,
+            at,
+        });
+    }
+    let names: Vec<String> = agencies.iter().map(|a| a.name.clone()).collect();
+    Ok(Copies {
+        events,
+        sms: shared::sms::copies_sentence(&names),
+        copies,
+    })
+}
+
+/// Copies just sent: their events to chain, the `{copies}` sentence of the
+/// applicant's SMS, and their wire form.
+struct Copies<'a> {
+    events: Vec<NewEvent<'a>>,
+    sms: String,
+    copies: Vec<shared::letters::LetterCopy>,
+}
+
 /// Records the earlier letters a new letter names: each must be a letter
 /// of the same applicant (the national code is what the applicant proves
 /// with, as on public tracking), else nothing is registered.
@@ -180,11 +259,14 @@ pub fn register(
     actor: &str,
     letter: &NewLetter,
     then: impl FnOnce(&mut DbConnection, &shared::letters::Letter) -> Result<(), ApiError>,
-) -> Result<(LetterRow, shared::letters::Letter), ApiError> {
+) -> Result<Registration, ApiError> {
     let agency = dir::agency_by_code(conn, &letter.recipient_agency_code)
         .ok()
         .filter(|a| a.active)
         .ok_or_else(|| ApiError::validation("recipient_agency_code", ErrorCode::AgencyNotActive))?;
+    let copies = copy_agencies(conn, "copies", &letter.copies)?;
+    let classification = letter.classification.unwrap_or_default();
+    let confidential = classification == Classification::Confidential;
     let at = now();
     let due = dir::due_for(conn, &agency, at)?;
     let a = &letter.applicant;
@@ -218,15 +300,20 @@ pub fn register(
                 answer_body: None,
                 answer_agency_id: None,
                 answered_at: None,
-                search_text: db::letter_search_text(
-                    &tracking_code,
-                    a,
-                    &letter.subject,
-                    office_id,
-                    agency.id,
+                search_text: copies.iter().fold(
+                    db::letter_search_text(
+                        &tracking_code,
+                        a,
+                        // A confidential letter is not found by the words of its subject.
+                        if confidential { "" } else { &letter.subject },
+                        office_id,
+                        agency.id,
+                    ),
+                    |text, copy| db::search_text_with(&text, &ScopeWord::Agency(copy.id).text()),
                 ),
                 created_at: at,
                 updated_at: at,
+                classification: classification.as_str(),
             },
         )?;
         match inserted {
@@ -263,21 +350,52 @@ pub fn register(
         internal: false,
         at,
     };
-    db::start_chain(conn, row.id, &[registered, delivered])?;
     let delivery = db::insert_delivery(
         conn,
         &NewDelivery::arriving(row.id, agency.id, None, at, due),
     )?;
-    db::enqueue_sms(conn, &row, "registered", &[("agency", &agency.name)], at)?;
+    let sent = send_copies(
+        conn,
+        row.id,
+        &copies,
+        None,
+        due,
+        (actor, Status::Delivered, at),
+    )?;
+    let mut events = vec![registered, delivered];
+    events.extend(sent.events);
+    db::start_chain(conn, row.id, &events)?;
+    db::enqueue_sms(
+        conn,
+        &row,
+        "registered",
+        &[("agency", &agency.name), ("copies", &sent.sms)],
+        at,
+    )?;
     let named = dir::Named {
         code: agency.code.clone(),
         name: agency.name.clone(),
     };
     let mut wire = db::WireFacts::registered(conn, &row, named, delivery)?.wire(&row, at);
     wire.related = related;
+    wire.copies = sent.copies;
     then(conn, &wire)?;
     rollups::record_registration(conn, &row, agency.id, due)?;
-    Ok((row, wire))
+    let mut delivered_to = vec![agency.id];
+    delivered_to.extend(copies.iter().map(|c| c.id));
+    Ok(Registration {
+        row,
+        wire,
+        delivered_to,
+    })
+}
+
+/// A registered letter: its row, its wire form, and the agencies whose
+/// inboxes it entered (the recipient, then the copies).
+pub struct Registration {
+    pub row: LetterRow,
+    pub wire: shared::letters::Letter,
+    pub delivered_to: Vec<i32>,
 }
 
 /// Acknowledges a delivery (idempotent): the letter becomes `received`.
@@ -302,6 +420,23 @@ pub fn acknowledge(
     if let Some(reference) = reference {
         db::add_search_text(conn, &letter, reference)?;
     }
+    if delivery.is_copy {
+        // A copy is filed once seen: it leaves the inbox, the letter stays as it is.
+        inbox::close_delivery(conn, delivery.id, at)?;
+        db::append_event(
+            conn,
+            letter.id,
+            &NewEvent::by_agency(
+                "copy_seen",
+                letter.status(),
+                &actor,
+                agency,
+                reference.unwrap_or_default(),
+                at,
+            ),
+        )?;
+        return Ok(db::letter_in_scope(conn, letter.id, Scope::All)?);
+    }
     // A delivery closed meanwhile (withdrawn) is acknowledged without moving the letter.
     if delivery.closed_at.is_none() && letter.status() == Status::Delivered {
         let tracked = Tracked::start(conn, &letter)?;
@@ -317,16 +452,14 @@ pub fn acknowledge(
         db::append_event(
             conn,
             letter.id,
-            &NewEvent {
-                kind: "received",
-                status: to,
-                actor: &actor,
-                agency_id: Some(agency),
-                to_agency_id: None,
-                note: reference.unwrap_or_default(),
-                internal: false,
+            &NewEvent::by_agency(
+                "received",
+                to,
+                &actor,
+                agency,
+                reference.unwrap_or_default(),
                 at,
-            },
+            ),
         )?;
         let name = agency_name(conn, agency)?;
         db::enqueue_sms(conn, &letter, "received", &[("agency", &name)], at)?;
@@ -391,9 +524,9 @@ pub fn take(
     let acting_agency = match action {
         Action::Refer | Action::Answer | Action::Reject => {
             let agency = agency_worker(p)?;
-            if agency != letter.holder_agency_id {
-                return Err(ApiError::forbidden("the letter is not at your agency now"));
-            }
+            let copy_here = agency != letter.holder_agency_id
+                && inbox::copy_at_agency(conn, letter.id, agency)?;
+            policy::require_holder(agency, letter.holder_agency_id, copy_here)?;
             Some(agency)
         }
         _ => {
@@ -409,12 +542,18 @@ pub fn take(
     let actor = p.actor();
     let open = inbox::open_delivery(conn, letter.id)?;
     let mut tracked = Tracked::start(conn, &letter)?;
-    let mut delivered_to = None;
+    let mut delivered_to = Vec::new();
+    let mut copies_sentence = String::new();
     let (kind, note, agency_name) = match step {
         Step::Refer {
             to_agency_code,
             note,
+            copies,
         } => {
+            if letter.is_confidential() && !copies.is_empty() {
+                return Err(ApiError::validation("copies", ErrorCode::CopyConfidential));
+            }
+            let copies = copy_agencies(conn, "copies", copies)?;
             let target = dir::agency_by_code(conn, to_agency_code)
                 .ok()
                 .filter(|a| a.active)
@@ -436,9 +575,13 @@ pub fn take(
                 &NewDelivery::arriving(letter.id, target.id, acting_agency, at, due),
             )?;
             apply_state(conn, &letter, to, target.id, Some(due), at)?;
-            db::add_search_text(conn, &letter, &ScopeWord::Agency(target.id).text())?;
+            let words: Vec<String> = std::iter::once(target.id)
+                .chain(copies.iter().map(|c| c.id))
+                .map(|id| ScopeWord::Agency(id).text())
+                .collect();
+            db::add_search_text(conn, &letter, &words.join(" "))?;
             tracked.delivered_to(target.id, due);
-            delivered_to = Some(target.id);
+            delivered_to.push(target.id);
             db::append_event(
                 conn,
                 letter.id,
@@ -453,6 +596,19 @@ pub fn take(
                     at,
                 },
             )?;
+            let sent = send_copies(
+                conn,
+                letter.id,
+                &copies,
+                acting_agency,
+                due,
+                (&actor, to, at),
+            )?;
+            for event in &sent.events {
+                db::append_event(conn, letter.id, event)?;
+            }
+            delivered_to.extend(copies.iter().map(|c| c.id));
+            copies_sentence = sent.sms;
             ("referred", String::new(), Some(target.name.clone()))
         }
         Step::Answer { body } => {
@@ -508,6 +664,9 @@ pub fn take(
     }
     if kind == "rejected" {
         vars.push(("reason", &note));
+    }
+    if kind == "referred" {
+        vars.push(("copies", &copies_sentence));
     }
     db::enqueue_sms(conn, &letter, kind, &vars, at)?;
     let after = db::letter_in_scope(conn, letter.id, Scope::All)?;

@@ -15,7 +15,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use chapar::db::inbox::{self, InboxCursor, InboxView};
+use chapar::db::inbox::{self, InboxCursor, InboxFilter, InboxView};
 use chapar::db::letters::{self as db, LetterFilter, Scope};
 use chapar::db::{notifications, DbConnection};
 use chrono::Duration;
@@ -24,7 +24,14 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use shared::search::parse_letter_search;
 
-const HISTORY: &[&str] = &["letters", "deliveries", "letter_events", "notifications"];
+const HISTORY: &[&str] = &[
+    "letters",
+    "deliveries",
+    "letter_events",
+    "notifications",
+    "letter_relations",
+    "attachments",
+];
 
 /// Records the SQL of every statement the connection runs.
 fn record(conn: &mut DbConnection) -> Arc<Mutex<Vec<String>>> {
@@ -169,6 +176,9 @@ both_backends! {
     async fn hot_queries_never_scan_history(app) {
         let mut conn = app.db.pool().get().expect("connection");
         chapar::seed::seed(&mut conn, 1_500, 11).expect("seed");
+        // Follow-ups are rare; the seed makes none. A tenth of the letters name the one before.
+        conn.batch_execute("INSERT INTO letter_relations (letter_id, related_letter_id, relation) SELECT id, id - 1, 'follows_up' FROM letters WHERE id % 10 = 0")
+            .expect("relations");
         if let DbConnection::Postgres(c) = &mut *conn {
             c.batch_execute("ANALYZE; SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off;")
                 .expect("planner settings");
@@ -179,13 +189,20 @@ both_backends! {
         let at = chapar::db::directory::now();
 
         assert_indexed(&mut conn, "inbox page (new)", |c| {
-            inbox::inbox_page(c, agency, InboxView::New, InboxCursor::Delivery(Some(10)), false, 50).expect("page");
+            inbox::inbox_page(c, agency, InboxFilter::of(InboxView::New), InboxCursor::Delivery(Some(10)), 50).expect("page");
         });
         assert_indexed(&mut conn, "inbox page (open, by due date)", |c| {
-            inbox::inbox_page(c, agency, InboxView::Open, InboxCursor::Due(Some((at, 10))), false, 50).expect("page");
+            inbox::inbox_page(c, agency, InboxFilter::of(InboxView::Open), InboxCursor::Due(Some((at, 10))), 50).expect("page");
         });
         assert_indexed(&mut conn, "inbox page (overdue)", |c| {
-            inbox::inbox_page(c, agency, InboxView::Open, InboxCursor::Delivery(None), true, 50).expect("page");
+            inbox::inbox_page(c, agency, InboxFilter { overdue_only: true, ..InboxFilter::of(InboxView::Open) }, InboxCursor::Delivery(None), 50).expect("page");
+        });
+        assert_indexed(&mut conn, "inbox page (copies only)", |c| {
+            inbox::inbox_page(c, agency, InboxFilter { copies: Some(true), ..InboxFilter::of(InboxView::Open) }, InboxCursor::Delivery(None), 50).expect("page");
+        });
+        assert_indexed(&mut conn, "wire form of a page of letters (files, deliveries, copies, relations, opt-outs)", |c| {
+            let rows = db::letters_by_ids(c, &(690..740).collect::<Vec<_>>()).expect("letters");
+            db::to_wire_many(c, &rows).expect("wire");
         });
         assert_indexed(&mut conn, "inbox counts", |c| {
             inbox::inbox_counts(c, agency, at).expect("counts");

@@ -63,7 +63,7 @@ test('a letter with one attachment is registered and its receipt printed from th
   await keys.type('کنتور خراب منزل');
   await keys.tabTo('letter-body');
   await keys.type('مبلغ قبض بیش از حد معمول است.');
-  await keys.tabTo('letter-files');
+  await keys.tabTo('letter-files', 5);
   const chooser = page.waitForEvent('filechooser');
   await keys.press('Space');
   await (await chooser).setFiles({ name: 'قبض.pdf', mimeType: 'application/pdf', buffer: PDF });

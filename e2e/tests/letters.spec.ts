@@ -151,7 +151,7 @@ test('an empty submit gets an error summary that takes the focus and links to ea
   await expect(page.getByTestId('applicant-last-name')).toBeFocused();
 });
 
-test('a repeat of an open letter is flagged before registering; the operator registers anyway', async ({ page, request }) => {
+test('a follow-up with two copies: the repeat is flagged, the operator registers anyway, a copy agency sees a copy', async ({ page, request }) => {
   const earlier = await registerOverApi(request, 'op-bnd-1021', {
     applicant: { kind: 'natural', national_id: '0499370899', first_name: 'علی', last_name: 'رضایی', mobile: '09121234567' },
     recipient_agency_code: 'water',
@@ -174,6 +174,12 @@ test('a repeat of an open letter is flagged before registering; the operator reg
   await page.getByTestId('letter-related-toggle').click();
   await page.getByTestId('letter-relation').selectOption('follows_up');
   await page.getByTestId('letter-related').fill(printed);
+  // Copies for information to the gas company and the governorate (the recipient is not offered).
+  await page.getByTestId('letter-copies-toggle').click();
+  await expect(page.getByTestId('copy-option-water')).toHaveCount(0);
+  await page.getByTestId('copy-option-gas').check();
+  await page.getByTestId('copy-option-governorate').check();
+  await expect(page.getByTestId('letter-copies-toggle')).toContainText('۲');
   await page.getByTestId('letter-submit').click();
 
   const warning = page.getByTestId('duplicate-warning');
@@ -193,7 +199,53 @@ test('a repeat of an open letter is flagged before registering; the operator reg
   await expect(page.getByTestId('timeline')).toContainText('ثبت با وجود نامهٔ مشابهِ باز');
   // Both letters show the relation.
   await expect(page.getByTestId('related-letter')).toContainText(printed);
+  await expect(page.getByTestId('letter-copy')).toHaveCount(2);
+  await expect(page.getByTestId('letter-copy').first()).toContainText('گاز');
   await page.goto(`/letters/${earlier.id}`);
   await expect(page.getByTestId('related-letter')).toBeVisible();
   await expect(page.getByTestId('letter-detail')).toContainText('نامهٔ بعدی (پیرو)');
+
+  // The gas company's clerk finds it marked as a copy, for information: no answer, refer or reject.
+  await logInAs(page, 'clerk-gas');
+  await page.goto('/inbox');
+  await page.getByTestId('inbox-kind').selectOption('copy');
+  const row = page.locator('tr', { has: page.locator(`a[href="/letters/${id}"]`) });
+  await expect(row.getByTestId('inbox-copy')).toHaveText('رونوشت');
+  await row.locator(`a[href="/letters/${id}"]`).click();
+  await expect(page.getByTestId('copy-explained')).toBeVisible();
+  await expect(page.getByTestId('action-answer')).toHaveCount(0);
+  await expect(page.getByTestId('action-refer')).toHaveCount(0);
+  await page.getByTestId('action-receive').click();
+  await expect(page.getByTestId('copy-explained')).toHaveCount(0);
+  await expect(page.getByTestId('timeline')).toContainText('رونوشت در');
+});
+
+test('a confidential letter: the list says «محرمانه», the office reads it, the auditor sees it concealed', async ({ page }) => {
+  await logInAs(page, 'op-bnd-1021');
+  await page.getByTestId('applicant-national-id').fill('۰۴۹۹۳۷۰۸۹۹');
+  await page.getByTestId('applicant-first-name').fill('علی');
+  await page.getByTestId('applicant-last-name').fill('رضایی');
+  await page.getByTestId('applicant-mobile').fill('09121234567');
+  await page.getByTestId('agency-picker-search').fill('آب');
+  await page.getByTestId('agency-option-water').click();
+  await page.getByTestId('letter-subject').fill('شکایت از مأمور قرائت کنتور');
+  await page.getByTestId('letter-body').fill('متن شکایت با نام مأمور');
+  await page.getByTestId('letter-classification').selectOption('confidential');
+  await page.getByTestId('letter-submit').click();
+  await expect(page).toHaveURL(/\/letters\/\d+\/receipt$/);
+  const id = page.url().match(/\/letters\/(\d+)\/receipt$/)![1];
+
+  await page.getByTestId('nav-letters').click();
+  const firstRow = page.getByTestId('letters-table').locator('tbody tr').first();
+  await expect(firstRow).toContainText('محرمانه');
+  await expect(firstRow).not.toContainText('مأمور');
+  await firstRow.locator('a').click();
+  await expect(page.getByTestId('letter-confidential')).toHaveText('محرمانه');
+  await expect(page.getByTestId('letter-detail')).toContainText('متن شکایت با نام مأمور');
+
+  await page.getByTestId('logout').click();
+  await logInAs(page, 'auditor');
+  await page.goto(`/letters/${id}`);
+  await expect(page.getByTestId('confidential-hidden')).toBeVisible();
+  await expect(page.getByTestId('letter-detail')).not.toContainText('مأمور');
 });

@@ -32,7 +32,7 @@ pub const LETTER_COLUMNS: [&str; 15] = [
 ];
 
 /// The columns of an inbox export.
-pub const INBOX_COLUMNS: [&str; 12] = [
+pub const INBOX_COLUMNS: [&str; 13] = [
     "کد رهگیری",
     "وضعیت",
     "متقاضی",
@@ -45,6 +45,7 @@ pub const INBOX_COLUMNS: [&str; 12] = [
     "مهلت پاسخ (ISO)",
     "دیرکرد",
     "شمارهٔ ثبت دبیرخانه",
+    "نوع",
 ];
 
 /// One field: quoted when it holds a comma, a quote or a line break; a text
@@ -138,6 +139,7 @@ pub fn inbox_line(i: &InboxItem) -> String {
         iso(i.due_at),
         yes_no(i.overdue).to_owned(),
         i.agency_reference.clone().unwrap_or_default(),
+        if i.copy { "رونوشت" } else { "اصل" }.to_owned(),
     ])
 }
 

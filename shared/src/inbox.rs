@@ -14,6 +14,9 @@ pub struct InboxItem {
     /// Acknowledge with `POST /api/v1/inbox/{delivery_id}/ack`.
     pub delivery_id: i32,
     pub letter: Letter,
+    /// A copy (رونوشت), for information: acknowledge it (which files it) and
+    /// note it; only the holding agency answers, refers or rejects.
+    pub copy: bool,
     /// The agency that referred the letter here; absent for a first delivery.
     pub from_agency_code: Option<String>,
     pub from_agency_name: Option<String>,
@@ -82,6 +85,10 @@ pub struct ReferRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: String,
+    /// Agencies that also get a copy (رونوشت) for information, by code (at
+    /// most 10, not `to_agency_code`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<String>,
 }
 
 impl ReferRequest {
@@ -89,9 +96,11 @@ impl ReferRequest {
         let mut e = Errors::default();
         let to = e.code("to_agency_code", &self.to_agency_code);
         let note = e.optional_text("note", &self.note, 2000);
+        let copies = e.copies("copies", &self.copies, &to);
         e.finish(ReferRequest {
             to_agency_code: to,
             note,
+            copies,
         })
     }
 }

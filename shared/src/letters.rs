@@ -73,6 +73,47 @@ impl Priority {
     }
 }
 
+/// A letter's classification (طبقه‌بندی): a confidential letter's subject,
+/// body and files are for the registering office, the holding agency and
+/// admins; everyone else sees [`CONFIDENTIAL`] in their place.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Classification {
+    #[default]
+    Normal,
+    Confidential,
+}
+
+impl Classification {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Classification::Normal => "normal",
+            Classification::Confidential => "confidential",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "normal" => Some(Classification::Normal),
+            "confidential" => Some(Classification::Confidential),
+            _ => None,
+        }
+    }
+
+    /// In Persian, as staff read it.
+    pub const fn persian(self) -> &'static str {
+        match self {
+            Classification::Normal => "عادی",
+            Classification::Confidential => CONFIDENTIAL,
+        }
+    }
+}
+
+/// What stands in place of a confidential letter's subject for those who
+/// may not read it.
+pub const CONFIDENTIAL: &str = "محرمانه";
+
 /// The applicant: a natural person (names) or a legal person (organisation
 /// and its representative).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -151,6 +192,14 @@ pub struct NewLetter {
     /// refers to (عطف), by tracking code (at most 5).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<RelatedRequest>,
+    /// Agencies that get a copy (رونوشت) for information, by code (at most
+    /// 10, not the recipient): each finds it in its inbox marked as a copy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<String>,
+    /// `confidential`: subject, body and files only for the registering
+    /// office, the holding agency and admins (no copies). Default `normal`.
+    #[serde(default)]
+    pub classification: Option<Classification>,
 }
 
 /// Most earlier letters a registration can name.
@@ -332,6 +381,11 @@ impl NewLetter {
                 Err(err) => e.add(&format!("related[{i}].tracking_code"), err.code()),
             }
         }
+        let copies = e.copies("copies", &self.copies, &recipient);
+        let classification = self.classification.unwrap_or_default();
+        if classification == Classification::Confidential && !copies.is_empty() {
+            e.add("copies", ErrorCode::CopyConfidential);
+        }
         e.finish(NewLetter {
             applicant: Applicant {
                 kind,
@@ -352,6 +406,8 @@ impl NewLetter {
             applicant_reference,
             duplicates_seen,
             related,
+            copies,
+            classification: Some(classification),
         })
     }
 }
@@ -463,9 +519,12 @@ pub struct Letter {
     pub holder_agency_name: String,
     pub counter_office_code: String,
     pub counter_office_name: String,
+    /// [`CONFIDENTIAL`] for a confidential letter the caller may not read.
     pub subject: String,
+    /// Empty for a confidential letter the caller may not read.
     pub body: String,
     pub priority: Priority,
+    pub classification: Classification,
     pub applicant_reference: Option<String>,
     /// When the current agency must answer by (its SLA).
     pub due_at: Option<DateTime<Utc>>,
@@ -480,6 +539,8 @@ pub struct Letter {
     pub agency_references: Vec<AgencyReference>,
     /// Earlier letters of the applicant this one names, and later ones naming it.
     pub related: Vec<RelatedLetter>,
+    /// The agencies that got a copy (رونوشت), in the order they got it.
+    pub copies: Vec<LetterCopy>,
     /// The applicant's number asked for no SMS: tell them at the counter.
     pub sms_opt_out: bool,
     /// The public tracking page of this letter (`CHAPAR_PUBLIC_URL`), as the
@@ -489,6 +550,53 @@ pub struct Letter {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Letter {
+    /// The letter as shown to someone who may not read its text: a
+    /// confidential letter keeps its route and state, not its words or files.
+    pub fn concealed(mut self) -> Self {
+        if self.classification == Classification::Confidential {
+            self.subject = CONFIDENTIAL.into();
+            self.body.clear();
+            self.attachments.clear();
+            if let Some(answer) = &mut self.answer {
+                answer.body.clear();
+            }
+        }
+        self
+    }
+}
+
+/// One read of a confidential letter's text or files, as the audit trail
+/// keeps it (`GET /api/v1/confidential-reads`, admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfidentialRead {
+    pub id: i32,
+    pub letter_id: i32,
+    pub tracking_code: String,
+    /// A username, `client:<name>`, or `applicant` (the public tracking page).
+    pub actor: String,
+    /// The staff member's display name or the client's name (`actor` when unknown).
+    pub actor_name: String,
+    /// `letter` (its detail), `file` (an attachment) or `tracking` (the applicant's page).
+    pub what: String,
+    pub attachment_id: Option<i32>,
+    pub at: DateTime<Utc>,
+}
+
+/// A copy (رونوشت) of the letter at an agency, for information.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LetterCopy {
+    /// The copy agency acknowledges (files) it with `POST /api/v1/inbox/{delivery_id}/ack`.
+    pub delivery_id: i32,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub delivered_at: DateTime<Utc>,
+    /// When the agency acknowledged (filed) its copy.
+    pub seen_at: Option<DateTime<Utc>>,
 }
 
 /// The number and day under which an agency's secretariat registered a letter.
@@ -518,11 +626,23 @@ pub struct LetterSummary {
     pub holder_agency_name: String,
     pub counter_office_code: String,
     pub counter_office_name: String,
+    /// [`CONFIDENTIAL`] for a confidential letter the caller may not read.
     pub subject: String,
     pub priority: Priority,
+    pub classification: Classification,
     pub due_at: Option<DateTime<Utc>>,
     pub overdue: bool,
     pub created_at: DateTime<Utc>,
+}
+
+impl LetterSummary {
+    /// The row as shown to someone who may not read the letter's text.
+    pub fn concealed(mut self) -> Self {
+        if self.classification == Classification::Confidential {
+            self.subject = CONFIDENTIAL.into();
+        }
+        self
+    }
 }
 
 /// One step of a letter's history. Events form a hash chain: `hash` covers
@@ -531,7 +651,7 @@ pub struct LetterSummary {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LetterEvent {
     pub seq: i32,
-    /// `registered`, `delivered`, `received`, `referred`, `answered`, `rejected`, `closed`, `withdrawn`, `note`.
+    /// `registered`, `delivered`, `copied` (a copy sent to `to_agency`), `copy_seen`, `received`, `referred`, `answered`, `rejected`, `closed`, `withdrawn`, `note`.
     pub kind: String,
     pub status: Status,
     /// Who did it: a username or `client:<id>`.
@@ -608,6 +728,8 @@ pub struct TrackingAnswer {
     pub answer: Option<PublicAnswer>,
     /// The applicant's letters this one follows up or refers to, and later ones naming it.
     pub related: Vec<RelatedLetter>,
+    /// The agencies that got a copy of the letter.
+    pub copies: Vec<LetterCopy>,
 }
 
 /// The agency's answer as the applicant sees it, with its files.
@@ -671,6 +793,40 @@ mod tests {
         assert_eq!(ok.applicant.first_name.as_deref(), Some("علی"));
         assert_eq!(ok.recipient_agency_code, "water");
         assert_eq!(ok.priority, Some(Priority::Normal));
+    }
+
+    #[test]
+    fn copies_are_agency_codes_other_than_the_recipient() {
+        let mut l = natural();
+        l.copies = vec![" Gas ".into(), "gas".into(), "electricity".into()];
+        let ok = l.validate().expect("valid");
+        assert_eq!(ok.copies, ["gas", "electricity"]);
+        l.copies = vec!["water".into(), "x".into()];
+        let errors = l.validate().expect_err("invalid");
+        assert_eq!(errors[0].field, "copies[0]");
+        assert_eq!(errors[0].code, ErrorCode::CopyToRecipient);
+        assert_eq!(errors[1].field, "copies[1]");
+        assert_eq!(errors[1].code, ErrorCode::CodeFormat);
+        l.copies = (0..=crate::validate::MAX_COPIES)
+            .map(|i| format!("agency-{i}"))
+            .collect();
+        let errors = l.validate().expect_err("too many");
+        assert_eq!(errors[0].field, "copies");
+    }
+
+    #[test]
+    fn a_confidential_letter_has_no_copies_and_conceals_its_text() {
+        let mut l = natural();
+        l.classification = Some(Classification::Confidential);
+        assert!(l.validate().is_ok());
+        l.copies = vec!["gas".into()];
+        let errors = l.validate().expect_err("copies refused");
+        assert_eq!(errors[0].field, "copies");
+        assert_eq!(errors[0].code, ErrorCode::CopyConfidential);
+        assert_eq!(
+            natural().validate().expect("valid").classification,
+            Some(Classification::Normal)
+        );
     }
 
     #[test]

@@ -177,6 +177,14 @@ error_codes! {
     /// 403: the token lacks the scope this operation needs.
     ScopeMissing = "auth.scope_missing", "the token lacks the scope this operation needs",
         "این دسترسی به سامانهٔ شما داده نشده است.";
+    /// 403: the caller's agency has the letter as a copy (رونوشت), for
+    /// information: only the agency that holds it answers, refers or rejects.
+    CopyForInformation = "letter.copy_only", "your agency has this letter as a copy, for information: only the agency holding it answers, refers or rejects it",
+        "این نامه رونوشت است و برای آگاهی به دستگاه شما رسیده؛ پاسخ، ارجاع و رد با دستگاه گیرندهٔ اصلی است.";
+    /// 403: a confidential letter's text and files are for the registering
+    /// office, the holding agency and admins.
+    LetterConfidential = "letter.confidential", "this letter is confidential: its text and files are for the registering office, the holding agency and admins",
+        "این نامه محرمانه است؛ متن و پیوست‌های آن فقط برای دفتر ثبت‌کننده، دستگاه دارندهٔ نامه و مدیر سامانه است.";
     /// 404: no such resource, or not one the caller may see.
     NotFound = "not_found", "no such resource",
         "پیدا نشد؛ یا وجود ندارد یا شما به آن دسترسی ندارید.";
@@ -342,6 +350,12 @@ error_codes! {
     /// A related letter's tracking code that no letter of this applicant has.
     RelatedUnknown = "related.unknown", "no letter of this applicant has this tracking code",
         "این متقاضی نامه‌ای با این کد رهگیری ندارد";
+    /// A copy to the agency the letter goes (or is referred) to itself.
+    CopyToRecipient = "copies.recipient", "the main recipient does not also get a copy",
+        "گیرندهٔ اصلی نامه رونوشت جداگانه نمی‌گیرد";
+    /// 422: a confidential letter goes to its recipient alone.
+    CopyConfidential = "copies.confidential", "a confidential letter is not copied to other agencies",
+        "نامهٔ محرمانه رونوشت نمی‌خورد";
     /// A numbering pattern without exactly one `{seq}`.
     PatternSeq = "reference_pattern.seq", "a numbering pattern has `{seq}` exactly once",
         "الگوی شماره‌گذاری باید دقیقاً یک «{seq}» داشته باشد";

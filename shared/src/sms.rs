@@ -27,12 +27,13 @@ pub struct TemplateKind {
 /// Every SMS the applicant can get. `{code}` is the tracking code in Persian
 /// digits (`۱۲۳۴-۵۶۷۸-۹۰۱۲`), `{agency}` the agency's name, `{reason}` a
 /// rejection's reason, `{due}` a due date in the Jalali calendar, `{url}` the
-/// public tracking link of the letter.
+/// public tracking link of the letter, `{copies}` where copies went (see
+/// [`copies_sentence`]; empty without copies).
 pub const TEMPLATES: &[TemplateKind] = &[
     TemplateKind {
         kind: "registered",
-        placeholders: &["code", "agency", "url"],
-        default: "چاپار: نامه شما به {agency} ثبت شد. کد رهگیری: {code}. پیگیری در هر دفتر پیشخوان با کد ملی و کد رهگیری.",
+        placeholders: &["code", "agency", "url", "copies"],
+        default: "چاپار: نامه شما به {agency} ثبت شد.{copies} کد رهگیری: {code}. پیگیری در هر دفتر پیشخوان با کد ملی و کد رهگیری.",
     },
     TemplateKind {
         kind: "received",
@@ -41,8 +42,8 @@ pub const TEMPLATES: &[TemplateKind] = &[
     },
     TemplateKind {
         kind: "referred",
-        placeholders: &["code", "agency"],
-        default: "چاپار: نامه {code} برای رسیدگی به {agency} ارجاع شد.",
+        placeholders: &["code", "agency", "copies"],
+        default: "چاپار: نامه {code} برای رسیدگی به {agency} ارجاع شد.{copies}",
     },
     TemplateKind {
         kind: "answered",
@@ -70,6 +71,16 @@ pub const TEMPLATES: &[TemplateKind] = &[
         default: "چاپار: مهلت پاسخ {agency} به نامه {code} ({due}) گذشته است؛ پیگیری ادامه دارد.",
     },
 ];
+
+/// What `{copies}` says: " رونوشت: برق، گاز." with a leading space, or
+/// nothing when the letter went to no one else.
+pub fn copies_sentence(names: &[String]) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" رونوشت: {}.", names.join("، "))
+    }
+}
 
 pub fn template(kind: &str) -> Option<&'static TemplateKind> {
     TEMPLATES.iter().find(|t| t.kind == kind)

@@ -96,7 +96,30 @@ impl Errors {
         }
         v
     }
+
+    /// The copy recipients (رونوشت) of a letter going to `main`: agency
+    /// codes, each well-formed, at most [`MAX_COPIES`], repeats dropped, the
+    /// main recipient refused.
+    pub fn copies(&mut self, field: &str, codes: &[String], main: &str) -> Vec<String> {
+        if codes.len() > MAX_COPIES {
+            self.add_limit(field, ErrorCode::TooLarge, MAX_COPIES);
+        }
+        let mut out: Vec<String> = Vec::new();
+        for (i, code) in codes.iter().enumerate() {
+            let at = format!("{field}[{i}]");
+            let code = self.code(&at, code);
+            if code == main {
+                self.add(&at, ErrorCode::CopyToRecipient);
+            } else if !out.contains(&code) {
+                out.push(code);
+            }
+        }
+        out
+    }
 }
+
+/// Most copy recipients a letter (or a referral) can name.
+pub const MAX_COPIES: usize = 10;
 
 #[cfg(test)]
 mod tests {

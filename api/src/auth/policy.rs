@@ -4,8 +4,10 @@
 //! `docs/authorization.md` is the resulting table, checked by a test.
 
 use shared::auth::{ClientScope, Role};
+use shared::letters::Letter;
 
 use super::{Principal, PrincipalKind};
+use crate::db::letters::LetterRow;
 use crate::error::ApiError;
 
 /// The agency a caller works for when it reads the inbox (`scope` is
@@ -22,6 +24,19 @@ pub fn agency_worker(p: &Principal, scope: ClientScope) -> Result<i32, ApiError>
             "only agency clerks (or agency clients with `{}`) do this",
             scope.as_str()
         ))),
+    }
+}
+
+/// The holding agency's steps (answer, refer, reject) are its own: another
+/// agency that got the letter as a copy (رونوشت) has it for information only.
+pub fn require_holder(agency: i32, holder: i32, copy_here: bool) -> Result<(), ApiError> {
+    match (agency == holder, copy_here) {
+        (true, _) => Ok(()),
+        (false, true) => Err(ApiError::Forbidden(
+            shared::ErrorCode::CopyForInformation,
+            "your agency has this letter as a copy, for information".into(),
+        )),
+        (false, false) => Err(ApiError::forbidden("the letter is not at your agency now")),
     }
 }
 
@@ -113,6 +128,49 @@ pub fn may_manage_answer_templates(p: &Principal, agency: i32) -> bool {
         || (p.is_role(Role::Clerk) && p.agency.as_ref().map(|(id, _)| *id) == Some(agency))
 }
 
+/// Who reads a confidential letter's subject, body and files: the
+/// registering office's operators, the holding agency's clerks and its
+/// system clients, and admins. Everyone else who may see the letter sees its
+/// route and state with [`shared::letters::CONFIDENTIAL`] for its subject.
+/// Lists, searches, exports and reports never show the text, even to them.
+pub fn may_read_text(p: &Principal, letter: &LetterRow) -> bool {
+    if !letter.is_confidential() || p.is_role(Role::Admin) {
+        return true;
+    }
+    let agency = p.agency.as_ref().map(|(id, _)| *id);
+    let office = p.office.as_ref().map(|(id, _)| *id);
+    match p.kind {
+        PrincipalKind::Staff => {
+            (p.is_role(Role::Operator) && office == Some(letter.counter_office_id))
+                || (p.is_role(Role::Clerk) && agency == Some(letter.holder_agency_id))
+        }
+        PrincipalKind::Client => agency == Some(letter.holder_agency_id),
+    }
+}
+
+/// `letter` (the wire form of `row`) as `p` may see it, and whether this is
+/// a read of a confidential letter's text, which the caller records in the
+/// audit trail (`db::confidential::record_read`).
+pub fn letter_as_seen(p: &Principal, row: &LetterRow, letter: Letter) -> (Letter, bool) {
+    match (row.is_confidential(), may_read_text(p, row)) {
+        (false, _) => (letter, false),
+        (true, true) => (letter, true),
+        (true, false) => (letter.concealed(), false),
+    }
+}
+
+/// A confidential letter's attachment is read only by those of [`may_read_text`].
+pub fn require_text_reader(p: &Principal, letter: &LetterRow) -> Result<(), ApiError> {
+    if may_read_text(p, letter) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            shared::ErrorCode::LetterConfidential,
+            "the letter is confidential".into(),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +194,34 @@ mod tests {
             scopes: granted.to_vec(),
             ..staff(Role::Clerk, office, agency)
         }
+    }
+
+    #[test]
+    fn a_confidential_text_is_for_its_office_its_holder_and_admins() {
+        let mut letter = crate::db::letters::tests::row(3, 7);
+        letter.classification = "confidential".into();
+        assert!(may_read_text(
+            &staff(Role::Operator, Some(3), None),
+            &letter
+        ));
+        assert!(may_read_text(&staff(Role::Clerk, None, Some(7)), &letter));
+        assert!(may_read_text(&staff(Role::Admin, None, None), &letter));
+        assert!(may_read_text(
+            &client(Some(7), None, &[ClientScope::InboxRead]),
+            &letter
+        ));
+        assert!(!may_read_text(&staff(Role::Auditor, None, None), &letter));
+        assert!(!may_read_text(
+            &staff(Role::Operator, Some(4), None),
+            &letter
+        ));
+        assert!(!may_read_text(&staff(Role::Clerk, None, Some(8)), &letter));
+        assert!(!may_read_text(
+            &client(None, Some(3), &[ClientScope::LettersRead]),
+            &letter
+        ));
+        letter.classification = "normal".into();
+        assert!(may_read_text(&staff(Role::Auditor, None, None), &letter));
     }
 
     #[test]

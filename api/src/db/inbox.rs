@@ -21,6 +21,8 @@ pub struct DeliveryRow {
     pub closed_at: Option<NaiveDateTime>,
     pub overdue_notified_at: Option<NaiveDateTime>,
     pub agency_reference_date: Option<NaiveDate>,
+    /// A copy (رونوشت), for information only.
+    pub is_copy: bool,
 }
 
 /// Which deliveries of an agency to list.
@@ -40,13 +42,32 @@ pub enum InboxCursor {
     Due(Option<(NaiveDateTime, i32)>),
 }
 
+/// Which of an agency's deliveries a page holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InboxFilter {
+    pub view: InboxView,
+    /// Only deliveries past their due date (never copies: they have none).
+    pub overdue_only: bool,
+    /// Only copies (`Some(true)`), only originals (`Some(false)`), or both.
+    pub copies: Option<bool>,
+}
+
+impl InboxFilter {
+    pub fn of(view: InboxView) -> InboxFilter {
+        InboxFilter {
+            view,
+            overdue_only: false,
+            copies: None,
+        }
+    }
+}
+
 /// A page of an agency's inbox, in delivery order or by due date.
 pub fn inbox_page(
     conn: &mut DbConnection,
     agency_id: i32,
-    view: InboxView,
+    filter: InboxFilter,
     cursor: InboxCursor,
-    overdue_only: bool,
     limit: i64,
 ) -> QueryResult<Vec<DeliveryRow>> {
     let mut query = deliveries::table
@@ -54,11 +75,16 @@ pub fn inbox_page(
         .filter(deliveries::closed_at.is_null())
         .select(DeliveryRow::as_select())
         .into_boxed();
-    if view == InboxView::New {
+    if filter.view == InboxView::New {
         query = query.filter(deliveries::acknowledged_at.is_null());
     }
-    if overdue_only {
-        query = query.filter(deliveries::due_at.lt(super::directory::now()));
+    if filter.overdue_only {
+        query = query
+            .filter(deliveries::due_at.lt(super::directory::now()))
+            .filter(deliveries::is_copy.eq(false));
+    }
+    if let Some(copies) = filter.copies {
+        query = query.filter(deliveries::is_copy.eq(copies));
     }
     match cursor {
         InboxCursor::Delivery(after) => {
@@ -107,6 +133,7 @@ pub fn inbox_counts(
         .get_result(conn)?;
     let overdue = open
         .filter(deliveries::due_at.lt(at))
+        .filter(deliveries::is_copy.eq(false))
         .count()
         .get_result(conn)?;
     Ok((new, overdue))
@@ -125,15 +152,33 @@ pub fn delivery_of_agency(
         .first(conn)
 }
 
-/// The letter's delivery that is still open (at most one at a time).
+/// The letter's delivery that is still open (at most one at a time; copies
+/// are not the letter's own).
 pub fn open_delivery(conn: &mut DbConnection, letter_id: i32) -> QueryResult<Option<DeliveryRow>> {
     deliveries::table
         .filter(deliveries::letter_id.eq(letter_id))
         .filter(deliveries::closed_at.is_null())
+        .filter(deliveries::is_copy.eq(false))
         .order(deliveries::id.desc())
         .select(DeliveryRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// Whether the agency got the letter as a copy (one probe of the
+/// letter's deliveries).
+pub fn copy_at_agency(
+    conn: &mut DbConnection,
+    letter_id: i32,
+    agency_id: i32,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        deliveries::table
+            .filter(deliveries::letter_id.eq(letter_id))
+            .filter(deliveries::agency_id.eq(agency_id))
+            .filter(deliveries::is_copy),
+    ))
+    .get_result(conn)
 }
 
 /// Marks a delivery acknowledged, once (false when it already was), with

@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use shared::chain::{event_hash, EventFields, GENESIS};
 use shared::letters::{
-    AgencyReference, Applicant, ApplicantKind, Attachment, Letter, LetterAnswer, LetterEvent,
-    LetterSummary, Priority, RelatedLetter, Relation,
+    AgencyReference, Applicant, ApplicantKind, Attachment, Classification, Letter, LetterAnswer,
+    LetterCopy, LetterEvent, LetterSummary, Priority, RelatedLetter, Relation,
 };
 use shared::search::LetterSearch;
 use shared::workflow::{allowed_actions, Status};
@@ -64,6 +64,8 @@ pub struct LetterRow {
     pub search_text: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// `normal` or `confidential` ([`Classification`]).
+    pub classification: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -98,6 +100,7 @@ pub struct NewLetterRow<'a> {
     pub search_text: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub classification: &'a str,
 }
 
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -107,6 +110,14 @@ pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
 impl LetterRow {
     pub fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Registered)
+    }
+
+    pub fn classification(&self) -> Classification {
+        Classification::parse(&self.classification).unwrap_or_default()
+    }
+
+    pub fn is_confidential(&self) -> bool {
+        self.classification() == Classification::Confidential
     }
 
     /// Past its due date while an agency still has to act.
@@ -587,9 +598,12 @@ pub fn summary(row: &LetterRow, codes: &Codes, at: NaiveDateTime) -> LetterSumma
         subject: row.subject.clone(),
         priority: Priority::parse(&row.priority).unwrap_or_default(),
         due_at: row.due_at.map(utc),
+        classification: row.classification(),
         overdue: row.overdue(at),
         created_at: utc(row.created_at),
     }
+    // Lists, searches, exports and reports never show a confidential text.
+    .concealed()
 }
 
 /// The full wire form of a letter (with its attachments).
@@ -615,6 +629,7 @@ pub struct WireFacts {
     open: HashMap<i32, i32>,
     /// The secretariat numbers of each letter, in delivery order.
     references: HashMap<i32, Vec<AgencyReference>>,
+    copies: HashMap<i32, Vec<LetterCopy>>,
     related: HashMap<i32, Vec<RelatedLetter>>,
     opted_out: std::collections::HashSet<String>,
 }
@@ -633,13 +648,18 @@ impl WireFacts {
         {
             files.entry(a.letter_id).or_default().push(a.into());
         }
-        let (open, references) = deliveries_facts(conn, &ids)?;
+        let DeliveryFacts {
+            open,
+            references,
+            copies,
+        } = deliveries_facts(conn, &ids)?;
         let mobiles: Vec<&str> = rows.iter().map(|r| r.applicant_mobile.as_str()).collect();
         Ok(WireFacts {
             codes,
             files,
             open,
             references,
+            copies,
             related: relations_of(conn, &ids)?,
             opted_out: opted_out(conn, &mobiles)?,
         })
@@ -673,6 +693,7 @@ impl WireFacts {
             files: HashMap::new(),
             open: HashMap::from([(row.id, delivery_id)]),
             references: HashMap::new(),
+            copies: HashMap::new(),
             related: HashMap::new(),
             opted_out: if opted {
                 std::collections::HashSet::from([row.applicant_mobile.clone()])
@@ -701,6 +722,7 @@ impl WireFacts {
             subject: row.subject.clone(),
             body: row.body.clone(),
             priority: Priority::parse(&row.priority).unwrap_or_default(),
+            classification: row.classification(),
             applicant_reference: row.applicant_reference.clone(),
             due_at: row.due_at.map(utc),
             overdue: row.overdue(at),
@@ -710,6 +732,7 @@ impl WireFacts {
             open_delivery_id: self.open.get(&row.id).copied(),
             agency_references: self.references.remove(&row.id).unwrap_or_default(),
             related: self.related.remove(&row.id).unwrap_or_default(),
+            copies: self.copies.remove(&row.id).unwrap_or_default(),
             sms_opt_out: self.opted_out.contains(&row.applicant_mobile),
             tracking_url: crate::sms::tracking_link(&row.tracking_code),
             version: row.version,
@@ -719,19 +742,38 @@ impl WireFacts {
     }
 }
 
+/// What a letter's deliveries add to its wire form.
+#[derive(Default)]
+struct DeliveryFacts {
+    /// The open delivery (not a copy) of each letter.
+    open: HashMap<i32, i32>,
+    /// The secretariat numbers agencies gave, in delivery order.
+    references: HashMap<i32, Vec<AgencyReference>>,
+    /// The copies (رونوشت), in delivery order.
+    copies: HashMap<i32, Vec<LetterCopy>>,
+}
+
 /// Of the deliveries of these letters, in one query: the one still open of
-/// each letter, and the secretariat numbers agencies gave.
-#[allow(clippy::type_complexity)]
-fn deliveries_facts(
-    conn: &mut DbConnection,
-    ids: &[i32],
-) -> QueryResult<(HashMap<i32, i32>, HashMap<i32, Vec<AgencyReference>>)> {
-    let rows = deliveries::table
+/// each letter, the secretariat numbers agencies gave, and the copies.
+fn deliveries_facts(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<DeliveryFacts> {
+    type Row = (
+        i32,
+        i32,
+        i32,
+        bool,
+        Option<String>,
+        Option<chrono::NaiveDate>,
+        bool,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+    );
+    let rows: Vec<Row> = deliveries::table
         .filter(deliveries::letter_id.eq_any(ids))
         .filter(
             deliveries::closed_at
                 .is_null()
-                .or(deliveries::agency_reference.is_not_null()),
+                .or(deliveries::agency_reference.is_not_null())
+                .or(deliveries::is_copy),
         )
         .order(deliveries::id.asc())
         .select((
@@ -741,16 +783,16 @@ fn deliveries_facts(
             deliveries::closed_at.is_null(),
             deliveries::agency_reference,
             deliveries::agency_reference_date,
+            deliveries::is_copy,
+            deliveries::delivered_at,
+            deliveries::acknowledged_at,
         ))
-        .load::<(
-            i32,
-            i32,
-            i32,
-            bool,
-            Option<String>,
-            Option<chrono::NaiveDate>,
-        )>(conn)?;
-    let mut agency_ids: Vec<i32> = rows.iter().filter(|r| r.4.is_some()).map(|r| r.2).collect();
+        .load(conn)?;
+    let mut agency_ids: Vec<i32> = rows
+        .iter()
+        .filter(|r| r.4.is_some() || r.6)
+        .map(|r| r.2)
+        .collect();
     agency_ids.sort_unstable();
     agency_ids.dedup();
     let names = if agency_ids.is_empty() {
@@ -758,23 +800,44 @@ fn deliveries_facts(
     } else {
         agency_names(conn, &agency_ids)?
     };
-    let mut open = HashMap::new();
-    let mut references: HashMap<i32, Vec<AgencyReference>> = HashMap::new();
-    for (letter, delivery, agency, is_open, reference, date) in rows {
-        if is_open {
-            open.insert(letter, delivery);
-        }
-        if let Some(reference) = reference {
-            let named = names.get(&agency).cloned().unwrap_or_default();
-            references.entry(letter).or_default().push(AgencyReference {
+    let mut facts = DeliveryFacts::default();
+    for (letter, delivery, agency, is_open, reference, date, is_copy, delivered, seen) in rows {
+        let named = || names.get(&agency).cloned().unwrap_or_default();
+        if is_copy {
+            let named = named();
+            facts.copies.entry(letter).or_default().push(LetterCopy {
+                delivery_id: delivery,
                 agency_code: named.code,
                 agency_name: named.name,
-                reference,
-                date,
+                delivered_at: utc(delivered),
+                seen_at: seen.map(utc),
             });
+        } else if is_open {
+            facts.open.insert(letter, delivery);
+        }
+        if let Some(reference) = reference {
+            let named = named();
+            facts
+                .references
+                .entry(letter)
+                .or_default()
+                .push(AgencyReference {
+                    agency_code: named.code,
+                    agency_name: named.name,
+                    reference,
+                    date,
+                });
         }
     }
-    Ok((open, references))
+    Ok(facts)
+}
+
+/// The copies (رونوشت) of one letter, in the order they were sent.
+pub fn copies_of(conn: &mut DbConnection, letter_id: i32) -> QueryResult<Vec<LetterCopy>> {
+    Ok(deliveries_facts(conn, &[letter_id])?
+        .copies
+        .remove(&letter_id)
+        .unwrap_or_default())
 }
 
 /// The applicant's letters with these tracking codes (at most a few).
@@ -894,6 +957,7 @@ pub struct NewDelivery<'a> {
     pub closed_at: Option<NaiveDateTime>,
     pub overdue_notified_at: Option<NaiveDateTime>,
     pub agency_reference_date: Option<chrono::NaiveDate>,
+    pub is_copy: bool,
 }
 
 impl<'a> NewDelivery<'a> {
@@ -917,6 +981,31 @@ impl<'a> NewDelivery<'a> {
             closed_at: None,
             overdue_notified_at: None,
             agency_reference_date: None,
+            is_copy: false,
+        }
+    }
+
+    /// A copy (رونوشت) entering the agency's inbox now, for information. It
+    /// has no deadline of its own: `due_at` is the main recipient's (so a
+    /// due-date inbox sorts it beside its letter), and it counts as already
+    /// told overdue, so the overdue job's index never holds it.
+    pub fn copy(
+        letter_id: i32,
+        agency_id: i32,
+        from_agency_id: Option<i32>,
+        delivered_at: NaiveDateTime,
+        main_due_at: NaiveDateTime,
+    ) -> Self {
+        NewDelivery {
+            overdue_notified_at: Some(delivered_at),
+            is_copy: true,
+            ..NewDelivery::arriving(
+                letter_id,
+                agency_id,
+                from_agency_id,
+                delivered_at,
+                main_due_at,
+            )
         }
     }
 }
@@ -1014,6 +1103,30 @@ pub struct NewEvent<'a> {
     pub note: &'a str,
     pub internal: bool,
     pub at: NaiveDateTime,
+}
+
+impl<'a> NewEvent<'a> {
+    /// A public step taken by `agency` on its own (no destination agency),
+    /// such as acknowledging an original or filing a copy.
+    pub fn by_agency(
+        kind: &'a str,
+        status: Status,
+        actor: &'a str,
+        agency: i32,
+        note: &'a str,
+        at: NaiveDateTime,
+    ) -> Self {
+        NewEvent {
+            kind,
+            status,
+            actor,
+            agency_id: Some(agency),
+            to_agency_id: None,
+            note,
+            internal: false,
+            at,
+        }
+    }
 }
 
 impl EventRow {
@@ -1352,4 +1465,46 @@ pub fn notifications_of(
         .order(notifications::id.desc())
         .limit(limit)
         .load(conn)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::LetterRow;
+
+    /// A letter of office `office` held by agency `holder`, for rule tests.
+    pub fn row(office: i32, holder: i32) -> LetterRow {
+        let at = chrono::DateTime::UNIX_EPOCH.naive_utc();
+        LetterRow {
+            id: 1,
+            tracking_code: "729440183651".into(),
+            counter_office_id: office,
+            registered_by: "op".into(),
+            applicant_kind: "natural".into(),
+            applicant_national_id: "0499370899".into(),
+            applicant_first_name: None,
+            applicant_last_name: None,
+            applicant_father_name: None,
+            applicant_organization_name: None,
+            applicant_representative_name: None,
+            applicant_mobile: "09121234567".into(),
+            applicant_postal_code: None,
+            applicant_address: None,
+            applicant_reference: None,
+            recipient_agency_id: holder,
+            holder_agency_id: holder,
+            subject: "موضوع".into(),
+            body: "متن".into(),
+            priority: "normal".into(),
+            status: "delivered".into(),
+            version: 1,
+            due_at: None,
+            answer_body: None,
+            answer_agency_id: None,
+            answered_at: None,
+            search_text: String::new(),
+            created_at: at,
+            updated_at: at,
+            classification: "normal".into(),
+        }
+    }
 }

@@ -43,6 +43,7 @@ pub(crate) const CHUNK: usize = 2_000;
 
 pub mod answer_templates;
 pub mod api_clients;
+pub mod confidential;
 pub mod directory;
 pub mod idempotency;
 pub mod inbox;

@@ -42,6 +42,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    confidential_reads (id) {
+        id -> Integer,
+        letter_id -> Integer,
+        at -> Timestamp,
+        actor -> Text,
+        what -> Text,
+        attachment_id -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Integer,
         username -> Text,
@@ -132,6 +143,7 @@ diesel::table! {
         search_text -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        classification -> Text,
     }
 }
 
@@ -149,6 +161,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         overdue_notified_at -> Nullable<Timestamp>,
         agency_reference_date -> Nullable<Date>,
+        is_copy -> Bool,
     }
 }
 
@@ -341,6 +354,7 @@ diesel::table! {
 
 diesel::joinable!(letters -> counter_offices (counter_office_id));
 diesel::joinable!(deliveries -> letters (letter_id));
+diesel::joinable!(confidential_reads -> letters (letter_id));
 diesel::joinable!(letter_events -> letters (letter_id));
 diesel::joinable!(attachments -> letters (letter_id));
 diesel::joinable!(notifications -> letters (letter_id));
@@ -351,6 +365,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     agency_reference_counters,
     answer_templates,
     letter_relations,
+    confidential_reads,
     counter_offices,
     users,
     refresh_tokens,

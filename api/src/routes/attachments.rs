@@ -6,12 +6,16 @@ use actix_web::http::header::{
 use actix_web::{get, web, HttpResponse};
 use futures_util::TryStreamExt;
 
-use crate::auth::Principal;
+use crate::auth::{policy, Principal};
+use crate::db::confidential::ReadOf;
 use crate::db::letters as db;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Download an attachment (the caller must be allowed to read its letter).
+///
+/// A confidential letter's files are for its registering office, its
+/// holding agency and admins; each download is recorded in the audit trail.
 #[utoipa::path(
     tag = "letters",
     params(("id" = i32, Path, description = "Attachment id")),
@@ -20,6 +24,7 @@ use crate::state::AppState;
         (status = 200, description = "The bytes, with their recognised type and `Content-Disposition: attachment`", content(
             (Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"),
         )),
+        (status = 403, description = "A confidential letter's file, and the caller is not of its office, its holding agency or an admin (`letter.confidential`)", body = shared::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attachment, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -31,14 +36,19 @@ pub async fn download(
 ) -> Result<HttpResponse, ApiError> {
     let scope = principal.letters_scope()?;
     let id = id.into_inner();
-    let row = state
+    let actor = principal.actor();
+    let (row, confidential) = state
         .db
         .run(move |conn| {
             let row = db::attachment_by_id(conn, id)?;
-            db::letter_in_scope(conn, row.letter_id, scope)?;
-            Ok(row)
+            let letter = db::letter_in_scope(conn, row.letter_id, scope)?;
+            policy::require_text_reader(&principal, &letter)?;
+            Ok((row, letter.is_confidential()))
         })
         .await?;
+    if confidential {
+        super::record_confidential_read(&state, row.letter_id, actor, ReadOf::File(id)).await?;
+    }
     file_response(&state, row).await
 }
 

@@ -12,7 +12,7 @@ use futures_util::stream::{self, Stream};
 use shared::auth::ClientScope;
 use shared::export::{self, BOM};
 
-use super::inbox::{inbox_cursor, inbox_view, read_page, InboxQuery};
+use super::inbox::{inbox_cursor, inbox_filter, read_page, InboxQuery};
 use super::letters::{list_page, sorted_by_due, LetterQuery, ListPage};
 use crate::auth::{policy, Principal};
 use crate::db::directory::now;
@@ -71,7 +71,7 @@ pub async fn letters(
 }
 
 /// The agency's inbox as CSV, as `GET /inbox` would page through it with the
-/// same `view`, `sort` and `overdue` (`after`, `limit`, `wait` are ignored).
+/// same `view`, `sort`, `overdue` and `kind` (`after`, `limit`, `wait` are ignored).
 /// Clerks, or API clients with `inbox:read`.
 #[utoipa::path(
     tag = "inbox",
@@ -93,15 +93,14 @@ pub async fn inbox(
         after: None,
         ..query.into_inner()
     };
-    let view = inbox_view(&query)?;
+    let filter = inbox_filter(&query)?;
     let first = inbox_cursor(&query)?;
-    let overdue = query.overdue.unwrap_or(false);
     let header = export::line(&export::INBOX_COLUMNS);
     let pages = stream::unfold(Some(first), move |cursor: Option<InboxCursor>| {
         let state = state.clone();
         async move {
             let cursor = cursor?;
-            let read = read_page(&state, agency, view, cursor, overdue, PAGE).await;
+            let read = read_page(&state, agency, filter, cursor, PAGE).await;
             Some(match read {
                 Err(e) => (Err(abort(e)), None),
                 Ok(page) => {

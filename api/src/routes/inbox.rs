@@ -13,7 +13,7 @@ use shared::letters::Letter;
 use super::page_limit;
 use crate::auth::Principal;
 use crate::db::directory::{agency_names, now};
-use crate::db::inbox::{self, InboxCursor, InboxView};
+use crate::db::inbox::{self, InboxCursor, InboxFilter, InboxView};
 use crate::db::letters::{self as db, utc};
 use crate::error::ApiError;
 use crate::notify::InboxNotifier;
@@ -42,14 +42,17 @@ pub struct InboxQuery {
     pub view: Option<String>,
     /// Only deliveries past their due date.
     pub overdue: Option<bool>,
+    /// `original` (letters the agency must act on) or `copy` (copies, رونوشت,
+    /// for information); both when left out.
+    #[param(pattern = "^(original|copy)$")]
+    pub kind: Option<String>,
 }
 
 pub fn read_page(
     state: &AppState,
     agency: i32,
-    view: InboxView,
+    filter: InboxFilter,
     cursor: InboxCursor,
-    overdue: bool,
     limit: i64,
 ) -> impl std::future::Future<Output = Result<InboxPage, ApiError>> + 'static {
     let db_handle = state.db.clone();
@@ -57,7 +60,7 @@ pub fn read_page(
         db_handle
             .run(move |conn| {
                 let at = now();
-                let rows = inbox::inbox_page(conn, agency, view, cursor, overdue, limit)?;
+                let rows = inbox::inbox_page(conn, agency, filter, cursor, limit)?;
                 let by_due = matches!(cursor, InboxCursor::Due(_));
                 let (new_count, overdue_count) = inbox::inbox_counts(conn, agency, at)?;
                 let from_ids: Vec<i32> = rows.iter().filter_map(|d| d.from_agency_id).collect();
@@ -67,7 +70,8 @@ pub fn read_page(
                 let mut letters: std::collections::HashMap<i32, Letter> =
                     db::to_wire_many(conn, &letter_rows)?
                         .into_iter()
-                        .map(|l| (l.id, l))
+                        // A list: confidential text only in the audited detail.
+                        .map(|l| (l.id, l.concealed()))
                         .collect();
                 let mut items = Vec::with_capacity(rows.len());
                 for d in rows {
@@ -78,11 +82,12 @@ pub fn read_page(
                     items.push(InboxItem {
                         delivery_id: d.id,
                         letter,
+                        copy: d.is_copy,
                         from_agency_code: from.map(|a| a.code.clone()),
                         from_agency_name: from.map(|a| a.name.clone()),
                         delivered_at: utc(d.delivered_at),
                         due_at: utc(d.due_at),
-                        overdue: d.due_at < at,
+                        overdue: !d.is_copy && d.due_at < at,
                         acknowledged_at: d.acknowledged_at.map(utc),
                         agency_reference: d.agency_reference,
                         agency_reference_date: d.agency_reference_date,
@@ -107,12 +112,23 @@ pub fn read_page(
 }
 
 /// The deliveries an inbox query asks for.
-pub fn inbox_view(query: &InboxQuery) -> Result<InboxView, ApiError> {
-    match query.view.as_deref() {
-        None | Some("new") => Ok(InboxView::New),
-        Some("open") => Ok(InboxView::Open),
-        Some(_) => Err(ApiError::invalid_choice("view", "`new` or `open`")),
-    }
+pub fn inbox_filter(query: &InboxQuery) -> Result<InboxFilter, ApiError> {
+    let view = match query.view.as_deref() {
+        None | Some("new") => InboxView::New,
+        Some("open") => InboxView::Open,
+        Some(_) => return Err(ApiError::invalid_choice("view", "`new` or `open`")),
+    };
+    let copies = match query.kind.as_deref() {
+        None => None,
+        Some("original") => Some(false),
+        Some("copy") => Some(true),
+        Some(_) => return Err(ApiError::invalid_choice("kind", "`original` or `copy`")),
+    };
+    Ok(InboxFilter {
+        view,
+        overdue_only: query.overdue.unwrap_or(false),
+        copies,
+    })
 }
 
 /// Where an inbox query's page starts, in its order.
@@ -177,9 +193,8 @@ pub async fn poll(
     if_none_match: Option<web::Header<IfNoneMatch>>,
 ) -> Result<HttpResponse, ApiError> {
     let agency = crate::auth::policy::agency_worker(&principal, ClientScope::InboxRead)?;
-    let view = inbox_view(&query)?;
+    let filter = inbox_filter(&query)?;
     let limit = page_limit(query.limit)?;
-    let overdue = query.overdue.unwrap_or(false);
     let cursor = inbox_cursor(&query)?;
     let wait = match query.wait {
         Some(secs) if secs > MAX_WAIT_SECS => {
@@ -190,14 +205,14 @@ pub async fn poll(
     let deadline = Instant::now() + wait;
     // Subscribe before the first read so a delivery committed in between is not missed.
     let mut wakeups = state.inbox.subscribe();
-    let mut page = read_page(&state, agency, view, cursor, overdue, limit).await?;
+    let mut page = read_page(&state, agency, filter, cursor, limit).await?;
     while page.items.is_empty() {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             break;
         }
         InboxNotifier::wait(&mut wakeups, agency, left).await;
-        page = read_page(&state, agency, view, cursor, overdue, limit).await?;
+        page = read_page(&state, agency, filter, cursor, limit).await?;
     }
     let etag = page_etag(&page);
     Ok(super::with_etag(etag, if_none_match.as_ref(), &page))
@@ -205,8 +220,9 @@ pub async fn poll(
 
 /// Acknowledge a delivery: the agency has taken the letter in; it becomes
 /// `received` and leaves the `new` inbox. Idempotent: acknowledging again
-/// changes nothing and answers the letter again. Clerks, or agency clients
-/// with `inbox:write`.
+/// changes nothing and answers the letter again. A copy (`copy: true`) is
+/// filed instead: it leaves the inbox and the letter does not move. Clerks,
+/// or agency clients with `inbox:write`.
 #[utoipa::path(
     tag = "inbox",
     params(("delivery_id" = i32, Path, description = "From the inbox item")),
@@ -242,7 +258,7 @@ pub async fn ack(
         .db
         .write(move |conn| {
             let row = workflow::acknowledge(conn, &principal, delivery_id, &typed)?;
-            Ok((row.etag(), db::to_wire(conn, &row)?))
+            Ok((row.etag(), super::letter_shown(conn, &principal, &row)?))
         })
         .await?;
     Ok(HttpResponse::Ok()

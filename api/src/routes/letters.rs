@@ -16,9 +16,10 @@ use shared::workflow::Status;
 use shared::ErrorCode;
 
 use super::page_limit;
-use crate::auth::policy::{sees_internal_note, NoteAuthor};
+use crate::auth::policy::{letter_as_seen, may_read_text, sees_internal_note, NoteAuthor};
 use crate::auth::secrets::{hash_secret, random_token};
 use crate::auth::Principal;
+use crate::db::confidential::ReadOf;
 use crate::db::directory::{self as dir, now};
 use crate::db::idempotency::{self, Claim};
 use crate::db::letters::{self as db, Codes, LetterFilter};
@@ -29,8 +30,8 @@ use crate::state::AppState;
 use crate::workflow;
 
 enum Registered {
-    /// The letter, and the agency whose inbox it entered.
-    Created(Box<Letter>, i32),
+    /// The letter, and the agencies whose inboxes it entered.
+    Created(Box<Letter>, Vec<i32>),
     Replay {
         status: u16,
         body: String,
@@ -153,21 +154,25 @@ pub async fn register(
             };
             // One transaction: a failure undoes the claim too, so a retry with
             // the same key starts afresh.
-            let (row, wire) =
-                workflow::register(conn, office_id, &actor, &letter, |conn, wire| {
-                    if let Some(id) = claim_id {
-                        let json = serde_json::to_string(wire)
-                            .map_err(|e| ApiError::Internal(e.to_string()))?;
-                        idempotency::complete(conn, id, 201, &json)?;
-                    }
-                    Ok(())
-                })?;
-            Ok(Registered::Created(Box::new(wire), row.holder_agency_id))
+            let registered = workflow::register(conn, office_id, &actor, &letter, |conn, wire| {
+                if let Some(id) = claim_id {
+                    let json = serde_json::to_string(wire)
+                        .map_err(|e| ApiError::Internal(e.to_string()))?;
+                    idempotency::complete(conn, id, 201, &json)?;
+                }
+                Ok(())
+            })?;
+            Ok(Registered::Created(
+                Box::new(registered.wire),
+                registered.delivered_to,
+            ))
         })
         .await?;
     Ok(match outcome {
-        Registered::Created(letter, agency) => {
-            state.inbox.delivered(agency);
+        Registered::Created(letter, agencies) => {
+            for agency in agencies {
+                state.inbox.delivered(agency);
+            }
             HttpResponse::Created()
                 .insert_header((header::LOCATION, format!("/api/v1/letters/{}", letter.id)))
                 .insert_header((
@@ -382,14 +387,33 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let scope = principal.letters_scope()?;
     let id = id.into_inner();
-    let (etag, letter) = state
+    let actor = principal.actor();
+    let (etag, letter, read, confidential) = state
         .db
         .run(move |conn| {
             let row = db::letter_in_scope(conn, id, scope)?;
-            Ok((row.etag(), db::to_wire(conn, &row)?))
+            let (letter, read) = letter_as_seen(&principal, &row, db::to_wire(conn, &row)?);
+            // The concealed form is another representation: a browser that
+            // cached a reader's copy must not get a 304 for it.
+            let etag = match (row.is_confidential(), read) {
+                (true, false) => format!("\"{}-{}-concealed\"", row.id, row.version),
+                _ => row.etag(),
+            };
+            Ok((etag, letter, read, row.is_confidential()))
         })
         .await?;
-    Ok(super::with_etag(etag, if_none_match.as_ref(), &letter))
+    if read {
+        super::record_confidential_read(&state, id, actor, ReadOf::Letter).await?;
+    }
+    let mut response = super::with_etag(etag, if_none_match.as_ref(), &letter);
+    if confidential {
+        // Not kept in the browser's cache, where the next user of a shared counter PC would find it.
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(response)
 }
 
 /// The letter's timeline, oldest first.
@@ -423,7 +447,12 @@ pub async fn events(
                 let author = NoteAuthor::of(e.agency_id, letter.counter_office_id);
                 !e.internal || sees_internal_note(&principal, author)
             });
-            Ok(db::events_to_wire(conn, &rows)?)
+            let mut events = db::events_to_wire(conn, &rows)?;
+            // A confidential letter's notes and reasons speak of its text.
+            if !may_read_text(&principal, &letter) {
+                events.iter_mut().for_each(|e| e.note.clear());
+            }
+            Ok(events)
         })
         .await?;
     Ok(web::Json(events))

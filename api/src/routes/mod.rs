@@ -63,6 +63,7 @@ fn configure_v1(cfg: &mut ServiceConfig) {
         .service(api_clients::create)
         .service(api_clients::update)
         .service(audit::auth_events)
+        .service(audit::confidential_reads)
         .service(letters::possible_duplicates)
         .service(letters::register)
         .service(exports::letters)
@@ -149,6 +150,40 @@ pub fn next_cursor<T>(items: &[T], limit: i64, key: impl Fn(&T) -> String) -> Op
     } else {
         None
     }
+}
+
+/// The wire form of `row` as `principal` may see it (a confidential letter
+/// concealed, or its read recorded), inside the caller's write.
+pub(crate) fn letter_shown(
+    conn: &mut crate::db::DbConnection,
+    principal: &crate::auth::Principal,
+    row: &crate::db::letters::LetterRow,
+) -> Result<shared::letters::Letter, ApiError> {
+    let wire = crate::db::letters::to_wire(conn, row)?;
+    let (letter, read) = crate::auth::policy::letter_as_seen(principal, row, wire);
+    if read {
+        let what = crate::db::confidential::ReadOf::Letter;
+        crate::db::confidential::record_read(conn, row.id, &principal.actor(), what)?;
+    }
+    Ok(letter)
+}
+
+/// Records, in its own write, a read of a confidential letter that a
+/// read-only handler has served.
+pub(crate) async fn record_confidential_read(
+    state: &crate::state::AppState,
+    letter_id: i32,
+    actor: String,
+    what: crate::db::confidential::ReadOf,
+) -> Result<(), ApiError> {
+    state
+        .db
+        .write(move |conn| {
+            Ok(crate::db::confidential::record_read(
+                conn, letter_id, &actor, what,
+            )?)
+        })
+        .await
 }
 
 /// Answers 200 with `body` and its `ETag`, or 304 when the client's

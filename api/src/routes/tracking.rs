@@ -11,6 +11,7 @@ use shared::ErrorCode;
 
 use crate::auth::tokens;
 use crate::client_ip::client_ip;
+use crate::db::confidential::{self, ReadOf};
 use crate::db::directory::agency_names;
 use crate::db::letters::{self as db, utc};
 use crate::error::ApiError;
@@ -54,7 +55,7 @@ pub async fn track(
     state.tracking_limits.check(&client_ip(&req), &code).await?;
     let national_id = shared::identifiers::lookup_national_id(&body.national_id);
     let auth = state.auth.clone();
-    let answer = state
+    let (answer, confidential) = state
         .db
         .read(after.0, move |conn| {
             let row = db::letter_by_tracking_code(conn, &code)?
@@ -95,7 +96,7 @@ pub async fn track(
                 .answer(named)
                 .map(|answer| public_answer(conn, row.id, answer, &auth.keys))
                 .transpose()?;
-            Ok(TrackingAnswer {
+            let answer = TrackingAnswer {
                 tracking_code: row.tracking_code.clone(),
                 status: row.status(),
                 subject: row.subject.clone(),
@@ -113,9 +114,16 @@ pub async fn track(
                 related: db::relations_of(conn, &[row.id])?
                     .remove(&row.id)
                     .unwrap_or_default(),
-            })
+                copies: db::copies_of(conn, row.id)?,
+            };
+            Ok((answer, row.is_confidential().then_some(row.id)))
         })
         .await?;
+    // The applicant reads their own confidential letter: recorded all the same.
+    if let Some(letter_id) = confidential {
+        let actor = confidential::APPLICANT.to_owned();
+        super::record_confidential_read(&state, letter_id, actor, ReadOf::Tracking).await?;
+    }
     Ok(web::Json(answer))
 }
 
@@ -196,7 +204,7 @@ pub async fn download_answer_file(
     if granted != id {
         return Err(download_refused());
     }
-    let row = state
+    let (row, confidential) = state
         .db
         .run(move |conn| {
             let row = db::attachment_by_id(conn, id)?;
@@ -204,8 +212,12 @@ pub async fn download_answer_file(
             if row.kind != "answer" || letter.answer_body.is_none() {
                 return Err(ApiError::NotFound);
             }
-            Ok(row)
+            Ok((row, letter.is_confidential()))
         })
         .await?;
+    if confidential {
+        let actor = confidential::APPLICANT.to_owned();
+        super::record_confidential_read(&state, row.letter_id, actor, ReadOf::File(id)).await?;
+    }
     super::attachments::file_response(&state, row).await
 }

@@ -13,7 +13,7 @@ use shared::inbox::{AnswerRequest, NoteRequest, ReferRequest, RejectRequest};
 use shared::letters::Letter;
 
 use crate::auth::Principal;
-use crate::db::letters as db;
+
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::workflow::{self, Step};
@@ -41,6 +41,7 @@ async fn run_step(
                 OwnedStep::Refer(r) => Step::Refer {
                     to_agency_code: &r.to_agency_code,
                     note: &r.note,
+                    copies: &r.copies,
                 },
                 OwnedStep::Answer(a) => Step::Answer { body: &a.body },
                 OwnedStep::Reject(r) => Step::Reject { reason: &r.reason },
@@ -48,11 +49,11 @@ async fn run_step(
                 OwnedStep::Close => Step::Close,
             };
             let outcome = workflow::take(conn, &principal, id, if_match.as_deref(), step)?;
-            let letter = db::to_wire(conn, &outcome.letter)?;
+            let letter = super::letter_shown(conn, &principal, &outcome.letter)?;
             Ok((outcome.delivered_to, letter))
         })
         .await?;
-    if let Some(agency) = outcome {
+    for agency in outcome {
         state.inbox.delivered(agency);
     }
     Ok(HttpResponse::Ok()
@@ -73,6 +74,7 @@ enum OwnedStep {
 
 /// Refer the letter to another agency: a new delivery there (new due date);
 /// it leaves this agency's inbox; both agencies keep read access to it.
+/// `copies` sends copies (رونوشت) to further agencies, for information.
 /// The holding agency's clerks, or its clients with `inbox:write`; the
 /// letter must be `received`.
 #[utoipa::path(
@@ -82,7 +84,7 @@ enum OwnedStep {
     security(("bearer" = []), ("oauth2" = ["inbox:write"])),
     responses(
         (status = 200, description = "Referred", body = Letter),
-        (status = 403, description = "The letter is not at the caller's agency", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The letter is not at the caller's agency, or the agency has it only as a copy (`letter.copy_only`)", body = shared::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such letter, or not the caller's", body = shared::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not allowed in the letter's state (`current_status`, `allowed_actions`)", body = shared::Problem, content_type = "application/problem+json"),
         (status = 412, description = "The letter changed since the given ETag", body = shared::Problem, content_type = "application/problem+json"),
@@ -110,6 +112,7 @@ pub async fn refer(
     security(("bearer" = []), ("oauth2" = ["inbox:write"])),
     responses(
         (status = 200, description = "Answered", body = Letter),
+        (status = 403, description = "The letter is not at the caller's agency, or the agency has it only as a copy (`letter.copy_only`)", body = shared::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not allowed in the letter's state", body = shared::Problem, content_type = "application/problem+json"),
         (status = 412, description = "The letter changed since the given ETag", body = shared::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = shared::Problem, content_type = "application/problem+json"),
@@ -136,6 +139,7 @@ pub async fn answer(
     security(("bearer" = []), ("oauth2" = ["inbox:write"])),
     responses(
         (status = 200, description = "Rejected", body = Letter),
+        (status = 403, description = "The letter is not at the caller's agency, or the agency has it only as a copy (`letter.copy_only`)", body = shared::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not allowed in the letter's state", body = shared::Problem, content_type = "application/problem+json"),
         (status = 412, description = "The letter changed since the given ETag", body = shared::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = shared::Problem, content_type = "application/problem+json"),

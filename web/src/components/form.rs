@@ -11,6 +11,22 @@ use crate::i18n::{code_text, field_text, use_lang, use_strings, Strings};
 pub type FormErrors = RwSignal<Vec<FieldError>>;
 
 /// The message for `field`, in the user's language.
+/// The first error of a list field or of any of its items (`copies`, `copies[2]`).
+pub fn error_of_list(errors: FormErrors, field: &'static str) -> Signal<Option<String>> {
+    let lang = use_lang();
+    Signal::derive(move || {
+        errors
+            .get()
+            .iter()
+            .find(|e| {
+                e.field
+                    .strip_prefix(field)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
+            })
+            .map(|e| field_text(lang.get(), e))
+    })
+}
+
 pub fn error_of(errors: FormErrors, field: &'static str) -> Signal<Option<String>> {
     let lang = use_lang();
     Signal::derive(move || {

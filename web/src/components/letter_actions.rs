@@ -7,13 +7,13 @@
 use leptos::prelude::*;
 use shared::answer_templates::{fill, AnswerTemplate};
 use shared::auth::Role;
-use shared::directory::{Agency, Page};
 use shared::inbox::{AnswerRequest, NoteRequest, ReferRequest, RejectRequest};
 use shared::letters::{Attachment, Letter};
 use shared::workflow::Action as Step;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
+use crate::components::copies::{active_agencies, CopiesPicker};
 use crate::components::receive::ReceiveBox;
 use crate::i18n::{field_text, use_lang, use_strings};
 use crate::session::use_session;
@@ -33,6 +33,16 @@ pub fn LetterActions(
     let my_office = me.as_ref().and_then(|m| m.counter_office_code.clone());
     let is_holder_clerk = role == Some(Role::Clerk)
         && my_agency.as_deref() == Some(letter.holder_agency_code.as_str());
+    // The copy (رونوشت) of this letter at the clerk's agency, not yet filed.
+    let my_copy = letter
+        .copies
+        .iter()
+        .find(|c| {
+            role == Some(Role::Clerk)
+                && c.seen_at.is_none()
+                && my_agency.as_deref() == Some(c.agency_code.as_str())
+        })
+        .map(|c| c.delivery_id);
     let is_office_operator = role == Some(Role::Operator)
         && my_office.as_deref() == Some(letter.counter_office_code.as_str());
     let can_note = matches!(role, Some(Role::Admin | Role::Operator | Role::Clerk));
@@ -55,6 +65,7 @@ pub fn LetterActions(
     let error = RwSignal::new(None::<(&'static str, String)>);
     let refer_to = RwSignal::new(String::new());
     let refer_note = RwSignal::new(String::new());
+    let refer_copies = RwSignal::new(Vec::<String>::new());
     let answer_body = RwSignal::new(String::new());
     let answer_files = RwSignal::new(Vec::<web_sys::File>::new());
     let templates = LocalResource::new(move || async move {
@@ -86,9 +97,7 @@ pub fn LetterActions(
     };
     let reject_reason = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let agencies = LocalResource::new(|| async {
-        api::get::<Page<Agency>>("/api/v1/agencies?active=true&limit=200").await
-    });
+    let active_agencies = active_agencies();
 
     let show = move |action: &'static str, err: ApiError| {
         let message = match &err {
@@ -113,6 +122,7 @@ pub fn LetterActions(
                     let request = ReferRequest {
                         to_agency_code: refer_to.get_untracked(),
                         note: refer_note.get_untracked(),
+                        copies: refer_copies.get_untracked(),
                     };
                     match request.validate() {
                         Ok(r) => api::post_with_headers(&path("refer"), &r, &headers).await,
@@ -205,6 +215,7 @@ pub fn LetterActions(
     };
     let holder = StoredValue::new(letter.holder_agency_code.clone());
     let nothing = !(may_receive
+        || my_copy.is_some()
         || may_refer
         || may_answer
         || may_reject
@@ -217,6 +228,10 @@ pub fn LetterActions(
             <section class="card no-print" data-testid="letter-actions">
                 <h2>{move || t().actions_title}</h2>
                 {may_receive.then(|| view! { <ReceiveBox delivery=letter.open_delivery_id.unwrap_or_default() reload/> })}
+                {my_copy.map(|delivery| view! {
+                    <p class="muted" data-testid="copy-explained">{move || t().copy_explained}</p>
+                    <ReceiveBox delivery reload/>
+                })}
                 <Show when=move || may_refer>
                     <div class="action-box">
                         <label class="field">
@@ -224,7 +239,7 @@ pub fn LetterActions(
                             <select data-testid="refer-agency" on:change=move |ev| refer_to.set(event_target_value(&ev))>
                                 <option value="">{move || t().choose}</option>
                                 {
-                                    move || agencies.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default().into_iter()
+                                    move || active_agencies.get().into_iter()
                                         .filter(|a| holder.with_value(|h| &a.code != h))
                                         .map(|a| view! { <option value=a.code.clone()>{a.name.clone()}</option> })
                                         .collect_view()
@@ -235,6 +250,9 @@ pub fn LetterActions(
                             <span class="field-label">{move || t().note}</span>
                             <input type="text" data-testid="refer-note" bind:value=refer_note/>
                         </label>
+                        <CopiesPicker agencies=Signal::derive(move || active_agencies.get().into_iter()
+                                .filter(|a| holder.with_value(|h| &a.code != h)).collect())
+                            main=refer_to.into() chosen=refer_copies error=Signal::derive(|| None) testid="refer-copies"/>
                         <button data-testid="action-refer" on:click=move |_| { act.dispatch(Step::Refer); }>{move || t().refer}</button>
                         <ActionError action=Step::Refer.as_str() error/>
                     </div>

@@ -1,5 +1,6 @@
 //! Reusable parts of pages.
 
+pub mod copies;
 pub mod export;
 pub mod form;
 pub mod guard;

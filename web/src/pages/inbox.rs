@@ -18,12 +18,20 @@ pub fn InboxPage() -> impl IntoView {
     let lang = use_lang();
     let reload = RwSignal::new(0u32);
     let overdue_only = RwSignal::new(false);
+    // `original`, `copy`, or empty for both.
+    let kind = RwSignal::new(String::new());
+    let query = move || {
+        let kind = kind.get();
+        let kind = if kind.is_empty() {
+            String::new()
+        } else {
+            format!("&kind={kind}")
+        };
+        format!("view=open&sort=due&overdue={}{kind}", overdue_only.get())
+    };
     let page = LocalResource::new(move || {
         reload.track();
-        let path = format!(
-            "/api/v1/inbox?view=open&sort=due&limit=200&overdue={}",
-            overdue_only.get()
-        );
+        let path = format!("/api/v1/inbox?limit=200&{}", query());
         async move { api::get::<InboxPage>(&path).await }
     });
     let ack = move |delivery: i32| {
@@ -48,7 +56,12 @@ pub fn InboxPage() -> impl IntoView {
                     {move || t().overdue_items} ": " {move || page.get().and_then(Result::ok).map(|p| fa_count(p.overdue_count)).unwrap_or_default()}
                 </span>
                 <label class="check"><input type="checkbox" data-testid="inbox-overdue-only" on:change=move |ev| overdue_only.set(event_target_checked(&ev))/>{move || t().overdue}</label>
-                <ExportButton path=Signal::derive(move || format!("/api/v1/inbox/export?view=open&sort=due&overdue={}", overdue_only.get())) testid="inbox-export"/>
+                    <select data-testid="inbox-kind" aria-label=move || t().inbox_kind on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <option value="">{move || t().inbox_all_kinds}</option>
+                        <option value="original">{move || t().inbox_originals}</option>
+                        <option value="copy">{move || t().inbox_copies}</option>
+                    </select>
+                <ExportButton path=Signal::derive(move || format!("/api/v1/inbox/export?{}", query())) testid="inbox-export"/>
             </div>
             <table class="grid" data-testid="inbox-table">
                 <thead><tr>
@@ -71,6 +84,9 @@ pub fn InboxPage() -> impl IntoView {
                                     <td dir="ltr" data-label=move || t().tracking_code><A href=format!("/letters/{}", i.letter.id)>{move || tracking_code(lang.get(), &code)}</A></td>
                                     <td data-label=move || t().subject>
                                         {i.letter.subject.clone()}
+                                        {i.copy.then(|| view! {
+                                            " " <span class="badge copy-badge" data-testid="inbox-copy">{move || t().copy_badge}</span>
+                                        })}
                                         {i.letter.related.iter().find(|r| r.earlier).map(|r| view! {
                                             " " <span class="badge" data-testid="inbox-follow-up">{r.relation.persian()}</span>
                                         })}

@@ -8,7 +8,7 @@ use crate::api::{self, ApiError};
 use crate::components::form::{code_error, TextField};
 use crate::components::timeline::StatusBadge;
 use crate::i18n::{event_phrase, file_size, format_time, use_lang, use_strings};
-use crate::pages::letters::detail::Related;
+use crate::pages::letters::detail::{Copies, Related};
 
 #[component]
 pub fn TrackPage() -> impl IntoView {
@@ -56,6 +56,7 @@ pub fn TrackPage() -> impl IntoView {
                     {(!answer.related.is_empty()).then(|| view! {
                         <dl class="facts" data-testid="track-related">
                             <Related related=answer.related.clone()/>
+                            <Copies copies=answer.copies.clone()/>
                         </dl>
                     })}
                     <ol class="timeline" data-testid="track-timeline">

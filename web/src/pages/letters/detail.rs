@@ -4,7 +4,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use shared::letters::{AgencyReference, ChainVerification, Letter, LetterEvent, RelatedLetter};
+use shared::letters::{
+    AgencyReference, ChainVerification, Classification, Letter, LetterCopy, LetterEvent,
+    RelatedLetter,
+};
 
 use crate::api;
 use crate::components::letter_actions::LetterActions;
@@ -58,6 +61,30 @@ pub fn Related(related: Vec<RelatedLetter>) -> impl IntoView {
         .collect_view()
 }
 
+/// Where copies (رونوشت) of the letter went, and whether each was seen.
+#[component]
+pub fn Copies(copies: Vec<LetterCopy>) -> impl IntoView {
+    let t = use_strings();
+    (!copies.is_empty()).then(|| {
+        let names = copies
+            .into_iter()
+            .map(|c| {
+                let seen = c.seen_at.is_some();
+                view! {
+                    <li data-testid="letter-copy">
+                        {c.agency_name.clone()}
+                        <span class="muted">{move || format!(" · {}", if seen { t().copy_seen } else { t().copy_not_seen })}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <dt>{move || t().copies}</dt>
+            <dd><ul class="plain-list">{names}</ul></dd>
+        }
+    })
+}
+
 #[component]
 pub fn LetterPage() -> impl IntoView {
     let t = use_strings();
@@ -92,9 +119,12 @@ pub fn LetterPage() -> impl IntoView {
                     let code = l.tracking_code.clone();
                     let national_id = l.applicant.national_id.clone();
                     let mobile = l.applicant.mobile.clone();
+                    let confidential = l.classification == Classification::Confidential;
                     view! {
                         <section class="card" data-testid="letter-detail">
-                            <h1>{l.subject.clone()} " " <StatusBadge status=l.status/></h1>
+                            <h1>{l.subject.clone()} " " <StatusBadge status=l.status/>
+                                {confidential.then(|| view! { " " <span class="badge confidential-badge" data-testid="letter-confidential">{move || t().classification_confidential}</span> })}
+                            </h1>
                             <dl class="facts">
                                 <dt>{move || t().tracking_code}</dt>
                                 <dd dir="ltr" data-testid="detail-tracking-code">{move || tracking_code(lang.get(), &code)}</dd>
@@ -117,7 +147,9 @@ pub fn LetterPage() -> impl IntoView {
                                 <dd class:overdue=l.overdue>{move || due.map(|d| format_time(lang.get(), &d, false)).unwrap_or_default()}</dd>
                                 <References references=l.agency_references.clone()/>
                                 <Related related=l.related.clone()/>
+                                <Copies copies=l.copies.clone()/>
                             </dl>
+                            {(confidential && l.body.is_empty()).then(|| view! { <p class="hint" data-testid="confidential-hidden">{move || t().confidential_hidden}</p> })}
                             <p class="letter-body">{l.body.clone()}</p>
                             {l.answer.clone().map(|a| view! {
                                 <div class="answer" data-testid="letter-answer">

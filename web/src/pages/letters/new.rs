@@ -3,18 +3,19 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use shared::directory::{Agency, Page};
 use shared::identifiers::{parse_legal_id, parse_mobile, parse_national_code};
 use shared::letters::{
-    Applicant, ApplicantKind, Attachment, Letter, NewLetter, PossibleDuplicate, Priority,
-    RelatedRequest, Relation,
+    Applicant, ApplicantKind, Attachment, Classification, Letter, NewLetter, PossibleDuplicate,
+    Priority, RelatedRequest, Relation,
 };
 use shared::ErrorCode;
 use wasm_bindgen::JsCast;
 
 use crate::api;
+use crate::components::copies::{active_agencies, CopiesPicker};
 use crate::components::form::{
-    clear_on_change, error_of, show_api_error, ErrorSummary, FormErrors, SummaryField, TextField,
+    clear_on_change, error_of, error_of_list, show_api_error, ErrorSummary, FormErrors,
+    SummaryField, TextField,
 };
 use crate::i18n::{code_text, use_lang, use_strings};
 
@@ -25,9 +26,7 @@ use super::duplicate_warning::{possible_duplicates, DuplicateWarning};
 pub fn NewLetterPage() -> impl IntoView {
     let t = use_strings();
     let navigate = use_navigate();
-    let agencies = LocalResource::new(|| async {
-        api::get::<Page<Agency>>("/api/v1/agencies?active=true&limit=200").await
-    });
+    let active_agencies = active_agencies();
 
     let kind = RwSignal::new(ApplicantKind::Natural);
     let [national_id, first_name, last_name, father_name, organization_name, representative_name, mobile, postal_code, address] =
@@ -35,7 +34,9 @@ pub fn NewLetterPage() -> impl IntoView {
     let [agency_code, subject, body, reference, earlier_code] =
         std::array::from_fn(|_| RwSignal::new(String::new()));
     let priority = RwSignal::new(Priority::Normal);
+    let classification = RwSignal::new(Classification::Normal);
     let relation = RwSignal::new(Relation::FollowsUp);
+    let copies = RwSignal::new(Vec::<String>::new());
     let files = RwSignal::new(Vec::<web_sys::File>::new());
     let errors: FormErrors = RwSignal::new(Vec::new());
     for (field, value) in [
@@ -101,6 +102,7 @@ pub fn NewLetterPage() -> impl IntoView {
         subject: subject.get_untracked(),
         body: body.get_untracked(),
         priority: Some(priority.get_untracked()),
+        classification: Some(classification.get_untracked()),
         applicant_reference: Some(reference.get_untracked()),
         duplicates_seen: Vec::new(),
         related: Some(earlier_code.get_untracked())
@@ -111,6 +113,7 @@ pub fn NewLetterPage() -> impl IntoView {
             })
             .into_iter()
             .collect(),
+        copies: copies.get_untracked(),
     };
 
     // Possible duplicates shown; registering anyway names them.
@@ -222,8 +225,9 @@ pub fn NewLetterPage() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{move || t().recipient_agency}</h2>
-                <AgencyPicker agencies=Signal::derive(move || agencies.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default())
-                    chosen=agency_code error=error_of(errors, "recipient_agency_code")/>
+                <AgencyPicker agencies=active_agencies chosen=agency_code error=error_of(errors, "recipient_agency_code")/>
+                <CopiesPicker agencies=active_agencies main=agency_code.into() chosen=copies
+                    error=error_of_list(errors, "copies") testid="letter-copies"/>
             </section>
             <section class="card">
                 <h2>{move || t().letters}</h2>
@@ -241,6 +245,13 @@ pub fn NewLetterPage() -> impl IntoView {
                         <select data-testid="letter-priority" on:change=move |ev| priority.set(Priority::parse(&event_target_value(&ev)).unwrap_or_default())>
                             <option value="normal">{move || t().priority_normal}</option>
                             <option value="urgent">{move || t().priority_urgent}</option>
+                        </select>
+                    </label>
+                    <label class="field">
+                        <span class="field-label">{move || t().classification}</span>
+                        <select data-testid="letter-classification" on:change=move |ev| classification.set(Classification::parse(&event_target_value(&ev)).unwrap_or_default())>
+                            <option value="normal">{move || t().classification_normal}</option>
+                            <option value="confidential">{move || t().classification_confidential}</option>
                         </select>
                     </label>
                     <TextField label=label(|t| t.applicant_reference) value=reference testid="letter-reference" error=error_of(errors, "applicant_reference") optional=true/>
@@ -333,4 +344,5 @@ const SUMMARY: &[SummaryField] = &[
     ("related[0].tracking_code", "letter-related", |t| {
         t.related_code
     }),
+    ("copies", "letter-copies-toggle", |t| t.copies),
 ];

@@ -1,0 +1,2 @@
+DROP TABLE confidential_reads;
+ALTER TABLE letters DROP COLUMN classification;
