@@ -421,8 +421,9 @@ pub fn acknowledge(
         db::add_search_text(conn, &letter, reference)?;
     }
     if delivery.is_copy {
-        // A copy is filed once seen: it leaves the inbox, the letter stays as it is.
+        // A copy is filed once seen: it leaves the inbox, the letter keeps its state.
         inbox::close_delivery(conn, delivery.id, at)?;
+        inbox::touch_letter(conn, letter.id, at)?;
         db::append_event(
             conn,
             letter.id,

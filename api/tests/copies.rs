@@ -70,6 +70,7 @@ both_backends! {
         assert_eq!(acked.status, 200, "{}", acked.text());
         let acked = acked.json();
         assert_eq!(acked["status"], "delivered");
+        assert!(acked["version"].as_i64() > created["version"].as_i64(), "a new version for caches and ETags");
         assert_eq!(acked["open_delivery_id"], main["delivery_id"]);
         assert!(acked["copies"][0]["seen_at"].is_string(), "{}", acked["copies"]);
         assert_eq!(acked["agency_references"][0]["agency_code"], "municipality");

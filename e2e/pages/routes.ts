@@ -25,6 +25,7 @@ export const ADMIN_ROUTES = [
   '/admin/sms',
   '/admin/sms-templates',
   '/admin/holidays',
+  '/admin/confidential-reads',
   '/answer-templates',
 ];
 

@@ -248,4 +248,12 @@ test('a confidential letter: the list says «محرمانه», the office reads 
   await page.goto(`/letters/${id}`);
   await expect(page.getByTestId('confidential-hidden')).toBeVisible();
   await expect(page.getByTestId('letter-detail')).not.toContainText('مأمور');
+
+  // The admin sees who read it: the operator's reads, by name, in words.
+  await page.getByTestId('logout').click();
+  await logInAs(page, 'admin');
+  await page.goto('/admin/confidential-reads');
+  const newest = page.getByTestId('confidential-read').first();
+  await expect(newest).toContainText('متن نامه');
+  await expect(newest).not.toContainText('op-bnd-1021');
 });

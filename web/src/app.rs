@@ -11,8 +11,9 @@ use crate::components::guard::RequireRole;
 use crate::components::header::Header;
 use crate::i18n::{self, Lang};
 use crate::pages::admin::{
-    agencies::AgenciesPage, clients::ClientsPage, holidays::HolidaysPage, offices::OfficesPage,
-    sms::SmsPage, templates::TemplatesPage, users::UsersPage,
+    agencies::AgenciesPage, clients::ClientsPage, confidential::ConfidentialReadsPage,
+    holidays::HolidaysPage, offices::OfficesPage, sms::SmsPage, templates::TemplatesPage,
+    users::UsersPage,
 };
 use crate::pages::answer_templates::AnswerTemplatesPage;
 use crate::pages::dashboard::DashboardPage;
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/sms") view=|| view! { <RequireRole roles=ADMIN><SmsPage/></RequireRole> }/>
                         <Route path=path!("/admin/holidays") view=|| view! { <RequireRole roles=ADMIN><HolidaysPage/></RequireRole> }/>
                         <Route path=path!("/admin/clients") view=|| view! { <RequireRole roles=ADMIN><ClientsPage/></RequireRole> }/>
+                        <Route path=path!("/admin/confidential-reads") view=|| view! { <RequireRole roles=ADMIN><ConfidentialReadsPage/></RequireRole> }/>
                     </Routes>
                 </main>
             </div>

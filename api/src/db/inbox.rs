@@ -231,6 +231,19 @@ pub fn close_delivery(conn: &mut DbConnection, id: i32, at: NaiveDateTime) -> Qu
         .map(drop)
 }
 
+/// A new version of a letter whose state stays as it is but whose wire form
+/// changed (a copy filed: its `seen_at` and secretariat number), so that
+/// ETags and caches see the change.
+pub fn touch_letter(conn: &mut DbConnection, id: i32, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(letters::table.find(id))
+        .set((
+            letters::version.eq(letters::version + 1),
+            letters::updated_at.eq(at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
 /// Changes a letter only if nobody changed it since `version` was read
 /// (optimistic locking); false means another writer won.
 pub fn bump_letter(

@@ -72,6 +72,7 @@ pub fn Header() -> impl IntoView {
                     <A href="/admin/sms" attr:data-testid="nav-sms">{move || t().sms_outbox}</A>
                     <A href="/admin/sms-templates" attr:data-testid="nav-templates">{move || t().sms_templates}</A>
                     <A href="/admin/holidays" attr:data-testid="nav-holidays">{move || t().holidays}</A>
+                    <A href="/admin/confidential-reads" attr:data-testid="nav-confidential-reads">{move || t().confidential_reads}</A>
                     <SmsAlarm/>
                 </Show>
                 <A href="/track" attr:data-testid="nav-track">{move || t().track}</A>

@@ -2,6 +2,7 @@
 
 pub mod agencies;
 pub mod clients;
+pub mod confidential;
 pub mod holidays;
 pub mod offices;
 pub mod sms;
