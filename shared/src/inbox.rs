@@ -88,6 +88,7 @@ pub struct ReferRequest {
     /// Agencies that also get a copy (رونوشت) for information, by code (at
     /// most 10, not `to_agency_code`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::validate::copies_schema))]
     pub copies: Vec<String>,
 }
 

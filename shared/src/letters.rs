@@ -195,6 +195,7 @@ pub struct NewLetter {
     /// Agencies that get a copy (رونوشت) for information, by code (at most
     /// 10, not the recipient): each finds it in its inbox marked as a copy.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::validate::copies_schema))]
     pub copies: Vec<String>,
     /// `confidential`: subject, body and files only for the registering
     /// office, the holding agency and admins (no copies). Default `normal`.

@@ -121,6 +121,25 @@ impl Errors {
 /// Most copy recipients a letter (or a referral) can name.
 pub const MAX_COPIES: usize = 10;
 
+/// The OpenAPI schema of a `copies` list: agency codes, at most
+/// [`MAX_COPIES`], so that a contract test generates only lists the API takes.
+#[cfg(feature = "openapi")]
+pub fn copies_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^[A-Za-z0-9_-]{2,32}$")),
+        )
+        .max_items(Some(MAX_COPIES))
+        .unique_items(true)
+        .description(Some(
+            "Agency codes of the copy recipients (رونوشت), at most 10, not the main recipient.",
+        ))
+        .build()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
