@@ -358,6 +358,7 @@ async fn request_of(app: &TestApp, w: &World, operation: &str) -> (Method, Strin
             json(json!({"tracking_code": w.tracking_code, "national_id": APPLICANT_ID})),
         ),
         "GET /api/v1/notifications" => (format!("{template}?letter_id={letter}"), Body::None),
+        "GET /api/v1/reports/summary/export" => (format!("{template}?table=agencies"), Body::None),
         "GET /api/v1/notifications/{id}/attempts" | "POST /api/v1/notifications/{id}/retry" => (
             fresh(template, w.notification),
             if method == Method::POST {

@@ -189,17 +189,32 @@ both_backends! {
         let at = chapar::db::directory::now();
 
         assert_indexed(&mut conn, "inbox page (new)", |c| {
-            inbox::inbox_page(c, agency, InboxFilter::of(InboxView::New), InboxCursor::Delivery(Some(10)), 50).expect("page");
+            inbox::inbox_page(c, agency, &InboxFilter::of(InboxView::New), InboxCursor::Delivery(Some(10)), 50).expect("page");
         });
         assert_indexed(&mut conn, "inbox page (open, by due date)", |c| {
-            inbox::inbox_page(c, agency, InboxFilter::of(InboxView::Open), InboxCursor::Due(Some((at, 10))), 50).expect("page");
+            inbox::inbox_page(c, agency, &InboxFilter::of(InboxView::Open), InboxCursor::Due(Some((at, 10))), 50).expect("page");
         });
         assert_indexed(&mut conn, "inbox page (overdue)", |c| {
-            inbox::inbox_page(c, agency, InboxFilter { overdue_only: true, ..InboxFilter::of(InboxView::Open) }, InboxCursor::Delivery(None), 50).expect("page");
+            inbox::inbox_page(c, agency, &InboxFilter { overdue_only: true, ..InboxFilter::of(InboxView::Open) }, InboxCursor::Delivery(None), 50).expect("page");
         });
         assert_indexed(&mut conn, "inbox page (copies only)", |c| {
-            inbox::inbox_page(c, agency, InboxFilter { copies: Some(true), ..InboxFilter::of(InboxView::Open) }, InboxCursor::Delivery(None), 50).expect("page");
+            inbox::inbox_page(c, agency, &InboxFilter { copies: Some(true), ..InboxFilter::of(InboxView::Open) }, InboxCursor::Delivery(None), 50).expect("page");
         });
+        let searched = |q: &str| InboxFilter {
+            search: shared::search::parse_letter_search(q),
+            delivered_from: Some(at - chrono::Duration::days(30)),
+            ..InboxFilter::of(InboxView::Open)
+        };
+        let word: String = sample.subject.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+        for (name, q) in [
+            ("tracking code", shared::tracking::display(&sample.tracking_code)),
+            ("national code", sample.applicant_national_id.clone()),
+            ("words", word.clone()),
+        ] {
+            assert_indexed(&mut conn, &format!("inbox search by {name}"), |c| {
+                inbox::inbox_page(c, agency, &searched(&q), InboxCursor::Delivery(None), 50).expect("page");
+            });
+        }
         assert_indexed(&mut conn, "wire form of a page of letters (files, deliveries, copies, relations, opt-outs)", |c| {
             let rows = db::letters_by_ids(c, &(690..740).collect::<Vec<_>>()).expect("letters");
             db::to_wire_many(c, &rows).expect("wire");

@@ -84,6 +84,55 @@ both_backends! {
         assert!(res.content_type().starts_with("application/problem+json"));
         assert_eq!(app.get("/api/v1/reports/summary").await.status, 401);
     }
+
+    async fn each_dashboard_table_downloads_as_csv_in_scope(app) {
+        {
+            let mut conn = app.db.pool().get().expect("connection");
+            chapar::seed::seed(&mut conn, 600, 9).expect("seed");
+        }
+        let admin = app.token("admin").await;
+        let period = "from=2026-06-01&to=2026-11-30";
+        let summary = app.get_as(&admin, &format!("/api/v1/reports/summary?{period}")).await.json();
+        let sheet = |answer: common::Answer| -> Vec<Vec<String>> {
+            assert_eq!(answer.status, 200, "{}", answer.text());
+            assert_eq!(answer.content_type(), "text/csv; charset=utf-8");
+            let text = answer.text();
+            let text = text.strip_prefix('\u{feff}').expect("a BOM first").to_owned();
+            text.split("\r\n").filter(|l| !l.is_empty())
+                .map(|l| l.split(',').map(str::to_owned).collect()).collect()
+        };
+        let days = sheet(app.get_as(&admin, &format!("/api/v1/reports/summary/export?table=days&{period}")).await);
+        assert_eq!(days[0], ["تاریخ", "تاریخ (ISO)", "ثبت شده", "پاسخ داده شده"]);
+        let per_day = summary["per_day"].as_array().expect("days");
+        assert_eq!(days.len() - 1, per_day.len(), "a line per day of the period");
+        for (line, day) in days[1..].iter().zip(per_day) {
+            assert_eq!(line[1], day["date"].as_str().expect("date"));
+            assert_eq!(line[2], day["registered"].to_string());
+            assert_eq!(line[3], day["answered"].to_string());
+        }
+        assert!(days[1][0].starts_with("1405/03/"), "Jalali first: {:?}", days[1]);
+        let registered: u64 = days[1..].iter().map(|l| l[2].parse::<u64>().expect("count")).sum();
+        assert_eq!(registered, summary["registered"].as_u64().expect("registered"));
+
+        let agencies = sheet(app.get_as(&admin, &format!("/api/v1/reports/summary/export?table=agencies&{period}")).await);
+        let by_agency = summary["by_agency"].as_array().expect("agencies");
+        assert_eq!(agencies.len() - 1, by_agency.len());
+        assert_eq!(agencies[1][0], by_agency[0]["agency_name"].as_str().expect("name"));
+        assert_eq!(agencies[1][2], by_agency[0]["open"].to_string());
+
+        // An operator's sheets are its office's figures only.
+        let op = app.token("op-bnd-1021").await;
+        let offices = sheet(app.get_as(&op, &format!("/api/v1/reports/summary/export?table=offices&{period}")).await);
+        assert_eq!(offices.len(), 2, "{offices:?}");
+        assert_eq!(offices[1][1], "bnd-1021");
+        let statuses = sheet(app.get_as(&op, &format!("/api/v1/reports/summary/export?table=statuses&{period}")).await);
+        let office_total: u64 = statuses[1..].iter().map(|l| l[1].parse::<u64>().expect("count")).sum();
+        assert_eq!(office_total.to_string(), offices[1][2]);
+
+        let unknown = app.get_as(&admin, "/api/v1/reports/summary/export?table=letters").await;
+        assert_eq!(unknown.status, 422, "{}", unknown.text());
+        assert_eq!(unknown.json()["errors"][0]["field"], "table");
+    }
 }
 
 /// Every letter of the database as the reference computation reads it: an

@@ -151,4 +151,64 @@ both_backends! {
         let typed = app.post_as(&clerk, &format!("/api/v1/inbox/{delivery}/ack"), &json!({"agency_reference": "99"})).await;
         assert_eq!(typed.status, 200, "{}", typed.text());
     }
+
+    async fn the_inbox_searches_like_a_secretariat(app) {
+        app.seed_demo();
+        let op = app.token("op-bnd-1021").await;
+        let letter = |national_id: &str, last_name: &str, subject: &str| json!({
+            "applicant": {"kind": "natural", "national_id": national_id, "first_name": "مریم",
+                          "last_name": last_name, "mobile": "09121234567"},
+            "recipient_agency_code": "water", "subject": subject, "body": "متن", "priority": "normal"
+        });
+        let leak = app.post_as(&op, "/api/v1/letters", &letter("0499370899", "کاظمی", "نشت لوله‌کشی خیابان")).await;
+        assert_eq!(leak.status, 201, "{}", leak.text());
+        let bill = app.post_as(&op, "/api/v1/letters", &letter("0012345679", "یزدانی", "اعتراض به قبض")).await;
+        assert_eq!(bill.status, 201, "{}", bill.text());
+        // A letter at another agency is never in water's inbox.
+        let gas = app.post_as(&op, "/api/v1/letters", &json!({
+            "applicant": {"kind": "natural", "national_id": "0499370899", "first_name": "مریم",
+                          "last_name": "کاظمی", "mobile": "09121234567"},
+            "recipient_agency_code": "gas", "subject": "نشت لوله", "body": "متن", "priority": "normal"
+        })).await;
+        assert_eq!(gas.status, 201, "{}", gas.text());
+        let (leak, bill) = (leak.json(), bill.json());
+        let clerk = app.token("clerk-water").await;
+        let found = |answer: common::Answer| -> Vec<i64> {
+            assert_eq!(answer.status, 200, "{}", answer.text());
+            answer.json()["items"].as_array().expect("items").iter()
+                .map(|i| i["letter"]["id"].as_i64().expect("id")).collect()
+        };
+        let search_in = |view: &str, q: &str| format!("/api/v1/inbox?view={view}&q={}", common::urlencode(q));
+        let search = |q: &str| search_in("open", q);
+
+        // A tracking code as the receipt prints it, in Persian digits.
+        let printed = shared::sms::persian_digits(&shared::tracking::display(leak["tracking_code"].as_str().expect("code")));
+        assert_eq!(found(app.get_as(&clerk, &search(&printed)).await), [leak["id"].as_i64().expect("id")]);
+        // A national code; words typed with Arabic letters (ي, ك) match the Persian subject and name.
+        assert_eq!(found(app.get_as(&clerk, &search("۰۰۱۲۳۴۵۶۷۹")).await), [bill["id"].as_i64().expect("id")]);
+        let leaks = found(app.get_as(&clerk, &search("نشت كاظمي")).await);
+        assert!(leaks.contains(&leak["id"].as_i64().expect("id")), "{leaks:?}");
+        assert!(!leaks.contains(&gas.json()["id"].as_i64().expect("id")), "another agency's letter: {leaks:?}");
+        assert_eq!(found(app.get_as(&clerk, &search("قبض")).await), [bill["id"].as_i64().expect("id")]);
+
+        // The secretariat number given at acknowledgement is searchable in the open view.
+        let inbox = app.get_as(&clerk, &search_in("new", "قبض")).await.json();
+        let delivery = inbox["items"][0]["delivery_id"].as_i64().expect("delivery");
+        let acked = app.post_as(&clerk, &format!("/api/v1/inbox/{delivery}/ack"), &json!({"agency_reference": "۷۷/۹۰۱۲"})).await;
+        assert_eq!(acked.status, 200, "{}", acked.text());
+        assert_eq!(found(app.get_as(&clerk, &search("77/9012")).await), [bill["id"].as_i64().expect("id")]);
+        assert_eq!(found(app.get_as(&clerk, &search_in("new", "قبض")).await), Vec::<i64>::new(), "acknowledged: no longer new");
+
+        // Delivery days: today's letters are in today's range, not in yesterday's.
+        let today = chrono::Utc::now().date_naive();
+        let yesterday = today.pred_opt().expect("yesterday");
+        let in_range = found(app.get_as(&clerk, &format!("{}&from={today}&to={today}", search("نشت"))).await);
+        assert!(in_range.contains(&leak["id"].as_i64().expect("id")), "{in_range:?}");
+        assert_eq!(found(app.get_as(&clerk, &format!("{}&to={yesterday}", search("نشت"))).await), Vec::<i64>::new());
+
+        // The export takes the same search.
+        let export = app.get_as(&clerk, &format!("/api/v1/inbox/export?view=open&q={}", common::urlencode("قبض"))).await;
+        assert_eq!(export.status, 200, "{}", export.text());
+        assert_eq!(export.text().trim_end().split("\r\n").count(), 2, "header and one row: {}", export.text());
+    }
 }

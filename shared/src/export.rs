@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::inbox::InboxItem;
 use crate::letters::LetterSummary;
+use crate::reports::Summary;
 
 /// Starts every export: Excel reads the file as UTF-8 only with it.
 pub const BOM: &str = "\u{feff}";
@@ -143,6 +144,119 @@ pub fn inbox_line(i: &InboxItem) -> String {
     ])
 }
 
+/// The tables of the dashboard, each exported on its own (a spreadsheet
+/// holds one table per file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DashboardTable {
+    /// Registrations and answers per Tehran day of the period.
+    Days,
+    /// Each agency's backlog and answers.
+    Agencies,
+    /// Each counter office's registrations.
+    Offices,
+    /// The period's letters by their status now.
+    Statuses,
+}
+
+impl DashboardTable {
+    pub const NAMES: [&'static str; 4] = ["days", "agencies", "offices", "statuses"];
+
+    pub fn parse(name: &str) -> Option<DashboardTable> {
+        Some(match name {
+            "days" => DashboardTable::Days,
+            "agencies" => DashboardTable::Agencies,
+            "offices" => DashboardTable::Offices,
+            "statuses" => DashboardTable::Statuses,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DashboardTable::Days => "days",
+            DashboardTable::Agencies => "agencies",
+            DashboardTable::Offices => "offices",
+            DashboardTable::Statuses => "statuses",
+        }
+    }
+
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            DashboardTable::Days => &["تاریخ", "تاریخ (ISO)", "ثبت شده", "پاسخ داده شده"],
+            DashboardTable::Agencies => &[
+                "دستگاه",
+                "کد دستگاه",
+                "باز",
+                "دیرکرد",
+                "پاسخ در دوره",
+                "میانهٔ زمان پاسخ (ساعت)",
+                "پاسخ به‌موقع (درصد)",
+            ],
+            DashboardTable::Offices => &["دفتر پیشخوان", "کد دفتر", "ثبت شده"],
+            DashboardTable::Statuses => &["وضعیت", "تعداد"],
+        }
+    }
+
+    /// The table's header row and rows, in the dashboard's order.
+    pub fn csv(self, s: &Summary) -> String {
+        let mut out = line(self.columns());
+        let rows: Vec<Vec<String>> = match self {
+            DashboardTable::Days => s
+                .per_day
+                .iter()
+                .map(|d| {
+                    let (y, m, day) = crate::jalali::from_gregorian(d.date);
+                    vec![
+                        format!("{y}/{m:02}/{day:02}"),
+                        d.date.to_string(),
+                        d.registered.to_string(),
+                        d.answered.to_string(),
+                    ]
+                })
+                .collect(),
+            DashboardTable::Agencies => s
+                .by_agency
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.agency_name.clone(),
+                        a.agency_code.clone(),
+                        a.open.to_string(),
+                        a.overdue.to_string(),
+                        a.answered.to_string(),
+                        a.median_answer_hours.map(one_decimal).unwrap_or_default(),
+                        a.on_time_percent.map(one_decimal).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+            DashboardTable::Offices => s
+                .by_office
+                .iter()
+                .map(|o| {
+                    vec![
+                        o.counter_office_name.clone(),
+                        o.counter_office_code.clone(),
+                        o.registered.to_string(),
+                    ]
+                })
+                .collect(),
+            DashboardTable::Statuses => s
+                .by_status
+                .iter()
+                .map(|c| vec![c.status.persian().to_owned(), c.count.to_string()])
+                .collect(),
+        };
+        for row in rows {
+            out.push_str(&line(&row));
+        }
+        out
+    }
+}
+
+fn one_decimal(x: f64) -> String {
+    format!("{x:.1}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,5 +278,48 @@ mod tests {
             .with_timezone(&Utc);
         assert_eq!(jalali(at), "1405/09/10 14:30");
         assert_eq!(iso(at), "2026-12-01T11:00:00Z");
+    }
+
+    #[test]
+    fn each_dashboard_table_is_a_sheet_of_its_own() {
+        use crate::reports::{summarize_aggregates, AgencyAnswers, Aggregates};
+        use crate::workflow::Status;
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("day");
+        let mut answers = AgencyAnswers::new("water".into());
+        answers.add(2.0, true, 3);
+        answers.add(30.0, false, 1);
+        let mut summary = summarize_aggregates(
+            &Aggregates {
+                registered: vec![(day, Status::Answered, 4), (day, Status::Delivered, 2)],
+                registered_by_office: vec![("bnd-1021".into(), 6)],
+                answered: vec![(day, 4)],
+                answers: vec![answers],
+                backlog: vec![("water".into(), 2, 1)],
+            },
+            day,
+            day,
+        );
+        summary.by_agency[0].agency_name = "آب و فاضلاب".into();
+        summary.by_office[0].counter_office_name = "دفتر بندر".into();
+        assert_eq!(
+            DashboardTable::Days.csv(&summary),
+            "تاریخ,تاریخ (ISO),ثبت شده,پاسخ داده شده\r\n1405/09/10,2026-12-01,6,4\r\n"
+        );
+        let agencies = DashboardTable::Agencies.csv(&summary);
+        let row = agencies.lines().nth(1).expect("a row");
+        assert!(row.starts_with("آب و فاضلاب,water,2,1,4,"), "{row}");
+        assert!(row.ends_with(",75.0"), "three of four on time: {row}");
+        assert_eq!(
+            DashboardTable::Offices.csv(&summary).lines().nth(1),
+            Some("دفتر بندر,bnd-1021,6")
+        );
+        let statuses = DashboardTable::Statuses.csv(&summary);
+        assert!(statuses.contains("\r\nپاسخ داده شده,4\r\n"), "{statuses}");
+        for name in DashboardTable::NAMES {
+            assert_eq!(
+                DashboardTable::parse(name).map(DashboardTable::name),
+                Some(name)
+            );
+        }
     }
 }

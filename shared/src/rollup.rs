@@ -241,11 +241,13 @@ fn bucket_of(slot: usize) -> u32 {
 }
 
 impl AnswerSum {
-    /// Adds one stored row (`hours` as [`AnswerCounts::encode_hours`] wrote it).
-    pub fn add_row(&mut self, answered: i64, on_time: i64, hours: &[u8]) {
-        self.answered += answered;
-        self.on_time += on_time;
+    /// Adds one stored row (`hours` as [`AnswerCounts::encode_hours`] wrote
+    /// it) `sign` times: 1 to add it, -1 to take a day out of its month.
+    pub fn add_row(&mut self, sign: i64, answered: i64, on_time: i64, hours: &[u8]) {
+        self.answered += sign * answered;
+        self.on_time += sign * on_time;
         for (bucket, n) in stored_pairs(hours) {
+            let n = sign * n;
             match slot_of(bucket) {
                 Some(slot) => {
                     if slot >= self.slots.len() {
@@ -409,41 +411,64 @@ impl Rollup {
     }
 }
 
-/// How a report period `from..=to` is read from rows of both grains: whole
-/// calendar months from month rows, the days around them from day rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a report period `from..=to` is read from rows of both grains with
+/// as few rows as it can: whole calendar months from month rows; a month
+/// the period covers only in part, from the day rows of the days it covers,
+/// or, when it covers most of the month, from the month's row less the day
+/// rows of the days it leaves out (a month row is the sum of its day rows:
+/// each step adds to both in one transaction). A year ending on the 2nd is
+/// then 12 month rows and 3 day rows, not 11 and 32.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cover {
-    /// First days of the whole months, first and last (inclusive), if any.
-    pub months: Option<(NaiveDate, NaiveDate)>,
-    /// Day ranges (inclusive) outside those months.
+    /// Ranges of months to add (their first days, inclusive).
+    pub months: Vec<(NaiveDate, NaiveDate)>,
+    /// Ranges of days (inclusive) to add.
     pub days: Vec<(NaiveDate, NaiveDate)>,
+    /// Ranges of days (inclusive) to take away from the months added.
+    pub less_days: Vec<(NaiveDate, NaiveDate)>,
 }
 
 pub fn cover(from: NaiveDate, to: NaiveDate) -> Cover {
-    let first_whole = if from.day() == 1 {
-        from
-    } else {
-        next_month(from)
-    };
-    // The first day after the last whole month.
-    let after_last = month_of(to + Duration::days(1));
-    if first_whole >= after_last {
-        return Cover {
-            months: None,
-            days: vec![(from, to)],
-        };
+    let mut c = Cover::default();
+    let mut month = month_of(from);
+    while month <= to {
+        let after = next_month(month);
+        let last = after - Duration::days(1);
+        let (first_in, last_in) = (from.max(month), to.min(last));
+        let inside = (last_in - first_in).num_days() + 1;
+        let outside = (last - month).num_days() + 1 - inside;
+        // Rows read either way: a day row per day, or one month row and a day row per day left out.
+        if outside > 0 && inside <= 1 + outside {
+            extend(&mut c.days, first_in, last_in, |d| d + Duration::days(1));
+        } else {
+            extend(&mut c.months, month, month, next_month);
+            if first_in > month {
+                extend(&mut c.less_days, month, first_in - Duration::days(1), |d| {
+                    d + Duration::days(1)
+                });
+            }
+            if last_in < last {
+                extend(&mut c.less_days, last_in + Duration::days(1), last, |d| {
+                    d + Duration::days(1)
+                });
+            }
+        }
+        month = after;
     }
-    let last_month = month_of(after_last - Duration::days(1));
-    let mut days = Vec::new();
-    if from < first_whole {
-        days.push((from, first_whole - Duration::days(1)));
-    }
-    if after_last <= to {
-        days.push((after_last, to));
-    }
-    Cover {
-        months: Some((first_whole, last_month)),
-        days,
+    c
+}
+
+/// Adds `first..=last` to `ranges`, joining it to the last range when it
+/// follows on (`next` of that range's end).
+fn extend(
+    ranges: &mut Vec<(NaiveDate, NaiveDate)>,
+    first: NaiveDate,
+    last: NaiveDate,
+    next: impl Fn(NaiveDate) -> NaiveDate,
+) {
+    match ranges.last_mut() {
+        Some((_, end)) if next(*end) == first => *end = last,
+        _ => ranges.push((first, last)),
     }
 }
 
@@ -489,8 +514,8 @@ mod tests {
             hours: BTreeMap::from([(0, 1), (5, 2), (90, 1)]),
         };
         let mut sum = AnswerSum::default();
-        sum.add_row(a.answered, a.on_time, &a.encode_hours());
-        sum.add_row(b.answered, b.on_time, &b.encode_hours());
+        sum.add_row(1, a.answered, a.on_time, &a.encode_hours());
+        sum.add_row(1, b.answered, b.on_time, &b.encode_hours());
         let mut merged = a.clone();
         merged.merge(&b);
         assert_eq!((sum.answered, sum.on_time), (7, 3));
@@ -577,30 +602,87 @@ mod tests {
     }
 
     #[test]
-    fn periods_read_whole_months_from_month_rows() {
+    fn periods_read_as_few_rows_as_they_can() {
+        // A year ending on the 2nd: December less its 1st, eleven months, two days.
         assert_eq!(
-            cover(day(2025, 12, 2), day(2026, 12, 1)),
+            cover(day(2025, 12, 2), day(2026, 12, 2)),
             Cover {
-                months: Some((day(2026, 1, 1), day(2026, 11, 1))),
-                days: vec![
-                    (day(2025, 12, 2), day(2025, 12, 31)),
-                    (day(2026, 12, 1), day(2026, 12, 1))
-                ],
+                months: vec![(day(2025, 12, 1), day(2026, 11, 1))],
+                days: vec![(day(2026, 12, 1), day(2026, 12, 2))],
+                less_days: vec![(day(2025, 12, 1), day(2025, 12, 1))],
             }
         );
         assert_eq!(
             cover(day(2026, 11, 1), day(2026, 11, 30)),
             Cover {
-                months: Some((day(2026, 11, 1), day(2026, 11, 1))),
-                days: vec![],
+                months: vec![(day(2026, 11, 1), day(2026, 11, 1))],
+                ..Cover::default()
+            }
+        );
+        // Thirty days from the 3rd: November less two days, and two days of December.
+        assert_eq!(
+            cover(day(2026, 11, 3), day(2026, 12, 2)),
+            Cover {
+                months: vec![(day(2026, 11, 1), day(2026, 11, 1))],
+                days: vec![(day(2026, 12, 1), day(2026, 12, 2))],
+                less_days: vec![(day(2026, 11, 1), day(2026, 11, 2))],
+            }
+        );
+        // Inside one month: its days, or the month less both ends.
+        assert_eq!(
+            cover(day(2026, 11, 10), day(2026, 11, 12)),
+            Cover {
+                days: vec![(day(2026, 11, 10), day(2026, 11, 12))],
+                ..Cover::default()
             }
         );
         assert_eq!(
-            cover(day(2026, 11, 2), day(2026, 12, 1)),
+            cover(day(2026, 11, 2), day(2026, 11, 29)),
             Cover {
-                months: None,
-                days: vec![(day(2026, 11, 2), day(2026, 12, 1))],
+                months: vec![(day(2026, 11, 1), day(2026, 11, 1))],
+                less_days: vec![
+                    (day(2026, 11, 1), day(2026, 11, 1)),
+                    (day(2026, 11, 30), day(2026, 11, 30))
+                ],
+                ..Cover::default()
             }
         );
+    }
+
+    #[test]
+    fn every_day_of_a_period_is_counted_once() {
+        let start = day(2025, 1, 1);
+        for offset in (0..500).step_by(7) {
+            for len in [1, 2, 15, 29, 30, 31, 45, 90, 200, 366] {
+                let from = start + Duration::days(offset);
+                let to = from + Duration::days(len - 1);
+                let c = cover(from, to);
+                let mut counted: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+                let mut add = |first: NaiveDate, last: NaiveDate, sign: i64| {
+                    let mut d = first;
+                    while d <= last {
+                        *counted.entry(d).or_default() += sign;
+                        d += Duration::days(1);
+                    }
+                };
+                for (first, last) in &c.months {
+                    add(*first, next_month(*last) - Duration::days(1), 1);
+                }
+                for (first, last) in &c.days {
+                    add(*first, *last, 1);
+                }
+                for (first, last) in &c.less_days {
+                    add(*first, *last, -1);
+                }
+                counted.retain(|_, n| *n != 0);
+                let expected: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
+                assert_eq!(
+                    counted.keys().copied().collect::<Vec<_>>(),
+                    expected,
+                    "{from}..={to}"
+                );
+                assert!(counted.values().all(|n| *n == 1), "{from}..={to}");
+            }
+        }
     }
 }

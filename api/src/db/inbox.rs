@@ -3,6 +3,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use diesel::sql_types::{Bool, Text};
+use shared::search::LetterSearch;
+
+use super::letters::Backend;
 use super::schema::{deliveries, letters};
 use super::DbConnection;
 
@@ -43,13 +47,19 @@ pub enum InboxCursor {
 }
 
 /// Which of an agency's deliveries a page holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboxFilter {
     pub view: InboxView,
     /// Only deliveries past their due date (never copies: they have none).
     pub overdue_only: bool,
     /// Only copies (`Some(true)`), only originals (`Some(false)`), or both.
     pub copies: Option<bool>,
+    /// Only deliveries of letters that match (as the letters search does).
+    pub search: Option<LetterSearch>,
+    /// Delivered at or after this instant.
+    pub delivered_from: Option<NaiveDateTime>,
+    /// Delivered before this instant.
+    pub delivered_before: Option<NaiveDateTime>,
 }
 
 impl InboxFilter {
@@ -58,7 +68,54 @@ impl InboxFilter {
             view,
             overdue_only: false,
             copies: None,
+            search: None,
+            delivered_from: None,
+            delivered_before: None,
         }
+    }
+}
+
+/// The deliveries whose letter matches `search`. An exact code is looked up
+/// in its index (a letter or an applicant's few); words are checked letter
+/// by letter among the agency's open deliveries (a seek into the word index
+/// by rowid on SQLite, the stored `tsvector` on PostgreSQL), so the cost
+/// follows the inbox, never the letters the agency ever had.
+fn matching(
+    search: &LetterSearch,
+    postgres: bool,
+) -> Box<dyn BoxableExpression<deliveries::table, Backend, SqlType = Bool>> {
+    use diesel::dsl::sql;
+    match search {
+        LetterSearch::TrackingCode(code) => Box::new(
+            deliveries::letter_id.eq_any(
+                letters::table
+                    .filter(letters::tracking_code.eq(code.clone()))
+                    .select(letters::id),
+            ),
+        ),
+        LetterSearch::NationalId(id) => Box::new(
+            deliveries::letter_id.eq_any(
+                letters::table
+                    .filter(letters::applicant_national_id.eq(id.clone()))
+                    .select(letters::id),
+            ),
+        ),
+        LetterSearch::Words(words) if postgres => Box::new(
+            sql::<Bool>(
+                "EXISTS (SELECT 1 FROM letters m WHERE m.id = deliveries.letter_id \
+                 AND m.search_tsv @@ to_tsquery('simple', ",
+            )
+            .bind::<Text, _>(shared::search::tsquery(words, None))
+            .sql("))"),
+        ),
+        LetterSearch::Words(words) => Box::new(
+            sql::<Bool>(
+                "EXISTS (SELECT 1 FROM letters_fts WHERE letters_fts.rowid = deliveries.letter_id \
+                 AND letters_fts MATCH ",
+            )
+            .bind::<Text, _>(shared::search::fts5_query(words, None))
+            .sql(")"),
+        ),
     }
 }
 
@@ -66,7 +123,7 @@ impl InboxFilter {
 pub fn inbox_page(
     conn: &mut DbConnection,
     agency_id: i32,
-    filter: InboxFilter,
+    filter: &InboxFilter,
     cursor: InboxCursor,
     limit: i64,
 ) -> QueryResult<Vec<DeliveryRow>> {
@@ -85,6 +142,16 @@ pub fn inbox_page(
     }
     if let Some(copies) = filter.copies {
         query = query.filter(deliveries::is_copy.eq(copies));
+    }
+    if let Some(from) = filter.delivered_from {
+        query = query.filter(deliveries::delivered_at.ge(from));
+    }
+    if let Some(before) = filter.delivered_before {
+        query = query.filter(deliveries::delivered_at.lt(before));
+    }
+    if let Some(search) = &filter.search {
+        let postgres = matches!(conn, DbConnection::Postgres(_));
+        query = query.filter(matching(search, postgres));
     }
     match cursor {
         InboxCursor::Delivery(after) => {

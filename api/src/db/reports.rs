@@ -249,7 +249,7 @@ fn rolled_up(
     }
     let mut offices: BTreeMap<i32, i64> = BTreeMap::new();
     let mut answers: BTreeMap<i32, AnswerSum> = BTreeMap::new();
-    for (grain, first, last) in periods(from, to) {
+    for (grain, first, last, sign) in periods(from, to) {
         for (office, n) in report_offices::table
             .filter(report_offices::scope_kind.eq(kind))
             .filter(report_offices::scope_id.eq(id))
@@ -259,7 +259,7 @@ fn rolled_up(
             .select((report_offices::counter_office_id, summed()))
             .load::<(i32, i64)>(conn)?
         {
-            *offices.entry(office).or_default() += n;
+            *offices.entry(office).or_default() += sign * n;
         }
         for (agency, answered, on_time, hours) in report_answers::table
             .filter(report_answers::scope_kind.eq(kind))
@@ -277,7 +277,7 @@ fn rolled_up(
             answers
                 .entry(agency)
                 .or_default()
-                .add_row(answered, on_time, &hours);
+                .add_row(sign, answered, on_time, &hours);
         }
     }
     let mut backlog: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
@@ -344,20 +344,20 @@ fn summed() -> diesel::expression::SqlLiteral<BigInt> {
     diesel::dsl::sql::<BigInt>("CAST(SUM(n) AS BIGINT)")
 }
 
-/// The rows that cover `from..=to`: whole months, and the days around them.
-fn periods(from: NaiveDate, to: NaiveDate) -> Vec<(Grain, NaiveDate, NaiveDate)> {
+/// The rows that cover `from..=to` ([`cover`]), each with the sign it is
+/// added with: months and days added, days left out of a month taken away.
+fn periods(from: NaiveDate, to: NaiveDate) -> Vec<(Grain, NaiveDate, NaiveDate, i64)> {
     let cover = cover(from, to);
-    cover
+    let months = cover
         .months
-        .map(|(first, last)| (Grain::Month, first, last))
         .into_iter()
-        .chain(
-            cover
-                .days
-                .into_iter()
-                .map(|(first, last)| (Grain::Day, first, last)),
-        )
-        .collect()
+        .map(|(f, l)| (Grain::Month, f, l, 1));
+    let days = cover.days.into_iter().map(|(f, l)| (Grain::Day, f, l, 1));
+    let less = cover
+        .less_days
+        .into_iter()
+        .map(|(f, l)| (Grain::Day, f, l, -1));
+    months.chain(days).chain(less).collect()
 }
 
 /// An office's counts, from its own letters: `GROUP BY` over its indexes.

@@ -9,11 +9,13 @@ use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 use bytes::Bytes;
 use futures_util::stream::{self, Stream};
+use serde::Deserialize;
 use shared::auth::ClientScope;
-use shared::export::{self, BOM};
+use shared::export::{self, DashboardTable, BOM};
 
 use super::inbox::{inbox_cursor, inbox_filter, read_page, InboxQuery};
 use super::letters::{list_page, sorted_by_due, LetterQuery, ListPage};
+use super::reports::SummaryQuery;
 use crate::auth::{policy, Principal};
 use crate::db::directory::now;
 use crate::db::inbox::InboxCursor;
@@ -97,7 +99,7 @@ pub async fn inbox(
     let first = inbox_cursor(&query)?;
     let header = export::line(&export::INBOX_COLUMNS);
     let pages = stream::unfold(Some(first), move |cursor: Option<InboxCursor>| {
-        let state = state.clone();
+        let (state, filter) = (state.clone(), filter.clone());
         async move {
             let cursor = cursor?;
             let read = read_page(&state, agency, filter, cursor, PAGE).await;
@@ -127,6 +129,47 @@ pub async fn inbox(
 fn abort(e: ApiError) -> actix_web::Error {
     tracing::warn!(error = %e, "export cut short");
     actix_web::error::ErrorInternalServerError("export cut short")
+}
+
+/// Which table of the dashboard to export (beside its period, [`SummaryQuery`]).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TableQuery {
+    /// `days` (registrations and answers per day), `agencies` (backlog and
+    /// answers), `offices` (registrations) or `statuses`.
+    #[param(pattern = "^(days|agencies|offices|statuses)$")]
+    pub table: String,
+}
+
+/// One table of the dashboard as CSV (UTF-8 with BOM, Persian headers,
+/// days Jalali and ISO), with the figures `GET /reports/summary` gives the
+/// same caller for the same period.
+#[utoipa::path(
+    tag = "reports",
+    params(TableQuery, SummaryQuery, ReadAfter),
+    security(("bearer" = []), ("oauth2" = ["letters:read"]), ("oauth2" = ["inbox:read"])),
+    responses(
+        (status = 200, description = "The table, one row per line after the header row", content_type = "text/csv", body = String),
+        (status = 400, description = "Bad query: `table` missing, or a day not a date", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not bound to an office or agency, or no read scope", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`table` not one of the four; `from` after `to`, or the period longer than 366 days", body = shared::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reports/summary/export")]
+pub async fn dashboard(
+    principal: Principal,
+    state: web::Data<AppState>,
+    table: web::Query<TableQuery>,
+    period: web::Query<SummaryQuery>,
+    after: ReadAfter,
+) -> Result<HttpResponse, ApiError> {
+    let table = DashboardTable::parse(&table.table).ok_or_else(|| {
+        ApiError::invalid_choice("table", "`days`, `agencies`, `offices` or `statuses`")
+    })?;
+    let summary =
+        super::reports::computed(principal, &state, period.from, period.to, after).await?;
+    let name = format!("dashboard-{}", table.name());
+    Ok(csv(&name, table.csv(&summary), stream::empty()))
 }
 
 /// The streamed answer: BOM and header row first, then each page's lines.

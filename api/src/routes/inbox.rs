@@ -3,6 +3,8 @@
 use shared::{ErrorCode, FieldError};
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
+
 use actix_web::http::header::{self, IfNoneMatch};
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
@@ -46,6 +48,15 @@ pub struct InboxQuery {
     /// for information); both when left out.
     #[param(pattern = "^(original|copy)$")]
     pub kind: Option<String>,
+    /// Search, as the letters list searches: a tracking code (any
+    /// formatting) or a national code exactly, else words (subject,
+    /// applicant's name, secretariat number) each matched as a prefix,
+    /// Persian-normalised.
+    pub q: Option<String>,
+    /// Delivered on or after this day (UTC, `YYYY-MM-DD`).
+    pub from: Option<NaiveDate>,
+    /// Delivered before the end of this day (UTC, `YYYY-MM-DD`).
+    pub to: Option<NaiveDate>,
 }
 
 pub fn read_page(
@@ -60,7 +71,7 @@ pub fn read_page(
         db_handle
             .run(move |conn| {
                 let at = now();
-                let rows = inbox::inbox_page(conn, agency, filter, cursor, limit)?;
+                let rows = inbox::inbox_page(conn, agency, &filter, cursor, limit)?;
                 let by_due = matches!(cursor, InboxCursor::Due(_));
                 let (new_count, overdue_count) = inbox::inbox_counts(conn, agency, at)?;
                 let from_ids: Vec<i32> = rows.iter().filter_map(|d| d.from_agency_id).collect();
@@ -128,6 +139,15 @@ pub fn inbox_filter(query: &InboxQuery) -> Result<InboxFilter, ApiError> {
         view,
         overdue_only: query.overdue.unwrap_or(false),
         copies,
+        search: query
+            .q
+            .as_deref()
+            .and_then(shared::search::parse_letter_search),
+        delivered_from: query.from.and_then(|d| d.and_hms_opt(0, 0, 0)),
+        delivered_before: query
+            .to
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0)),
     })
 }
 
@@ -205,14 +225,14 @@ pub async fn poll(
     let deadline = Instant::now() + wait;
     // Subscribe before the first read so a delivery committed in between is not missed.
     let mut wakeups = state.inbox.subscribe();
-    let mut page = read_page(&state, agency, filter, cursor, limit).await?;
+    let mut page = read_page(&state, agency, filter.clone(), cursor, limit).await?;
     while page.items.is_empty() {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             break;
         }
         InboxNotifier::wait(&mut wakeups, agency, left).await;
-        page = read_page(&state, agency, filter, cursor, limit).await?;
+        page = read_page(&state, agency, filter.clone(), cursor, limit).await?;
     }
     let etag = page_etag(&page);
     Ok(super::with_etag(etag, if_none_match.as_ref(), &page))

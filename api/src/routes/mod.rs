@@ -68,6 +68,7 @@ fn configure_v1(cfg: &mut ServiceConfig) {
         .service(letters::register)
         .service(exports::letters)
         .service(exports::inbox)
+        .service(exports::dashboard)
         .service(letters::list)
         .service(letters::get)
         .service(letters::events)

@@ -48,37 +48,50 @@ pub async fn summary(
     query: web::Query<SummaryQuery>,
     after: ReadAfter,
 ) -> Result<web::Json<Summary>, ApiError> {
+    Ok(web::Json(
+        computed(principal, &state, query.from, query.to, after).await?,
+    ))
+}
+
+/// The dashboard of `principal`'s scope for the period `from..=to`; shared
+/// by the dashboard and its CSV export.
+pub async fn computed(
+    principal: Principal,
+    state: &AppState,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    after: ReadAfter,
+) -> Result<Summary, ApiError> {
     let scope = principal.letters_scope()?;
     let now = Utc::now();
-    let (from, to) = period(query.from, query.to, now).map_err(ApiError::from)?;
+    let (from, to) = period(from, to, now).map_err(ApiError::from)?;
     // Waits (holding no connection) while two dashboards are being computed.
     let _turn = state
         .reports
         .acquire()
         .await
         .map_err(|_| ApiError::Unavailable("The server is stopping.".into()))?;
-    let summary = state
+    state
         .db
         .read(after.0, move |conn| {
             let directory = Directory::load(conn)?;
             let counts = aggregates(conn, scope, (from, to), now.naive_utc(), &directory)?;
-            let mut summary = summarize_aggregates(&counts, from, to);
-            for agency in &mut summary.by_agency {
+            let mut figures = summarize_aggregates(&counts, from, to);
+            for agency in &mut figures.by_agency {
                 agency.agency_name = directory
                     .agency_names
                     .get(&agency.agency_code)
                     .cloned()
                     .unwrap_or_default();
             }
-            for office in &mut summary.by_office {
+            for office in &mut figures.by_office {
                 office.counter_office_name = directory
                     .office_names
                     .get(&office.counter_office_code)
                     .cloned()
                     .unwrap_or_default();
             }
-            Ok(summary)
+            Ok(figures)
         })
-        .await?;
-    Ok(web::Json(summary))
+        .await
 }

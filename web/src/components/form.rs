@@ -38,6 +38,70 @@ pub fn error_of(errors: FormErrors, field: &'static str) -> Signal<Option<String
     })
 }
 
+/// A day typed into a date filter (Jalali or ISO, Persian digits too):
+/// `Ok(None)` when empty.
+pub fn typed_day(text: &str) -> Result<Option<chrono::NaiveDate>, ErrorCode> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    shared::jalali::parse_date(text)
+        .map(Some)
+        .map_err(|e| e.code())
+}
+
+/// A list's date filter: two typed days, from and to (inclusive).
+#[derive(Clone, Copy)]
+pub struct DayRange {
+    pub from: RwSignal<String>,
+    pub to: RwSignal<String>,
+}
+
+impl DayRange {
+    pub fn new() -> DayRange {
+        DayRange {
+            from: RwSignal::new(String::new()),
+            to: RwSignal::new(String::new()),
+        }
+    }
+
+    /// `&from=…&to=…` of the days typed (each left out when empty); `None`
+    /// while either is half-typed, so the list stays as it was.
+    pub fn query(&self) -> Option<String> {
+        let (Ok(from), Ok(to)) = (typed_day(&self.from.get()), typed_day(&self.to.get())) else {
+            return None;
+        };
+        let mut query = String::new();
+        if let Some(day) = from {
+            query.push_str(&format!("&from={day}"));
+        }
+        if let Some(day) = to {
+            query.push_str(&format!("&to={day}"));
+        }
+        Some(query)
+    }
+}
+
+/// The two fields of a [`DayRange`], with their live errors.
+#[component]
+pub fn DayRangeFields(
+    range: DayRange,
+    from_label: Signal<&'static str>,
+    to_label: Signal<&'static str>,
+    /// `data-testid`s of the two inputs.
+    testids: (&'static str, &'static str),
+) -> impl IntoView {
+    let DayRange { from, to } = range;
+    let from_error = code_error(Signal::derive(move || typed_day(&from.get()).err()));
+    let to_error = code_error(Signal::derive(move || typed_day(&to.get()).err()));
+    let (from_id, to_id) = testids;
+    view! {
+        <div class="filters dates">
+            <TextField label=from_label value=from testid=from_id dir="ltr" error=from_error/>
+            <TextField label=to_label value=to testid=to_id dir="ltr" error=to_error/>
+        </div>
+    }
+}
+
 /// A live check's error, in the user's language.
 pub fn code_error(code: Signal<Option<ErrorCode>>) -> Signal<Option<String>> {
     let lang = use_lang();

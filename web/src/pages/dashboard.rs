@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use shared::reports::{AgencyFigures, DayCount, Summary};
 
 use crate::api;
+use crate::components::export::ExportButton;
 use crate::i18n::{digits, format_date, status_label, use_lang, use_strings, Lang};
 
 /// Periods offered, in days, ending today.
@@ -17,14 +18,17 @@ pub fn DashboardPage() -> impl IntoView {
     let t = use_strings();
     let lang = use_lang();
     let days = RwSignal::new(30i64);
+    // The period's query, shared by the figures and their exports.
+    let period = move || {
+        let today = shared::reports::tehran_day(browser_now());
+        let from = today - chrono::Duration::days(days.get() - 1);
+        format!("from={from}&to={today}")
+    };
     let summary = LocalResource::new(move || {
-        let days = days.get();
-        async move {
-            let today = shared::reports::tehran_day(browser_now());
-            let from = today - chrono::Duration::days(days - 1);
-            api::get::<Summary>(&format!("/api/v1/reports/summary?from={from}&to={today}")).await
-        }
+        let path = format!("/api/v1/reports/summary?{}", period());
+        async move { api::get::<Summary>(&path).await }
     });
+    let table = RwSignal::new("days".to_owned());
     view! {
         <section class="card" data-testid="dashboard">
             <div class="dashboard-head">
@@ -38,6 +42,15 @@ pub fn DashboardPage() -> impl IntoView {
                         >{move || format!("{} {}", digits(lang.get(), &n.to_string()), t().days_suffix)}</button>
                     }).collect_view()}
                 </div>
+            </div>
+            <div class="filters" data-testid="dashboard-export">
+                <select data-testid="dashboard-export-table" aria-label=move || t().export_table on:change=move |ev| table.set(event_target_value(&ev))>
+                    <option value="days">{move || t().chart_per_day}</option>
+                    <option value="agencies">{move || t().chart_backlog}</option>
+                    <option value="statuses">{move || t().chart_by_status}</option>
+                    <option value="offices">{move || t().chart_by_office}</option>
+                </select>
+                <ExportButton path=Signal::derive(move || format!("/api/v1/reports/summary/export?table={}&{}", table.get(), period())) testid="dashboard-export-button"/>
             </div>
             {move || match summary.get() {
                 None => view! { <p class="muted">{t().loading}</p> }.into_any(),

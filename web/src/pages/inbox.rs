@@ -9,6 +9,7 @@ use shared::letters::Letter;
 
 use crate::api;
 use crate::components::export::ExportButton;
+use crate::components::form::{DayRange, DayRangeFields};
 use crate::components::timeline::StatusBadge;
 use crate::i18n::{digits, format_time, tracking_code, use_lang, use_strings};
 
@@ -20,18 +21,27 @@ pub fn InboxPage() -> impl IntoView {
     let overdue_only = RwSignal::new(false);
     // `original`, `copy`, or empty for both.
     let kind = RwSignal::new(String::new());
-    let query = move || {
-        let kind = kind.get();
-        let kind = if kind.is_empty() {
-            String::new()
-        } else {
-            format!("&kind={kind}")
+    let q = RwSignal::new(String::new());
+    let days = DayRange::new();
+    // The filters as a query string; a half-typed date leaves the inbox as it was.
+    let query = Memo::new(move |previous: Option<&String>| {
+        let Some(days) = days.query() else {
+            return previous.cloned().unwrap_or_default();
         };
-        format!("view=open&sort=due&overdue={}{kind}", overdue_only.get())
-    };
+        let mut query = format!(
+            "view=open&sort=due&overdue={}&q={}{days}",
+            overdue_only.get(),
+            api::encode(&q.get())
+        );
+        let kind = kind.get();
+        if !kind.is_empty() {
+            query.push_str(&format!("&kind={kind}"));
+        }
+        query
+    });
     let page = LocalResource::new(move || {
         reload.track();
-        let path = format!("/api/v1/inbox?limit=200&{}", query());
+        let path = format!("/api/v1/inbox?limit=200&{}", query.get());
         async move { api::get::<InboxPage>(&path).await }
     });
     let ack = move |delivery: i32| {
@@ -49,6 +59,7 @@ pub fn InboxPage() -> impl IntoView {
         <section class="card">
             <h1>{move || t().inbox}</h1>
             <div class="filters">
+                <input class="search" type="search" data-testid="inbox-search" aria-label=move || t().inbox_search placeholder=move || t().inbox_search bind:value=q/>
                 <span class="badge ok" data-testid="inbox-new-count">
                     {move || t().new_items} ": " {move || page.get().and_then(Result::ok).map(|p| fa_count(p.new_count)).unwrap_or_default()}
                 </span>
@@ -61,8 +72,10 @@ pub fn InboxPage() -> impl IntoView {
                         <option value="original">{move || t().inbox_originals}</option>
                         <option value="copy">{move || t().inbox_copies}</option>
                     </select>
-                <ExportButton path=Signal::derive(move || format!("/api/v1/inbox/export?{}", query())) testid="inbox-export"/>
+                <ExportButton path=Signal::derive(move || format!("/api/v1/inbox/export?{}", query.get())) testid="inbox-export"/>
             </div>
+            <DayRangeFields range=days from_label=Signal::derive(move || t().delivered_from)
+                to_label=Signal::derive(move || t().delivered_to) testids=("inbox-from", "inbox-to")/>
             <table class="grid" data-testid="inbox-table">
                 <thead><tr>
                     <th>{move || t().tracking_code}</th><th>{move || t().subject}</th><th>{move || t().from_agency}</th>

@@ -10,19 +10,9 @@ use shared::workflow::Status;
 
 use crate::api;
 use crate::components::export::ExportButton;
-use crate::components::form::{code_error, TextField};
+use crate::components::form::{DayRange, DayRangeFields};
 use crate::components::timeline::StatusBadge;
 use crate::i18n::{format_time, status_label, tracking_code, use_lang, use_strings};
-
-/// A typed day of the date filter: `Ok(None)` when empty.
-fn typed_day(text: &str) -> Result<Option<chrono::NaiveDate>, shared::ErrorCode> {
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    shared::jalali::parse_date(text)
-        .map(Some)
-        .map_err(|e| e.code())
-}
 
 #[component]
 pub fn LettersPage() -> impl IntoView {
@@ -31,28 +21,19 @@ pub fn LettersPage() -> impl IntoView {
     let q = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
     let overdue_only = RwSignal::new(false);
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
-    let from_error = code_error(Signal::derive(move || typed_day(&from.get()).err()));
-    let to_error = code_error(Signal::derive(move || typed_day(&to.get()).err()));
+    let days = DayRange::new();
     // The filters as a query string; a half-typed date leaves the list as it was.
     let filters = Memo::new(move |previous: Option<&String>| {
-        let (Ok(from), Ok(to)) = (typed_day(&from.get()), typed_day(&to.get())) else {
+        let Some(days) = days.query() else {
             return previous.cloned().unwrap_or_default();
         };
-        let mut query = format!("q={}", api::encode(&q.get()));
+        let mut query = format!("q={}{days}", api::encode(&q.get()));
         let s = status.get();
         if !s.is_empty() {
             query.push_str(&format!("&status={s}"));
         }
         if overdue_only.get() {
             query.push_str("&overdue=true");
-        }
-        if let Some(day) = from {
-            query.push_str(&format!("&from={day}"));
-        }
-        if let Some(day) = to {
-            query.push_str(&format!("&to={day}"));
         }
         query
     });
@@ -105,10 +86,8 @@ pub fn LettersPage() -> impl IntoView {
                 <label class="check"><input type="checkbox" data-testid="letters-overdue" bind:checked=overdue_only/>{move || t().overdue_only}</label>
                 <ExportButton path=Signal::derive(move || format!("/api/v1/letters/export?{}", filters.get())) testid="letters-export"/>
             </div>
-            <div class="filters dates">
-                <TextField label=Signal::derive(move || t().registered_from) value=from testid="letters-from" dir="ltr" error=from_error/>
-                <TextField label=Signal::derive(move || t().registered_to) value=to testid="letters-to" dir="ltr" error=to_error/>
-            </div>
+            <DayRangeFields range=days from_label=Signal::derive(move || t().registered_from)
+                to_label=Signal::derive(move || t().registered_to) testids=("letters-from", "letters-to")/>
             <table class="grid" data-testid="letters-table">
                 <thead><tr>
                     <th>{move || t().tracking_code}</th><th>{move || t().applicant}</th><th>{move || t().subject}</th>
