@@ -76,12 +76,16 @@ impl InboxFilter {
 }
 
 /// The deliveries whose letter matches `search`. An exact code is looked up
-/// in its index (a letter or an applicant's few); words are checked letter
-/// by letter among the agency's open deliveries (a seek into the word index
-/// by rowid on SQLite, the stored `tsvector` on PostgreSQL), so the cost
-/// follows the inbox, never the letters the agency ever had.
+/// in its index (a letter or an applicant's few). Words: on PostgreSQL the
+/// stored `tsvector` of each letter among the agency's open deliveries is
+/// checked, so the cost follows the inbox, never the agency's history; on
+/// SQLite the word index is asked for the agency's letters with the words
+/// (its scope word, as the letters search asks), because FTS5 evaluates a
+/// whole `MATCH` for each row it is asked about (1.6 ms a delivery at
+/// 1,000,000 letters).
 fn matching(
     search: &LetterSearch,
+    agency_id: i32,
     postgres: bool,
 ) -> Box<dyn BoxableExpression<deliveries::table, Backend, SqlType = Bool>> {
     use diesel::dsl::sql;
@@ -110,10 +114,12 @@ fn matching(
         ),
         LetterSearch::Words(words) => Box::new(
             sql::<Bool>(
-                "EXISTS (SELECT 1 FROM letters_fts WHERE letters_fts.rowid = deliveries.letter_id \
-                 AND letters_fts MATCH ",
+                "deliveries.letter_id IN (SELECT rowid FROM letters_fts WHERE letters_fts MATCH ",
             )
-            .bind::<Text, _>(shared::search::fts5_query(words, None))
+            .bind::<Text, _>(shared::search::fts5_query(
+                words,
+                Some(shared::search::ScopeWord::Agency(agency_id)),
+            ))
             .sql(")"),
         ),
     }
@@ -151,7 +157,7 @@ pub fn inbox_page(
     }
     if let Some(search) = &filter.search {
         let postgres = matches!(conn, DbConnection::Postgres(_));
-        query = query.filter(matching(search, postgres));
+        query = query.filter(matching(search, agency_id, postgres));
     }
     match cursor {
         InboxCursor::Delivery(after) => {

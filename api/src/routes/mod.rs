@@ -138,7 +138,12 @@ impl DirectoryQuery {
                 .map(|q| shared::directory::search_text(&[q]))
                 .filter(|q| !q.is_empty()),
             active: self.active,
-            after: self.after.clone(),
+            // The page starts after this code; a code holds no control
+            // characters (and PostgreSQL refuses a NUL in text), so they go.
+            after: self
+                .after
+                .as_deref()
+                .map(|a| a.chars().filter(|c| !c.is_control()).collect()),
             limit: page_limit(self.limit)?,
         })
     }

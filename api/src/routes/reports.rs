@@ -17,10 +17,10 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
     /// First day (Tehran calendar, `YYYY-MM-DD`); default 29 days before `to`.
-    #[param(value_type = Option<String>, example = "2026-10-30")]
+    #[param(value_type = Option<String>, format = Date, example = "2026-10-30")]
     pub from: Option<NaiveDate>,
     /// Last day, inclusive; default today in Tehran.
-    #[param(value_type = Option<String>, example = "2026-11-28")]
+    #[param(value_type = Option<String>, format = Date, example = "2026-11-28")]
     pub to: Option<NaiveDate>,
 }
 
