@@ -160,6 +160,17 @@ impl LetterRow {
     pub fn etag(&self) -> String {
         format!("\"{}-{}\"", self.id, self.version)
     }
+
+    /// The ETag of this version as the caller sees it: the concealed form
+    /// of a confidential letter is another representation, so a browser
+    /// that cached a reader's copy never gets a 304 for it (nor the reverse).
+    pub fn etag_as_seen(&self, concealed: bool) -> String {
+        if concealed {
+            format!("\"{}-{}-concealed\"", self.id, self.version)
+        } else {
+            self.etag()
+        }
+    }
 }
 
 /// Text stored for the letters search: subject, applicant names, national

@@ -393,13 +393,13 @@ pub async fn get(
         .run(move |conn| {
             let row = db::letter_in_scope(conn, id, scope)?;
             let (letter, read) = letter_as_seen(&principal, &row, db::to_wire(conn, &row)?);
-            // The concealed form is another representation: a browser that
-            // cached a reader's copy must not get a 304 for it.
-            let etag = match (row.is_confidential(), read) {
-                (true, false) => format!("\"{}-{}-concealed\"", row.id, row.version),
-                _ => row.etag(),
-            };
-            Ok((etag, letter, read, row.is_confidential()))
+            let concealed = row.is_confidential() && !read;
+            Ok((
+                row.etag_as_seen(concealed),
+                letter,
+                read,
+                row.is_confidential(),
+            ))
         })
         .await?;
     if read {
