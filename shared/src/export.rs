@@ -85,8 +85,13 @@ pub fn line<S: AsRef<str>>(fields: &[S]) -> String {
 /// A moment in Tehran time on the Jalali calendar: `1405/09/11 14:30`.
 pub fn jalali(at: DateTime<Utc>) -> String {
     let local = at.naive_utc() + crate::sla::tehran_offset();
-    let (y, m, d) = crate::jalali::from_gregorian(local.date());
-    format!("{y}/{m:02}/{d:02} {}", local.format("%H:%M"))
+    format!("{} {}", jalali_day(local.date()), local.format("%H:%M"))
+}
+
+/// A day on the Jalali calendar: `1405/09/11`.
+fn jalali_day(day: chrono::NaiveDate) -> String {
+    let (y, m, d) = crate::jalali::from_gregorian(day);
+    format!("{y}/{m:02}/{d:02}")
 }
 
 fn iso(at: DateTime<Utc>) -> String {
@@ -159,16 +164,15 @@ pub enum DashboardTable {
 }
 
 impl DashboardTable {
-    pub const NAMES: [&'static str; 4] = ["days", "agencies", "offices", "statuses"];
+    pub const ALL: [DashboardTable; 4] = [
+        DashboardTable::Days,
+        DashboardTable::Agencies,
+        DashboardTable::Offices,
+        DashboardTable::Statuses,
+    ];
 
     pub fn parse(name: &str) -> Option<DashboardTable> {
-        Some(match name {
-            "days" => DashboardTable::Days,
-            "agencies" => DashboardTable::Agencies,
-            "offices" => DashboardTable::Offices,
-            "statuses" => DashboardTable::Statuses,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|t| t.name() == name)
     }
 
     pub fn name(self) -> &'static str {
@@ -205,9 +209,8 @@ impl DashboardTable {
                 .per_day
                 .iter()
                 .map(|d| {
-                    let (y, m, day) = crate::jalali::from_gregorian(d.date);
                     vec![
-                        format!("{y}/{m:02}/{day:02}"),
+                        jalali_day(d.date),
                         d.date.to_string(),
                         d.registered.to_string(),
                         d.answered.to_string(),
@@ -315,7 +318,7 @@ mod tests {
         );
         let statuses = DashboardTable::Statuses.csv(&summary);
         assert!(statuses.contains("\r\nپاسخ داده شده,4\r\n"), "{statuses}");
-        for name in DashboardTable::NAMES {
+        for name in ["days", "agencies", "offices", "statuses"] {
             assert_eq!(
                 DashboardTable::parse(name).map(DashboardTable::name),
                 Some(name)
