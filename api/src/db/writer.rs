@@ -6,7 +6,9 @@
 //! commit): one transaction per group, each write in its own savepoint, so a
 //! failing write is undone alone while the others commit. A caller hears
 //! back only after its group committed; a full queue or a failed commit
-//! answers 503 (with `Retry-After`), never "database is locked".
+//! answers 503 (with `Retry-After`), never "database is locked". The
+//! group's dashboard rollup changes are summed and written once, just
+//! before its commit.
 //!
 //! PostgreSQL needs none of this: its writers lock rows, not the database.
 
@@ -14,8 +16,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 
 use diesel::Connection;
+use shared::rollup::Rollup;
 
-use super::{write_transaction, DbConnection};
+use super::{rollups, write_transaction, DbConnection};
 use crate::error::ApiError;
 
 /// Writes waiting at most; past this a write answers 503 at once.
@@ -25,8 +28,9 @@ const MAX_GROUP: usize = 64;
 
 /// Told after the group's commit whether it held.
 type Completion = Box<dyn FnOnce(Result<(), ApiError>) + Send>;
-/// A write, run in its savepoint; answers how to tell its caller.
-type Job = Box<dyn FnOnce(&mut DbConnection) -> Completion + Send>;
+/// A write, run in its savepoint; adds its dashboard rollup change to the
+/// group's (see [`rollups::deferred`]) and answers how to tell its caller.
+type Job = Box<dyn FnOnce(&mut DbConnection, &mut Rollup) -> Completion + Send>;
 
 /// The handle of the writer thread (cheap to clone).
 #[derive(Clone)]
@@ -52,9 +56,12 @@ impl Writer {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
         let (done, answer) = tokio::sync::oneshot::channel::<Result<T, ApiError>>();
-        let job: Job = Box::new(move |conn| {
+        let job: Job = Box::new(move |conn, group_change| {
             // A nested transaction: a savepoint inside the group's transaction.
-            let result = conn.transaction(work);
+            let (result, change) = rollups::deferred(|| conn.transaction(work));
+            if result.is_ok() {
+                group_change.merge(change);
+            }
             Box::new(move |committed| {
                 let _ = done.send(committed.and(result));
             })
@@ -93,14 +100,17 @@ fn serve(mut conn: DbConnection, queue: Receiver<Job>) {
         }
         let mut completions: Vec<Completion> = Vec::with_capacity(group.len());
         let outcome = write_transaction(&mut conn, |conn| {
+            let mut change = Rollup::default();
             for job in group.drain(..) {
-                match catch_unwind(AssertUnwindSafe(|| job(conn))) {
+                match catch_unwind(AssertUnwindSafe(|| job(conn, &mut change))) {
                     Ok(completion) => completions.push(completion),
                     // A write that panicked may have left its savepoint half
                     // done: undo the whole group (its callers hear 503).
                     Err(_) => return Err(GroupError::Panicked),
                 }
             }
+            change.prune();
+            rollups::apply(conn, &change)?;
             Ok(())
         });
         if let Err(e) = &outcome {
@@ -122,4 +132,53 @@ enum GroupError {
     Panicked,
     #[error("database: {0}")]
     Database(#[from] diesel::result::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+    use shared::rollup::{DayKey, RollupScope};
+
+    use super::*;
+    use crate::db::schema::report_days;
+    use crate::db::Db;
+
+    fn one_registration() -> Rollup {
+        let mut change = Rollup::default();
+        change.days.insert(
+            DayKey {
+                scope: RollupScope::Province,
+                day: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
+                kind: "registered",
+                shard: 0,
+            },
+            1,
+        );
+        change
+    }
+
+    /// The group's rollups hold the changes of the writes that succeeded,
+    /// and nothing of one that failed after adding its change.
+    #[actix_web::test]
+    async fn a_failed_write_leaves_no_count_behind() {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}/c.db", dir.path().display());
+        let db = Db::connect(&url, 2).expect("db");
+        let writes = (0..6).map(|i| {
+            db.write(move |conn| {
+                rollups::add_step(conn, one_registration())?;
+                match i % 3 {
+                    0 => Err(ApiError::Unavailable("refused".into())),
+                    _ => Ok(()),
+                }
+            })
+        });
+        let results = futures_util::future::join_all(writes).await;
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 4);
+        let counted: Vec<i64> = report_days::table
+            .select(report_days::n)
+            .load(&mut *db.pool().get().expect("conn"))
+            .expect("days");
+        assert_eq!(counted, vec![4]);
+    }
 }

@@ -355,6 +355,86 @@ impl TestApp {
         (token, res.json()["id"].as_i64().expect("id"))
     }
 
+    /// Every non-zero row of the dashboard's rollups, sorted, as text.
+    pub fn rollup_rows(&self) -> Vec<String> {
+        let mut conn = self.db.pool().get().expect("connection");
+        let rebuilt = |conn: &mut chapar::db::DbConnection| -> Vec<String> {
+            use chapar::db::schema::{
+                report_answers as a, report_backlog as b, report_days as d, report_offices as o,
+            };
+            use diesel::prelude::*;
+            let mut rows: Vec<String> = Vec::new();
+            for r in d::table
+                .filter(d::n.ne(0))
+                .select((d::scope_kind, d::scope_id, d::day, d::kind, d::shard, d::n))
+                .load::<(i16, i32, chrono::NaiveDate, String, i32, i64)>(conn)
+                .expect("days")
+            {
+                rows.push(format!("day {r:?}"));
+            }
+            for r in o::table
+                .filter(o::n.ne(0))
+                .select((
+                    o::scope_kind,
+                    o::scope_id,
+                    o::grain,
+                    o::period,
+                    o::counter_office_id,
+                    o::n,
+                ))
+                .load::<(i16, i32, i16, chrono::NaiveDate, i32, i64)>(conn)
+                .expect("offices")
+            {
+                rows.push(format!("office {r:?}"));
+            }
+            for r in a::table
+                .filter(a::answered.ne(0))
+                .select((
+                    a::scope_kind,
+                    a::scope_id,
+                    a::grain,
+                    a::period,
+                    a::agency_id,
+                    a::answered,
+                    a::on_time,
+                    a::hours,
+                ))
+                .load::<(i16, i32, i16, chrono::NaiveDate, i32, i64, i64, Vec<u8>)>(conn)
+                .expect("answers")
+            {
+                rows.push(format!("answers {r:?}"));
+            }
+            for r in b::table
+                .filter(b::n.ne(0))
+                .select((
+                    b::scope_kind,
+                    b::scope_id,
+                    b::holder_agency_id,
+                    b::shard,
+                    b::n,
+                ))
+                .load::<(i16, i32, i32, i32, i64)>(conn)
+                .expect("backlog")
+            {
+                rows.push(format!("backlog {r:?}"));
+            }
+            rows.sort();
+            rows
+        };
+        rebuilt(&mut conn)
+    }
+
+    /// The rollups counted again from the letters (what the workflow steps
+    /// kept must equal this).
+    pub fn rolled_up_afresh(&self) -> Vec<String> {
+        {
+            let mut conn = self.db.pool().get().expect("connection");
+            chapar::db::write_transaction(&mut conn, chapar::db::rollups::rebuild)
+                .expect("rebuild");
+        }
+        self.rollup_rows()
+    }
+
     /// Runs raw SQL against the app's database (to simulate tampering).
     pub fn execute(&self, sql: &str) {
         use diesel::connection::SimpleConnection;
