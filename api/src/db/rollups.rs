@@ -151,7 +151,8 @@ pub(super) fn add_step(conn: &mut DbConnection, change: Rollup) -> QueryResult<(
 }
 
 /// Runs `steps` with their rollup changes collected, not written, and
-/// answers them beside the result, for the caller to [`apply`] later in the
+/// answers them beside the result (unpruned: the caller sums several and
+/// prunes once), for the caller to [`apply`] later in the
 /// same transaction. The SQLite writer commits dozens of registrations in
 /// one transaction, and each one's change upserts the same few rows of the
 /// day: applied once per group, they cost one upsert per row instead of one
@@ -169,11 +170,10 @@ pub fn deferred<T>(steps: impl FnOnce() -> T) -> (T, Rollup) {
     DEFERRED.with(|deferred| *deferred.borrow_mut() = Some(Rollup::default()));
     let collecting = Collecting;
     let result = steps();
-    let mut change = DEFERRED
+    let change = DEFERRED
         .with(|deferred| deferred.borrow_mut().take())
         .unwrap_or_default();
     drop(collecting);
-    change.prune();
     (result, change)
 }
 

@@ -357,71 +357,62 @@ impl TestApp {
 
     /// Every non-zero row of the dashboard's rollups, sorted, as text.
     pub fn rollup_rows(&self) -> Vec<String> {
-        let mut conn = self.db.pool().get().expect("connection");
-        let rebuilt = |conn: &mut chapar::db::DbConnection| -> Vec<String> {
-            use chapar::db::schema::{
-                report_answers as a, report_backlog as b, report_days as d, report_offices as o,
-            };
-            use diesel::prelude::*;
-            let mut rows: Vec<String> = Vec::new();
-            for r in d::table
-                .filter(d::n.ne(0))
-                .select((d::scope_kind, d::scope_id, d::day, d::kind, d::shard, d::n))
-                .load::<(i16, i32, chrono::NaiveDate, String, i32, i64)>(conn)
-                .expect("days")
-            {
-                rows.push(format!("day {r:?}"));
-            }
-            for r in o::table
-                .filter(o::n.ne(0))
-                .select((
-                    o::scope_kind,
-                    o::scope_id,
-                    o::grain,
-                    o::period,
-                    o::counter_office_id,
-                    o::n,
-                ))
-                .load::<(i16, i32, i16, chrono::NaiveDate, i32, i64)>(conn)
-                .expect("offices")
-            {
-                rows.push(format!("office {r:?}"));
-            }
-            for r in a::table
-                .filter(a::answered.ne(0))
-                .select((
-                    a::scope_kind,
-                    a::scope_id,
-                    a::grain,
-                    a::period,
-                    a::agency_id,
-                    a::answered,
-                    a::on_time,
-                    a::hours,
-                ))
-                .load::<(i16, i32, i16, chrono::NaiveDate, i32, i64, i64, Vec<u8>)>(conn)
-                .expect("answers")
-            {
-                rows.push(format!("answers {r:?}"));
-            }
-            for r in b::table
-                .filter(b::n.ne(0))
-                .select((
-                    b::scope_kind,
-                    b::scope_id,
-                    b::holder_agency_id,
-                    b::shard,
-                    b::n,
-                ))
-                .load::<(i16, i32, i32, i32, i64)>(conn)
-                .expect("backlog")
-            {
-                rows.push(format!("backlog {r:?}"));
-            }
-            rows.sort();
-            rows
+        use chapar::db::schema::{
+            report_answers as a, report_backlog as b, report_days as d, report_offices as o,
         };
-        rebuilt(&mut conn)
+        use diesel::prelude::*;
+        fn labelled<R: std::fmt::Debug>(label: &str, rows: Vec<R>) -> Vec<String> {
+            rows.iter().map(|r| format!("{label} {r:?}")).collect()
+        }
+        let conn = &mut *self.db.pool().get().expect("connection");
+        let days = d::table
+            .filter(d::n.ne(0))
+            .select((d::scope_kind, d::scope_id, d::day, d::kind, d::shard, d::n))
+            .load::<(i16, i32, chrono::NaiveDate, String, i32, i64)>(conn)
+            .expect("days");
+        let offices = o::table
+            .filter(o::n.ne(0))
+            .select((
+                o::scope_kind,
+                o::scope_id,
+                o::grain,
+                o::period,
+                o::counter_office_id,
+                o::n,
+            ))
+            .load::<(i16, i32, i16, chrono::NaiveDate, i32, i64)>(conn)
+            .expect("offices");
+        let answers = a::table
+            .filter(a::answered.ne(0))
+            .select((
+                a::scope_kind,
+                a::scope_id,
+                a::grain,
+                a::period,
+                a::agency_id,
+                a::answered,
+                a::on_time,
+                a::hours,
+            ))
+            .load::<(i16, i32, i16, chrono::NaiveDate, i32, i64, i64, Vec<u8>)>(conn)
+            .expect("answers");
+        let backlog = b::table
+            .filter(b::n.ne(0))
+            .select((
+                b::scope_kind,
+                b::scope_id,
+                b::holder_agency_id,
+                b::shard,
+                b::n,
+            ))
+            .load::<(i16, i32, i32, i32, i64)>(conn)
+            .expect("backlog");
+        let mut rows = labelled("day", days);
+        rows.extend(labelled("office", offices));
+        rows.extend(labelled("answers", answers));
+        rows.extend(labelled("backlog", backlog));
+        rows.sort();
+        rows
     }
 
     /// The rollups counted again from the letters (what the workflow steps
