@@ -111,3 +111,62 @@ both_backends! {
         assert_eq!(app.rollup_rows(), app.rolled_up_afresh());
     }
 }
+
+/// On PostgreSQL a step's dashboard counters travel with its `COMMIT`. A
+/// commit the server refuses (here a deferred check on the letter) must
+/// leave neither the letter nor its counts, and every pooled connection
+/// must serve the next registrations as if nothing happened.
+#[actix_web::test]
+async fn a_refused_commit_on_postgresql_leaves_no_letter_and_no_count() {
+    let Some(app) = common::TestApp::start(chapar::db::Backend::Postgres).await else {
+        return;
+    };
+    app.seed_demo();
+    app.execute(
+        "CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN RAISE EXCEPTION 'refused at commit'; END $$; \
+         CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON letters \
+         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW \
+         WHEN (NEW.subject = 'رد هنگام ثبت نهایی') EXECUTE FUNCTION refuse_at_commit();",
+    );
+    let op = app.token("op-bnd-1021").await;
+    let letter = |subject: &str| {
+        json!({
+            "applicant": {"kind": "natural", "national_id": "0499370899", "first_name": "علی",
+                          "last_name": "رضایی", "mobile": "09121234567"},
+            "recipient_agency_code": "water", "subject": subject, "body": "متن", "priority": "normal"
+        })
+    };
+    let before = app.rollup_rows();
+    let refused = app
+        .post_as(&op, "/api/v1/letters", &letter("رد هنگام ثبت نهایی"))
+        .await;
+    assert_eq!(refused.status, 500, "{}", refused.text());
+    assert_eq!(
+        app.rollup_rows(),
+        before,
+        "a refused commit left counts behind"
+    );
+    // More registrations than the pool has connections, one after another
+    // and at once, so each connection serves at least one after the refusal.
+    for i in 0..6 {
+        let res = app
+            .post_as(&op, "/api/v1/letters", &letter(&format!("درخواست {i}")))
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+    }
+    let at_once = (0..8).map(|i| {
+        let (app, op, body) = (&app, op.clone(), letter(&format!("همزمان {i}")));
+        async move {
+            app.post_as(&op, "/api/v1/letters", &body)
+                .await
+                .status
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(at_once).await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    let listed = app.get_as(&op, "/api/v1/letters?limit=200").await.json();
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(14));
+    assert_eq!(app.rollup_rows(), app.rolled_up_afresh());
+}

@@ -167,8 +167,11 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection left inside a transaction, or whose transaction could
+    /// not be closed, is dropped rather than handed to the next request.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::connection::TransactionManager;
+        <DbConnection as Connection>::TransactionManager::is_broken_transaction_manager(conn)
     }
 }
 
@@ -471,7 +474,8 @@ pub fn revert_all_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
 /// A transaction for work that writes. On SQLite its first statement takes
 /// the write lock (like `BEGIN IMMEDIATE`), so concurrent writers queue on
 /// `busy_timeout` instead of failing with "database is locked" when a read
-/// transaction tries to upgrade. On PostgreSQL it is a plain transaction.
+/// transaction tries to upgrade. On PostgreSQL the outermost one sends its
+/// dashboard counters with its `COMMIT` (see [`rollups::apply_then`]).
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -483,6 +487,9 @@ where
             .transaction_depth(),
         Ok(None)
     );
+    if let (DbConnection::Postgres(_), true) = (&*conn, outermost) {
+        return postgres_write(conn, work);
+    }
     conn.transaction(|conn| {
         if let (DbConnection::Sqlite(sqlite), true) = (&mut *conn, outermost) {
             // Matches no row, but an UPDATE acquires the write lock before it scans.
@@ -490,6 +497,36 @@ where
         }
         work(conn)
     })
+}
+
+/// [`Connection::transaction`] on PostgreSQL, with the step's rollup change
+/// collected while `work` runs and written in the round trip of `COMMIT`.
+fn postgres_write<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::TransactionManager;
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    Manager::begin_transaction(conn)?;
+    let (result, change) = rollups::deferred(|| work(conn));
+    // diesel follows the server's transaction status after every statement,
+    // so a batch that ends in `COMMIT` leaves it outside the transaction.
+    let committed =
+        result.and_then(|value| Ok(rollups::apply_then(conn, &change, "COMMIT").map(|()| value)?));
+    let still_open = matches!(
+        Manager::transaction_manager_status_mut(conn).transaction_depth(),
+        Ok(Some(_))
+    );
+    if still_open {
+        // Work or the counters failed inside the transaction (a failed
+        // COMMIT has ended it already). A connection that cannot roll back
+        // is left broken, and the pool drops it.
+        if Manager::rollback_transaction(conn).is_err() {
+            Manager::transaction_manager_status_mut(conn).set_in_error();
+        }
+    }
+    committed
 }
 
 #[cfg(test)]
