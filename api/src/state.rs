@@ -36,7 +36,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, settings: &Settings) -> anyhow::Result<Self> {
-        let inbox = Arc::new(InboxNotifier::default());
+        let inbox = Arc::new(InboxNotifier::new(db.postgres_url().is_some()));
         if let Some(url) = db.postgres_url() {
             crate::notify::listen_postgres(url.to_owned(), Arc::downgrade(&inbox));
         }

@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--letters N] [--db sqlite|postgres] [--save]`: the
+//! `cargo xtask bench [--letters N] [--db sqlite|postgres] [--only a,b] [--save]`: the
 //! release server on a database seeded with `chapar seed --letters N`
 //! (default 10,000), every scenario at 32 connections (throughput) and at 4
 //! (latency), printed as one table with req/s, p50, p99, errors, the ratio
@@ -13,6 +13,9 @@
 //!
 //! Load comes from `wrk` (installed with apt-get when missing) on loopback;
 //! each scenario runs for `BENCH_SECONDS` (default 10) and stops by itself.
+//! `--only register,sms` runs just the scenarios whose names start with one
+//! of the words (and `/healthz`, which every ratio needs): for trying a
+//! change to one path without the whole table.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -58,6 +61,19 @@ struct Options {
     seconds: u32,
     /// Scale-out mode: 1..=this many instances on one PostgreSQL.
     instances: Option<usize>,
+    /// `--only`: the name prefixes of the scenarios to run; empty runs all.
+    only: Vec<String>,
+}
+
+impl Options {
+    fn runs(&self, scenario: &str) -> bool {
+        scenario == "healthz"
+            || self.only.is_empty()
+            || self
+                .only
+                .iter()
+                .any(|word| scenario.starts_with(word.as_str()))
+    }
 }
 
 fn options(args: &[String]) -> Result<Options> {
@@ -70,6 +86,7 @@ fn options(args: &[String]) -> Result<Options> {
             .and_then(|s| s.parse().ok())
             .unwrap_or(10),
         instances: None,
+        only: Vec::new(),
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -88,6 +105,14 @@ fn options(args: &[String]) -> Result<Options> {
                 }
             }
             "--save" => o.save = true,
+            "--only" => {
+                o.only = args
+                    .next()
+                    .context("--only needs scenario names, comma-separated")?
+                    .split(',')
+                    .map(str::to_owned)
+                    .collect()
+            }
             "--instances" => {
                 o.instances = Some(
                     args.next()
@@ -656,7 +681,7 @@ fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Res
 
     let mut rows = Vec::new();
     let mut health = f64::NAN;
-    for s in &all {
+    for s in all.iter().filter(|s| opts.runs(s.name)) {
         for connections in [32, 4] {
             let m = run_wrk(&base, &s.path, &s.lua, dir, connections, opts.seconds)?;
             if s.name == "healthz" && connections == 32 {
@@ -670,36 +695,25 @@ fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Res
         }
     }
     let peak_rss = server.peak_rss_mib();
-    // SMS dispatch: a backlog registered with the dispatcher stopped, then
-    // drained by the server's own dispatcher.
-    drop(server);
-    let quiet = start_server(root, dir, url, port, None)?;
-    let register = format!(
-        "{THREAD_IDS}{REGISTER_FN}\nrequest = function() return register_request(\"{}\") end\n",
-        tokens.operator
-    );
-    let backlog = run_wrk(
-        &base,
-        "/api/v1/letters",
-        &register,
-        dir,
-        32,
-        5.min(opts.seconds),
-    )?;
-    drop(quiet);
-    let goal = backlog.requests - backlog.errors;
-    let before = sent.load(Ordering::Relaxed);
-    let draining = Instant::now();
-    server = start_server(root, dir, url, port, Some(gateway))?;
-    while sent.load(Ordering::Relaxed) - before < goal
-        && draining.elapsed() < Duration::from_secs(300)
-    {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let drained = sent.load(Ordering::Relaxed) - before;
-    // Counted from the restart (which takes a moment of its own).
-    let sms_rate = drained as f64 / draining.elapsed().as_secs_f64();
-    println!("{label:<10} sms-dispatch     {drained} of {goal} messages at {sms_rate:.0}/s");
+    let dispatch = if opts.runs("sms") {
+        drop(server);
+        let (dispatch, restarted) = sms_dispatch(
+            root,
+            dir,
+            (url, port, gateway),
+            &sent,
+            &tokens.operator,
+            opts.seconds,
+        )?;
+        println!(
+            "{label:<10} sms-dispatch     {} of {} messages at {:.0}/s",
+            dispatch.drained, dispatch.goal, dispatch.rate
+        );
+        server = restarted;
+        Some(dispatch)
+    } else {
+        None
+    };
 
     let mut table = format!(
         "\n## {label}, {} seeded letters (seeded in {seeded_in:.0} s), wrk {} s per row\n\n\
@@ -717,11 +731,61 @@ fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Res
             m.rps / health
         ));
     }
-    table.push_str(&format!(
-        "| sms-dispatch (zero-latency gateway) | – | {sms_rate:.0} msg/s | | | {} undelivered of {goal} | {:.4} | {:.0} |\n",
-        goal.saturating_sub(drained),
-        sms_rate / health,
-        server.peak_rss_mib().max(peak_rss)
-    ));
+    if let Some(d) = dispatch {
+        table.push_str(&format!(
+            "| sms-dispatch (zero-latency gateway) | – | {:.0} msg/s | | | {} undelivered of {} | {:.4} | {:.0} |\n",
+            d.rate,
+            d.goal.saturating_sub(d.drained),
+            d.goal,
+            d.rate / health,
+            server.peak_rss_mib().max(peak_rss)
+        ));
+    }
     Ok(table)
+}
+
+/// What the server's SMS dispatcher sent of a backlog.
+struct Dispatch {
+    rate: f64,
+    goal: u64,
+    drained: u64,
+}
+
+/// SMS dispatch: a backlog registered with the dispatcher stopped, then
+/// drained by the server's own dispatcher, restarted (and returned) with it.
+fn sms_dispatch(
+    root: &Path,
+    dir: &Path,
+    (url, port, gateway): (&str, u16, u16),
+    sent: &AtomicU64,
+    operator: &str,
+    seconds: u32,
+) -> Result<(Dispatch, Process)> {
+    let base = format!("http://127.0.0.1:{port}");
+    let quiet = start_server(root, dir, url, port, None)?;
+    let register = format!(
+        "{THREAD_IDS}{REGISTER_FN}\nrequest = function() return register_request(\"{operator}\") end\n"
+    );
+    let backlog = run_wrk(&base, "/api/v1/letters", &register, dir, 32, 5.min(seconds))?;
+    drop(quiet);
+    let goal = backlog.requests - backlog.errors;
+    let before = sent.load(Ordering::Relaxed);
+    let draining = Instant::now();
+    let server = start_server(root, dir, url, port, Some(gateway))?;
+    while sent.load(Ordering::Relaxed) - before < goal
+        && draining.elapsed() < Duration::from_secs(300)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let drained = sent.load(Ordering::Relaxed) - before;
+    // Counted from the restart (which takes a moment of its own).
+    let rate = drained as f64 / draining.elapsed().as_secs_f64();
+    Ok((
+        Dispatch {
+            rate,
+            goal,
+            drained,
+        },
+        server,
+    ))
 }

@@ -1,0 +1,1 @@
+CREATE INDEX deliveries_letter ON deliveries(letter_id);
