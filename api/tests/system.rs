@@ -110,6 +110,35 @@ both_backends! {
     }
 }
 
+/// On PostgreSQL the letters name their agencies and office without foreign
+/// keys (migration 000020): the database itself refuses to delete or
+/// renumber an agency or an office, so no letter is left naming nothing.
+#[actix_web::test]
+async fn postgresql_refuses_to_delete_an_agency_or_an_office_letters_name() {
+    use diesel::connection::SimpleConnection;
+    let Some(app) = TestApp::with_demo(chapar::db::Backend::Postgres).await else {
+        return;
+    };
+    app.register_letter("op-bnd-1021", "water").await;
+    let mut conn = app.db.pool().get().expect("connection");
+    for sql in [
+        "DELETE FROM agencies WHERE code = 'water'",
+        "UPDATE agencies SET id = id + 1000 WHERE code = 'water'",
+        "DELETE FROM counter_offices WHERE code = 'bnd-1021'",
+        "TRUNCATE counter_offices CASCADE",
+    ] {
+        let refused = conn.batch_execute(sql).expect_err(sql).to_string();
+        assert!(refused.contains("never deleted"), "{sql}: {refused}");
+    }
+    drop(conn);
+    let op = app.token("op-bnd-1021").await;
+    let listed = app.get_as(&op, "/api/v1/letters").await.json();
+    assert_eq!(
+        listed["items"][0]["recipient_agency_code"], "water",
+        "{listed}"
+    );
+}
+
 #[actix_web::test]
 async fn spa_is_served_with_history_fallback_and_cache_headers() {
     let dir = tempfile::tempdir().expect("temp dir");
