@@ -1,0 +1,1 @@
+ALTER INDEX letters_search RESET (fastupdate);
