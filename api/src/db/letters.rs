@@ -405,6 +405,17 @@ pub fn list_letters(
         }
         (q, _) => {
             let rare = match q {
+                Some(LetterSearch::Words(words)) if walks_newest(scope, f) => {
+                    if some_word_is_rare(conn, words)? {
+                        true
+                    } else {
+                        match newest_matches(conn, scope, f, words)? {
+                            Some(page) => return Ok(page),
+                            // Common words, but few among the newest letters.
+                            None => true,
+                        }
+                    }
+                }
                 Some(LetterSearch::Words(words)) => some_word_is_rare(conn, words)?,
                 _ => false,
             };
@@ -424,6 +435,64 @@ pub fn list_letters(
             listed!(query, scope, f, letters::id).load(conn)
         }
     }
+}
+
+/// How many of the scope's newest letters a search by common words walks
+/// before it looks the words up in the index instead.
+const WORDS_WALK_WINDOW: i64 = 2_000;
+
+/// Whether [`newest_matches`] may walk: the newest letters of the whole
+/// province or of an office, newest first, with no other filter, are the
+/// first entries of an index (the primary key, `letters_office`); other
+/// scopes and filters would sift history to find the window.
+fn walks_newest(scope: Scope, f: &LetterFilter) -> bool {
+    matches!(scope, Scope::All | Scope::Office(_))
+        && !f.by_due
+        && f.status.is_none()
+        && f.holder_agency_id.is_none()
+        && f.office_id.is_none()
+        && f.from.is_none()
+        && f.to.is_none()
+        && f.overdue.is_none()
+}
+
+/// PostgreSQL, common words, newest first: the page from a walk of the
+/// scope's newest [`WORDS_WALK_WINDOW`] letters, if it fills (no older match
+/// can then be on it) or the scope has no more letters; `None` sends the
+/// search to the index. Words common among all letters can be rare among a
+/// scope's newest (a surname common in the province, absent from an
+/// office's last thousand letters): an unbounded walk until the page is
+/// full would read the office's whole history.
+fn newest_matches(
+    conn: &mut DbConnection,
+    scope: Scope,
+    f: &LetterFilter,
+    words: &[String],
+) -> QueryResult<Option<Vec<LetterRow>>> {
+    let bound_filter = LetterFilter {
+        q: None,
+        limit: 1,
+        ..f.clone()
+    };
+    let oldest_walked: Option<i32> = listed!(
+        letters::table.select(letters::id).into_boxed(),
+        scope,
+        &bound_filter,
+        letters::id
+    )
+    .offset(WORDS_WALK_WINDOW - 1)
+    .first(conn)
+    .optional()?;
+    let mut query = letters::table
+        .select(LetterRow::as_select())
+        .filter(words_match(words, None, false))
+        .into_boxed();
+    if let Some(oldest) = oldest_walked {
+        query = query.filter(letters::id.ge(oldest));
+    }
+    let page = listed!(query, scope, f, letters::id).load(conn)?;
+    let complete = oldest_walked.is_none() || page.len() as i64 >= f.limit;
+    Ok(complete.then_some(page))
 }
 
 /// The candidates of a duplicate check: letters of the applicant

@@ -1,0 +1,73 @@
+//! A search by words common in the province but absent from an office's
+//! newest letters (PostgreSQL): the office's older matches are all found,
+//! newest first, though a walk of its newest letters finds none. A file of
+//! its own: the common words are cached per process, and must be this
+//! database's.
+
+mod common;
+
+use chapar::db::Backend;
+use common::{urlencode, TestApp};
+use serde_json::json;
+
+/// More than the walk's window (2,000) of the office's newest letters.
+const NEWER_WITHOUT_THE_WORD: i32 = 2_100;
+
+#[actix_web::test]
+async fn older_matches_behind_thousands_of_newer_letters_are_found() {
+    let Some(app) = TestApp::with_demo(Backend::Postgres).await else {
+        return;
+    };
+    let op = app.token("op-bnd-1021").await;
+    let mut matching = Vec::new();
+    for i in 0..12 {
+        let letter = json!({
+            "applicant": {"kind": "natural", "national_id": "0499370899", "first_name": "علی",
+                          "last_name": "رضایی", "mobile": "09121234567"},
+            "recipient_agency_code": "water", "subject": format!("آبرسانی کوچه {i}"),
+            "body": "متن", "priority": "normal"
+        });
+        let res = app.post_as(&op, "/api/v1/letters", &letter).await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        matching.push(res.json()["id"].as_i64().expect("id"));
+    }
+    // Newer letters of the same office without the word, written directly
+    // (thousands through the API would only slow the test).
+    app.execute(&format!(
+        "INSERT INTO letters (tracking_code, counter_office_id, registered_by, applicant_kind, \
+             applicant_national_id, applicant_mobile, recipient_agency_id, holder_agency_id, \
+             subject, body, priority, status, version, due_at, search_text, created_at, \
+             updated_at, classification) \
+         SELECT '8' || lpad(g::text, 11, '0'), l.counter_office_id, l.registered_by, l.applicant_kind, \
+             l.applicant_national_id, l.applicant_mobile, l.recipient_agency_id, \
+             l.holder_agency_id, 'پرکننده', l.body, l.priority, l.status, 1, l.due_at, \
+             'پرکننده zzo' || l.counter_office_id, l.created_at, l.updated_at, l.classification \
+         FROM letters l, generate_series(1, {NEWER_WITHOUT_THE_WORD}) g WHERE l.id = {}; \
+         ANALYZE letters;",
+        matching[0]
+    ));
+    // The word is common by the planner's statistics, so the search walks
+    // the office's newest letters first (rare words go to the index at once).
+    use diesel::prelude::*;
+    let conn = &mut *app.db.pool().get().expect("connection");
+    let common: Vec<bool> = diesel::dsl::sql::<diesel::sql_types::Bool>(
+        "SELECT 'آبرسانی' = ANY(most_common_elems::text::text[]) FROM pg_stats \
+         WHERE tablename = 'letters' AND attname = 'search_tsv'",
+    )
+    .load(conn)
+    .expect("statistics");
+    assert_eq!(common, [true], "the word must be common for this test");
+
+    let found = app
+        .get_as(&op, &format!("/api/v1/letters?q={}", urlencode("آبرسانی")))
+        .await;
+    assert_eq!(found.status, 200, "{}", found.text());
+    let ids: Vec<i64> = found.json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|l| l["id"].as_i64())
+        .collect();
+    matching.reverse();
+    assert_eq!(ids, matching, "every match, newest first");
+}
