@@ -38,6 +38,8 @@ const LISTEN_POLL: Duration = Duration::from_millis(20);
 const RECONNECT_AFTER: Duration = Duration::from_millis(500);
 /// PostgreSQL refuses payloads of 8000 bytes and more.
 const PAYLOAD_LIMIT: usize = 7900;
+/// The longest id in a payload: a comma and an `i32`'s digits and sign.
+const LONGEST_ID: usize = 12;
 
 /// What woke the readers.
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +60,14 @@ pub struct InboxNotifier {
 
 pub type Subscription = broadcast::Receiver<Wake>;
 
+/// The unannounced agencies, even after a panic elsewhere held the lock
+/// (a set of ids cannot be left half-changed).
+fn locked(pending: &Mutex<BTreeSet<i32>>) -> std::sync::MutexGuard<'_, BTreeSet<i32>> {
+    pending
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 impl InboxNotifier {
     /// `announce`: tell other instances (PostgreSQL, see [`listen_postgres`]).
     pub fn new(announce: bool) -> Self {
@@ -72,10 +82,7 @@ impl InboxNotifier {
     pub fn delivered(&self, agency_id: i32) {
         self.wake(agency_id);
         if let Some((pending, added)) = &self.unannounced {
-            pending
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .insert(agency_id);
+            locked(pending).insert(agency_id);
             added.notify_one();
         }
     }
@@ -96,11 +103,8 @@ impl InboxNotifier {
             std::thread::sleep(wait);
             return BTreeSet::new();
         };
-        let guard = pending
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let (mut guard, _) = added
-            .wait_timeout_while(guard, wait, |ids| ids.is_empty())
+            .wait_timeout_while(locked(pending), wait, |ids| ids.is_empty())
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         std::mem::take(&mut *guard)
     }
@@ -108,10 +112,7 @@ impl InboxNotifier {
     /// Puts back what could not be announced (the connection broke).
     fn unannounced_again(&self, ids: BTreeSet<i32>) {
         if let Some((pending, _)) = &self.unannounced {
-            pending
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .extend(ids);
+            locked(pending).extend(ids);
         }
     }
 
@@ -214,7 +215,7 @@ fn payloads(ids: &BTreeSet<i32>) -> Vec<String> {
     let mut payloads: Vec<String> = Vec::new();
     for id in ids {
         match payloads.last_mut() {
-            Some(last) if last.len() + 12 < PAYLOAD_LIMIT => {
+            Some(last) if last.len() + LONGEST_ID < PAYLOAD_LIMIT => {
                 last.push(',');
                 last.push_str(&id.to_string());
             }

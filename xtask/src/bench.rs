@@ -341,6 +341,11 @@ function register_request(token)
 end
 "#;
 
+/// A wrk script that registers a fresh letter with each request, as `token`.
+fn register_script(token: &str) -> String {
+    format!("{THREAD_IDS}{REGISTER_FN}\nrequest = function() return register_request(\"{token}\") end\n")
+}
+
 struct Scenario {
     name: &'static str,
     path: String,
@@ -416,14 +421,26 @@ end
         word = urlencode("کریمی"),
     );
     vec![
-        Scenario { name: "healthz", path: "/healthz".into(), lua: String::new() },
+        Scenario {
+            name: "healthz",
+            path: "/healthz".into(),
+            lua: String::new(),
+        },
         Scenario {
             name: "register",
             path: "/api/v1/letters".into(),
-            lua: format!("{THREAD_IDS}{REGISTER_FN}\nrequest = function() return register_request(\"{}\") end\n", tokens.operator),
+            lua: register_script(&tokens.operator),
         },
-        Scenario { name: "tracking", path: "/api/v1/tracking".into(), lua: post_tracking },
-        Scenario { name: "inbox poll", path: "/api/v1/inbox?limit=50".into(), lua: get_as(&tokens.agency) },
+        Scenario {
+            name: "tracking",
+            path: "/api/v1/tracking".into(),
+            lua: post_tracking,
+        },
+        Scenario {
+            name: "inbox poll",
+            path: "/api/v1/inbox?limit=50".into(),
+            lua: get_as(&tokens.agency),
+        },
         Scenario {
             name: "search by code",
             path: format!("/api/v1/letters?q={}", urlencode(&display)),
@@ -434,8 +451,16 @@ end
             path: format!("/api/v1/letters?q={}", urlencode("کریمی")),
             lua: get_as(&tokens.operator),
         },
-        Scenario { name: "letters list", path: "/api/v1/letters".into(), lua: get_as(&tokens.operator) },
-        Scenario { name: "mixed 1:8:2:2", path: "/".into(), lua: mixed },
+        Scenario {
+            name: "letters list",
+            path: "/api/v1/letters".into(),
+            lua: get_as(&tokens.operator),
+        },
+        Scenario {
+            name: "mixed 1:8:2:2",
+            path: "/".into(),
+            lua: mixed,
+        },
         // Last: a dashboard still computing after its run must not slow the others.
         Scenario {
             name: "dashboard 30 d",
@@ -763,9 +788,7 @@ fn sms_dispatch(
 ) -> Result<(Dispatch, Process)> {
     let base = format!("http://127.0.0.1:{port}");
     let quiet = start_server(root, dir, url, port, None)?;
-    let register = format!(
-        "{THREAD_IDS}{REGISTER_FN}\nrequest = function() return register_request(\"{operator}\") end\n"
-    );
+    let register = register_script(operator);
     let backlog = run_wrk(&base, "/api/v1/letters", &register, dir, 32, 5.min(seconds))?;
     drop(quiet);
     let goal = backlog.requests - backlog.errors;

@@ -405,18 +405,17 @@ pub fn list_letters(
         }
         (q, _) => {
             let rare = match q {
-                Some(LetterSearch::Words(words)) if walks_newest(scope, f) => {
-                    if some_word_is_rare(conn, words)? {
-                        true
-                    } else {
-                        match newest_matches(conn, scope, f, words)? {
-                            Some(page) => return Ok(page),
-                            // Common words, but few among the newest letters.
-                            None => true,
+                Some(LetterSearch::Words(words)) => {
+                    let rare = some_word_is_rare(conn, words)?;
+                    let walked = !rare && walks_newest(scope, f);
+                    if walked {
+                        if let Some(page) = newest_matches(conn, scope, f, words)? {
+                            return Ok(page);
                         }
                     }
+                    // Common words the walk found few of go to the index too.
+                    rare || walked
                 }
-                Some(LetterSearch::Words(words)) => some_word_is_rare(conn, words)?,
                 _ => false,
             };
             let mut query = letters::table.select(LetterRow::as_select()).into_boxed();
