@@ -30,27 +30,52 @@ use serde_json::Value;
 
 use crate::{cmd, tools};
 
-/// A child process ended when dropped.
-struct Process(Child);
+/// A child process ended when dropped, its anonymous memory watched.
+struct Process {
+    child: Child,
+    /// The largest `RssAnon` seen, in kB (sampled every 20 ms).
+    peak_anon_kb: Arc<AtomicU64>,
+}
 
 impl Drop for Process {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
+/// A figure of `/proc/<pid>/status`, in kB.
+fn status_kb(pid: u32, field: &str) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
 impl Process {
-    /// Peak resident memory so far (`VmHWM`), in MiB.
-    fn peak_rss_mib(&self) -> f64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.0.id()))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            })
-            .map_or(0.0, |kb| kb / 1024.0)
+    fn watched(child: Child) -> Process {
+        let peak_anon_kb = Arc::new(AtomicU64::new(0));
+        let (pid, peak) = (child.id(), peak_anon_kb.clone());
+        std::thread::spawn(move || {
+            while let Some(kb) = status_kb(pid, "RssAnon:") {
+                peak.fetch_max(kb, Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        Process {
+            child,
+            peak_anon_kb,
+        }
+    }
+
+    /// Peak memory so far, in MiB: resident (`VmHWM`, which counts the
+    /// pages of SQLite's memory-mapped file as they are read: the kernel's
+    /// page cache) and anonymous (the server's own heap and stacks).
+    fn peak_mib(&self) -> (f64, f64) {
+        let rss = status_kb(self.child.id(), "VmHWM:").unwrap_or(0);
+        let anon = self.peak_anon_kb.load(Ordering::Relaxed);
+        (rss as f64 / 1024.0, anon as f64 / 1024.0)
     }
 }
 
@@ -521,7 +546,7 @@ fn start_server_with(
             .env("CHAPAR_SMS_POLL_MS", "50"),
         None => command.arg("--no-dispatcher"),
     };
-    let server = Process(command.spawn().context("start chapar serve")?);
+    let server = Process::watched(command.spawn().context("start chapar serve")?);
     let started = Instant::now();
     while curl(&[&format!("http://127.0.0.1:{port}/readyz")]).is_err() {
         if started.elapsed() > Duration::from_secs(60) {
@@ -716,10 +741,10 @@ fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Res
                 "{label:<10} {:<16} c{connections:<3} {:>9.0} req/s  p50 {:>8.2} ms  p99 {:>8.2} ms  errors {}",
                 s.name, m.rps, m.p50_ms, m.p99_ms, m.errors
             );
-            rows.push((s.name, connections, m, server.peak_rss_mib()));
+            rows.push((s.name, connections, m, server.peak_mib()));
         }
     }
-    let peak_rss = server.peak_rss_mib();
+    let peak = server.peak_mib();
     let dispatch = if opts.runs("sms") {
         drop(server);
         let (dispatch, restarted) = sms_dispatch(
@@ -742,13 +767,13 @@ fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Res
 
     let mut table = format!(
         "\n## {label}, {} seeded letters (seeded in {seeded_in:.0} s), wrk {} s per row\n\n\
-         | scenario | conns | req/s | p50 ms | p99 ms | errors | × /healthz | server peak RSS MiB |\n\
-         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+         | scenario | conns | req/s | p50 ms | p99 ms | errors | × /healthz | server peak RSS MiB | of it heap MiB |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
         opts.letters, opts.seconds
     );
-    for (name, connections, m, rss) in &rows {
+    for (name, connections, m, (rss, heap)) in &rows {
         table.push_str(&format!(
-            "| {name} | {connections} | {:.0} | {:.2} | {:.2} | {} | {:.4} | {rss:.0} |\n",
+            "| {name} | {connections} | {:.0} | {:.2} | {:.2} | {} | {:.4} | {rss:.0} | {heap:.0} |\n",
             m.rps,
             m.p50_ms,
             m.p99_ms,
@@ -758,12 +783,13 @@ fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Res
     }
     if let Some(d) = dispatch {
         table.push_str(&format!(
-            "| sms-dispatch (zero-latency gateway) | – | {:.0} msg/s | | | {} undelivered of {} | {:.4} | {:.0} |\n",
+            "| sms-dispatch (zero-latency gateway) | – | {:.0} msg/s | | | {} undelivered of {} | {:.4} | {:.0} | {:.0} |\n",
             d.rate,
             d.goal.saturating_sub(d.drained),
             d.goal,
             d.rate / health,
-            server.peak_rss_mib().max(peak_rss)
+            server.peak_mib().0.max(peak.0),
+            server.peak_mib().1.max(peak.1)
         ));
     }
     Ok(table)

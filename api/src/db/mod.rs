@@ -179,7 +179,11 @@ impl ManageConnection for Manager {
 /// pool exists (setting it here races between connections); temporary
 /// storage in memory, because the bundled SQLite keeps it in files by
 /// default, and the writer's per-write savepoints journal every page they
-/// touch there (a fifth of the writer's time went to those `pwrite`s).
+/// touch there (a fifth of the writer's time went to those `pwrite`s); and
+/// the file read through a memory map (up to SQLite's 2 GB limit), as a
+/// connection's own page cache holds a few megabytes of a database of
+/// gigabytes: a page from the map is the kernel's page cache without a
+/// `pread` and a copy (inbox poll at 1,000,000 letters: 645 → 760/s).
 /// PostgreSQL: no parallel workers: the API's queries are short and many at
 /// once, and on a small machine starting workers costs more than it saves.
 #[derive(Debug)]
@@ -190,7 +194,7 @@ impl CustomizeConnection<DbConnection, r2d2::Error> for SessionSettings {
         match conn {
             DbConnection::Sqlite(conn) => conn.batch_execute(
                 "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA temp_store = MEMORY;",
+                 PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 2147418112;",
             ),
             DbConnection::Postgres(conn) => {
                 conn.batch_execute("SET max_parallel_workers_per_gather = 0")
@@ -552,9 +556,11 @@ mod tests {
     }
 
     /// `.cargo/config.toml` builds the bundled SQLite with the planner
-    /// stability guarantee; without it every paged statement is re-prepared.
+    /// stability guarantee (without it every paged statement is re-prepared),
+    /// a page cache per connection and no memory statistics (with either,
+    /// concurrent readers queue on one process-wide mutex).
     #[test]
-    fn bundled_sqlite_keeps_prepared_statements_across_limits() {
+    fn bundled_sqlite_is_built_for_many_concurrent_readers() {
         #[derive(diesel::QueryableByName)]
         struct CompileOption {
             #[diesel(sql_type = diesel::sql_types::Text)]
@@ -564,9 +570,18 @@ mod tests {
         let options: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options")
             .load(&mut conn)
             .expect("compile options");
+        let built_with = |option: &str| options.iter().any(|o| o.compile_options == option);
         assert!(
-            options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            built_with("ENABLE_QPSG"),
             "SQLite built without SQLITE_ENABLE_QPSG"
+        );
+        assert!(
+            !built_with("ENABLE_MEMORY_MANAGEMENT"),
+            "SQLite built with one page cache shared by every connection"
+        );
+        assert!(
+            built_with("DEFAULT_MEMSTATUS=0"),
+            "SQLite built with memory statistics (a mutex on every allocation)"
         );
     }
 }
