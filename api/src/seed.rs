@@ -226,7 +226,7 @@ pub fn seed(conn: &mut DbConnection, count: usize, seed: u64) -> Result<SeedRepo
             tracing::info!(letters = done, "seeding");
         }
     }
-    // The dashboard's rollups, counted from the letters just written.
+    // The dashboard's rollups and the inboxes' new counts, from the rows just written.
     write_transaction(conn, |conn| {
         crate::db::rollups::rebuild(conn).map_err(ApiError::from)
     })?;

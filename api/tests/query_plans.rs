@@ -164,6 +164,19 @@ fn assert_indexed(conn: &mut DbConnection, name: &str, op: impl FnOnce(&mut DbCo
     }
 }
 
+/// The plans of every query `op` sends, as text.
+fn plans(conn: &mut DbConnection, op: impl FnOnce(&mut DbConnection)) -> Vec<String> {
+    let seen = record(conn);
+    op(conn);
+    stop_recording(conn);
+    let statements: Vec<String> = seen.lock().expect("lock").clone();
+    statements
+        .iter()
+        .filter(|s| is_query(s))
+        .map(|sql| format!("{sql}\n{}", full_scans(conn, sql).1))
+        .collect()
+}
+
 fn words(q: &str) -> LetterFilter {
     LetterFilter {
         q: parse_letter_search(q),
@@ -230,6 +243,16 @@ both_backends! {
         assert_indexed(&mut conn, "inbox counts", |c| {
             inbox::inbox_counts(c, agency, at).expect("counts");
         });
+        // New: the agency's counter rows; overdue: open originals by due
+        // date, from their own index (no row read to tell copies apart).
+        let counted = plans(&mut conn, |c| {
+            inbox::inbox_counts(c, agency, at).expect("counts");
+        });
+        assert!(counted.iter().any(|p| p.contains("inbox_new")), "{counted:#?}");
+        assert!(counted.iter().any(|p| p.contains("deliveries_inbox_overdue")), "{counted:#?}");
+        if matches!(&*conn, DbConnection::Sqlite(_)) {
+            assert!(counted.iter().any(|p| p.contains("COVERING INDEX deliveries_inbox_overdue")), "{counted:#?}");
+        }
         for (name, scope) in [("office", office), ("everything", Scope::All), ("agency", Scope::Agency(agency))] {
             assert_indexed(&mut conn, &format!("search by tracking code ({name})"), |c| {
                 let found = db::list_letters(c, scope, &words(&shared::tracking::display(&sample.tracking_code))).expect("search");

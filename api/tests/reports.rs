@@ -284,9 +284,18 @@ both_backends! {
         step(&water, ids[5], "answer", json!({"body": "با تأخیر"})).await;
         ack_all(gas.clone()).await;
         step(&gas, ids[0], "answer", json!({"body": "پاسخ گاز"})).await;
+        // New in gas's inbox: one letter, and a copy of another sent to it.
+        app.register_letter("op-bnd-1021", "gas").await;
+        let copied = app.register_letter("op-bnd-1021", "water").await.1;
+        ack_all(water.clone()).await;
+        step(&water, copied, "refer", json!({"to_agency_code": "electricity", "note": "", "copies": ["gas"]})).await;
+        let gas_inbox = app.get_as(&gas, "/api/v1/inbox").await.json();
+        assert_eq!(gas_inbox["new_count"], 2, "{gas_inbox}");
+        assert_eq!(gas_inbox["items"].as_array().map(Vec::len), Some(2));
 
         let kept = app.rollup_rows();
         assert!(kept.iter().any(|r| r.starts_with("answers")) && kept.iter().any(|r| r.starts_with("backlog")), "{kept:#?}");
+        assert!(kept.iter().any(|r| r.starts_with("inbox")), "{kept:#?}");
         assert_eq!(kept, app.rolled_up_afresh());
 
         // And the figures read from them are the reference computation's.
@@ -298,6 +307,6 @@ both_backends! {
         assert_eq!((got.registered, got.answered, got.open, got.on_time_percent, got.median_answer_hours), (expected.registered, expected.answered, expected.open, expected.on_time_percent, expected.median_answer_hours));
         assert_eq!(got.on_time_percent, Some(66.7), "one of three answers was late");
         let gas_view: shared::reports::Summary = serde_json::from_slice(&app.get_as(&gas, "/api/v1/reports/summary").await.body).expect("summary");
-        assert_eq!((gas_view.registered, gas_view.answered), (2, 1), "the referred letter counts for gas too");
+        assert_eq!((gas_view.registered, gas_view.answered), (3, 1), "the letter referred to gas counts for it, the copy sent to it does not");
     }
 }

@@ -5,7 +5,8 @@
 //! letters.
 //!
 //! A letter counts in the province's rollups and in those of every agency it
-//! has been at (the agency's scope, as the letters list has it). Counter
+//! has been at (the agency's scope, as the letters list has it), except
+//! agencies that only got a copy (for information, not their work). Counter
 //! offices read their own letters directly: an office's year is a few
 //! thousand letters, so its dashboard stays cheap without rollups.
 //!
@@ -23,6 +24,11 @@
 //! split over [`SHARDS`] rows (by letter id) so concurrent registrations on
 //! PostgreSQL do not queue on one row lock. (An office's own rows are hot
 //! only for that office's few counters.)
+//!
+//! Beside them, and written with them, the inbox's **new** count: an
+//! agency's open deliveries not yet acknowledged, split over [`SHARDS`] rows
+//! by delivery id. It follows deliveries, not letters
+//! ([`Rollup::new_in_inbox`]), so it is not part of a letter's contribution.
 
 use std::collections::BTreeMap;
 
@@ -147,6 +153,13 @@ pub struct AnswerKey {
 pub struct BacklogKey {
     pub scope: RollupScope,
     pub holder_agency_id: i32,
+    pub shard: i32,
+}
+
+/// One row of an agency's count of new deliveries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct InboxKey {
+    pub agency_id: i32,
     pub shard: i32,
 }
 
@@ -289,6 +302,7 @@ pub struct Rollup {
     pub offices: BTreeMap<OfficeKey, i64>,
     pub answers: BTreeMap<AnswerKey, AnswerCounts>,
     pub backlog: BTreeMap<BacklogKey, i64>,
+    pub inbox: BTreeMap<InboxKey, i64>,
 }
 
 /// The answer time bucket of a letter, in tenths of an hour.
@@ -308,6 +322,19 @@ impl Rollup {
         rollup.add(after, 1);
         rollup.prune();
         rollup
+    }
+
+    /// A delivery entering (`sign` 1) or leaving (-1) the new ones of
+    /// `agency_id`'s inbox: delivered, or acknowledged or closed unacknowledged.
+    pub fn new_in_inbox(agency_id: i32, delivery_id: i32, sign: i64) -> Rollup {
+        let key = InboxKey {
+            agency_id,
+            shard: delivery_id.rem_euclid(SHARDS),
+        };
+        Rollup {
+            inbox: BTreeMap::from([(key, sign)]),
+            ..Rollup::default()
+        }
     }
 
     /// Adds (`sign` 1) or removes (-1) one letter's contribution.
@@ -390,6 +417,9 @@ impl Rollup {
         for (k, n) in other.backlog {
             *self.backlog.entry(k).or_default() += n;
         }
+        for (k, n) in other.inbox {
+            *self.inbox.entry(k).or_default() += n;
+        }
         for (k, counts) in other.answers {
             self.answers.entry(k).or_default().merge(&counts);
         }
@@ -400,6 +430,7 @@ impl Rollup {
         self.days.retain(|_, n| *n != 0);
         self.offices.retain(|_, n| *n != 0);
         self.backlog.retain(|_, n| *n != 0);
+        self.inbox.retain(|_, n| *n != 0);
         self.answers.retain(|_, c| !c.is_zero());
     }
 
@@ -408,6 +439,7 @@ impl Rollup {
             && self.offices.is_empty()
             && self.answers.is_empty()
             && self.backlog.is_empty()
+            && self.inbox.is_empty()
     }
 }
 

@@ -191,22 +191,27 @@ pub fn parse_due_cursor(text: &str) -> Option<(NaiveDateTime, i32)> {
     Some((due, id.parse().ok()?))
 }
 
-/// (not yet acknowledged, open and past due) of an agency.
+/// (not yet acknowledged, open and past due) of an agency: the first from
+/// its maintained counter (four rows, whatever the backlog), the second
+/// from the index of open originals by due date alone (past due depends on
+/// the hour, so it is counted, not kept).
 pub fn inbox_counts(
     conn: &mut DbConnection,
     agency_id: i32,
     at: NaiveDateTime,
 ) -> QueryResult<(i64, i64)> {
-    let open = deliveries::table
+    use super::schema::inbox_new;
+    let new: i64 = inbox_new::table
+        .filter(inbox_new::agency_id.eq(agency_id))
+        .select(inbox_new::n)
+        .load::<i64>(conn)?
+        .into_iter()
+        .sum();
+    let overdue = deliveries::table
         .filter(deliveries::agency_id.eq(agency_id))
-        .filter(deliveries::closed_at.is_null());
-    let new = open
-        .filter(deliveries::acknowledged_at.is_null())
-        .count()
-        .get_result(conn)?;
-    let overdue = open
+        .filter(deliveries::closed_at.is_null())
+        .filter(diesel::dsl::not(deliveries::is_copy))
         .filter(deliveries::due_at.lt(at))
-        .filter(deliveries::is_copy.eq(false))
         .count()
         .get_result(conn)?;
     Ok((new, overdue))
@@ -263,19 +268,35 @@ pub fn acknowledge(
     reference: Option<(&str, NaiveDate)>,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let n = diesel::update(
-        deliveries::table
-            .filter(deliveries::id.eq(id))
-            .filter(deliveries::acknowledged_at.is_null()),
+    let acknowledged: Option<(i32, Option<NaiveDateTime>)> = super::on_backend!(conn, |c| {
+        diesel::update(
+            deliveries::table
+                .filter(deliveries::id.eq(id))
+                .filter(deliveries::acknowledged_at.is_null()),
+        )
+        .set((
+            deliveries::acknowledged_at.eq(Some(at)),
+            deliveries::acknowledged_by.eq(Some(by)),
+            deliveries::agency_reference.eq(reference.map(|(number, _)| number)),
+            deliveries::agency_reference_date.eq(reference.map(|(_, day)| day)),
+        ))
+        .returning((deliveries::agency_id, deliveries::closed_at))
+        .get_result(c)
+        .optional()
+    })?;
+    if let Some((agency_id, None)) = acknowledged {
+        no_longer_new(conn, agency_id, id)?;
+    }
+    Ok(acknowledged.is_some())
+}
+
+/// An open delivery that stops being new (acknowledged, or closed before
+/// it was), for its agency's count.
+fn no_longer_new(conn: &mut DbConnection, agency_id: i32, id: i32) -> QueryResult<()> {
+    super::rollups::add_step(
+        conn,
+        shared::rollup::Rollup::new_in_inbox(agency_id, id, -1),
     )
-    .set((
-        deliveries::acknowledged_at.eq(Some(at)),
-        deliveries::acknowledged_by.eq(Some(by)),
-        deliveries::agency_reference.eq(reference.map(|(number, _)| number)),
-        deliveries::agency_reference_date.eq(reference.map(|(_, day)| day)),
-    ))
-    .execute(conn)?;
-    Ok(n == 1)
 }
 
 /// The next number of `agency`'s counter for the Jalali `year`. The counter
@@ -297,11 +318,23 @@ pub fn next_reference_seq(conn: &mut DbConnection, agency: i32, year: i32) -> Qu
         .get_result(conn))
 }
 
+/// Closes an open delivery (a closed one keeps the time it was closed).
 pub fn close_delivery(conn: &mut DbConnection, id: i32, at: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(deliveries::table.find(id))
+    let closed: Option<(i32, Option<NaiveDateTime>)> = super::on_backend!(conn, |c| {
+        diesel::update(
+            deliveries::table
+                .filter(deliveries::id.eq(id))
+                .filter(deliveries::closed_at.is_null()),
+        )
         .set(deliveries::closed_at.eq(Some(at)))
-        .execute(conn)
-        .map(drop)
+        .returning((deliveries::agency_id, deliveries::acknowledged_at))
+        .get_result(c)
+        .optional()
+    })?;
+    match closed {
+        Some((agency_id, None)) => no_longer_new(conn, agency_id, id),
+        _ => Ok(()),
+    }
 }
 
 /// A new version of a letter whose state stays as it is but whose wire form

@@ -1089,12 +1089,18 @@ impl<'a> NewDelivery<'a> {
     }
 }
 
-/// Inserts a delivery; answers its id.
+/// Inserts a delivery, counted among its agency's new ones while it is
+/// open and unacknowledged; answers its id.
 pub fn insert_delivery(conn: &mut DbConnection, row: &NewDelivery<'_>) -> QueryResult<i32> {
-    diesel::insert_into(deliveries::table)
+    let id = diesel::insert_into(deliveries::table)
         .values(row)
         .returning(deliveries::id)
-        .get_result(conn)
+        .get_result(conn)?;
+    if row.acknowledged_at.is_none() && row.closed_at.is_none() {
+        let change = shared::rollup::Rollup::new_in_inbox(row.agency_id, id, 1);
+        super::rollups::add_step(conn, change)?;
+    }
+    Ok(id)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

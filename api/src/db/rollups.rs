@@ -11,23 +11,27 @@ use diesel::dsl::max;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use shared::rollup::{
-    AnswerCounts, AnswerFacts, AnswerKey, BacklogKey, DayKey, LetterFacts, OfficeKey, Rollup,
+    AnswerCounts, AnswerFacts, AnswerKey, BacklogKey, DayKey, InboxKey, LetterFacts, OfficeKey,
+    Rollup,
 };
 use shared::workflow::Status;
 
 use super::letters::LetterRow;
 use super::schema::{
-    deliveries, letters, report_answers, report_backlog, report_days, report_offices,
+    deliveries, inbox_new, letters, report_answers, report_backlog, report_days, report_offices,
     report_rollups_built,
 };
 use super::DbConnection;
 
 /// Each agency a letter has been at, with the latest due date it was given.
+/// A copy (رونوشت) informs an agency without making the letter its work, so
+/// it counts in no agency's figures.
 type Dues = Vec<(i32, Option<NaiveDateTime>)>;
 
 fn dues_of(conn: &mut DbConnection, letter_id: i32) -> QueryResult<Dues> {
     deliveries::table
         .filter(deliveries::letter_id.eq(letter_id))
+        .filter(diesel::dsl::not(deliveries::is_copy))
         .group_by(deliveries::agency_id)
         .select((deliveries::agency_id, max(deliveries::due_at)))
         .load(conn)
@@ -209,6 +213,24 @@ struct BacklogRow {
     n: i64,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = inbox_new)]
+struct InboxRow {
+    agency_id: i32,
+    shard: i32,
+    n: i64,
+}
+
+impl InboxRow {
+    fn new((k, n): (&InboxKey, &i64)) -> InboxRow {
+        InboxRow {
+            agency_id: k.agency_id,
+            shard: k.shard,
+            n: *n,
+        }
+    }
+}
+
 impl DayRow {
     fn new((k, n): (&DayKey, &i64)) -> DayRow {
         let (scope_kind, scope_id) = k.scope.columns();
@@ -293,7 +315,8 @@ impl AnswerRow {
 /// (`n = n + excluded.n`), so concurrent steps on PostgreSQL never lose one;
 /// the answer histograms are read, merged and written back under the rows'
 /// locks. Every path touches the tables in one order (answers, days,
-/// offices, backlog) and rows in key order, so two steps cannot deadlock.
+/// offices, backlog, inbox) and rows in key order, so two steps cannot
+/// deadlock.
 pub fn apply(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
     match &mut *conn {
         DbConnection::Postgres(_) => apply_then(conn, change, ""),
@@ -326,11 +349,12 @@ pub fn apply_then(conn: &mut DbConnection, change: &Rollup, then: &str) -> Query
     diesel::connection::SimpleConnection::batch_execute(conn, &sql)
 }
 
-/// The day, office and backlog counter rows of a change.
+/// The day, office, backlog and inbox counter rows of a change.
 struct Counts {
     days: Vec<DayRow>,
     offices: Vec<OfficeRow>,
     backlog: Vec<BacklogRow>,
+    inbox: Vec<InboxRow>,
 }
 
 impl Counts {
@@ -339,20 +363,22 @@ impl Counts {
             days: change.days.iter().map(DayRow::new).collect(),
             offices: change.offices.iter().map(OfficeRow::new).collect(),
             backlog: change.backlog.iter().map(BacklogRow::new).collect(),
+            inbox: change.inbox.iter().map(InboxRow::new).collect(),
         }
     }
 
     fn rows(&self) -> usize {
-        self.days.len() + self.offices.len() + self.backlog.len()
+        self.days.len() + self.offices.len() + self.backlog.len() + self.inbox.len()
     }
 }
 
-/// Adds the day, office and backlog counters table by table.
+/// Adds the day, office, backlog and inbox counters table by table.
 fn add_counts(conn: &mut DbConnection, counts: &Counts) -> QueryResult<()> {
     let Counts {
         days,
         offices,
         backlog,
+        inbox,
     } = counts;
     {
         use report_days::dsl as t;
@@ -381,6 +407,13 @@ fn add_counts(conn: &mut DbConnection, counts: &Counts) -> QueryResult<()> {
             .do_update()
             .set(t::n.eq(t::n + excluded(t::n))));
     }
+    {
+        use inbox_new::dsl as t;
+        insert_rows!(conn, t::inbox_new, inbox, |q| q
+            .on_conflict((t::agency_id, t::shard))
+            .do_update()
+            .set(t::n.eq(t::n + excluded(t::n))));
+    }
     Ok(())
 }
 
@@ -397,7 +430,7 @@ fn apply_answers(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
 const ONE_STATEMENT_ROWS: usize = 200;
 
 impl Counts {
-    /// PostgreSQL: the counters as three statements for one round trip, run
+    /// PostgreSQL: the counters as four statements for one round trip, run
     /// in this order like the table-by-table path, each in key order. The
     /// values are numbers, dates and status names, written as literals
     /// (nothing a caller typed).
@@ -406,6 +439,7 @@ impl Counts {
             days,
             offices,
             backlog,
+            inbox,
         } = self;
         fn rows<T>(rows: &[T], row: impl Fn(&T) -> String) -> String {
             rows.iter().map(row).collect::<Vec<_>>().join(", ")
@@ -434,6 +468,16 @@ impl Counts {
              ON CONFLICT (scope_kind, scope_id, holder_agency_id, shard) DO UPDATE SET n = report_backlog.n + excluded.n;",
             rows(backlog, |r| format!("({}, {}, {}, {}, {})", r.scope_kind, r.scope_id, r.holder_agency_id, r.shard, r.n))
         ));
+        }
+        if !inbox.is_empty() {
+            sql.push_str(&format!(
+                "INSERT INTO inbox_new (agency_id, shard, n) VALUES {} \
+                 ON CONFLICT (agency_id, shard) DO UPDATE SET n = inbox_new.n + excluded.n;",
+                rows(inbox, |r| format!(
+                    "({}, {}, {})",
+                    r.agency_id, r.shard, r.n
+                ))
+            ));
         }
         sql
     }
@@ -514,9 +558,11 @@ fn merge_answers(
 /// Letters read per batch by [`rebuild`].
 const REBUILD_BATCH: i64 = 20_000;
 
-/// Counts every letter afresh into empty rollups, in the caller's
-/// transaction; answers how many letters were counted.
+/// Counts every letter afresh into empty rollups, and the inboxes' new
+/// deliveries, in the caller's transaction; answers how many letters were
+/// counted.
 pub fn rebuild(conn: &mut DbConnection) -> QueryResult<usize> {
+    rebuild_inbox_counts(conn)?;
     diesel::delete(report_days::table).execute(conn)?;
     diesel::delete(report_offices::table).execute(conn)?;
     diesel::delete(report_answers::table).execute(conn)?;
@@ -547,6 +593,7 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<usize> {
         for (letter, agency, due) in deliveries::table
             .filter(deliveries::letter_id.gt(after))
             .filter(deliveries::letter_id.le(last))
+            .filter(diesel::dsl::not(deliveries::is_copy))
             .group_by((deliveries::letter_id, deliveries::agency_id))
             .select((
                 deliveries::letter_id,
@@ -568,6 +615,19 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<usize> {
     apply(conn, &total)?;
     mark_built(conn)?;
     Ok(counted)
+}
+
+/// Counts each agency's new deliveries afresh (as migration 000022 did).
+fn rebuild_inbox_counts(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::delete(inbox_new::table).execute(conn)?;
+    let shards = shared::rollup::SHARDS;
+    diesel::sql_query(format!(
+        "INSERT INTO inbox_new (agency_id, shard, n) \
+         SELECT agency_id, id % {shards}, COUNT(*) FROM deliveries \
+         WHERE closed_at IS NULL AND acknowledged_at IS NULL GROUP BY agency_id, id % {shards}"
+    ))
+    .execute(conn)
+    .map(drop)
 }
 
 fn mark_built(conn: &mut DbConnection) -> QueryResult<()> {

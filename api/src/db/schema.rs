@@ -326,6 +326,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    inbox_new (agency_id, shard) {
+        agency_id -> Integer,
+        shard -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     report_backlog (scope_kind, scope_id, holder_agency_id, shard) {
         scope_kind -> SmallInt,
         scope_id -> Integer,
@@ -385,6 +393,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_offices,
     report_answers,
     report_backlog,
+    inbox_new,
     report_rollups_built,
     letters_fts,
 );

@@ -355,7 +355,8 @@ impl TestApp {
         (token, res.json()["id"].as_i64().expect("id"))
     }
 
-    /// Every non-zero row of the dashboard's rollups, sorted, as text.
+    /// Every non-zero row of the dashboard's rollups and of the inboxes' new
+    /// counts, sorted, as text.
     pub fn rollup_rows(&self) -> Vec<String> {
         use chapar::db::schema::{
             report_answers as a, report_backlog as b, report_days as d, report_offices as o,
@@ -407,10 +408,20 @@ impl TestApp {
             ))
             .load::<(i16, i32, i32, i32, i64)>(conn)
             .expect("backlog");
+        let inbox = chapar::db::schema::inbox_new::table
+            .filter(chapar::db::schema::inbox_new::n.ne(0))
+            .select((
+                chapar::db::schema::inbox_new::agency_id,
+                chapar::db::schema::inbox_new::shard,
+                chapar::db::schema::inbox_new::n,
+            ))
+            .load::<(i32, i32, i64)>(conn)
+            .expect("inbox counts");
         let mut rows = labelled("day", days);
         rows.extend(labelled("office", offices));
         rows.extend(labelled("answers", answers));
         rows.extend(labelled("backlog", backlog));
+        rows.extend(labelled("inbox", inbox));
         rows.sort();
         rows
     }

@@ -1,0 +1,2 @@
+DROP INDEX deliveries_inbox_overdue;
+DROP TABLE inbox_new;
