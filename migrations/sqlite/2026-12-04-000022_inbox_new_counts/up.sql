@@ -20,3 +20,7 @@ INSERT INTO inbox_new (agency_id, shard, n)
 -- a partial index alone only when it holds every column the query names.
 CREATE INDEX deliveries_inbox_overdue ON deliveries(agency_id, due_at, closed_at, is_copy)
     WHERE closed_at IS NULL AND NOT is_copy;
+-- The dashboard's rollups are counted again at the next start
+-- (db::rollups::ensure_built): copies no longer count in the figures of the
+-- agency they inform, and the rows kept so far counted some and not others.
+DELETE FROM report_rollups_built;
