@@ -175,6 +175,32 @@ both_backends! {
         assert_eq!(app.get_as(&op, "/api/v1/letters?status=bogus").await.status, 400);
     }
 
+    async fn a_word_finds_every_word_it_begins(app) {
+        app.seed_demo();
+        let op = app.token("op-bnd-1021").await;
+        let mut ids = Vec::new();
+        for last_name in ["کریمی", "کريميان", "کریم", "عبدالکریمی"] {
+            let mut body = letter("0499370899");
+            body["applicant"]["last_name"] = json!(last_name);
+            let res = app.post_as(&op, "/api/v1/letters", &body).await;
+            assert_eq!(res.status, 201, "{}", res.text());
+            ids.push(res.json()["id"].as_i64().expect("id"));
+        }
+        let found = |q: &'static str| {
+            let (app, op) = (&app, op.clone());
+            async move {
+                let res = app.get_as(&op, &format!("/api/v1/letters?q={}", urlencode(q))).await.json();
+                res["items"].as_array().expect("items").iter().filter_map(|l| l["id"].as_i64()).collect::<Vec<_>>()
+            }
+        };
+        // Newest first; a word matches the words it begins, never one it ends.
+        assert_eq!(found("کریمی").await, [ids[1], ids[0]]);
+        assert_eq!(found("كريم").await, [ids[2], ids[1], ids[0]]);
+        assert_eq!(found("کریمیان").await, [ids[1]]);
+        assert_eq!(found("کریمی علی").await, [ids[1], ids[0]]);
+        assert_eq!(found("کریمیانی").await, Vec::<i64>::new());
+    }
+
     async fn etags_let_readers_skip_unchanged_letters(app) {
         app.seed_demo();
         let (op, created) = register(&app).await;

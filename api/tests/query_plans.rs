@@ -31,6 +31,7 @@ const HISTORY: &[&str] = &[
     "notifications",
     "letter_relations",
     "attachments",
+    "letter_words",
 ];
 
 /// Records the SQL of every statement the connection runs.
@@ -253,6 +254,11 @@ both_backends! {
         if matches!(&*conn, DbConnection::Sqlite(_)) {
             assert!(counted.iter().any(|p| p.contains("COVERING INDEX deliveries_inbox_overdue")), "{counted:#?}");
         }
+        let one_word = shared::directory::search_text(&[&sample.subject])
+            .split_whitespace()
+            .find(|w| shared::search::is_one_token(w))
+            .expect("a subject word")
+            .to_owned();
         for (name, scope) in [("office", office), ("everything", Scope::All), ("agency", Scope::Agency(agency))] {
             assert_indexed(&mut conn, &format!("search by tracking code ({name})"), |c| {
                 let found = db::list_letters(c, scope, &words(&shared::tracking::display(&sample.tracking_code))).expect("search");
@@ -267,6 +273,21 @@ both_backends! {
                 let found = db::list_letters(c, scope, &words(&word)).expect("search");
                 assert!(!found.is_empty(), "{word}");
             });
+            assert_indexed(&mut conn, &format!("search by one word ({name})"), |c| {
+                let found = db::list_letters(c, scope, &words(&one_word)).expect("search");
+                assert!(!found.is_empty(), "{one_word}");
+            });
+        }
+        if matches!(&*conn, DbConnection::Postgres(_)) {
+            // An office's or an agency's words search reads the newest
+            // entries of its words, not the GIN index's every match.
+            for scope in [office, Scope::Agency(agency)] {
+                let searched = plans(&mut conn, |c| {
+                    db::list_letters(c, scope, &words(&one_word)).expect("search");
+                });
+                assert!(searched.iter().any(|p| p.contains("letter_words_pkey")), "{searched:#?}");
+                assert!(!searched.iter().any(|p| p.contains("letters_search")), "{searched:#?}");
+            }
         }
         assert_indexed(&mut conn, "duplicate check at intake", |c| {
             let since = at - Duration::days(shared::duplicates::WINDOW_DAYS);

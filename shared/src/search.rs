@@ -77,6 +77,29 @@ pub fn fts5_query(words: &[String], scope: Option<ScopeWord>) -> String {
     terms.join(" ")
 }
 
+/// The most index terms a word of a search is looked up as, one by one
+/// (itself included); a word that starts more is left to the GIN index.
+pub const MOST_TERMS: usize = 8;
+
+/// Whether `word` is one token for both indexes' tokenizers whatever their
+/// version (FTS5's `unicode61`, PostgreSQL's parser): ASCII letters and
+/// digits, and Arabic-script letters (no marks), so that it is one lexeme
+/// of the index and its terms are a range of them.
+pub fn is_one_token(word: &str) -> bool {
+    !word.is_empty()
+        && word.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || ('\u{0621}'..='\u{064A}').contains(&c)
+                || ('\u{0671}'..='\u{06D3}').contains(&c)
+        })
+}
+
+/// The bounds of the index terms that start with `word`, itself included
+/// (terms compare as UTF-8 bytes, so as code points).
+pub fn terms_range(word: &str) -> (String, String) {
+    (word.to_owned(), format!("{word}\u{10FFFF}"))
+}
+
 /// The PostgreSQL `to_tsquery('simple', …)` text: every word a quoted
 /// prefix, all required, and the scope word exactly.
 pub fn tsquery(words: &[String], scope: Option<ScopeWord>) -> String {
@@ -155,5 +178,19 @@ mod tests {
         let text = ScopeWord::Office(12).text();
         assert_eq!(search_text(&[&text]), text);
         assert_ne!(ScopeWord::Office(1).text(), ScopeWord::Agency(1).text());
+    }
+
+    #[test]
+    fn a_word_of_letters_is_one_token_and_its_terms_a_range() {
+        assert!(is_one_token("کریمی") && is_one_token("ab12"));
+        // Separators, marks and ZWNJ split or may split a token: left as prefixes.
+        for word in ["bnd-1", "مِهر", "می\u{200c}خواهم", "1405/12", ""] {
+            assert!(!is_one_token(word), "{word}");
+        }
+        let (from, to) = terms_range("کریمی");
+        for term in ["کریمی", "کریمیان"] {
+            assert!(from.as_str() <= term && term < to.as_str(), "{term}");
+        }
+        assert!("کریم" < from.as_str() && "کریمی\u{10FFFF}" >= to.as_str());
     }
 }

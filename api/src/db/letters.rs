@@ -325,6 +325,19 @@ pub struct LetterFilter {
     pub limit: i64,
 }
 
+impl LetterFilter {
+    /// Whether a filter other than the search, the page and the order
+    /// leaves letters out.
+    fn narrowed(&self) -> bool {
+        self.status.is_some()
+            || self.holder_agency_id.is_some()
+            || self.office_id.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+            || self.overdue.is_some()
+    }
+}
+
 /// The list's scope, filters, page and order applied to a boxed query of
 /// letters (from `letters`, or from SQLite's FTS index joined to it): one
 /// body for both query types. `$id` is the column that orders newest first
@@ -406,6 +419,9 @@ pub fn list_letters(
         (q, _) => {
             let rare = match q {
                 Some(LetterSearch::Words(words)) => {
+                    if let Some(page) = scoped_matches(conn, scope, f, words)? {
+                        return Ok(page);
+                    }
                     let rare = some_word_is_rare(conn, words)?;
                     let walked = !rare && walks_newest(scope, f);
                     if walked {
@@ -436,6 +452,94 @@ pub fn list_letters(
     }
 }
 
+/// PostgreSQL, a words search of an office or an agency, newest first,
+/// from the words kept by scope (`letter_words`, migration 000023): the
+/// terms that start with the driving word (the longest word that is one
+/// token and not a number: numbers are not kept by scope), found one index
+/// seek each, then the newest entries of each term, then those letters'
+/// rows with every word and filter. It reads a page's worth of entries,
+/// not every match in the scope. `None`
+/// when it cannot tell the page — no word can drive, the word starts
+/// more than [`MOST_TERMS`](shared::search::MOST_TERMS) terms, or the other
+/// words and filters left a window of candidates short — and the caller
+/// asks the GIN index instead.
+fn scoped_matches(
+    conn: &mut DbConnection,
+    scope: Scope,
+    f: &LetterFilter,
+    words: &[String],
+) -> QueryResult<Option<Vec<LetterRow>>> {
+    use diesel::sql_types::{BigInt, Integer, Text};
+    use shared::search::MOST_TERMS;
+    #[derive(QueryableByName)]
+    struct Candidate {
+        #[diesel(sql_type = Integer)]
+        letter_id: i32,
+        #[diesel(sql_type = BigInt)]
+        terms: i64,
+    }
+    let (DbConnection::Postgres(pg), Some(scope_word)) = (&mut *conn, scope_word(scope)) else {
+        return Ok(None);
+    };
+    let Some(driving) = words
+        .iter()
+        .filter(|w| shared::search::is_one_token(w) && !w.chars().all(|c| c.is_ascii_digit()))
+        .max_by_key(|w| w.chars().count())
+    else {
+        return Ok(None);
+    };
+    if f.by_due {
+        return Ok(None);
+    }
+    // Only the driving word and the scope decide the candidates: with no
+    // other word or filter they are the page itself.
+    let unfiltered = words.len() == 1 && !f.narrowed();
+    let wanted = if unfiltered { f.limit } else { SCOPED_WINDOW };
+    let (from, to) = shared::search::terms_range(driving);
+    let candidates: Vec<Candidate> = diesel::sql_query(
+        "WITH RECURSIVE t(word) AS ( \
+           (SELECT word FROM letter_words WHERE scope = $1 AND word >= $2 AND word < $3 \
+            ORDER BY word LIMIT 1) \
+           UNION ALL \
+           SELECT (SELECT w.word FROM letter_words w WHERE w.scope = $1 AND w.word > t.word \
+                   AND w.word < $3 ORDER BY w.word LIMIT 1) \
+           FROM t WHERE t.word IS NOT NULL), \
+         terms AS (SELECT word FROM t WHERE word IS NOT NULL LIMIT $4) \
+         SELECT c.letter_id, (SELECT COUNT(*) FROM terms) AS terms \
+         FROM terms, LATERAL (SELECT w.letter_id FROM letter_words w \
+              WHERE w.scope = $1 AND w.word = terms.word AND w.letter_id < $5 \
+              ORDER BY w.letter_id DESC LIMIT $6) c \
+         GROUP BY c.letter_id ORDER BY c.letter_id DESC LIMIT $6",
+    )
+    .bind::<Text, _>(scope_word.text())
+    .bind::<Text, _>(from)
+    .bind::<Text, _>(to)
+    .bind::<BigInt, _>(MOST_TERMS as i64 + 1)
+    .bind::<Integer, _>(f.before_id.unwrap_or(i32::MAX))
+    .bind::<BigInt, _>(wanted)
+    .load(pg)?;
+    if candidates
+        .first()
+        .is_some_and(|c| c.terms > MOST_TERMS as i64)
+    {
+        return Ok(None);
+    }
+    let ids: Vec<i32> = candidates.iter().map(|c| c.letter_id).collect();
+    let query = letters::table
+        .select(LetterRow::as_select())
+        .filter(letters::id.eq_any(&ids))
+        .filter(words_match(words, None, false))
+        .into_boxed();
+    let page = listed!(query, scope, f, letters::id).load(conn)?;
+    // Fewer candidates than asked for are every match of the driving word.
+    let complete = (ids.len() as i64) < wanted || page.len() as i64 >= f.limit;
+    Ok(complete.then_some(page))
+}
+
+/// How many of the newest letters with the driving word a scoped search
+/// sifts by its other words and filters before it asks the GIN index.
+const SCOPED_WINDOW: i64 = 500;
+
 /// How many of the scope's newest letters a search by common words walks
 /// before it looks the words up in the index instead.
 const WORDS_WALK_WINDOW: i64 = 2_000;
@@ -445,14 +549,7 @@ const WORDS_WALK_WINDOW: i64 = 2_000;
 /// first entries of an index (the primary key, `letters_office`); other
 /// scopes and filters would sift history to find the window.
 fn walks_newest(scope: Scope, f: &LetterFilter) -> bool {
-    matches!(scope, Scope::All | Scope::Office(_))
-        && !f.by_due
-        && f.status.is_none()
-        && f.holder_agency_id.is_none()
-        && f.office_id.is_none()
-        && f.from.is_none()
-        && f.to.is_none()
-        && f.overdue.is_none()
+    matches!(scope, Scope::All | Scope::Office(_)) && !f.by_due && !f.narrowed()
 }
 
 /// PostgreSQL, common words, newest first: the page from a walk of the
