@@ -12,10 +12,10 @@
 -- index holds, kept by the database on every insert and on every change
 -- of the search text (which only ever gains words). Numbers are left out
 -- (a fifth of the rows): tracking and national codes are looked up
--- exactly, and a search by digits alone still asks the GIN index. Byte order
--- ("C") makes a prefix a range of the index whatever the database's locale.
--- No key to letters: a letter is never deleted, and a key's check per word
--- would cost a registration more than the rows themselves.
+-- exactly, and a search by digits alone still asks the GIN index. Byte
+-- order ("C") makes a prefix a range of the index whatever the database's
+-- locale. No key to letters: a letter is never deleted, and a key's check
+-- per word would cost a registration more than the rows themselves.
 CREATE TABLE letter_words (
     scope TEXT COLLATE "C" NOT NULL,
     word TEXT COLLATE "C" NOT NULL,
@@ -23,18 +23,22 @@ CREATE TABLE letter_words (
     PRIMARY KEY (scope, word, letter_id)
 );
 
+-- The rows of a letter whose stored tsvector is `tsv` (also used by
+-- `chapar seed`, which fills the table once after its load).
+CREATE FUNCTION letter_words_of(tsv tsvector) RETURNS TABLE (scope TEXT, word TEXT)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT s, w FROM unnest(tsvector_to_array(tsv)) s, unnest(tsvector_to_array(tsv)) w
+    WHERE left(s, 3) IN ('zzo', 'zza') AND left(w, 3) NOT IN ('zzo', 'zza') AND w !~ '^[0-9]+$'
+$$;
+
 CREATE FUNCTION letter_words_kept() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    lexemes TEXT[] := tsvector_to_array(NEW.search_tsv);
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO letter_words (scope, word, letter_id)
-        SELECT s, w, NEW.id FROM unnest(lexemes) s, unnest(lexemes) w
-        WHERE left(s, 3) IN ('zzo', 'zza') AND left(w, 3) NOT IN ('zzo', 'zza') AND w !~ '^[0-9]+$';
+        SELECT o.scope, o.word, NEW.id FROM letter_words_of(NEW.search_tsv) o;
     ELSIF NEW.search_tsv IS DISTINCT FROM OLD.search_tsv THEN
         INSERT INTO letter_words (scope, word, letter_id)
-        SELECT s, w, NEW.id FROM unnest(lexemes) s, unnest(lexemes) w
-        WHERE left(s, 3) IN ('zzo', 'zza') AND left(w, 3) NOT IN ('zzo', 'zza') AND w !~ '^[0-9]+$'
+        SELECT o.scope, o.word, NEW.id FROM letter_words_of(NEW.search_tsv) o
         ON CONFLICT DO NOTHING;
     END IF;
     RETURN NULL;
@@ -46,8 +50,4 @@ CREATE TRIGGER letters_words AFTER INSERT OR UPDATE OF search_text ON letters
     FOR EACH ROW EXECUTE FUNCTION letter_words_kept();
 
 INSERT INTO letter_words (scope, word, letter_id)
-SELECT s, w, l.id
-FROM letters l,
-     LATERAL unnest(tsvector_to_array(l.search_tsv)) s,
-     LATERAL unnest(tsvector_to_array(l.search_tsv)) w
-WHERE left(s, 3) IN ('zzo', 'zza') AND left(w, 3) NOT IN ('zzo', 'zza') AND w !~ '^[0-9]+$';
+SELECT o.scope, o.word, l.id FROM letters l, letter_words_of(l.search_tsv) o;
