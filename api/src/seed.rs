@@ -240,7 +240,9 @@ pub fn seed(conn: &mut DbConnection, count: usize, seed: u64) -> Result<SeedRepo
         pg.batch_execute(
             "INSERT INTO letter_words (scope, word, letter_id) \
              SELECT o.scope, o.word, l.id FROM letters l, letter_words_of(l.search_tsv) o; \
+             SET maintenance_work_mem = '512MB'; \
              ALTER TABLE letter_words ADD PRIMARY KEY (scope, word, letter_id); \
+             RESET maintenance_work_mem; \
              ALTER TABLE letters ENABLE TRIGGER letters_words;",
         )?;
     }
