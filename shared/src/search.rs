@@ -81,10 +81,10 @@ pub fn fts5_query(words: &[String], scope: Option<ScopeWord>) -> String {
 /// (itself included); a word that starts more is left to the GIN index.
 pub const MOST_TERMS: usize = 8;
 
-/// Whether `word` is one token for both indexes' tokenizers whatever their
-/// version (FTS5's `unicode61`, PostgreSQL's parser): ASCII letters and
-/// digits, and Arabic-script letters (no marks), so that it is one lexeme
-/// of the index and its terms are a range of them.
+/// Whether `word` is one token for PostgreSQL's text search parser: ASCII
+/// letters and digits, and Arabic-script letters (no marks). Such a word
+/// is one lexeme, and the lexemes it begins are a range of an index
+/// ordered by lexeme, so it can drive a scoped words search.
 pub fn is_one_token(word: &str) -> bool {
     !word.is_empty()
         && word.chars().all(|c| {
@@ -183,7 +183,7 @@ mod tests {
     #[test]
     fn a_word_of_letters_is_one_token_and_its_terms_a_range() {
         assert!(is_one_token("کریمی") && is_one_token("ab12"));
-        // Separators, marks and ZWNJ split or may split a token: left as prefixes.
+        // Separators, marks and ZWNJ split or may split a token: such words never drive.
         for word in ["bnd-1", "مِهر", "می\u{200c}خواهم", "1405/12", ""] {
             assert!(!is_one_token(word), "{word}");
         }

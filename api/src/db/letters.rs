@@ -458,11 +458,11 @@ pub fn list_letters(
 /// token and not a number: numbers are not kept by scope), found one index
 /// seek each, then the newest entries of each term, then those letters'
 /// rows with every word and filter. It reads a page's worth of entries,
-/// not every match in the scope. `None`
-/// when it cannot tell the page — no word can drive, the word starts
-/// more than [`MOST_TERMS`](shared::search::MOST_TERMS) terms, or the other
-/// words and filters left a window of candidates short — and the caller
-/// asks the GIN index instead.
+/// not every match in the scope. `None` when it cannot tell the page — no
+/// word can drive, the word starts more than
+/// [`MOST_TERMS`](shared::search::MOST_TERMS) terms, or the other words and
+/// filters left a window of candidates short — and the caller asks the GIN
+/// index instead.
 fn scoped_matches(
     conn: &mut DbConnection,
     scope: Scope,
