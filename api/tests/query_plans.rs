@@ -256,7 +256,7 @@ both_backends! {
         }
         let one_word = shared::directory::search_text(&[&sample.subject])
             .split_whitespace()
-            .find(|w| shared::search::is_one_token(w))
+            .find(|w| shared::search::drives_scoped_search(w))
             .expect("a subject word")
             .to_owned();
         for (name, scope) in [("office", office), ("everything", Scope::All), ("agency", Scope::Agency(agency))] {

@@ -1,9 +1,9 @@
 //! A search by words common in the province but absent from an office's
 //! newest letters (PostgreSQL): the office's older matches are all found,
 //! newest first, page after page, by the office (from its words kept by
-//! scope) and by the province (a walk of its newest letters finds none). A file of
-//! its own: the common words are cached per process, and must be this
-//! database's.
+//! scope) and by the province (a walk of its newest letters finds none).
+//! A file of its own: the common words are cached per process, and must be
+//! this database's.
 
 mod common;
 

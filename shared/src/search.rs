@@ -94,6 +94,13 @@ pub fn is_one_token(word: &str) -> bool {
         })
 }
 
+/// Whether `word` can drive a scoped words search on PostgreSQL: one
+/// lexeme ([`is_one_token`]) and not a number, since numbers are not kept
+/// by scope (migration 000023).
+pub fn drives_scoped_search(word: &str) -> bool {
+    is_one_token(word) && !word.chars().all(|c| c.is_ascii_digit())
+}
+
 /// The bounds of the index terms that start with `word`, itself included
 /// (terms compare as UTF-8 bytes, so as code points).
 pub fn terms_range(word: &str) -> (String, String) {

@@ -454,9 +454,9 @@ pub fn list_letters(
 
 /// PostgreSQL, a words search of an office or an agency, newest first,
 /// from the words kept by scope (`letter_words`, migration 000023): the
-/// terms that start with the driving word (the longest word that is one
-/// token and not a number: numbers are not kept by scope), found one index
-/// seek each, then the newest entries of each term, then those letters'
+/// terms that start with the driving word (the longest that
+/// [`drives_scoped_search`](shared::search::drives_scoped_search)), found
+/// one index seek each, then the newest entries of each term, then those letters'
 /// rows with every word and filter. It reads a page's worth of entries,
 /// not every match in the scope. `None` when it cannot tell the page — no
 /// word can drive, the word starts more than
@@ -483,7 +483,7 @@ fn scoped_matches(
     };
     let Some(driving) = words
         .iter()
-        .filter(|w| shared::search::is_one_token(w) && !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| shared::search::drives_scoped_search(w))
         .max_by_key(|w| w.chars().count())
     else {
         return Ok(None);

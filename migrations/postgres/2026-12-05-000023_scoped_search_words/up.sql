@@ -31,6 +31,8 @@ LANGUAGE sql IMMUTABLE AS $$
     WHERE left(s, 3) IN ('zzo', 'zza') AND left(w, 3) NOT IN ('zzo', 'zza') AND w !~ '^[0-9]+$'
 $$;
 
+-- A new letter's rows cannot conflict, so its insert skips the conflict
+-- check a registration would otherwise pay for every row.
 CREATE FUNCTION letter_words_kept() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
