@@ -190,6 +190,13 @@ both_backends! {
     async fn hot_queries_never_scan_history(app) {
         let mut conn = app.db.pool().get().expect("connection");
         chapar::seed::seed(&mut conn, 1_500, 11).expect("seed");
+        // The seed's SMS are the texts the API would have sent: every placeholder filled.
+        let unfilled: Vec<i64> = diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "SELECT COUNT(*) FROM notifications WHERE text LIKE '%{%'",
+        )
+        .load(&mut conn)
+        .expect("count");
+        assert_eq!(unfilled, [0], "seeded SMS with a placeholder left in");
         // Follow-ups are rare; the seed makes none. A tenth of the letters name the one before.
         conn.batch_execute("INSERT INTO letter_relations (letter_id, related_letter_id, relation) SELECT id, id - 1, 'follows_up' FROM letters WHERE id % 10 = 0")
             .expect("relations");
