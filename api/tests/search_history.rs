@@ -2,8 +2,9 @@
 //! newest letters (PostgreSQL): the office's older matches are all found,
 //! newest first, page after page, by the office (from its words kept by
 //! scope) and by the province (a walk of its newest letters finds none).
-//! A file of its own: the common words are cached per process, and must be
-//! this database's.
+//! And (SQLite) the words index's terms table, which lets a word be asked as
+//! the terms it begins. A file of its own: the common words are cached per
+//! process, and must be this database's.
 
 mod common;
 
@@ -92,4 +93,92 @@ async fn older_matches_behind_thousands_of_newer_letters_are_found() {
         }
         assert_eq!(ids, matching, "every match, newest first, pages of {limit}");
     }
+}
+
+/// SQLite: the terms table (migration 000024) holds every term of the words
+/// index, whether it came with a registration or with a later change of the
+/// search text (a secretariat number), so a word asked as the terms it
+/// begins finds what its prefix finds. And FTS5 keeps each character such a
+/// word may have as itself (`shared::search::is_one_token`): a word is
+/// looked up among the terms as typed.
+#[actix_web::test]
+async fn the_words_index_terms_are_all_known_and_kept_as_typed() {
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+    #[derive(QueryableByName)]
+    struct Term {
+        #[diesel(sql_type = Text)]
+        term: String,
+    }
+    let Some(app) = TestApp::with_demo(Backend::Sqlite).await else {
+        return;
+    };
+    let terms = |sql: &str| -> Vec<String> {
+        let mut conn = app.db.pool().get().expect("connection");
+        let rows: Vec<Term> = diesel::sql_query(sql).load(&mut conn).expect("terms");
+        rows.into_iter().map(|t| t.term).collect()
+    };
+
+    // Every character a word looked up among the terms may have.
+    let typable: String = (0..=0x10FFFF_u32)
+        .filter_map(char::from_u32)
+        .filter(|c| shared::search::is_one_token(&c.to_string()))
+        .collect();
+    let words: Vec<String> = typable
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(12)
+        .map(|chunk| chunk.iter().collect())
+        .collect();
+    app.execute(&format!(
+        "INSERT INTO letters_fts_scratch(rowid, search_text) VALUES (1, '{}'); ",
+        words.join(" ")
+    ));
+    let indexed = terms("SELECT term FROM letters_fts_scratch_terms ORDER BY term");
+    app.execute("INSERT INTO letters_fts_scratch(letters_fts_scratch) VALUES ('delete-all')");
+    let mut expected = words.clone();
+    expected.sort();
+    assert_eq!(indexed, expected, "FTS5 splits or folds none of them");
+
+    let (operator, id) = app.register_letter("op-bnd-1021", "water").await;
+    let clerk = app.token("clerk-water").await;
+    // The demo has no other letter: the inbox's one delivery is the new letter's.
+    let inbox = app.get_as(&clerk, "/api/v1/inbox").await.json();
+    let delivery = inbox["items"][0]["delivery_id"]
+        .as_i64()
+        .expect("the new delivery");
+    let ack = app
+        .post_as(
+            &clerk,
+            &format!("/api/v1/inbox/{delivery}/ack"),
+            &json!({"agency_reference": "۴۵/۷۷۱۲۳۴"}),
+        )
+        .await;
+    assert_eq!(ack.status, 200, "{}", ack.text());
+    let missing =
+        terms("SELECT term FROM letters_fts_all_terms EXCEPT SELECT term FROM letters_fts_terms");
+    assert_eq!(
+        missing,
+        Vec::<String>::new(),
+        "terms of the index not in the terms table"
+    );
+    assert_eq!(
+        terms("SELECT term FROM letters_fts_terms WHERE term = '771234'"),
+        ["771234"]
+    );
+    let found = app
+        .get_as(&operator, "/api/v1/letters?q=77123")
+        .await
+        .json();
+    let ids: Vec<i64> = found["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|l| l["id"].as_i64())
+        .collect();
+    assert_eq!(
+        ids,
+        [id],
+        "found by the number's prefix, asked as its terms"
+    );
 }

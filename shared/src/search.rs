@@ -69,26 +69,51 @@ impl ScopeWord {
     }
 }
 
-/// The FTS5 MATCH expression: every word a quoted prefix phrase, all
-/// required, and the scope word exactly.
-pub fn fts5_query(words: &[String], scope: Option<ScopeWord>) -> String {
-    let mut terms: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
-    terms.extend(scope.map(|s| format!("\"{}\"", s.text())));
-    terms.join(" ")
+/// How a word of a search is asked of FTS5 (SQLite).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FtsWord {
+    /// As a prefix, which FTS5 answers by merging the doclists of every term
+    /// it begins over the whole province before the other words narrow it.
+    Prefix(String),
+    /// As the whole terms it begins, looked up beforehand, which FTS5 reads
+    /// by seeking where the other words and the scope word lead.
+    Terms(Vec<String>),
+}
+
+/// The FTS5 MATCH expression: every word as a quoted prefix or the terms it
+/// begins, all required, and the scope word exactly.
+pub fn fts5_query(words: &[FtsWord], scope: Option<ScopeWord>) -> String {
+    fn quoted(term: &str) -> String {
+        format!("\"{}\"", term.replace('"', "\"\""))
+    }
+    let mut terms: Vec<String> = words
+        .iter()
+        .map(|w| match w {
+            FtsWord::Prefix(word) => format!("{}*", quoted(word)),
+            FtsWord::Terms(terms) => {
+                let terms: Vec<String> = terms.iter().map(|t| quoted(t)).collect();
+                format!("({})", terms.join(" OR "))
+            }
+        })
+        .collect();
+    terms.extend(scope.map(|s| quoted(&s.text())));
+    terms.join(" AND ")
 }
 
 /// The most index terms a word of a search is looked up as, one by one
 /// (itself included); a word that starts more is left to the GIN index.
 pub const MOST_TERMS: usize = 8;
 
-/// Whether `word` is one token for PostgreSQL's text search parser: ASCII
-/// letters and digits, and Arabic-script letters (no marks). Such a word
-/// is one lexeme, and the lexemes it begins are a range of an index
-/// ordered by lexeme, so it can drive a scoped words search.
+/// Whether `word` is one token as both databases index it: lower-case
+/// ASCII letters and digits (words are searched lower-cased), and Arabic-script letters (no marks), which PostgreSQL's
+/// text search parser keeps together and FTS5's `unicode61` neither splits
+/// nor folds (a test asks the bundled SQLite). Such a word is one term, and
+/// the terms it begins are a range of an index ordered by term.
 pub fn is_one_token(word: &str) -> bool {
     !word.is_empty()
         && word.chars().all(|c| {
-            c.is_ascii_alphanumeric()
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
                 || ('\u{0621}'..='\u{064A}').contains(&c)
                 || ('\u{0671}'..='\u{06D3}').contains(&c)
         })
@@ -166,17 +191,30 @@ mod tests {
     }
 
     #[test]
-    fn queries_quote_every_word_as_a_prefix() {
+    fn queries_quote_every_word_as_a_prefix_or_its_terms() {
         let words = vec!["قبض".to_owned(), "1405/12".to_owned()];
-        assert_eq!(fts5_query(&words, None), "\"قبض\"* \"1405/12\"*");
+        let asked = [
+            FtsWord::Prefix(words[0].clone()),
+            FtsWord::Prefix(words[1].clone()),
+        ];
+        assert_eq!(fts5_query(&asked, None), "\"قبض\"* AND \"1405/12\"*");
         assert_eq!(tsquery(&words, None), "'قبض':* & '1405/12':*");
+        let asked = [
+            FtsWord::Terms(vec!["کریمی".into(), "کریمیان".into()]),
+            FtsWord::Prefix("a\"b".into()),
+        ];
+        assert_eq!(
+            fts5_query(&asked, Some(ScopeWord::Office(3))),
+            "(\"کریمی\" OR \"کریمیان\") AND \"a\"\"b\"* AND \"zzo3\""
+        );
     }
 
     #[test]
     fn the_scope_word_is_matched_exactly_and_survives_normalisation() {
         let words = vec!["قبض".to_owned()];
         let office = Some(ScopeWord::Office(12));
-        assert_eq!(fts5_query(&words, office), "\"قبض\"* \"zzo12\"");
+        let asked = [FtsWord::Prefix(words[0].clone())];
+        assert_eq!(fts5_query(&asked, office), "\"قبض\"* AND \"zzo12\"");
         assert_eq!(
             tsquery(&words, Some(ScopeWord::Agency(3))),
             "'قبض':* & 'zza3'"
@@ -191,7 +229,7 @@ mod tests {
     fn a_word_of_letters_is_one_token_and_its_terms_a_range() {
         assert!(is_one_token("کریمی") && is_one_token("ab12"));
         // Separators, marks and ZWNJ split or may split a token: such words never drive.
-        for word in ["bnd-1", "مِهر", "می\u{200c}خواهم", "1405/12", ""] {
+        for word in ["bnd-1", "مِهر", "می\u{200c}خواهم", "1405/12", "Ab", ""] {
             assert!(!is_one_token(word), "{word}");
         }
         let (from, to) = terms_range("کریمی");

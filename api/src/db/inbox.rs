@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use diesel::sql_types::{Bool, Text};
-use shared::search::LetterSearch;
+use shared::search::{LetterSearch, ScopeWord};
 
 use super::letters::Backend;
 use super::schema::{deliveries, letters};
@@ -80,47 +80,43 @@ impl InboxFilter {
 /// stored `tsvector` of each letter among the agency's open deliveries is
 /// checked, so the cost follows the inbox, never the agency's history; on
 /// SQLite the word index is asked for the agency's letters with the words
-/// (its scope word, as the letters search asks), because FTS5 evaluates a
-/// whole `MATCH` for each row it is asked about (1.6 ms a delivery at
-/// 1,000,000 letters).
+/// (its scope word, as the letters search asks: `fts5`, from
+/// [`super::letters::fts5_match`]), because FTS5 evaluates a whole `MATCH`
+/// for each row it is asked about (1.6 ms a delivery at 1,000,000 letters).
 fn matching(
     search: &LetterSearch,
-    agency_id: i32,
-    postgres: bool,
+    fts5: Option<String>,
 ) -> Box<dyn BoxableExpression<deliveries::table, Backend, SqlType = Bool>> {
     use diesel::dsl::sql;
-    match search {
-        LetterSearch::TrackingCode(code) => Box::new(
+    match (search, fts5) {
+        (LetterSearch::TrackingCode(code), _) => Box::new(
             deliveries::letter_id.eq_any(
                 letters::table
                     .filter(letters::tracking_code.eq(code.clone()))
                     .select(letters::id),
             ),
         ),
-        LetterSearch::NationalId(id) => Box::new(
+        (LetterSearch::NationalId(id), _) => Box::new(
             deliveries::letter_id.eq_any(
                 letters::table
                     .filter(letters::applicant_national_id.eq(id.clone()))
                     .select(letters::id),
             ),
         ),
-        LetterSearch::Words(words) if postgres => Box::new(
+        (LetterSearch::Words(_), Some(fts5)) => Box::new(
+            sql::<Bool>(
+                "deliveries.letter_id IN (SELECT rowid FROM letters_fts WHERE letters_fts MATCH ",
+            )
+            .bind::<Text, _>(fts5)
+            .sql(")"),
+        ),
+        (LetterSearch::Words(words), None) => Box::new(
             sql::<Bool>(
                 "EXISTS (SELECT 1 FROM letters m WHERE m.id = deliveries.letter_id \
                  AND m.search_tsv @@ to_tsquery('simple', ",
             )
             .bind::<Text, _>(shared::search::tsquery(words, None))
             .sql("))"),
-        ),
-        LetterSearch::Words(words) => Box::new(
-            sql::<Bool>(
-                "deliveries.letter_id IN (SELECT rowid FROM letters_fts WHERE letters_fts MATCH ",
-            )
-            .bind::<Text, _>(shared::search::fts5_query(
-                words,
-                Some(shared::search::ScopeWord::Agency(agency_id)),
-            ))
-            .sql(")"),
         ),
     }
 }
@@ -156,8 +152,13 @@ pub fn inbox_page(
         query = query.filter(deliveries::delivered_at.lt(before));
     }
     if let Some(search) = &filter.search {
-        let postgres = matches!(conn, DbConnection::Postgres(_));
-        query = query.filter(matching(search, agency_id, postgres));
+        let fts5 = match (search, &*conn) {
+            (LetterSearch::Words(words), DbConnection::Sqlite(_)) => Some(
+                super::letters::fts5_match(conn, words, Some(ScopeWord::Agency(agency_id)))?,
+            ),
+            _ => None,
+        };
+        query = query.filter(matching(search, fts5));
     }
     match cursor {
         InboxCursor::Delivery(after) => {

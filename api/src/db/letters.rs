@@ -2,7 +2,7 @@
 //! rows and queries. Every function takes the connection of the caller's
 //! transaction; the routes decide the transaction boundaries.
 
-use shared::search::ScopeWord;
+use shared::search::{FtsWord, ScopeWord, MOST_TERMS};
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -225,6 +225,48 @@ pub fn add_search_text(conn: &mut DbConnection, letter: &LetterRow, more: &str) 
 }
 
 /// The scope word a words search of `scope` asks the index for.
+/// SQLite: the FTS5 `MATCH` of a words search, each word that is one term
+/// ([`shared::search::is_one_token`]) asked as the whole terms it begins
+/// when there are at most [`MOST_TERMS`] of them (migration 000024 keeps
+/// every term the index holds); other words as prefixes.
+pub fn fts5_match(
+    conn: &mut DbConnection,
+    words: &[String],
+    scope: Option<ScopeWord>,
+) -> QueryResult<String> {
+    use diesel::sql_types::{BigInt, Text};
+    #[derive(QueryableByName)]
+    struct Term {
+        #[diesel(sql_type = Text)]
+        term: String,
+    }
+    let mut asked = Vec::with_capacity(words.len());
+    for word in words {
+        let terms: Vec<String> = if shared::search::is_one_token(word) {
+            let (from, to) = shared::search::terms_range(word);
+            diesel::sql_query(
+                "SELECT term FROM letters_fts_terms WHERE term >= ? AND term < ? \
+                 ORDER BY term LIMIT ?",
+            )
+            .bind::<Text, _>(from)
+            .bind::<Text, _>(to)
+            .bind::<BigInt, _>(MOST_TERMS as i64 + 1)
+            .load::<Term>(conn)?
+            .into_iter()
+            .map(|t| t.term)
+            .collect()
+        } else {
+            Vec::new()
+        };
+        asked.push(if (1..=MOST_TERMS).contains(&terms.len()) {
+            FtsWord::Terms(terms)
+        } else {
+            FtsWord::Prefix(word.clone())
+        });
+    }
+    Ok(shared::search::fts5_query(&asked, scope))
+}
+
 fn scope_word(scope: Scope) -> Option<ScopeWord> {
     match scope {
         Scope::All => None,
@@ -406,13 +448,11 @@ pub fn list_letters(
         // Driven by the index, newest match first: the page's cost follows
         // the matches read before it is full, not every match ever.
         (Some(LetterSearch::Words(words)), DbConnection::Sqlite(_)) => {
+            let asked = fts5_match(conn, words, scope_word(scope))?;
             let query = letters_fts::table
                 .inner_join(letters::table.on(letters::id.eq(letters_fts::rowid)))
                 .select(LetterRow::as_select())
-                .filter(
-                    sql::<Bool>("letters_fts MATCH ")
-                        .bind::<Text, _>(shared::search::fts5_query(words, scope_word(scope))),
-                )
+                .filter(sql::<Bool>("letters_fts MATCH ").bind::<Text, _>(asked))
                 .into_boxed();
             listed!(query, scope, f, letters_fts::rowid).load(conn)
         }
@@ -460,7 +500,7 @@ pub fn list_letters(
 /// rows with every word and filter. It reads a page's worth of entries,
 /// not every match in the scope. `None` when it cannot tell the page — no
 /// word can drive, the word starts more than
-/// [`MOST_TERMS`](shared::search::MOST_TERMS) terms, or the other words and
+/// [`MOST_TERMS`] terms, or the other words and
 /// filters left a window of candidates short — and the caller asks the GIN
 /// index instead.
 fn scoped_matches(
@@ -470,7 +510,6 @@ fn scoped_matches(
     words: &[String],
 ) -> QueryResult<Option<Vec<LetterRow>>> {
     use diesel::sql_types::{BigInt, Integer, Text};
-    use shared::search::MOST_TERMS;
     #[derive(QueryableByName)]
     struct Candidate {
         #[diesel(sql_type = Integer)]
