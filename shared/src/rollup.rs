@@ -22,7 +22,8 @@
 //!
 //! The day and backlog counters of the province and of each agency are
 //! split over [`SHARDS`] rows (by letter id) so concurrent registrations on
-//! PostgreSQL do not queue on one row lock. (An office's own rows are hot
+//! PostgreSQL do not queue on one row lock; SQLite, with its one writer,
+//! keeps one row each ([`Rollup::in_shards`]). (An office's own rows are hot
 //! only for that office's few counters.)
 //!
 //! Beside them, and written with them, the inbox's **new** count: an
@@ -425,6 +426,35 @@ impl Rollup {
         }
     }
 
+    /// The same counts over `shards` rows per hot counter instead of
+    /// [`SHARDS`]: a database with one writer has no row lock to spread
+    /// them for, and a report then sums a quarter of the day rows.
+    pub fn in_shards(self, shards: i32) -> Rollup {
+        if shards >= SHARDS {
+            return self;
+        }
+        let shards = shards.max(1);
+        let mut folded = Rollup {
+            offices: self.offices,
+            answers: self.answers,
+            ..Rollup::default()
+        };
+        for (mut key, n) in self.days {
+            key.shard = key.shard.rem_euclid(shards);
+            *folded.days.entry(key).or_default() += n;
+        }
+        for (mut key, n) in self.backlog {
+            key.shard = key.shard.rem_euclid(shards);
+            *folded.backlog.entry(key).or_default() += n;
+        }
+        for (mut key, n) in self.inbox {
+            key.shard = key.shard.rem_euclid(shards);
+            *folded.inbox.entry(key).or_default() += n;
+        }
+        folded.prune();
+        folded
+    }
+
     /// Drops the counters a change leaves as they were.
     pub fn prune(&mut self) {
         self.days.retain(|_, n| *n != 0);
@@ -531,6 +561,30 @@ mod tests {
             agencies,
             answer: None,
         }
+    }
+
+    #[test]
+    fn one_shard_holds_the_same_counts() {
+        let mut change = Rollup::default();
+        for id in 1..=9 {
+            let mut facts = letter(Status::Delivered, vec![2]);
+            facts.letter_id = id;
+            change.add(&facts, 1);
+        }
+        let mut withdrawn = letter(Status::Delivered, vec![2]);
+        withdrawn.letter_id = 6;
+        let mut after = withdrawn.clone();
+        after.status = Status::Withdrawn;
+        change.merge(Rollup::change(Some(&withdrawn), &after));
+        let folded = change.clone().in_shards(1);
+        assert!(folded.days.keys().all(|k| k.shard == 0));
+        assert!(folded.backlog.keys().all(|k| k.shard == 0));
+        let total =
+            |r: &Rollup| -> (i64, i64) { (r.days.values().sum(), r.backlog.values().sum()) };
+        assert_eq!(total(&folded), total(&change));
+        assert!(folded.days.len() < change.days.len());
+        assert_eq!(folded.offices, change.offices);
+        assert_eq!(change.clone().in_shards(SHARDS), change);
     }
 
     #[test]

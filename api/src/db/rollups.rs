@@ -321,9 +321,21 @@ pub fn apply(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
     match &mut *conn {
         DbConnection::Postgres(_) => apply_then(conn, change, ""),
         DbConnection::Sqlite(_) => {
-            apply_answers(conn, change)?;
-            add_counts(conn, &Counts::of(change))
+            let change = change.clone().in_shards(SQLITE_SHARDS);
+            apply_answers(conn, &change)?;
+            add_counts(conn, &Counts::of(&change))
         }
+    }
+}
+
+/// SQLite's one writer never waits on a counter row's lock: one row each.
+const SQLITE_SHARDS: i32 = 1;
+
+/// Rows each hot counter is split over on `conn`'s database.
+fn shards(conn: &DbConnection) -> i32 {
+    match conn {
+        DbConnection::Postgres(_) => shared::rollup::SHARDS,
+        DbConnection::Sqlite(_) => SQLITE_SHARDS,
     }
 }
 
@@ -612,6 +624,7 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<usize> {
         after = last;
     }
     total.prune();
+    let total = total.in_shards(shards(conn));
     insert_fresh(conn, &total)?;
     mark_built(conn)?;
     Ok(counted)
@@ -644,7 +657,7 @@ fn insert_fresh(conn: &mut DbConnection, total: &Rollup) -> QueryResult<()> {
 /// Counts each agency's new deliveries afresh (as migration 000022 did).
 fn rebuild_inbox_counts(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::delete(inbox_new::table).execute(conn)?;
-    let shards = shared::rollup::SHARDS;
+    let shards = shards(conn);
     diesel::sql_query(format!(
         "INSERT INTO inbox_new (agency_id, shard, n) \
          SELECT agency_id, id % {shards}, COUNT(*) FROM deliveries \
