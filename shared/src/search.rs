@@ -101,14 +101,16 @@ pub fn fts5_query(words: &[FtsWord], scope: Option<ScopeWord>) -> String {
 }
 
 /// The most index terms a word of a search is looked up as, one by one
-/// (itself included); a word that starts more is left to the GIN index.
+/// (itself included); a word that starts more is asked as a prefix (FTS5)
+/// or left to the GIN index (PostgreSQL).
 pub const MOST_TERMS: usize = 8;
 
 /// Whether `word` is one token as both databases index it: lower-case
-/// ASCII letters and digits (words are searched lower-cased), and Arabic-script letters (no marks), which PostgreSQL's
-/// text search parser keeps together and FTS5's `unicode61` neither splits
-/// nor folds (a test asks the bundled SQLite). Such a word is one term, and
-/// the terms it begins are a range of an index ordered by term.
+/// ASCII letters and digits (words are searched lower-cased), and
+/// Arabic-script letters without marks, which PostgreSQL's text search
+/// parser keeps together and FTS5's `unicode61` neither splits nor folds (a
+/// test asks the bundled SQLite). Such a word is one term, and the terms it
+/// begins are a range of an index ordered by term.
 pub fn is_one_token(word: &str) -> bool {
     !word.is_empty()
         && word.chars().all(|c| {

@@ -224,7 +224,6 @@ pub fn add_search_text(conn: &mut DbConnection, letter: &LetterRow, more: &str) 
         .map(drop)
 }
 
-/// The scope word a words search of `scope` asks the index for.
 /// SQLite: the FTS5 `MATCH` of a words search, each word that is one term
 /// ([`shared::search::is_one_token`]) asked as the whole terms it begins
 /// when there are at most [`MOST_TERMS`] of them (migration 000024 keeps
@@ -267,6 +266,7 @@ pub fn fts5_match(
     Ok(shared::search::fts5_query(&asked, scope))
 }
 
+/// The scope word a words search of `scope` asks the index for.
 fn scope_word(scope: Scope) -> Option<ScopeWord> {
     match scope {
         Scope::All => None,
