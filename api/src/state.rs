@@ -32,6 +32,8 @@ pub struct AppState {
     /// Dashboards computed at once: each reads the whole period, so more
     /// would only share the cores and starve the counter's requests.
     pub reports: Arc<tokio::sync::Semaphore>,
+    /// The dashboard's figures of days that are over (`db::settled`).
+    pub settled_counts: Arc<crate::db::reports::SettledCounts>,
 }
 
 impl AppState {
@@ -61,6 +63,7 @@ impl AppState {
             static_dir: settings.static_dir.clone(),
             trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
             reports: Arc::new(tokio::sync::Semaphore::new(2)),
+            settled_counts: Arc::default(),
         })
     }
 }

@@ -310,3 +310,71 @@ both_backends! {
         assert_eq!((gas_view.registered, gas_view.answered), (3, 1), "the letter referred to gas counts for it, the copy sent to it does not");
     }
 }
+
+/// The dashboard of `token` for the default 30 days, parsed.
+async fn figures(app: &TestApp, token: &str) -> shared::reports::Summary {
+    let res = app.get_as(token, "/api/v1/reports/summary").await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    serde_json::from_slice(&res.body).expect("summary")
+}
+
+fn registered_on(summary: &shared::reports::Summary, day: chrono::NaiveDate) -> u32 {
+    summary
+        .per_day
+        .iter()
+        .find(|d| d.date == day)
+        .map_or(0, |d| d.registered)
+}
+
+both_backends! {
+    async fn days_that_are_over_are_kept_and_what_still_moves_is_read_again(app) {
+        app.seed_demo();
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            ids.push(app.register_letter("op-bnd-1021", "water").await.1);
+        }
+        let water = app.token("clerk-water").await;
+        for item in app.get_as(&water, "/api/v1/inbox").await.json()["items"].as_array().expect("items") {
+            let delivery = item["delivery_id"].as_i64().expect("delivery");
+            assert_eq!(app.post_as(&water, &format!("/api/v1/inbox/{delivery}/ack"), &json!({})).await.status, 200);
+        }
+        // The three were registered ten days ago (08:00 UTC is 11:30 in Tehran).
+        let today = shared::reports::tehran_day(chrono::Utc::now());
+        let old_day = today - chrono::Duration::days(10);
+        let at = old_day.and_hms_opt(8, 0, 0).expect("time");
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        app.execute(&format!("UPDATE letters SET created_at = '{at}' WHERE id IN ({list})"));
+        app.rolled_up_afresh();
+
+        let (admin, gas) = (app.token("admin").await, app.token("clerk-gas").await);
+        let before = figures(&app, &admin).await;
+        assert_eq!((before.registered, registered_on(&before, old_day)), (3, 3));
+        assert_eq!(figures(&app, &gas).await.registered, 0);
+
+        // Today one is referred on to gas and one answered; one more is registered.
+        let refer = json!({"to_agency_code": "gas", "note": ""});
+        assert_eq!(app.post_as(&water, &format!("/api/v1/letters/{}/refer", ids[0]), &refer).await.status, 200);
+        let answer = json!({"body": "انجام شد"});
+        assert_eq!(app.post_as(&water, &format!("/api/v1/letters/{}/answer", ids[1]), &answer).await.status, 200);
+        app.register_letter("op-bnd-1021", "electricity").await;
+
+        let now = chrono::Utc::now();
+        let mut expected = shared::reports::summarize(&reference_rows(&app), today - chrono::Duration::days(29), today, now);
+        let province = figures(&app, &admin).await;
+        for (e, g) in expected.by_agency.iter_mut().zip(&province.by_agency) {
+            e.agency_name.clone_from(&g.agency_name);
+        }
+        for (e, g) in expected.by_office.iter_mut().zip(&province.by_office) {
+            e.counter_office_name.clone_from(&g.counter_office_name);
+        }
+        assert_eq!(province, expected, "statuses, today's registration and answer are read again");
+        assert_eq!((province.answered, registered_on(&province, today)), (1, 1));
+
+        let gas_view = figures(&app, &gas).await;
+        assert_eq!(
+            (gas_view.registered, registered_on(&gas_view, old_day)),
+            (1, 1),
+            "a letter referred to gas counts for it on the day it was registered, though gas read that day before"
+        );
+    }
+}

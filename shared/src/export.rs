@@ -293,7 +293,8 @@ mod tests {
         answers.add(30.0, false, 1);
         let mut summary = summarize_aggregates(
             &Aggregates {
-                registered: vec![(day, Status::Answered, 4), (day, Status::Delivered, 2)],
+                registered_per_day: vec![(day, 6)],
+                registered_by_status: vec![(Status::Answered, 4), (Status::Delivered, 2)],
                 registered_by_office: vec![("bnd-1021".into(), 6)],
                 answered: vec![(day, 4)],
                 answers: vec![answers],

@@ -68,6 +68,18 @@ pub fn utc_bounds(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Ut
     (start.and_utc(), end.and_utc())
 }
 
+/// How long after a Tehran day ends its figures are taken as final: longer
+/// than any write transaction stamped within the day can take to commit,
+/// than a hot standby may lag, and than the clocks of two instances may
+/// differ.
+pub const SETTLE_AFTER: Duration = Duration::minutes(15);
+
+/// The last Tehran day that ended at least [`SETTLE_AFTER`] before `now`:
+/// no step taken from now on is stamped with it or any day before it.
+pub fn last_settled_day(now: DateTime<Utc>) -> NaiveDate {
+    tehran_day(now - SETTLE_AFTER) - Duration::days(1)
+}
+
 /// A period, checked: `to` defaults to today (Tehran) and `from` to 29 days
 /// before `to`; `from` may not be after `to`, nor the period longer than
 /// [`MAX_DAYS`]. Errors name the query parameter.
@@ -175,8 +187,10 @@ pub struct Summary {
 /// computes from plain rows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Aggregates {
-    /// Letters registered in the period: (Tehran day, status now, how many).
-    pub registered: Vec<(NaiveDate, Status, u32)>,
+    /// Letters registered in the period per Tehran day, whatever their status.
+    pub registered_per_day: Vec<(NaiveDate, u32)>,
+    /// Letters registered in the period by their status now.
+    pub registered_by_status: Vec<(Status, u32)>,
     /// Letters registered in the period per counter office code.
     pub registered_by_office: Vec<(String, u32)>,
     /// Answers given in the period per Tehran day.
@@ -239,15 +253,17 @@ impl Aggregates {
         now: DateTime<Utc>,
     ) -> Aggregates {
         let in_period = |at: DateTime<Utc>| (from..=to).contains(&tehran_day(at));
-        let mut registered: BTreeMap<(NaiveDate, &str), (Status, u32)> = BTreeMap::new();
+        let mut registered: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+        let mut by_status: BTreeMap<&str, (Status, u32)> = BTreeMap::new();
         let mut offices: BTreeMap<&str, u32> = BTreeMap::new();
         let mut answered: BTreeMap<NaiveDate, u32> = BTreeMap::new();
         let mut backlog: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
         let mut answers: BTreeMap<&str, AgencyAnswers> = BTreeMap::new();
         for row in rows {
             if in_period(row.created_at) {
-                registered
-                    .entry((tehran_day(row.created_at), row.status.as_str()))
+                *registered.entry(tehran_day(row.created_at)).or_default() += 1;
+                by_status
+                    .entry(row.status.as_str())
                     .or_insert((row.status, 0))
                     .1 += 1;
                 *offices.entry(&row.counter_office_code).or_default() += 1;
@@ -274,10 +290,8 @@ impl Aggregates {
             }
         }
         Aggregates {
-            registered: registered
-                .into_iter()
-                .map(|((day, _), (status, n))| (day, status, n))
-                .collect(),
+            registered_per_day: registered.into_iter().collect(),
+            registered_by_status: by_status.into_values().collect(),
             registered_by_office: offices
                 .into_iter()
                 .map(|(c, n)| (c.to_owned(), n))
@@ -364,7 +378,7 @@ pub fn summarize_aggregates(a: &Aggregates, from: NaiveDate, to: NaiveDate) -> S
         );
         day += Duration::days(1);
     }
-    for (day, _, n) in &a.registered {
+    for (day, n) in &a.registered_per_day {
         if let Some(d) = per_day.get_mut(day) {
             d.registered += n;
         }
@@ -380,10 +394,10 @@ pub fn summarize_aggregates(a: &Aggregates, from: NaiveDate, to: NaiveDate) -> S
         .map(|status| StatusCount {
             status: *status,
             count: a
-                .registered
+                .registered_by_status
                 .iter()
-                .filter(|(_, s, _)| s == status)
-                .map(|(_, _, n)| n)
+                .filter(|(s, _)| s == status)
+                .map(|(_, n)| n)
                 .sum(),
         })
         .collect();
@@ -439,7 +453,7 @@ pub fn summarize_aggregates(a: &Aggregates, from: NaiveDate, to: NaiveDate) -> S
     Summary {
         from,
         to,
-        registered: a.registered.iter().map(|(_, _, n)| n).sum(),
+        registered: a.registered_by_status.iter().map(|(_, n)| n).sum(),
         answered: a.answered.iter().map(|(_, n)| n).sum(),
         median_answer_hours: median(&speeds(&answers)),
         on_time_percent: on_time_percent(&answers),
@@ -513,6 +527,20 @@ mod tests {
         let (start, end) = utc_bounds(day(2026, 11, 28), day(2026, 11, 28));
         assert_eq!(start, utc(2026, 11, 27, 20, 30));
         assert_eq!(end, utc(2026, 11, 28, 20, 30));
+    }
+
+    #[test]
+    fn a_day_is_settled_a_quarter_hour_after_it_ends_in_tehran() {
+        // 28 November ends in Tehran at 20:30 UTC.
+        assert_eq!(
+            last_settled_day(utc(2026, 11, 28, 20, 44)),
+            day(2026, 11, 27)
+        );
+        assert_eq!(
+            last_settled_day(utc(2026, 11, 28, 20, 45)),
+            day(2026, 11, 28)
+        );
+        assert_eq!(last_settled_day(utc(2026, 11, 28, 9, 0)), day(2026, 11, 27));
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub mod notifications;
 pub mod reports;
 pub mod rollups;
 pub mod schema;
+pub mod settled;
 pub mod standbys;
 pub mod users;
 pub mod writer;

@@ -1,7 +1,9 @@
 //! What the dashboard reads. The province's and an agency's figures come
 //! from the rollups each step keeps (`shared::rollup`, [`super::rollups`]):
 //! a year of the province is a few thousand rows however many letters it
-//! had. A counter office's figures are counted from its own letters with
+//! had, and what of them is final is summed once per instance and day
+//! ([`super::settled`]), so a dashboard reads today's rows and the counts
+//! that still move. A counter office's figures are counted from its own letters with
 //! `GROUP BY` (an office's year is a few thousand letters; the only
 //! backend-specific SQL is how a Tehran day and an hour count are written,
 //! [`Dialect`]). Either way the figures are computed from the counts in
@@ -9,10 +11,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Text, Timestamp};
-use shared::reports::{AgencyAnswers, Aggregates};
+use shared::reports::{last_settled_day, AgencyAnswers, Aggregates};
 use shared::rollup::{cover, AnswerSum, Grain, RollupScope, ANSWERED};
 use shared::workflow::Status;
 
@@ -196,6 +198,7 @@ pub fn aggregates(
     (from, to): (NaiveDate, NaiveDate),
     now: NaiveDateTime,
     directory: &Directory,
+    settled: &SettledCounts,
 ) -> QueryResult<Aggregates> {
     match scope {
         Scope::Office(office) => {
@@ -203,117 +206,118 @@ pub fn aggregates(
             let period = (start.naive_utc(), end.naive_utc());
             office_aggregates(conn, office, period, now, directory)
         }
-        Scope::All => rolled_up(conn, RollupScope::Province, scope, from, to, now, directory),
+        Scope::All => rolled_up(
+            conn,
+            RollupScope::Province,
+            scope,
+            (from, to),
+            now,
+            directory,
+            settled,
+        ),
         Scope::Agency(agency) => rolled_up(
             conn,
             RollupScope::Agency(agency),
             scope,
-            from,
-            to,
+            (from, to),
             now,
             directory,
+            settled,
         ),
     }
 }
 
-/// The figures of the rollups of `rollup`; only the overdue count is read
-/// from the letters, among the open ones (its index holds only those).
+/// What the rollups count over a run of days, before it is summarised.
+#[derive(Debug, Clone, Default)]
+pub struct PeriodCounts {
+    /// Letters registered per day, whatever their status now.
+    registered: BTreeMap<NaiveDate, i64>,
+    /// Letters registered per counter office.
+    offices: BTreeMap<i32, i64>,
+    /// Answers given per day.
+    answered: BTreeMap<NaiveDate, i64>,
+    /// Answers per answering agency.
+    answers: BTreeMap<i32, AnswerSum>,
+}
+
+/// The two halves of the counts, each read on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Part {
+    /// Letters registered per day and per office.
+    Registrations,
+    /// Answers per day and per agency.
+    Answers,
+}
+
+impl Part {
+    /// Whether a settled day's counts of this part are final in `rollup`.
+    /// Answers are: a step counts on the day it is taken, and an answered
+    /// letter goes to no other agency. Registrations are final for the
+    /// province only: a referral brings a letter into a new agency's
+    /// figures on the day it was registered.
+    fn settles_in(self, rollup: RollupScope) -> bool {
+        self == Part::Answers || rollup == RollupScope::Province
+    }
+}
+
+/// The settled figures an instance keeps, by scope, first and last day.
+pub type SettledCounts = super::settled::Settled<(RollupScope, NaiveDate, NaiveDate), PeriodCounts>;
+
+/// The figures of the rollups of `rollup`. What the days up to
+/// [`last_settled_day`] count for good comes from `settled` (computed once
+/// per instance and day); today's rows, the statuses now and the backlog
+/// are read every time. Only the overdue count reads letters, the open ones
+/// (its index holds only those).
+#[allow(clippy::too_many_arguments)]
 fn rolled_up(
     conn: &mut DbConnection,
     rollup: RollupScope,
     scope: Scope,
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
     now: NaiveDateTime,
     directory: &Directory,
+    settled: &SettledCounts,
 ) -> QueryResult<Aggregates> {
-    let (kind, id) = rollup.columns();
-    let mut registered: BTreeMap<(NaiveDate, &'static str), (Status, i64)> = BTreeMap::new();
-    let mut answered: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-    for (day, what, n) in report_days::table
-        .filter(report_days::scope_kind.eq(kind))
-        .filter(report_days::scope_id.eq(id))
-        .filter(report_days::day.between(from, to))
-        .group_by((report_days::day, report_days::kind))
-        .select((report_days::day, report_days::kind, summed()))
-        .load::<(NaiveDate, String, i64)>(conn)?
-    {
-        if what == ANSWERED {
-            *answered.entry(day).or_default() += n;
-        } else if let Some(status) = Status::parse(&what) {
-            registered
-                .entry((day, status.as_str()))
-                .or_insert((status, 0))
-                .1 += n;
+    let settled_to = to.min(last_settled_day(now.and_utc()));
+    let mut counts = if from <= settled_to {
+        let kept =
+            settled.get_or_compute::<diesel::result::Error>(&(rollup, from, settled_to), || {
+                let mut counts = PeriodCounts::default();
+                for part in [Part::Registrations, Part::Answers] {
+                    if part.settles_in(rollup) {
+                        count_part(conn, rollup, part, (from, settled_to), &mut counts)?;
+                    }
+                }
+                Ok(counts)
+            })?;
+        (*kept).clone()
+    } else {
+        PeriodCounts::default()
+    };
+    for part in [Part::Registrations, Part::Answers] {
+        let first = if part.settles_in(rollup) && from <= settled_to {
+            settled_to + Duration::days(1)
+        } else {
+            from
+        };
+        if first <= to {
+            count_part(conn, rollup, part, (first, to), &mut counts)?;
         }
     }
-    let mut offices: BTreeMap<i32, i64> = BTreeMap::new();
-    let mut answers: BTreeMap<i32, AnswerSum> = BTreeMap::new();
-    for (grain, first, last, sign) in periods(from, to) {
-        for (office, n) in report_offices::table
-            .filter(report_offices::scope_kind.eq(kind))
-            .filter(report_offices::scope_id.eq(id))
-            .filter(report_offices::grain.eq(grain.column()))
-            .filter(report_offices::period.between(first, last))
-            .group_by(report_offices::counter_office_id)
-            .select((report_offices::counter_office_id, summed()))
-            .load::<(i32, i64)>(conn)?
-        {
-            *offices.entry(office).or_default() += sign * n;
-        }
-        for (agency, answered, on_time, hours) in report_answers::table
-            .filter(report_answers::scope_kind.eq(kind))
-            .filter(report_answers::scope_id.eq(id))
-            .filter(report_answers::grain.eq(grain.column()))
-            .filter(report_answers::period.between(first, last))
-            .select((
-                report_answers::agency_id,
-                report_answers::answered,
-                report_answers::on_time,
-                report_answers::hours,
-            ))
-            .load::<(i32, i64, i64, Vec<u8>)>(conn)?
-        {
-            answers
-                .entry(agency)
-                .or_default()
-                .add_row(sign, answered, on_time, &hours);
-        }
-    }
-    let mut backlog: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
-    for (holder, n) in report_backlog::table
-        .filter(report_backlog::scope_kind.eq(kind))
-        .filter(report_backlog::scope_id.eq(id))
-        .select((report_backlog::holder_agency_id, report_backlog::n))
-        .load::<(i32, i64)>(conn)?
-    {
-        backlog.entry(holder).or_default().0 += n;
-    }
-    let overdue = letters::table
-        .filter(awaiting_agency())
-        .filter(letters::due_at.lt(now))
-        .select(letters::holder_agency_id)
-        .into_boxed();
-    for holder in in_scope(overdue, scope).load::<i32>(conn)? {
-        backlog.entry(holder).or_default().1 += 1;
-    }
+    let by_status = statuses(conn, rollup, (from, to))?;
+    let backlog = backlog(conn, rollup, scope, now)?;
     Ok(Aggregates {
-        registered: registered
-            .into_iter()
-            .filter(|(_, (_, n))| *n > 0)
-            .map(|((day, _), (status, n))| (day, status, count(n)))
-            .collect(),
-        registered_by_office: offices
+        registered_per_day: positive(counts.registered),
+        registered_by_status: by_status,
+        registered_by_office: counts
+            .offices
             .into_iter()
             .filter(|(_, n)| *n > 0)
             .map(|(office, n)| (directory.office_code(office), count(n)))
             .collect(),
-        answered: answered
-            .into_iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(day, n)| (day, count(n)))
-            .collect(),
-        answers: answers
+        answered: positive(counts.answered),
+        answers: counts
+            .answers
             .into_iter()
             .filter(|(_, c)| c.answered > 0)
             .map(|(agency, c)| AgencyAnswers {
@@ -335,6 +339,134 @@ fn rolled_up(
             })
             .collect(),
     })
+}
+
+fn positive(per_day: BTreeMap<NaiveDate, i64>) -> Vec<(NaiveDate, u32)> {
+    per_day
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(day, n)| (day, count(n)))
+        .collect()
+}
+
+/// Adds `part` of the days `from..=to` of `rollup` to `counts`.
+fn count_part(
+    conn: &mut DbConnection,
+    rollup: RollupScope,
+    part: Part,
+    (from, to): (NaiveDate, NaiveDate),
+    counts: &mut PeriodCounts,
+) -> QueryResult<()> {
+    let (kind, id) = rollup.columns();
+    let days = report_days::table
+        .filter(report_days::scope_kind.eq(kind))
+        .filter(report_days::scope_id.eq(id))
+        .filter(report_days::day.between(from, to))
+        .group_by(report_days::day)
+        .select((report_days::day, summed()))
+        .into_boxed();
+    let (days, per_day) = match part {
+        Part::Registrations => (
+            days.filter(report_days::kind.ne(ANSWERED)),
+            &mut counts.registered,
+        ),
+        Part::Answers => (
+            days.filter(report_days::kind.eq(ANSWERED)),
+            &mut counts.answered,
+        ),
+    };
+    for (day, n) in days.load::<(NaiveDate, i64)>(conn)? {
+        *per_day.entry(day).or_default() += n;
+    }
+    for (grain, first, last, sign) in periods(from, to) {
+        match part {
+            Part::Registrations => {
+                for (office, n) in report_offices::table
+                    .filter(report_offices::scope_kind.eq(kind))
+                    .filter(report_offices::scope_id.eq(id))
+                    .filter(report_offices::grain.eq(grain.column()))
+                    .filter(report_offices::period.between(first, last))
+                    .group_by(report_offices::counter_office_id)
+                    .select((report_offices::counter_office_id, summed()))
+                    .load::<(i32, i64)>(conn)?
+                {
+                    *counts.offices.entry(office).or_default() += sign * n;
+                }
+            }
+            Part::Answers => {
+                for (agency, answered, on_time, hours) in report_answers::table
+                    .filter(report_answers::scope_kind.eq(kind))
+                    .filter(report_answers::scope_id.eq(id))
+                    .filter(report_answers::grain.eq(grain.column()))
+                    .filter(report_answers::period.between(first, last))
+                    .select((
+                        report_answers::agency_id,
+                        report_answers::answered,
+                        report_answers::on_time,
+                        report_answers::hours,
+                    ))
+                    .load::<(i32, i64, i64, Vec<u8>)>(conn)?
+                {
+                    counts
+                        .answers
+                        .entry(agency)
+                        .or_default()
+                        .add_row(sign, answered, on_time, &hours);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Letters registered in `from..=to` by their status now: the one count
+/// of the period that moves with every step, so read every time.
+fn statuses(
+    conn: &mut DbConnection,
+    rollup: RollupScope,
+    (from, to): (NaiveDate, NaiveDate),
+) -> QueryResult<Vec<(Status, u32)>> {
+    let (kind, id) = rollup.columns();
+    Ok(report_days::table
+        .filter(report_days::scope_kind.eq(kind))
+        .filter(report_days::scope_id.eq(id))
+        .filter(report_days::day.between(from, to))
+        .filter(report_days::kind.ne(ANSWERED))
+        .group_by(report_days::kind)
+        .select((report_days::kind, summed()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .filter_map(|(status, n)| Some((Status::parse(&status)?, count(n))))
+        .collect())
+}
+
+/// Open and overdue letters now per holding agency.
+fn backlog(
+    conn: &mut DbConnection,
+    rollup: RollupScope,
+    scope: Scope,
+    now: NaiveDateTime,
+) -> QueryResult<BTreeMap<i32, (i64, i64)>> {
+    let (kind, id) = rollup.columns();
+    let mut backlog: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
+    for (holder, n) in report_backlog::table
+        .filter(report_backlog::scope_kind.eq(kind))
+        .filter(report_backlog::scope_id.eq(id))
+        .select((report_backlog::holder_agency_id, report_backlog::n))
+        .load::<(i32, i64)>(conn)?
+    {
+        backlog.entry(holder).or_default().0 += n;
+    }
+    let overdue = letters::table
+        .filter(awaiting_agency())
+        .filter(letters::due_at.lt(now))
+        .select(letters::holder_agency_id)
+        .into_boxed();
+    for holder in in_scope(overdue, scope).load::<i32>(conn)? {
+        backlog.entry(holder).or_default().1 += 1;
+    }
+    Ok(backlog)
 }
 
 /// `SUM(n)` of a rollup table's counters, as a `BIGINT` on both backends
@@ -424,6 +556,14 @@ fn office_aggregates(
     )?;
 
     let by_office: u32 = registered.iter().map(|r| count(r.n)).sum();
+    let mut per_day: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+    let mut by_status: BTreeMap<&'static str, (Status, u32)> = BTreeMap::new();
+    for r in &registered {
+        if let (Some(day), Some(status)) = (parse_day(&r.day), Status::parse(&r.status)) {
+            *per_day.entry(day).or_default() += count(r.n);
+            by_status.entry(status.as_str()).or_insert((status, 0)).1 += count(r.n);
+        }
+    }
     let mut answers: BTreeMap<i32, AgencyAnswers> = BTreeMap::new();
     for r in speeds {
         answers
@@ -432,10 +572,8 @@ fn office_aggregates(
             .add(r.hours, r.on_time == 1, count(r.n));
     }
     Ok(Aggregates {
-        registered: registered
-            .into_iter()
-            .filter_map(|r| Some((parse_day(&r.day)?, Status::parse(&r.status)?, count(r.n))))
-            .collect(),
+        registered_per_day: per_day.into_iter().collect(),
+        registered_by_status: by_status.into_values().collect(),
         registered_by_office: vec![(directory.office_code(office), by_office)],
         answered: answered
             .into_iter()

@@ -71,11 +71,13 @@ pub async fn computed(
         .acquire()
         .await
         .map_err(|_| ApiError::Unavailable("The server is stopping.".into()))?;
+    let settled = std::sync::Arc::clone(&state.settled_counts);
     state
         .db
         .read(after.0, move |conn| {
             let directory = Directory::load(conn)?;
-            let counts = aggregates(conn, scope, (from, to), now.naive_utc(), &directory)?;
+            let (period, now) = ((from, to), now.naive_utc());
+            let counts = aggregates(conn, scope, period, now, &directory, &settled)?;
             let mut figures = summarize_aggregates(&counts, from, to);
             for agency in &mut figures.by_agency {
                 agency.agency_name = directory
