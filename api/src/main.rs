@@ -260,6 +260,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if state.db.backend() == chapar::db::Backend::Postgres {
         actix_web::rt::spawn(sweep_rate_limits_periodically(state.clone()));
     }
+    actix_web::rt::spawn(cool_report_days_periodically(state.clone()));
     let mut server = actix_web::HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = args.workers {
         server = server.workers(workers);
@@ -318,6 +319,33 @@ async fn sweep_idempotency_keys_periodically(state: chapar::AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(keys = n, "expired idempotency keys removed"),
             Err(e) => tracing::warn!(error = %e, "idempotency key sweep failed"),
+        }
+    }
+}
+
+/// Every hour (first two minutes after start), folds the dashboard's day
+/// counters of the days that cooled into one row per count
+/// (`db::rollups::cool_recent_days`). Harmless when several instances do it.
+async fn cool_report_days_periodically(state: chapar::AppState) {
+    let mut ticks = tokio::time::interval_at(
+        tokio::time::Instant::now() + std::time::Duration::from_secs(120),
+        std::time::Duration::from_secs(3600),
+    );
+    loop {
+        ticks.tick().await;
+        let cooled = state
+            .db
+            .write(|conn| {
+                Ok(chapar::db::rollups::cool_recent_days(
+                    conn,
+                    chrono::Utc::now(),
+                )?)
+            })
+            .await;
+        match cooled {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, "dashboard day counters of past days folded"),
+            Err(e) => tracing::warn!(error = %e, "folding past days' dashboard counters failed"),
         }
     }
 }

@@ -326,18 +326,29 @@ fn registered_on(summary: &shared::reports::Summary, day: chrono::NaiveDate) -> 
         .map_or(0, |d| d.registered)
 }
 
+/// `n` letters of the demo province registered to water and received
+/// there; answers water's clerk token and the letters' ids.
+async fn received_at_water(app: &TestApp, n: usize) -> (String, Vec<i64>) {
+    app.seed_demo();
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        ids.push(app.register_letter("op-bnd-1021", "water").await.1);
+    }
+    let water = app.token("clerk-water").await;
+    for item in app.get_as(&water, "/api/v1/inbox").await.json()["items"]
+        .as_array()
+        .expect("items")
+    {
+        let delivery = item["delivery_id"].as_i64().expect("delivery");
+        let path = format!("/api/v1/inbox/{delivery}/ack");
+        assert_eq!(app.post_as(&water, &path, &json!({})).await.status, 200);
+    }
+    (water, ids)
+}
+
 both_backends! {
     async fn days_that_are_over_are_kept_and_what_still_moves_is_read_again(app) {
-        app.seed_demo();
-        let mut ids = Vec::new();
-        for _ in 0..3 {
-            ids.push(app.register_letter("op-bnd-1021", "water").await.1);
-        }
-        let water = app.token("clerk-water").await;
-        for item in app.get_as(&water, "/api/v1/inbox").await.json()["items"].as_array().expect("items") {
-            let delivery = item["delivery_id"].as_i64().expect("delivery");
-            assert_eq!(app.post_as(&water, &format!("/api/v1/inbox/{delivery}/ack"), &json!({})).await.status, 200);
-        }
+        let (water, ids) = received_at_water(&app, 3).await;
         // The three were registered ten days ago (08:00 UTC is 11:30 in Tehran).
         let today = shared::reports::tehran_day(chrono::Utc::now());
         let old_day = today - chrono::Duration::days(10);
@@ -376,5 +387,66 @@ both_backends! {
             (1, 1),
             "a letter referred to gas counts for it on the day it was registered, though gas read that day before"
         );
+    }
+}
+
+/// Day counters by scope, day and kind.
+type DayTotals = std::collections::BTreeMap<(i16, i32, chrono::NaiveDate, String), i64>;
+
+/// The day counters summed over their shards; and how many rows hold them.
+fn day_totals(app: &TestApp) -> (DayTotals, usize) {
+    use chapar::db::schema::report_days as d;
+    use diesel::prelude::*;
+    let mut conn = app.db.pool().get().expect("connection");
+    let rows = d::table
+        .select((d::scope_kind, d::scope_id, d::day, d::kind, d::n))
+        .load::<(i16, i32, chrono::NaiveDate, String, i64)>(&mut conn)
+        .expect("days");
+    let mut totals = std::collections::BTreeMap::new();
+    for (kind, id, day, what, n) in &rows {
+        *totals.entry((*kind, *id, *day, what.clone())).or_default() += n;
+    }
+    totals.retain(|_, n| *n != 0);
+    (totals, rows.len())
+}
+
+both_backends! {
+    async fn a_day_that_is_over_keeps_one_row_per_count_and_the_same_figures(app) {
+        let (water, ids) = received_at_water(&app, 8).await;
+        let answer = json!({"body": "انجام شد"});
+        assert_eq!(app.post_as(&water, &format!("/api/v1/letters/{}/answer", ids[0]), &answer).await.status, 200);
+        let admin = app.token("admin").await;
+        let before = figures(&app, &admin).await;
+        let (totals, rows) = day_totals(&app);
+
+        // Three days on, today has cooled: its counters are folded.
+        let today = shared::reports::tehran_day(chrono::Utc::now());
+        {
+            let mut conn = app.db.pool().get().expect("connection");
+            let later = chrono::Utc::now() + chrono::Duration::days(3);
+            assert!(chapar::db::rollups::cool_recent_days(&mut conn, later).expect("cool") > 0);
+        }
+        let (cooled, cooled_rows) = day_totals(&app);
+        assert_eq!(cooled, totals, "the same counts");
+        assert!(cooled_rows < rows, "fewer rows: {rows} -> {cooled_rows}");
+        {
+            use chapar::db::schema::report_days as d;
+            use diesel::prelude::*;
+            let mut conn = app.db.pool().get().expect("connection");
+            let left = d::table
+                .filter(d::day.eq(today))
+                .filter(d::shard.ne(0).or(d::n.eq(0)))
+                .count()
+                .get_result::<i64>(&mut conn)
+                .expect("rows");
+            assert_eq!(left, 0, "one row per count, none at zero");
+        }
+        assert_eq!(figures(&app, &admin).await, before);
+
+        // A step afterwards adds to the folded counts.
+        assert_eq!(app.post_as(&water, &format!("/api/v1/letters/{}/answer", ids[1]), &answer).await.status, 200);
+        let kept = day_totals(&app).0;
+        app.rolled_up_afresh();
+        assert_eq!(kept, day_totals(&app).0);
     }
 }

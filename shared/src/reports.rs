@@ -8,7 +8,7 @@
 //! - the **backlog** now: open letters and overdue ones, per agency,
 //!   whenever they were registered.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -312,10 +312,19 @@ fn median(values: &[(f64, u32)]) -> Option<f64> {
     if total == 0 {
         return None;
     }
-    let mut sorted = values.to_vec();
-    if !sorted.is_sorted_by(|a, b| a.0 <= b.0) {
-        sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    }
+    let sorted = if values.is_sorted_by(|a, b| a.0 <= b.0) {
+        values.to_vec()
+    } else {
+        // Many agencies' histograms: their buckets repeat, so each value
+        // is added up once before the (then short) sort.
+        let mut by_value: HashMap<u64, (f64, u32)> = HashMap::new();
+        for (value, n) in values {
+            by_value.entry(value.to_bits()).or_insert((*value, 0)).1 += n;
+        }
+        let mut distinct: Vec<(f64, u32)> = by_value.into_values().collect();
+        distinct.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        distinct
+    };
     // The value at (0-based) position `k` of the expanded list.
     let at = |k: u64| {
         let mut seen = 0u64;
@@ -517,6 +526,9 @@ mod tests {
         // Four values 1, 2, 2, 9: the middle two average to 2.
         assert_eq!(median(&[(9.0, 1), (2.0, 2), (1.0, 1)]), Some(2.0));
         assert_eq!(median(&[(1.0, 1), (4.0, 1)]), Some(2.5));
+        // Two agencies' histograms, one after the other: 1, 1, 2, 3, 3, 3.
+        let agencies = [(1.0, 1), (3.0, 2), (1.0, 1), (2.0, 1), (3.0, 1)];
+        assert_eq!(median(&agencies), Some(2.5));
     }
 
     #[test]

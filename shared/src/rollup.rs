@@ -44,6 +44,13 @@ pub const ANSWERED: &str = "answered_on";
 /// Rows each hot counter is split over.
 pub const SHARDS: i32 = 4;
 
+/// The first day whose counter rows are hot (split over [`SHARDS`]): today
+/// and yesterday in Tehran, so a registration a moment after midnight, or a
+/// clock a little behind, still finds its day hot.
+pub fn hot_since(now: DateTime<Utc>) -> NaiveDate {
+    tehran_day(now) - Duration::days(1)
+}
+
 /// Whose figures a rollup row counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RollupScope {
@@ -455,6 +462,25 @@ impl Rollup {
         folded
     }
 
+    /// The same counts with the day rows of days before `hot_since` in
+    /// shard 0: a day stops taking the day's registrations once it is over,
+    /// so its rows are no longer hot, and a report reading a year of them
+    /// then sums one row per count, not [`SHARDS`].
+    pub fn cool_days(mut self, hot_since: NaiveDate) -> Rollup {
+        if self.days.keys().all(|k| k.day >= hot_since || k.shard == 0) {
+            return self;
+        }
+        let days = std::mem::take(&mut self.days);
+        for (mut key, n) in days {
+            if key.day < hot_since {
+                key.shard = 0;
+            }
+            *self.days.entry(key).or_default() += n;
+        }
+        self.prune();
+        self
+    }
+
     /// Drops the counters a change leaves as they were.
     pub fn prune(&mut self) {
         self.days.retain(|_, n| *n != 0);
@@ -585,6 +611,61 @@ mod tests {
         assert!(folded.days.len() < change.days.len());
         assert_eq!(folded.offices, change.offices);
         assert_eq!(change.clone().in_shards(SHARDS), change);
+    }
+
+    fn new_day_noon() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 6, 8, 30, 0)
+            .single()
+            .expect("valid")
+    }
+
+    #[test]
+    fn days_over_keep_one_row_per_count_and_the_same_counts() {
+        let today = day(2026, 12, 6);
+        let mut change = Rollup::default();
+        for id in 1..=8 {
+            let mut old = letter(Status::Delivered, vec![10]);
+            old.letter_id = id;
+            old.created_at = Utc
+                .with_ymd_and_hms(2026, 12, 1, 8, 0, 0)
+                .single()
+                .expect("valid");
+            change.add(&old, 1);
+            let mut new = old.clone();
+            new.created_at = Utc
+                .with_ymd_and_hms(2026, 12, 6, 8, 0, 0)
+                .single()
+                .expect("valid");
+            change.add(&new, 1);
+        }
+        let cooled = change.clone().cool_days(today);
+        let total = |r: &Rollup, old: bool| -> i64 {
+            r.days
+                .iter()
+                .filter(|(k, _)| (k.day < today) == old)
+                .map(|(_, n)| n)
+                .sum()
+        };
+        assert_eq!(
+            (total(&cooled, true), total(&cooled, false)),
+            (total(&change, true), total(&change, false))
+        );
+        assert!(cooled
+            .days
+            .keys()
+            .filter(|k| k.day < today)
+            .all(|k| k.shard == 0));
+        assert_eq!(
+            cooled
+                .days
+                .keys()
+                .filter(|k| k.day == today)
+                .map(|k| k.shard)
+                .max(),
+            Some(SHARDS - 1),
+            "today's stay split"
+        );
+        assert_eq!(hot_since(new_day_noon()), day(2026, 12, 5));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use shared::rollup::{
     AnswerCounts, AnswerFacts, AnswerKey, BacklogKey, DayKey, InboxKey, LetterFacts, OfficeKey,
-    Rollup,
+    Rollup, RollupScope,
 };
 use shared::workflow::Status;
 
@@ -348,7 +348,10 @@ fn shards(conn: &DbConnection) -> i32 {
 /// for 6 ms each).
 pub fn apply_then(conn: &mut DbConnection, change: &Rollup, then: &str) -> QueryResult<()> {
     apply_answers(conn, change)?;
-    let counts = Counts::of(change);
+    let cooled = change
+        .clone()
+        .cool_days(shared::rollup::hot_since(chrono::Utc::now()));
+    let counts = Counts::of(&cooled);
     let sql = if counts.rows() <= ONE_STATEMENT_ROWS {
         counts.sql() + then
     } else {
@@ -624,7 +627,9 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<usize> {
         after = last;
     }
     total.prune();
-    let total = total.in_shards(shards(conn));
+    let total = total
+        .in_shards(shards(conn))
+        .cool_days(shared::rollup::hot_since(chrono::Utc::now()));
     insert_fresh(conn, &total)?;
     mark_built(conn)?;
     Ok(counted)
@@ -675,6 +680,64 @@ fn mark_built(conn: &mut DbConnection) -> QueryResult<()> {
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// Days before the hot ones that [`cool_recent_days`] looks at: a job that
+/// could not run for a week still finds the days that cooled meanwhile.
+const COOL_DAYS_BACK: i64 = 7;
+
+/// Keeps the day counters of the days that cooled lately as one row per
+/// count: on PostgreSQL a day's rows are split over shards while it is hot
+/// (its registrations); once it is over they are folded into shard 0 (which
+/// steps then add to, [`Rollup::cool_days`]), and on both backends rows a
+/// letter's moves left at zero go. Same counts; a dashboard's year of
+/// statuses reads a row per count. Safe with several instances at once:
+/// a row folded or deleted by one is locked and gone for the other.
+/// Answers how many rows went.
+pub fn cool_recent_days(
+    conn: &mut DbConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> QueryResult<usize> {
+    use report_days::dsl as t;
+    let hot = shared::rollup::hot_since(now);
+    let first = hot - chrono::Duration::days(COOL_DAYS_BACK);
+    let agencies: Vec<i32> = super::schema::agencies::table
+        .select(super::schema::agencies::id)
+        .load(conn)?;
+    let scopes =
+        std::iter::once(RollupScope::Province).chain(agencies.into_iter().map(RollupScope::Agency));
+    let mut gone = 0;
+    for scope in scopes {
+        let (kind, id) = scope.columns();
+        if let DbConnection::Postgres(pg) = &mut *conn {
+            use diesel::sql_types::{Date, Integer, SmallInt};
+            gone += diesel::sql_query(
+                "WITH moved AS (DELETE FROM report_days \
+                   WHERE scope_kind = $1 AND scope_id = $2 AND day >= $3 AND day < $4 AND shard <> 0 \
+                   RETURNING scope_kind, scope_id, day, kind, n) \
+                 INSERT INTO report_days (scope_kind, scope_id, day, kind, shard, n) \
+                 SELECT scope_kind, scope_id, day, kind, 0, CAST(SUM(n) AS BIGINT) FROM moved \
+                 GROUP BY scope_kind, scope_id, day, kind \
+                 ON CONFLICT (scope_kind, scope_id, day, kind, shard) \
+                 DO UPDATE SET n = report_days.n + excluded.n",
+            )
+            .bind::<SmallInt, _>(kind)
+            .bind::<Integer, _>(id)
+            .bind::<Date, _>(first)
+            .bind::<Date, _>(hot)
+            .execute(pg)?;
+        }
+        gone += diesel::delete(
+            t::report_days
+                .filter(t::scope_kind.eq(kind))
+                .filter(t::scope_id.eq(id))
+                .filter(t::day.ge(first))
+                .filter(t::day.lt(hot))
+                .filter(t::n.eq(0)),
+        )
+        .execute(conn)?;
+    }
+    Ok(gone)
 }
 
 /// Counts the letters of a database whose rollups were never built (one
