@@ -326,29 +326,29 @@ fn registered_on(summary: &shared::reports::Summary, day: chrono::NaiveDate) -> 
         .map_or(0, |d| d.registered)
 }
 
-/// `n` letters of the demo province registered to water and received
-/// there; answers water's clerk token and the letters' ids.
-async fn received_at_water(app: &TestApp, n: usize) -> (String, Vec<i64>) {
+/// `n` letters of the demo province registered to `agency` and received
+/// there; answers its clerk's token and the letters' ids.
+async fn received_at(app: &TestApp, agency: &str, n: usize) -> (String, Vec<i64>) {
     app.seed_demo();
     let mut ids = Vec::new();
     for _ in 0..n {
-        ids.push(app.register_letter("op-bnd-1021", "water").await.1);
+        ids.push(app.register_letter("op-bnd-1021", agency).await.1);
     }
-    let water = app.token("clerk-water").await;
-    for item in app.get_as(&water, "/api/v1/inbox").await.json()["items"]
+    let clerk = app.token(&format!("clerk-{agency}")).await;
+    for item in app.get_as(&clerk, "/api/v1/inbox").await.json()["items"]
         .as_array()
         .expect("items")
     {
         let delivery = item["delivery_id"].as_i64().expect("delivery");
         let path = format!("/api/v1/inbox/{delivery}/ack");
-        assert_eq!(app.post_as(&water, &path, &json!({})).await.status, 200);
+        assert_eq!(app.post_as(&clerk, &path, &json!({})).await.status, 200);
     }
-    (water, ids)
+    (clerk, ids)
 }
 
 both_backends! {
     async fn days_that_are_over_are_kept_and_what_still_moves_is_read_again(app) {
-        let (water, ids) = received_at_water(&app, 3).await;
+        let (water, ids) = received_at(&app, "water", 3).await;
         // The three were registered ten days ago (08:00 UTC is 11:30 in Tehran).
         let today = shared::reports::tehran_day(chrono::Utc::now());
         let old_day = today - chrono::Duration::days(10);
@@ -412,7 +412,7 @@ fn day_totals(app: &TestApp) -> (DayTotals, usize) {
 
 both_backends! {
     async fn a_day_that_is_over_keeps_one_row_per_count_and_the_same_figures(app) {
-        let (water, ids) = received_at_water(&app, 8).await;
+        let (water, ids) = received_at(&app, "water", 8).await;
         let answer = json!({"body": "انجام شد"});
         assert_eq!(app.post_as(&water, &format!("/api/v1/letters/{}/answer", ids[0]), &answer).await.status, 200);
         let admin = app.token("admin").await;
@@ -448,5 +448,32 @@ both_backends! {
         let kept = day_totals(&app).0;
         app.rolled_up_afresh();
         assert_eq!(kept, day_totals(&app).0);
+    }
+}
+
+both_backends! {
+    async fn an_agency_counts_overdue_the_letters_that_were_its_work_not_its_copies(app) {
+        // Gas's work, referred on to water.
+        let (gas, ids) = received_at(&app, "gas", 1).await;
+        let refer = json!({"to_agency_code": "water", "note": ""});
+        assert_eq!(app.post_as(&gas, &format!("/api/v1/letters/{}/refer", ids[0]), &refer).await.status, 200);
+        // Water's, with a copy to gas for information.
+        let op = app.token("op-bnd-1021").await;
+        let copied = json!({
+            "applicant": {"kind": "natural", "national_id": "0499370899", "first_name": "علی",
+                          "last_name": "رضایی", "mobile": "09121234567"},
+            "recipient_agency_code": "water", "subject": "نمونه", "body": "متن",
+            "priority": "normal", "copies": ["gas"]
+        });
+        let res = app.post_as(&op, "/api/v1/letters", &copied).await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let copy = res.json()["id"].as_i64().expect("id");
+        app.execute(&format!("UPDATE letters SET due_at = '2020-01-01 00:00:00' WHERE id IN ({}, {copy})", ids[0]));
+
+        let view = summary(&app, "clerk-gas", "").await;
+        let water = agency(&view, "water");
+        assert_eq!((&water["open"], &water["overdue"]), (&json!(1), &json!(1)), "{view}");
+        let province = summary(&app, "admin", "").await;
+        assert_eq!((&agency(&province, "water")["open"], &agency(&province, "water")["overdue"]), (&json!(2), &json!(2)));
     }
 }

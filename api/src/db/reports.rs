@@ -18,9 +18,10 @@ use shared::reports::{last_settled_day, AgencyAnswers, Aggregates};
 use shared::rollup::{cover, AnswerSum, Grain, RollupScope, ANSWERED};
 use shared::workflow::Status;
 
-use super::letters::{awaiting_agency, in_scope, Scope};
+use super::letters::{awaiting_agency, Scope};
 use super::schema::{
-    agencies, counter_offices, letters, report_answers, report_backlog, report_days, report_offices,
+    agencies, counter_offices, deliveries, letters, report_answers, report_backlog, report_days,
+    report_offices,
 };
 use super::DbConnection;
 
@@ -209,7 +210,6 @@ pub fn aggregates(
         Scope::All => rolled_up(
             conn,
             RollupScope::Province,
-            scope,
             (from, to),
             now,
             directory,
@@ -218,7 +218,6 @@ pub fn aggregates(
         Scope::Agency(agency) => rolled_up(
             conn,
             RollupScope::Agency(agency),
-            scope,
             (from, to),
             now,
             directory,
@@ -268,11 +267,9 @@ pub type SettledCounts = super::settled::Settled<(RollupScope, NaiveDate, NaiveD
 /// per instance and day); today's rows, the statuses now and the backlog
 /// are read every time. Only the overdue count reads letters, the open ones
 /// (its index holds only those).
-#[allow(clippy::too_many_arguments)]
 fn rolled_up(
     conn: &mut DbConnection,
     rollup: RollupScope,
-    scope: Scope,
     (from, to): (NaiveDate, NaiveDate),
     now: NaiveDateTime,
     directory: &Directory,
@@ -305,7 +302,7 @@ fn rolled_up(
         }
     }
     let by_status = statuses(conn, rollup, (from, to))?;
-    let backlog = backlog(conn, rollup, scope, now)?;
+    let backlog = backlog(conn, rollup, now)?;
     Ok(Aggregates {
         registered_per_day: positive(counts.registered),
         registered_by_status: by_status,
@@ -445,7 +442,6 @@ fn statuses(
 fn backlog(
     conn: &mut DbConnection,
     rollup: RollupScope,
-    scope: Scope,
     now: NaiveDateTime,
 ) -> QueryResult<BTreeMap<i32, (i64, i64)>> {
     let (kind, id) = rollup.columns();
@@ -463,7 +459,19 @@ fn backlog(
         .filter(letters::due_at.lt(now))
         .select(letters::holder_agency_id)
         .into_boxed();
-    for holder in in_scope(overdue, scope).load::<i32>(conn)? {
+    // Counted as the backlog is: an agency's letters are those that are or
+    // were its work, not those it only got a copy of (which its letters
+    // list does show).
+    let overdue = match rollup {
+        RollupScope::Province => overdue,
+        RollupScope::Agency(agency) => overdue.filter(diesel::dsl::exists(
+            deliveries::table
+                .filter(deliveries::letter_id.eq(letters::id))
+                .filter(deliveries::agency_id.eq(agency))
+                .filter(diesel::dsl::not(deliveries::is_copy)),
+        )),
+    };
+    for holder in overdue.load::<i32>(conn)? {
         backlog.entry(holder).or_default().1 += 1;
     }
     Ok(backlog)

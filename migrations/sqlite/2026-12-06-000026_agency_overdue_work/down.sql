@@ -1,0 +1,2 @@
+DROP INDEX deliveries_letter_agency;
+CREATE INDEX deliveries_letter_agency ON deliveries(letter_id, agency_id);
