@@ -8,7 +8,7 @@
 //! - the **backlog** now: open letters and overdue ones, per agency,
 //!   whenever they were registered.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -312,24 +312,20 @@ fn median(values: &[(f64, u32)]) -> Option<f64> {
     if total == 0 {
         return None;
     }
-    let sorted = if values.is_sorted_by(|a, b| a.0 <= b.0) {
-        values.to_vec()
+    let sorted: Vec<(f64, u64)> = if values.is_sorted_by(|a, b| a.0 <= b.0) {
+        values.iter().map(|(v, n)| (*v, u64::from(*n))).collect()
+    } else if let Some(counted) = by_tenths(values) {
+        counted
     } else {
-        // Many agencies' histograms: their buckets repeat, so each value
-        // is added up once before the (then short) sort.
-        let mut by_value: HashMap<u64, (f64, u32)> = HashMap::new();
-        for (value, n) in values {
-            by_value.entry(value.to_bits()).or_insert((*value, 0)).1 += n;
-        }
-        let mut distinct: Vec<(f64, u32)> = by_value.into_values().collect();
-        distinct.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-        distinct
+        let mut sorted: Vec<(f64, u64)> = values.iter().map(|(v, n)| (*v, u64::from(*n))).collect();
+        sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        sorted
     };
     // The value at (0-based) position `k` of the expanded list.
     let at = |k: u64| {
         let mut seen = 0u64;
         for (value, n) in &sorted {
-            seen += u64::from(*n);
+            seen += n;
             if k < seen {
                 return *value;
             }
@@ -342,6 +338,37 @@ fn median(values: &[(f64, u32)]) -> Option<f64> {
         at(total / 2)
     };
     Some((median * 10.0).round() / 10.0)
+}
+
+/// Most tenths of an hour [`by_tenths`] counts in slots (about 14 months).
+const MOST_TENTHS: f64 = 100_000.0;
+
+/// Weighted values counted per tenth, ascending, when every value is a
+/// whole number of tenths (answer times are: [`answer_bucket`]). Many
+/// agencies' histograms, one after the other, are then added up in one pass
+/// instead of sorted (a year of a province: some 16,000 pairs).
+fn by_tenths(values: &[(f64, u32)]) -> Option<Vec<(f64, u64)>> {
+    let mut slots: Vec<u64> = Vec::new();
+    for (value, n) in values {
+        let tenths = (value * 10.0).round();
+        if !(0.0..MOST_TENTHS).contains(&tenths) || tenths / 10.0 != *value {
+            return None;
+        }
+        // In range and whole: the cast is exact.
+        let slot = tenths as usize;
+        if slot >= slots.len() {
+            slots.resize(slot + 1, 0);
+        }
+        slots[slot] += u64::from(*n);
+    }
+    Some(
+        slots
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(slot, n)| (slot as f64 / 10.0, *n))
+            .collect(),
+    )
 }
 
 fn on_time_percent(answers: &[&AgencyAnswers]) -> Option<f64> {
@@ -529,6 +556,16 @@ mod tests {
         // Two agencies' histograms, one after the other: 1, 1, 2, 3, 3, 3.
         let agencies = [(1.0, 1), (3.0, 2), (1.0, 1), (2.0, 1), (3.0, 1)];
         assert_eq!(median(&agencies), Some(2.5));
+        // Tenths are counted in slots; other values sorted; the same medians.
+        let tenths = [(0.3, 2), (12.0, 1), (0.1, 1), (0.3, 1)];
+        assert_eq!(
+            by_tenths(&tenths),
+            Some(vec![(0.1, 1), (0.3, 3), (12.0, 1)])
+        );
+        assert_eq!(median(&tenths), Some(0.3));
+        let odd = [(0.25, 1), (0.05, 1), (0.35, 1)];
+        assert_eq!(by_tenths(&odd), None);
+        assert_eq!(median(&odd), Some(0.3), "0.25 to a tenth");
     }
 
     #[test]
