@@ -201,29 +201,16 @@ pub fn aggregates(
     directory: &Directory,
     settled: &SettledCounts,
 ) -> QueryResult<Aggregates> {
-    match scope {
+    let rollup = match scope {
         Scope::Office(office) => {
             let (start, end) = shared::reports::utc_bounds(from, to);
             let period = (start.naive_utc(), end.naive_utc());
-            office_aggregates(conn, office, period, now, directory)
+            return office_aggregates(conn, office, period, now, directory);
         }
-        Scope::All => rolled_up(
-            conn,
-            RollupScope::Province,
-            (from, to),
-            now,
-            directory,
-            settled,
-        ),
-        Scope::Agency(agency) => rolled_up(
-            conn,
-            RollupScope::Agency(agency),
-            (from, to),
-            now,
-            directory,
-            settled,
-        ),
-    }
+        Scope::All => RollupScope::Province,
+        Scope::Agency(agency) => RollupScope::Agency(agency),
+    };
+    rolled_up(conn, rollup, (from, to), now, directory, settled)
 }
 
 /// What the rollups count over a run of days, before it is summarised.
@@ -240,7 +227,7 @@ pub struct PeriodCounts {
 }
 
 /// The two halves of the counts, each read on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Part {
     /// Letters registered per day and per office.
     Registrations,

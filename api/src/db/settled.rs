@@ -81,7 +81,8 @@ impl<K: Hash + Eq + Clone, V> Settled<K, V> {
     }
 
     /// How many entries are kept.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.entries
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -89,7 +90,8 @@ impl<K: Hash + Eq + Clone, V> Settled<K, V> {
             .len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }
