@@ -100,7 +100,8 @@ async fn older_matches_behind_thousands_of_newer_letters_are_found() {
 /// search text (a secretariat number), so a word asked as the terms it
 /// begins finds what its prefix finds. And FTS5 keeps each character such a
 /// word may have as itself (`shared::search::is_one_token`): a word is
-/// looked up among the terms as typed.
+/// looked up among the terms as typed. The index is up to date after every
+/// commit.
 #[actix_web::test]
 async fn the_words_index_terms_are_all_known_and_kept_as_typed() {
     use diesel::prelude::*;
@@ -155,6 +156,15 @@ async fn the_words_index_terms_are_all_known_and_kept_as_typed() {
         )
         .await;
     assert_eq!(ack.status, 200, "{}", ack.text());
+    // The index was written at each commit (migration 000027): it holds
+    // exactly what the letters say now, the acknowledged text and not the
+    // registered one, and no letter waits for it.
+    app.execute("INSERT INTO letters_fts (letters_fts, rank) VALUES ('integrity-check', 1)");
+    assert_eq!(
+        terms("SELECT CAST(letter_id AS TEXT) AS term FROM letters_search_changed"),
+        Vec::<String>::new(),
+        "letters left for the index after the commit"
+    );
     let missing =
         terms("SELECT term FROM letters_fts_all_terms EXCEPT SELECT term FROM letters_fts_terms");
     assert_eq!(

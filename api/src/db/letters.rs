@@ -224,6 +224,43 @@ pub fn add_search_text(conn: &mut DbConnection, letter: &LetterRow, more: &str) 
         .map(drop)
 }
 
+/// SQLite: brings the words index (`letters_fts`, and the terms kept for
+/// prefix words) up to date with the letters written since its last pass,
+/// in one pass per transaction (migration 000027): run just before every
+/// write transaction commits, so no reader sees a letter the index lacks.
+/// FTS5 writes a segment per statement that changes it, so one statement
+/// for all of a group commit's letters is far cheaper than one per letter.
+pub(crate) fn index_changed_letters(conn: &mut diesel::SqliteConnection) -> QueryResult<()> {
+    use diesel::sql_types::Bool;
+    #[derive(QueryableByName)]
+    struct Changed {
+        #[diesel(sql_type = Bool)]
+        any: bool,
+    }
+    const PASS: [&str; 6] = [
+        "INSERT INTO letters_fts (letters_fts, rowid, search_text) \
+         SELECT 'delete', letter_id, indexed_text FROM letters_search_changed \
+         WHERE indexed_text IS NOT NULL",
+        "INSERT INTO letters_fts (rowid, search_text) SELECT l.id, l.search_text \
+         FROM letters_search_changed c JOIN letters l ON l.id = c.letter_id",
+        // The new terms are read back from FTS5 itself, so they are its
+        // tokenizer's to the byte (see migration 000024).
+        "INSERT INTO letters_fts_scratch (rowid, search_text) SELECT l.id, l.search_text \
+         FROM letters_search_changed c JOIN letters l ON l.id = c.letter_id",
+        "INSERT OR IGNORE INTO letters_fts_terms (term) SELECT term FROM letters_fts_scratch_terms",
+        "INSERT INTO letters_fts_scratch (letters_fts_scratch) VALUES ('delete-all')",
+        "DELETE FROM letters_search_changed",
+    ];
+    let changed = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM letters_search_changed) AS any")
+        .get_result::<Changed>(conn)?;
+    if changed.any {
+        for statement in PASS {
+            diesel::sql_query(statement).execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
 /// SQLite: the FTS5 `MATCH` of a words search, each word that is one term
 /// ([`shared::search::is_one_token`]) asked as the whole terms it begins
 /// when there are at most [`MOST_TERMS`] of them (migration 000024 keeps

@@ -479,7 +479,9 @@ pub fn revert_all_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
 /// A transaction for work that writes. On SQLite its first statement takes
 /// the write lock (like `BEGIN IMMEDIATE`), so concurrent writers queue on
 /// `busy_timeout` instead of failing with "database is locked" when a read
-/// transaction tries to upgrade. On PostgreSQL the outermost one sends its
+/// transaction tries to upgrade, and the outermost one brings the words
+/// index up to date just before it commits
+/// ([`letters::index_changed_letters`]). On PostgreSQL the outermost one sends its
 /// dashboard counters with its `COMMIT` (see [`rollups::apply_then`]).
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
 where
@@ -500,7 +502,11 @@ where
             // Matches no row, but an UPDATE acquires the write lock before it scans.
             sqlite.batch_execute("UPDATE idempotency_keys SET id = id WHERE id < 0")?;
         }
-        work(conn)
+        let done = work(conn)?;
+        if let (DbConnection::Sqlite(sqlite), true) = (&mut *conn, outermost) {
+            letters::index_changed_letters(sqlite)?;
+        }
+        Ok(done)
     })
 }
 
