@@ -251,7 +251,9 @@ impl Db {
                 let mut conn = url.establish()?;
                 SessionSettings.on_acquire(&mut conn)?;
                 run_migrations(&mut conn)?;
-                Some(writer::Writer::start(conn)?)
+                let mut checkpoints = url.establish()?;
+                SessionSettings.on_acquire(&mut checkpoints)?;
+                Some(writer::Writer::start(conn, checkpoints)?)
             }
             DatabaseUrl::Postgres(_) => None,
         };
