@@ -213,6 +213,14 @@ both_backends! {
             c.batch_execute("ANALYZE; SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off;")
                 .expect("planner settings");
         }
+        if let DbConnection::Sqlite(_) = &*conn {
+            // The words index's pass before each commit reads the letters
+            // written since the last one by id, never the whole table.
+            for statement in chapar::db::letters::INDEX_CHANGED_LETTERS {
+                let (scans, plan) = full_scans(&mut conn, statement);
+                assert!(scans.is_empty(), "the words index pass reads {scans:?} whole:\n{statement}\n{plan}");
+            }
+        }
         let sample = chapar::db::letters::letters_by_ids(&mut conn, &[700]).expect("a seeded letter").remove(0);
         let office = Scope::Office(sample.counter_office_id);
         let agency = sample.holder_agency_id;

@@ -237,29 +237,32 @@ pub(crate) fn index_changed_letters(conn: &mut diesel::SqliteConnection) -> Quer
         #[diesel(sql_type = Bool)]
         any: bool,
     }
-    const PASS: [&str; 6] = [
-        "INSERT INTO letters_fts (letters_fts, rowid, search_text) \
-         SELECT 'delete', letter_id, indexed_text FROM letters_search_changed \
-         WHERE indexed_text IS NOT NULL",
-        "INSERT INTO letters_fts (rowid, search_text) SELECT l.id, l.search_text \
-         FROM letters_search_changed c JOIN letters l ON l.id = c.letter_id",
-        // The new terms are read back from FTS5 itself, so they are its
-        // tokenizer's to the byte (see migration 000024).
-        "INSERT INTO letters_fts_scratch (rowid, search_text) SELECT l.id, l.search_text \
-         FROM letters_search_changed c JOIN letters l ON l.id = c.letter_id",
-        "INSERT OR IGNORE INTO letters_fts_terms (term) SELECT term FROM letters_fts_scratch_terms",
-        "INSERT INTO letters_fts_scratch (letters_fts_scratch) VALUES ('delete-all')",
-        "DELETE FROM letters_search_changed",
-    ];
     let changed = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM letters_search_changed) AS any")
         .get_result::<Changed>(conn)?;
     if changed.any {
-        for statement in PASS {
+        for statement in INDEX_CHANGED_LETTERS {
             diesel::sql_query(statement).execute(conn)?;
         }
     }
     Ok(())
 }
+
+/// The statements of [`index_changed_letters`] (public for the query-plan
+/// test: each reads the letters it indexes by id, never the whole table).
+pub const INDEX_CHANGED_LETTERS: [&str; 6] = [
+    "INSERT INTO letters_fts (letters_fts, rowid, search_text) \
+     SELECT 'delete', letter_id, indexed_text FROM letters_search_changed \
+     WHERE indexed_text IS NOT NULL",
+    "INSERT INTO letters_fts (rowid, search_text) SELECT letters.id, letters.search_text \
+     FROM letters_search_changed JOIN letters ON letters.id = letters_search_changed.letter_id",
+    // The new terms are read back from FTS5 itself, so they are its
+    // tokenizer's to the byte (see migration 000024).
+    "INSERT INTO letters_fts_scratch (rowid, search_text) SELECT letters.id, letters.search_text \
+     FROM letters_search_changed JOIN letters ON letters.id = letters_search_changed.letter_id",
+    "INSERT OR IGNORE INTO letters_fts_terms (term) SELECT term FROM letters_fts_scratch_terms",
+    "INSERT INTO letters_fts_scratch (letters_fts_scratch) VALUES ('delete-all')",
+    "DELETE FROM letters_search_changed",
+];
 
 /// SQLite: the FTS5 `MATCH` of a words search, each word that is one term
 /// ([`shared::search::is_one_token`]) asked as the whole terms it begins
