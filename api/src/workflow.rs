@@ -260,15 +260,20 @@ pub fn register(
     letter: &NewLetter,
     then: impl FnOnce(&mut DbConnection, &shared::letters::Letter) -> Result<(), ApiError>,
 ) -> Result<Registration, ApiError> {
-    let agency = dir::agency_by_code(conn, &letter.recipient_agency_code)
-        .ok()
-        .filter(|a| a.active)
-        .ok_or_else(|| ApiError::validation("recipient_agency_code", ErrorCode::AgencyNotActive))?;
+    let facts = dir::registration_facts(
+        conn,
+        &letter.recipient_agency_code,
+        office_id,
+        &letter.applicant.mobile,
+    )?
+    .filter(|f| f.agency.active)
+    .ok_or_else(|| ApiError::validation("recipient_agency_code", ErrorCode::AgencyNotActive))?;
+    let agency = &facts.agency;
     let copies = copy_agencies(conn, "copies", &letter.copies)?;
     let classification = letter.classification.unwrap_or_default();
     let confidential = classification == Classification::Confidential;
     let at = now();
-    let due = dir::due_for(conn, &agency, at)?;
+    let due = dir::due_for(conn, agency, at)?;
     let a = &letter.applicant;
     let mut tracking_code = new_tracking_code();
     let row = loop {
@@ -365,10 +370,11 @@ pub fn register(
     let mut events = vec![registered, delivered];
     events.extend(sent.events);
     db::start_chain(conn, row.id, &events)?;
-    db::enqueue_sms(
+    let template = db::template_or_default("registered", facts.registered_sms);
+    db::enqueue_sms_from(
         conn,
         &row,
-        "registered",
+        ("registered", &template),
         &[("agency", &agency.name), ("copies", &sent.sms)],
         at,
     )?;
@@ -376,7 +382,9 @@ pub fn register(
         code: agency.code.clone(),
         name: agency.name.clone(),
     };
-    let mut wire = db::WireFacts::registered(conn, &row, named, delivery)?.wire(&row, at);
+    let mut wire =
+        db::WireFacts::registered(&row, (named, facts.office), facts.opted_out, delivery)
+            .wire(&row, at);
     wire.related = related;
     wire.copies = sent.copies;
     then(conn, &wire)?;

@@ -179,6 +179,17 @@ both_backends! {
         assert!(listed.text().contains("09351112233"), "{}", listed.text());
         let letter = app.get_as(&op, &format!("/api/v1/letters/{id}")).await.json();
         assert_eq!(letter["sms_opt_out"], true);
+        // A new letter of the number says so in the registration's answer.
+        let again = app
+            .post_as(&op, "/api/v1/letters", &json!({
+                "applicant": {"kind": "natural", "national_id": "0499370899", "first_name": "علی", "last_name": "رضایی", "mobile": "09351112233"},
+                "recipient_agency_code": "water", "subject": "قبض", "body": "متن"
+            }))
+            .await;
+        assert_eq!(again.status, 201, "{}", again.text());
+        assert_eq!(again.json()["sms_opt_out"], true);
+        let other = app.get_as(&op, &format!("/api/v1/letters/{}", register(&app, &op, "09127778899").await)).await.json();
+        assert_eq!(other["sms_opt_out"], false);
         for _ in 0..3 {
             register(&app, &op, "09127778899").await;
         }

@@ -117,6 +117,53 @@ pub fn agency_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Agency
         .first(conn)
 }
 
+/// What registering a letter reads besides what it writes, in one statement
+/// (on PostgreSQL one round trip instead of three).
+pub struct RegistrationFacts {
+    /// The recipient, by its code.
+    pub agency: AgencyRow,
+    /// The registering office, for the answer.
+    pub office: Named,
+    /// Whether the applicant's mobile opted out of SMS (the answer says so).
+    pub opted_out: bool,
+    /// The admin's text of the "registered" SMS, if edited.
+    pub registered_sms: Option<String>,
+}
+
+/// [`RegistrationFacts`] for a letter to the agency `agency_code` from
+/// `office_id` by the applicant on `mobile` (`None`: no such agency).
+pub fn registration_facts(
+    conn: &mut DbConnection,
+    agency_code: &str,
+    office_id: i32,
+    mobile: &str,
+) -> QueryResult<Option<RegistrationFacts>> {
+    use super::schema::{sms_opt_outs, sms_templates};
+    let found: Option<(AgencyRow, String, String, bool, Option<String>)> = agencies::table
+        .inner_join(counter_offices::table.on(counter_offices::id.eq(office_id)))
+        .filter(agencies::code.eq(agency_code))
+        .select((
+            AgencyRow::as_select(),
+            counter_offices::code,
+            counter_offices::name,
+            diesel::dsl::exists(sms_opt_outs::table.filter(sms_opt_outs::mobile.eq(mobile))),
+            sms_templates::table
+                .find("registered")
+                .select(sms_templates::body)
+                .single_value(),
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(found.map(
+        |(agency, code, name, opted_out, registered_sms)| RegistrationFacts {
+            agency,
+            office: Named { code, name },
+            opted_out,
+            registered_sms,
+        },
+    ))
+}
+
 /// Codes of the given agencies, for answering `parent_code` and bindings.
 pub fn agency_codes(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, String>> {
     if ids.is_empty() {

@@ -16,9 +16,7 @@ use shared::search::LetterSearch;
 use shared::workflow::{allowed_actions, Status};
 
 use super::directory::{agency_names, now, office_names, Named};
-use super::schema::{
-    attachments, counter_offices, deliveries, letter_events, letters, notifications,
-};
+use super::schema::{attachments, deliveries, letter_events, letters, notifications};
 use super::DbConnection;
 
 /// Which letters a caller may see; applied inside every query.
@@ -920,42 +918,31 @@ impl WireFacts {
         })
     }
 
-    /// For a letter just registered, from what registration knows: no files
-    /// yet, one open delivery (one query: the applicant's opt-out).
+    /// For a letter just registered, from what registration knows and read
+    /// ([`super::directory::registration_facts`]): no files yet, one open
+    /// delivery.
     pub fn registered(
-        conn: &mut DbConnection,
         row: &LetterRow,
-        agency: Named,
+        (agency, office): (Named, Named),
+        opted_out: bool,
         delivery_id: i32,
-    ) -> QueryResult<WireFacts> {
-        use super::schema::sms_opt_outs;
-        // One statement: the office's code and name, and the applicant's opt-out.
-        let (code, name, opted): (String, String, bool) = counter_offices::table
-            .find(row.counter_office_id)
-            .select((
-                counter_offices::code,
-                counter_offices::name,
-                diesel::dsl::exists(
-                    sms_opt_outs::table.filter(sms_opt_outs::mobile.eq(&row.applicant_mobile)),
-                ),
-            ))
-            .first(conn)?;
-        Ok(WireFacts {
+    ) -> WireFacts {
+        WireFacts {
             codes: Codes {
                 agencies: HashMap::from([(row.recipient_agency_id, agency)]),
-                offices: HashMap::from([(row.counter_office_id, Named { code, name })]),
+                offices: HashMap::from([(row.counter_office_id, office)]),
             },
             files: HashMap::new(),
             open: HashMap::from([(row.id, delivery_id)]),
             references: HashMap::new(),
             copies: HashMap::new(),
             related: HashMap::new(),
-            opted_out: if opted {
+            opted_out: if opted_out {
                 std::collections::HashSet::from([row.applicant_mobile.clone()])
             } else {
                 std::collections::HashSet::new()
             },
-        })
+        }
     }
 
     /// The wire form of `row` (its files are taken out of the facts).
@@ -1645,11 +1632,16 @@ pub fn sms_template(conn: &mut DbConnection, kind: &str) -> QueryResult<String> 
         .select(sms_templates::body)
         .first(conn)
         .optional()?;
-    Ok(edited.unwrap_or_else(|| {
+    Ok(template_or_default(kind, edited))
+}
+
+/// The admin's text for `kind` if edited, else the default one.
+pub fn template_or_default(kind: &str, edited: Option<String>) -> String {
+    edited.unwrap_or_else(|| {
         shared::sms::template(kind)
             .map(|t| t.default.to_owned())
             .unwrap_or_default()
-    }))
+    })
 }
 
 /// The text of an SMS about `letter` from `template`; `code` and `url` are
@@ -1673,7 +1665,19 @@ pub fn enqueue_sms(
     vars: &[(&str, &str)],
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    let text = sms_text(&sms_template(conn, kind)?, letter, vars);
+    let template = sms_template(conn, kind)?;
+    enqueue_sms_from(conn, letter, (kind, &template), vars, at)
+}
+
+/// [`enqueue_sms`] from a template already read.
+pub fn enqueue_sms_from(
+    conn: &mut DbConnection,
+    letter: &LetterRow,
+    (kind, template): (&str, &str),
+    vars: &[(&str, &str)],
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    let text = sms_text(template, letter, vars);
     diesel::insert_into(notifications::table)
         .values(&NewNotification {
             letter_id: letter.id,
