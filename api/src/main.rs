@@ -325,7 +325,9 @@ async fn sweep_idempotency_keys_periodically(state: chapar::AppState) {
 
 /// Every hour (first two minutes after start), folds the dashboard's day
 /// counters of the days that cooled into one row per count
-/// (`db::rollups::cool_recent_days`). Harmless when several instances do it.
+/// (`db::rollups::cool_recent_days`), and its open letters of due days long
+/// past into one row per holder (`db::rollups::fold_past_dues`). Harmless
+/// when several instances do it.
 async fn cool_report_days_periodically(state: chapar::AppState) {
     let mut ticks = tokio::time::interval_at(
         tokio::time::Instant::now() + std::time::Duration::from_secs(120),
@@ -336,10 +338,9 @@ async fn cool_report_days_periodically(state: chapar::AppState) {
         let cooled = state
             .db
             .write(|conn| {
-                Ok(chapar::db::rollups::cool_recent_days(
-                    conn,
-                    chrono::Utc::now(),
-                )?)
+                let now = chrono::Utc::now();
+                let cooled = chapar::db::rollups::cool_recent_days(conn, now)?;
+                Ok(cooled + chapar::db::rollups::fold_past_dues(conn, now)?)
             })
             .await;
         match cooled {

@@ -37,8 +37,10 @@ both_backends! {
         }
         let res = app.post_as(&clerk, &format!("/api/v1/letters/{answered}/answer"), &json!({"body": "انجام شد"})).await;
         assert_eq!(res.status, 200, "{}", res.text());
-        // The second one is past its due date.
+        // The second one is past its due date (the rollups count open
+        // letters by due day, so they are counted again).
         app.execute(&format!("UPDATE letters SET due_at = '2020-01-01 00:00:00' WHERE id = {late}"));
+        app.rolled_up_afresh();
 
         let all = summary(&app, "admin", "").await;
         assert_eq!(all["registered"], 3);
@@ -469,11 +471,63 @@ both_backends! {
         assert_eq!(res.status, 201, "{}", res.text());
         let copy = res.json()["id"].as_i64().expect("id");
         app.execute(&format!("UPDATE letters SET due_at = '2020-01-01 00:00:00' WHERE id IN ({}, {copy})", ids[0]));
+        app.rolled_up_afresh();
 
         let view = summary(&app, "clerk-gas", "").await;
         let water = agency(&view, "water");
         assert_eq!((&water["open"], &water["overdue"]), (&json!(1), &json!(1)), "{view}");
         let province = summary(&app, "admin", "").await;
         assert_eq!((&agency(&province, "water")["open"], &agency(&province, "water")["overdue"]), (&json!(2), &json!(2)));
+    }
+}
+
+/// The open letters of `holder` in `view` (a dashboard's JSON): (open, overdue).
+fn backlog_of(view: &Value, holder: &str) -> (Value, Value) {
+    let row = agency(view, holder);
+    (row["open"].clone(), row["overdue"].clone())
+}
+
+both_backends! {
+    async fn overdue_counts_the_days_past_and_the_letters_due_earlier_today(app) {
+        let (water, ids) = received_at(&app, "water", 4).await;
+        // Due three days ago, at midnight today (UTC), in an hour, and as given.
+        let now = chrono::Utc::now().naive_utc();
+        let midnight = now.date().and_time(chrono::NaiveTime::MIN);
+        for (id, due) in [(ids[0], now - chrono::Duration::days(3)), (ids[1], midnight), (ids[2], now + chrono::Duration::hours(1))] {
+            app.execute(&format!("UPDATE letters SET due_at = '{}' WHERE id = {id}", due.format("%Y-%m-%d %H:%M:%S")));
+        }
+        app.rolled_up_afresh();
+        let province = summary(&app, "admin", "").await;
+        assert_eq!(backlog_of(&province, "water"), (json!(4), json!(2)), "{province}");
+        let own = summary(&app, "clerk-water", "").await;
+        assert_eq!(backlog_of(&own, "water"), (json!(4), json!(2)), "{own}");
+
+        // The hourly job folds the day long past into one row; same figures.
+        let fold = |app: &TestApp| {
+            let mut conn = app.db.pool().get().expect("connection");
+            chapar::db::write_transaction(&mut conn, |c| chapar::db::rollups::fold_past_dues(c, chrono::Utc::now())).expect("fold")
+        };
+        assert!(fold(&app) > 0);
+        let long_overdue = |app: &TestApp| {
+            use chapar::db::schema::report_backlog as b;
+            use diesel::prelude::*;
+            let mut conn = app.db.pool().get().expect("connection");
+            b::table
+                .filter(b::due_day.lt(now.date() - chrono::Duration::days(1)))
+                .select((b::due_day, b::n))
+                .load::<(chrono::NaiveDate, i64)>(&mut conn)
+                .expect("rows")
+        };
+        assert!(long_overdue(&app).iter().all(|(day, _)| *day == shared::rollup::LONG_OVERDUE), "{:?}", long_overdue(&app));
+        assert_eq!(summary(&app, "admin", "").await, province);
+
+        // A letter answered from a folded day leaves the figures, and the
+        // next fold leaves no row at zero.
+        let answer = json!({"body": "انجام شد"});
+        assert_eq!(app.post_as(&water, &format!("/api/v1/letters/{}/answer", ids[0]), &answer).await.status, 200);
+        assert_eq!(backlog_of(&summary(&app, "admin", "").await, "water"), (json!(3), json!(1)));
+        fold(&app);
+        assert_eq!(long_overdue(&app), []);
+        assert_eq!(backlog_of(&summary(&app, "admin", "").await, "water"), (json!(3), json!(1)));
     }
 }

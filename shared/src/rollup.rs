@@ -17,8 +17,11 @@
 //! - **answers**: per answering agency, per day and per month: how many, how
 //!   many by the due date, and a histogram of answer times in
 //!   [`answer_bucket`](crate::reports::answer_bucket)s (for exact medians);
-//! - **backlog**: open letters per holding agency (whether one is overdue
-//!   depends on the hour, so the report counts those among the open ones).
+//! - **backlog**: open letters per holding agency and due day (the UTC day
+//!   of the letter's due date, [`due_day`]): a report counts as overdue the
+//!   rows of the days before today, and reads only the letters due earlier
+//!   today; the hourly job folds the rows of days long past into one
+//!   ([`LONG_OVERDUE`]), so the rows stay as many as the days ahead.
 //!
 //! The day and backlog counters of the province and of each agency are
 //! split over [`SHARDS`] rows (by letter id) so concurrent registrations on
@@ -103,6 +106,8 @@ pub struct LetterFacts {
     pub counter_office_id: i32,
     pub status: Status,
     pub holder_agency_id: i32,
+    /// When the holder's answer is due (none: no deadline).
+    pub due_at: Option<DateTime<Utc>>,
     /// Every agency the letter has been at, each once.
     pub agencies: Vec<i32>,
     pub answer: Option<AnswerFacts>,
@@ -161,7 +166,36 @@ pub struct AnswerKey {
 pub struct BacklogKey {
     pub scope: RollupScope,
     pub holder_agency_id: i32,
+    /// [`due_day`] of the letters counted.
+    pub due_day: NaiveDate,
     pub shard: i32,
+}
+
+/// The due day of open letters that have no deadline: never overdue.
+pub const NEVER_DUE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(day) => day,
+    None => NaiveDate::MAX,
+};
+
+/// The due day the hourly job folds the backlog rows of days long past into
+/// ([`fold_past_dues_before`]): every letter on it is overdue.
+pub const LONG_OVERDUE: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(day) => day,
+    None => NaiveDate::MIN,
+};
+
+/// The backlog row of an open letter due at `due`: the UTC day of its due
+/// date, so a report knows every letter of a day before today's is overdue
+/// and reads only those due from today's UTC midnight to now.
+pub fn due_day(due: Option<DateTime<Utc>>) -> NaiveDate {
+    due.map_or(NEVER_DUE, |due| due.date_naive())
+}
+
+/// The first due day the hourly job keeps as it is: rows of earlier days
+/// are all overdue (they are before today by a day's margin for a job
+/// that runs late), so they are folded into [`LONG_OVERDUE`].
+pub fn fold_past_dues_before(now: DateTime<Utc>) -> NaiveDate {
+    now.date_naive() - Duration::days(1)
 }
 
 /// One row of an agency's count of new deliveries.
@@ -376,6 +410,7 @@ impl Rollup {
                     .entry(BacklogKey {
                         scope,
                         holder_agency_id: letter.holder_agency_id,
+                        due_day: due_day(letter.due_at),
                         shard,
                     })
                     .or_default() += sign;
@@ -584,9 +619,46 @@ mod tests {
             counter_office_id: 3,
             status,
             holder_agency_id: *agencies.last().expect("an agency"),
+            due_at: Utc.with_ymd_and_hms(2026, 12, 4, 20, 30, 0).single(),
             agencies,
             answer: None,
         }
+    }
+
+    #[test]
+    fn an_open_letter_counts_on_the_utc_day_it_is_due_until_it_moves() {
+        let received = letter(Status::Received, vec![10]);
+        let registered = Rollup::change(None, &received);
+        assert!(registered
+            .backlog
+            .keys()
+            .all(|k| k.due_day == day(2026, 12, 4)));
+        // Referred on with a new deadline: off the old day, onto the new one.
+        let mut referred = letter(Status::Delivered, vec![10, 20]);
+        referred.due_at = Utc.with_ymd_and_hms(2026, 12, 9, 1, 0, 0).single();
+        let moved: Vec<_> = Rollup::change(Some(&received), &referred)
+            .backlog
+            .into_iter()
+            .filter(|(k, _)| k.scope == RollupScope::Province)
+            .map(|(k, n)| (k.holder_agency_id, k.due_day, n))
+            .collect();
+        assert_eq!(
+            moved,
+            [(10, day(2026, 12, 4), -1), (20, day(2026, 12, 9), 1)]
+        );
+        let mut no_deadline = received.clone();
+        no_deadline.due_at = None;
+        assert!(Rollup::change(None, &no_deadline)
+            .backlog
+            .keys()
+            .all(|k| k.due_day == NEVER_DUE));
+        // Rows of days before yesterday hold only overdue letters: folded.
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 6, 0, 10, 0)
+            .single()
+            .expect("valid");
+        assert_eq!(fold_past_dues_before(now), day(2026, 12, 5));
+        assert!(LONG_OVERDUE < fold_past_dues_before(now) && NEVER_DUE > now.date_naive());
     }
 
     #[test]

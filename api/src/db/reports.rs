@@ -252,8 +252,8 @@ pub type SettledCounts = super::settled::Settled<(RollupScope, NaiveDate, NaiveD
 /// The figures of the rollups of `rollup`. What the days up to
 /// [`last_settled_day`] count for good comes from `settled` (computed once
 /// per instance and day); today's rows, the statuses now and the backlog
-/// are read every time. Only the overdue count reads letters, the open ones
-/// (its index holds only those).
+/// are read every time. Only the overdue count reads letters: those due
+/// earlier today (see [`backlog`]).
 fn rolled_up(
     conn: &mut DbConnection,
     rollup: RollupScope,
@@ -425,40 +425,50 @@ fn statuses(
         .collect())
 }
 
-/// Open and overdue letters now per holding agency.
+/// Open and overdue letters now per holding agency, from the backlog rows:
+/// overdue are the letters of the due days before today (UTC) and those
+/// due from today's midnight until `now`, the only letters read (by the
+/// open letters' due index: at most a day's deadlines, however long the
+/// history; see `shared::rollup::due_day`).
 fn backlog(
     conn: &mut DbConnection,
     rollup: RollupScope,
     now: NaiveDateTime,
 ) -> QueryResult<BTreeMap<i32, (i64, i64)>> {
     let (kind, id) = rollup.columns();
-    let mut backlog: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
-    for (holder, n) in report_backlog::table
+    let today = now.date();
+    // A date the server computed, written as a literal on both backends.
+    let overdue_days = diesel::dsl::sql::<BigInt>(&format!(
+        "CAST(SUM(CASE WHEN due_day < '{today}' THEN n ELSE 0 END) AS BIGINT)"
+    ));
+    let mut backlog: BTreeMap<i32, (i64, i64)> = report_backlog::table
         .filter(report_backlog::scope_kind.eq(kind))
         .filter(report_backlog::scope_id.eq(id))
-        .select((report_backlog::holder_agency_id, report_backlog::n))
-        .load::<(i32, i64)>(conn)?
-    {
-        backlog.entry(holder).or_default().0 += n;
-    }
-    let overdue = letters::table
+        .group_by(report_backlog::holder_agency_id)
+        .select((report_backlog::holder_agency_id, summed(), overdue_days))
+        .load::<(i32, i64, i64)>(conn)?
+        .into_iter()
+        .map(|(holder, open, overdue)| (holder, (open, overdue)))
+        .collect();
+    let due_today = letters::table
         .filter(awaiting_agency())
+        .filter(letters::due_at.ge(today.and_time(chrono::NaiveTime::MIN)))
         .filter(letters::due_at.lt(now))
         .select(letters::holder_agency_id)
         .into_boxed();
     // Counted as the backlog is: an agency's letters are those that are or
     // were its work, not those it only got a copy of (which its letters
     // list does show).
-    let overdue = match rollup {
-        RollupScope::Province => overdue,
-        RollupScope::Agency(agency) => overdue.filter(diesel::dsl::exists(
+    let due_today = match rollup {
+        RollupScope::Province => due_today,
+        RollupScope::Agency(agency) => due_today.filter(diesel::dsl::exists(
             deliveries::table
                 .filter(deliveries::letter_id.eq(letters::id))
                 .filter(deliveries::agency_id.eq(agency))
                 .filter(diesel::dsl::not(deliveries::is_copy)),
         )),
     };
-    for holder in overdue.load::<i32>(conn)? {
+    for holder in due_today.load::<i32>(conn)? {
         backlog.entry(holder).or_default().1 += 1;
     }
     Ok(backlog)

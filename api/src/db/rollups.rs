@@ -45,6 +45,7 @@ pub struct CountedLetter {
     pub counter_office_id: i32,
     pub status: String,
     pub holder_agency_id: i32,
+    pub due_at: Option<NaiveDateTime>,
     pub answer_agency_id: Option<i32>,
     pub answered_at: Option<NaiveDateTime>,
 }
@@ -57,6 +58,7 @@ impl From<&LetterRow> for CountedLetter {
             counter_office_id: r.counter_office_id,
             status: r.status.clone(),
             holder_agency_id: r.holder_agency_id,
+            due_at: r.due_at,
             answer_agency_id: r.answer_agency_id,
             answered_at: r.answered_at,
         }
@@ -85,6 +87,7 @@ pub fn facts(letter: &CountedLetter, dues: &[(i32, Option<NaiveDateTime>)]) -> L
         counter_office_id: letter.counter_office_id,
         status: Status::parse(&letter.status).unwrap_or(Status::Registered),
         holder_agency_id: letter.holder_agency_id,
+        due_at: letter.due_at.map(|due| due.and_utc()),
         agencies: dues.iter().map(|(agency, _)| *agency).collect(),
         answer,
     }
@@ -209,6 +212,7 @@ struct BacklogRow {
     scope_kind: i16,
     scope_id: i32,
     holder_agency_id: i32,
+    due_day: chrono::NaiveDate,
     shard: i32,
     n: i64,
 }
@@ -266,6 +270,7 @@ impl BacklogRow {
             scope_kind,
             scope_id,
             holder_agency_id: k.holder_agency_id,
+            due_day: k.due_day,
             shard: k.shard,
             n: *n,
         }
@@ -418,7 +423,13 @@ fn add_counts(conn: &mut DbConnection, counts: &Counts) -> QueryResult<()> {
     {
         use report_backlog::dsl as t;
         insert_rows!(conn, t::report_backlog, backlog, |q| q
-            .on_conflict((t::scope_kind, t::scope_id, t::holder_agency_id, t::shard))
+            .on_conflict((
+                t::scope_kind,
+                t::scope_id,
+                t::holder_agency_id,
+                t::due_day,
+                t::shard
+            ))
             .do_update()
             .set(t::n.eq(t::n + excluded(t::n))));
     }
@@ -479,9 +490,9 @@ impl Counts {
         }
         if !backlog.is_empty() {
             sql.push_str(&format!(
-            "INSERT INTO report_backlog (scope_kind, scope_id, holder_agency_id, shard, n) VALUES {} \
-             ON CONFLICT (scope_kind, scope_id, holder_agency_id, shard) DO UPDATE SET n = report_backlog.n + excluded.n;",
-            rows(backlog, |r| format!("({}, {}, {}, {}, {})", r.scope_kind, r.scope_id, r.holder_agency_id, r.shard, r.n))
+            "INSERT INTO report_backlog (scope_kind, scope_id, holder_agency_id, due_day, shard, n) VALUES {} \
+             ON CONFLICT (scope_kind, scope_id, holder_agency_id, due_day, shard) DO UPDATE SET n = report_backlog.n + excluded.n;",
+            rows(backlog, |r| format!("({}, {}, {}, '{}', {}, {})", r.scope_kind, r.scope_id, r.holder_agency_id, r.due_day, r.shard, r.n))
         ));
         }
         if !inbox.is_empty() {
@@ -597,6 +608,7 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<usize> {
                 letters::counter_office_id,
                 letters::status,
                 letters::holder_agency_id,
+                letters::due_at,
                 letters::answer_agency_id,
                 letters::answered_at,
             ))
@@ -738,6 +750,58 @@ pub fn cool_recent_days(
         .execute(conn)?;
     }
     Ok(gone)
+}
+
+/// Folds the backlog rows of due days long past (before
+/// [`fold_past_dues_before`](shared::rollup::fold_past_dues_before)) into
+/// one row per scope and holder on [`LONG_OVERDUE`]: all of them are
+/// overdue, so the report needs only their sum, and the rows then stay as
+/// many as the due days ahead however long the history. Steps that later
+/// take a letter off a folded day add to that day's row again, which the
+/// next run folds. Safe with steps and other instances at once: on
+/// PostgreSQL the rows folded are the rows deleted, in one statement.
+/// Answers how many rows it wrote or removed (for the log).
+pub fn fold_past_dues(
+    conn: &mut DbConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> QueryResult<usize> {
+    use diesel::sql_types::Date;
+    use shared::rollup::LONG_OVERDUE;
+    let before = shared::rollup::fold_past_dues_before(now);
+    let folded = match &mut *conn {
+        DbConnection::Postgres(pg) => diesel::sql_query(
+            "WITH moved AS (DELETE FROM report_backlog WHERE due_day > $1 AND due_day < $2 \
+               RETURNING scope_kind, scope_id, holder_agency_id, n) \
+             INSERT INTO report_backlog (scope_kind, scope_id, holder_agency_id, due_day, shard, n) \
+             SELECT scope_kind, scope_id, holder_agency_id, $1, 0, CAST(SUM(n) AS BIGINT) FROM moved \
+             GROUP BY scope_kind, scope_id, holder_agency_id \
+             ON CONFLICT (scope_kind, scope_id, holder_agency_id, due_day, shard) \
+             DO UPDATE SET n = report_backlog.n + excluded.n",
+        )
+        .bind::<Date, _>(LONG_OVERDUE)
+        .bind::<Date, _>(before)
+        .execute(pg)?,
+        DbConnection::Sqlite(lite) => {
+            // One writer: nothing moves between the two statements.
+            diesel::sql_query(
+                "INSERT INTO report_backlog (scope_kind, scope_id, holder_agency_id, due_day, shard, n) \
+                 SELECT scope_kind, scope_id, holder_agency_id, ?1, 0, SUM(n) FROM report_backlog \
+                 WHERE due_day > ?1 AND due_day < ?2 GROUP BY scope_kind, scope_id, holder_agency_id \
+                 ON CONFLICT (scope_kind, scope_id, holder_agency_id, due_day, shard) \
+                 DO UPDATE SET n = report_backlog.n + excluded.n",
+            )
+            .bind::<Date, _>(LONG_OVERDUE)
+            .bind::<Date, _>(before)
+            .execute(lite)?;
+            diesel::sql_query("DELETE FROM report_backlog WHERE due_day > ?1 AND due_day < ?2")
+                .bind::<Date, _>(LONG_OVERDUE)
+                .bind::<Date, _>(before)
+                .execute(lite)?
+        }
+    };
+    let emptied =
+        diesel::delete(report_backlog::table.filter(report_backlog::n.eq(0))).execute(conn)?;
+    Ok(folded + emptied)
 }
 
 /// Counts the letters of a database whose rollups were never built (one

@@ -334,10 +334,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    report_backlog (scope_kind, scope_id, holder_agency_id, shard) {
+    report_backlog (scope_kind, scope_id, holder_agency_id, due_day, shard) {
         scope_kind -> SmallInt,
         scope_id -> Integer,
         holder_agency_id -> Integer,
+        due_day -> Date,
         shard -> Integer,
         n -> BigInt,
     }
