@@ -34,7 +34,7 @@
 //! by delivery id. It follows deliveries, not letters
 //! ([`Rollup::new_in_inbox`]), so it is not part of a letter's contribution.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
@@ -516,6 +516,23 @@ impl Rollup {
         self
     }
 
+    /// The agencies whose registrations of days before `today` this change
+    /// alters. Only a referral does: it brings a letter into the new
+    /// agency's figures on the day the letter was registered. (Any other
+    /// step moves a letter between statuses of its day, never between days
+    /// or offices.) A dashboard that kept an agency's sum of past days sums
+    /// them again when their count of such arrivals moves (`db::reports`).
+    pub fn late_arrivals(&self, today: NaiveDate) -> BTreeSet<i32> {
+        self.offices
+            .iter()
+            .filter(|(k, n)| **n != 0 && k.grain == Grain::Day && k.period < today)
+            .filter_map(|(k, _)| match k.scope {
+                RollupScope::Agency(agency) => Some(agency),
+                RollupScope::Province => None,
+            })
+            .collect()
+    }
+
     /// Drops the counters a change leaves as they were.
     pub fn prune(&mut self) {
         self.days.retain(|_, n| *n != 0);
@@ -809,6 +826,28 @@ mod tests {
         assert!(backlog.contains(&(RollupScope::Province, 10, -1)));
         assert!(backlog.contains(&(RollupScope::Province, 20, 1)));
         assert!(backlog.contains(&(RollupScope::Agency(10), 10, -1)));
+    }
+
+    #[test]
+    fn only_a_referral_of_a_past_days_letter_is_a_late_arrival() {
+        let registered_on = day(2026, 11, 27);
+        let received = letter(Status::Received, vec![10]);
+        let referred = letter(Status::Delivered, vec![10, 20]);
+        let referral = Rollup::change(Some(&received), &referred);
+        assert_eq!(
+            referral.late_arrivals(registered_on + Duration::days(1)),
+            BTreeSet::from([20])
+        );
+        assert!(
+            referral.late_arrivals(registered_on).is_empty(),
+            "today's rows are read anew"
+        );
+        let mut answered = received.clone();
+        answered.status = Status::Answered;
+        let answer = Rollup::change(Some(&received), &answered);
+        assert!(answer.late_arrivals(day(2026, 12, 6)).is_empty());
+        let registration = Rollup::change(None, &received);
+        assert!(registration.late_arrivals(registered_on).is_empty());
     }
 
     #[test]

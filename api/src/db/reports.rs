@@ -21,7 +21,7 @@ use shared::workflow::Status;
 use super::letters::{awaiting_agency, Scope};
 use super::schema::{
     agencies, counter_offices, deliveries, letters, report_answers, report_backlog, report_days,
-    report_offices,
+    report_late_arrivals, report_offices,
 };
 use super::DbConnection;
 
@@ -235,19 +235,29 @@ enum Part {
     Answers,
 }
 
-impl Part {
-    /// Whether a settled day's counts of this part are final in `rollup`.
-    /// Answers are: a step counts on the day it is taken, and an answered
-    /// letter goes to no other agency. Registrations are final for the
-    /// province only: a referral brings a letter into a new agency's
-    /// figures on the day it was registered.
-    fn settles_in(self, rollup: RollupScope) -> bool {
-        self == Part::Answers || rollup == RollupScope::Province
+/// The settled figures an instance keeps, by scope, first and last day, and
+/// the scope's count of late arrivals when they were summed: answers are
+/// final once their day is over (a step counts on the day it is taken, and
+/// an answered letter goes to no other agency), and so are registrations,
+/// but for a referral that brings a letter into a new agency's figures on
+/// the day it was registered, which moves that agency's count
+/// ([`late_arrivals`]) and so asks for a new sum.
+pub type SettledCounts =
+    super::settled::Settled<(RollupScope, NaiveDate, NaiveDate, i64), PeriodCounts>;
+
+/// How many times a referral brought a letter of a past day into `rollup`'s
+/// figures (the province's never change so: 0).
+fn late_arrivals(conn: &mut DbConnection, rollup: RollupScope) -> QueryResult<i64> {
+    match rollup {
+        RollupScope::Province => Ok(0),
+        RollupScope::Agency(agency) => report_late_arrivals::table
+            .find(agency)
+            .select(report_late_arrivals::n)
+            .first(conn)
+            .optional()
+            .map(Option::unwrap_or_default),
     }
 }
-
-/// The settled figures an instance keeps, by scope, first and last day.
-pub type SettledCounts = super::settled::Settled<(RollupScope, NaiveDate, NaiveDate), PeriodCounts>;
 
 /// The figures of the rollups of `rollup`. What the days up to
 /// [`last_settled_day`] count for good comes from `settled` (computed once
@@ -264,27 +274,24 @@ fn rolled_up(
 ) -> QueryResult<Aggregates> {
     let settled_to = to.min(last_settled_day(now.and_utc()));
     let mut counts = if from <= settled_to {
-        let kept =
-            settled.get_or_compute::<diesel::result::Error>(&(rollup, from, settled_to), || {
-                let mut counts = PeriodCounts::default();
-                for part in [Part::Registrations, Part::Answers] {
-                    if part.settles_in(rollup) {
-                        count_part(conn, rollup, part, (from, settled_to), &mut counts)?;
-                    }
-                }
-                Ok(counts)
-            })?;
+        // Read before the sum: an arrival committed in between is then
+        // summed under the old count and summed again at the next request.
+        let arrivals = late_arrivals(conn, rollup)?;
+        let key = (rollup, from, settled_to, arrivals);
+        let kept = settled.get_or_compute::<diesel::result::Error>(&key, || {
+            let mut counts = PeriodCounts::default();
+            for part in [Part::Registrations, Part::Answers] {
+                count_part(conn, rollup, part, (from, settled_to), &mut counts)?;
+            }
+            Ok(counts)
+        })?;
         (*kept).clone()
     } else {
         PeriodCounts::default()
     };
-    for part in [Part::Registrations, Part::Answers] {
-        let first = if part.settles_in(rollup) && from <= settled_to {
-            settled_to + Duration::days(1)
-        } else {
-            from
-        };
-        if first <= to {
+    let first = from.max(settled_to + Duration::days(1));
+    if first <= to {
+        for part in [Part::Registrations, Part::Answers] {
             count_part(conn, rollup, part, (first, to), &mut counts)?;
         }
     }

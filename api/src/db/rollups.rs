@@ -18,8 +18,8 @@ use shared::workflow::Status;
 
 use super::letters::LetterRow;
 use super::schema::{
-    deliveries, inbox_new, letters, report_answers, report_backlog, report_days, report_offices,
-    report_rollups_built,
+    deliveries, inbox_new, letters, report_answers, report_backlog, report_days,
+    report_late_arrivals, report_offices, report_rollups_built,
 };
 use super::DbConnection;
 
@@ -217,6 +217,14 @@ struct BacklogRow {
     n: i64,
 }
 
+/// One agency's count of late arrivals ([`Rollup::late_arrivals`]) to add.
+#[derive(Insertable)]
+#[diesel(table_name = report_late_arrivals)]
+struct ArrivalRow {
+    agency_id: i32,
+    n: i64,
+}
+
 #[derive(Insertable)]
 #[diesel(table_name = inbox_new)]
 struct InboxRow {
@@ -328,7 +336,7 @@ pub fn apply(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
         DbConnection::Sqlite(_) => {
             let change = change.clone().in_shards(SQLITE_SHARDS);
             apply_answers(conn, &change)?;
-            add_counts(conn, &Counts::of(&change))
+            add_counts(conn, &Counts::of(&change, chrono::Utc::now()))
         }
     }
 }
@@ -353,10 +361,9 @@ fn shards(conn: &DbConnection) -> i32 {
 /// for 6 ms each).
 pub fn apply_then(conn: &mut DbConnection, change: &Rollup, then: &str) -> QueryResult<()> {
     apply_answers(conn, change)?;
-    let cooled = change
-        .clone()
-        .cool_days(shared::rollup::hot_since(chrono::Utc::now()));
-    let counts = Counts::of(&cooled);
+    let now = chrono::Utc::now();
+    let cooled = change.clone().cool_days(shared::rollup::hot_since(now));
+    let counts = Counts::of(&cooled, now);
     let sql = if counts.rows() <= ONE_STATEMENT_ROWS {
         counts.sql() + then
     } else {
@@ -369,36 +376,52 @@ pub fn apply_then(conn: &mut DbConnection, change: &Rollup, then: &str) -> Query
     diesel::connection::SimpleConnection::batch_execute(conn, &sql)
 }
 
-/// The day, office, backlog and inbox counter rows of a change.
+/// The day, office, backlog, inbox and late arrival counter rows of a change.
 struct Counts {
     days: Vec<DayRow>,
     offices: Vec<OfficeRow>,
     backlog: Vec<BacklogRow>,
     inbox: Vec<InboxRow>,
+    arrivals: Vec<ArrivalRow>,
 }
 
 impl Counts {
-    fn of(change: &Rollup) -> Counts {
+    /// The rows of `change`, a step's at `now`.
+    fn of(change: &Rollup, now: chrono::DateTime<chrono::Utc>) -> Counts {
         Counts {
             days: change.days.iter().map(DayRow::new).collect(),
             offices: change.offices.iter().map(OfficeRow::new).collect(),
             backlog: change.backlog.iter().map(BacklogRow::new).collect(),
             inbox: change.inbox.iter().map(InboxRow::new).collect(),
+            // Days before today (Tehran), a day's margin over what a
+            // dashboard may have summed for good (`last_settled_day`), so
+            // clocks a little apart still agree.
+            arrivals: change
+                .late_arrivals(shared::reports::tehran_day(now))
+                .into_iter()
+                .map(|agency_id| ArrivalRow { agency_id, n: 1 })
+                .collect(),
         }
     }
 
     fn rows(&self) -> usize {
-        self.days.len() + self.offices.len() + self.backlog.len() + self.inbox.len()
+        self.days.len()
+            + self.offices.len()
+            + self.backlog.len()
+            + self.inbox.len()
+            + self.arrivals.len()
     }
 }
 
-/// Adds the day, office, backlog and inbox counters table by table.
+/// Adds the day, office, backlog, inbox and late arrival counters table by
+/// table.
 fn add_counts(conn: &mut DbConnection, counts: &Counts) -> QueryResult<()> {
     let Counts {
         days,
         offices,
         backlog,
         inbox,
+        arrivals,
     } = counts;
     {
         use report_days::dsl as t;
@@ -440,6 +463,13 @@ fn add_counts(conn: &mut DbConnection, counts: &Counts) -> QueryResult<()> {
             .do_update()
             .set(t::n.eq(t::n + excluded(t::n))));
     }
+    {
+        use report_late_arrivals::dsl as t;
+        insert_rows!(conn, t::report_late_arrivals, arrivals, |q| q
+            .on_conflict(t::agency_id)
+            .do_update()
+            .set(t::n.eq(t::n + excluded(t::n))));
+    }
     Ok(())
 }
 
@@ -456,7 +486,7 @@ fn apply_answers(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
 const ONE_STATEMENT_ROWS: usize = 200;
 
 impl Counts {
-    /// PostgreSQL: the counters as four statements for one round trip, run
+    /// PostgreSQL: the counters as five statements for one round trip, run
     /// in this order like the table-by-table path, each in key order. The
     /// values are numbers, dates and status names, written as literals
     /// (nothing a caller typed).
@@ -466,6 +496,7 @@ impl Counts {
             offices,
             backlog,
             inbox,
+            arrivals,
         } = self;
         fn rows<T>(rows: &[T], row: impl Fn(&T) -> String) -> String {
             rows.iter().map(row).collect::<Vec<_>>().join(", ")
@@ -503,6 +534,13 @@ impl Counts {
                     "({}, {}, {})",
                     r.agency_id, r.shard, r.n
                 ))
+            ));
+        }
+        if !arrivals.is_empty() {
+            sql.push_str(&format!(
+                "INSERT INTO report_late_arrivals (agency_id, n) VALUES {} \
+                 ON CONFLICT (agency_id) DO UPDATE SET n = report_late_arrivals.n + excluded.n;",
+                rows(arrivals, |r| format!("({}, {})", r.agency_id, r.n))
             ));
         }
         sql
@@ -658,13 +696,15 @@ fn insert_fresh(conn: &mut DbConnection, total: &Rollup) -> QueryResult<()> {
         .map(|(key, counts)| AnswerRow::new(key, counts))
         .collect();
     insert_rows!(conn, report_answers::table, answers, |q| q);
-    // The inboxes' counts follow deliveries, not letters: counted apart.
+    // The inboxes' counts follow deliveries, not letters: counted apart;
+    // late arrivals are no count of letters, only a sign of change.
     let Counts {
         days,
         offices,
         backlog,
         inbox: _,
-    } = Counts::of(total);
+        arrivals: _,
+    } = Counts::of(total, chrono::Utc::now());
     insert_rows!(conn, report_days::table, days, |q| q);
     insert_rows!(conn, report_offices::table, offices, |q| q);
     insert_rows!(conn, report_backlog::table, backlog, |q| q);

@@ -326,6 +326,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_late_arrivals (agency_id) {
+        agency_id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     inbox_new (agency_id, shard) {
         agency_id -> Integer,
         shard -> Integer,
@@ -394,6 +401,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_offices,
     report_answers,
     report_backlog,
+    report_late_arrivals,
     inbox_new,
     report_rollups_built,
     letters_fts,

@@ -1,13 +1,15 @@
 //! The dashboard's figures of days that are over, kept in memory.
 //!
 //! Some rollup counts of a day never change once the day is over: the
-//! province's registrations per day and per office, and any scope's answers
-//! (a step is counted on the day it is taken, and an answered letter moves
-//! to no other agency). A year of them is most of what a province dashboard
-//! reads, so each instance keeps what it summed for a scope and a run of
-//! settled days, and reads only today's rows and the counts that still move
-//! (see `reports::rolled_up`). Nothing is invalidated: a new day is a new
-//! key, and the least recently used entry goes when the map is full.
+//! registrations per day and per office, and the answers (a step is counted
+//! on the day it is taken, and an answered letter moves to no other
+//! agency), but for an agency that a referral brings an older letter to. A
+//! year of them is most of what a dashboard reads, so each instance keeps
+//! what it summed for a scope and a run of settled days, and reads only
+//! today's rows and the counts that still move (see `reports::rolled_up`).
+//! Nothing is invalidated: a new day, or an agency's new count of such
+//! referrals, is a new key, and the least recently used entry goes when
+//! the map is full.
 
 use std::collections::HashMap;
 use std::hash::Hash;
