@@ -13,6 +13,9 @@
 //! Kept per rollup row:
 //! - **days**: per Tehran day, letters registered that day by their status
 //!   now, and answers given that day (kind [`ANSWERED`]);
+//! - **months**: per month, letters registered in it by their status now
+//!   (the day rows' sum, so a year of statuses is a dozen rows per status
+//!   and the days of its ends, [`cover`]);
 //! - **offices**: registrations per counter office, per day and per month;
 //! - **answers**: per answering agency, per day and per month: how many, how
 //!   many by the due date, and a histogram of answer times in
@@ -341,6 +344,8 @@ impl AnswerSum {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rollup {
     pub days: BTreeMap<DayKey, i64>,
+    /// Statuses per month: keyed as days, `day` the month's first.
+    pub months: BTreeMap<DayKey, i64>,
     pub offices: BTreeMap<OfficeKey, i64>,
     pub answers: BTreeMap<AnswerKey, AnswerCounts>,
     pub backlog: BTreeMap<BacklogKey, i64>,
@@ -384,15 +389,18 @@ impl Rollup {
         let registered = tehran_day(letter.created_at);
         for scope in letter.scopes() {
             let shard = letter.shard();
-            *self
-                .days
-                .entry(DayKey {
-                    scope,
-                    day: registered,
-                    kind: letter.status.as_str(),
-                    shard,
-                })
-                .or_default() += sign;
+            let status = DayKey {
+                scope,
+                day: registered,
+                kind: letter.status.as_str(),
+                shard,
+            };
+            *self.days.entry(status).or_default() += sign;
+            let month = DayKey {
+                day: month_of(registered),
+                ..status
+            };
+            *self.months.entry(month).or_default() += sign;
             for grain in [Grain::Day, Grain::Month] {
                 *self
                     .offices
@@ -454,6 +462,9 @@ impl Rollup {
         for (k, n) in other.days {
             *self.days.entry(k).or_default() += n;
         }
+        for (k, n) in other.months {
+            *self.months.entry(k).or_default() += n;
+        }
         for (k, n) in other.offices {
             *self.offices.entry(k).or_default() += n;
         }
@@ -484,6 +495,10 @@ impl Rollup {
         for (mut key, n) in self.days {
             key.shard = key.shard.rem_euclid(shards);
             *folded.days.entry(key).or_default() += n;
+        }
+        for (mut key, n) in self.months {
+            key.shard = key.shard.rem_euclid(shards);
+            *folded.months.entry(key).or_default() += n;
         }
         for (mut key, n) in self.backlog {
             key.shard = key.shard.rem_euclid(shards);
@@ -516,6 +531,22 @@ impl Rollup {
         self
     }
 
+    /// The same counts with the backlog rows of due days before `before`
+    /// on [`LONG_OVERDUE`] in shard 0, as the hourly job folds them
+    /// ([`fold_past_dues_before`]).
+    pub fn fold_dues(mut self, before: NaiveDate) -> Rollup {
+        let backlog = std::mem::take(&mut self.backlog);
+        for (mut key, n) in backlog {
+            if key.due_day < before {
+                key.due_day = LONG_OVERDUE;
+                key.shard = 0;
+            }
+            *self.backlog.entry(key).or_default() += n;
+        }
+        self.prune();
+        self
+    }
+
     /// The agencies whose registrations of days before `today` this change
     /// alters. Only a referral does: it brings a letter into the new
     /// agency's figures on the day the letter was registered. (Any other
@@ -536,6 +567,7 @@ impl Rollup {
     /// Drops the counters a change leaves as they were.
     pub fn prune(&mut self) {
         self.days.retain(|_, n| *n != 0);
+        self.months.retain(|_, n| *n != 0);
         self.offices.retain(|_, n| *n != 0);
         self.backlog.retain(|_, n| *n != 0);
         self.inbox.retain(|_, n| *n != 0);
@@ -544,6 +576,7 @@ impl Rollup {
 
     pub fn is_empty(&self) -> bool {
         self.days.is_empty()
+            && self.months.is_empty()
             && self.offices.is_empty()
             && self.answers.is_empty()
             && self.backlog.is_empty()
@@ -676,6 +709,54 @@ mod tests {
             .expect("valid");
         assert_eq!(fold_past_dues_before(now), day(2026, 12, 5));
         assert!(LONG_OVERDUE < fold_past_dues_before(now) && NEVER_DUE > now.date_naive());
+        let folded = registered.clone().fold_dues(day(2026, 12, 5));
+        assert!(folded.backlog.keys().all(|k| k.due_day == LONG_OVERDUE));
+        assert_eq!(
+            folded.backlog.values().sum::<i64>(),
+            registered.backlog.values().sum::<i64>()
+        );
+        assert_eq!(registered.clone().fold_dues(day(2026, 12, 4)), registered);
+    }
+
+    #[test]
+    fn a_month_row_of_statuses_is_the_sum_of_its_day_rows() {
+        let mut change = Rollup::default();
+        for (id, d) in [(1, 2), (2, 30), (3, 30), (4, 31)] {
+            let mut facts = letter(Status::Delivered, vec![2]);
+            facts.letter_id = id;
+            // 08:00 UTC is the same day in Tehran.
+            facts.created_at = Utc
+                .with_ymd_and_hms(2026, 10, d, 8, 0, 0)
+                .single()
+                .expect("valid");
+            change.add(&facts, 1);
+        }
+        let mut received = letter(Status::Delivered, vec![2]);
+        received.letter_id = 3;
+        received.created_at = Utc
+            .with_ymd_and_hms(2026, 10, 30, 8, 0, 0)
+            .single()
+            .expect("valid");
+        let mut after = received.clone();
+        after.status = Status::Received;
+        change.merge(Rollup::change(Some(&received), &after));
+        change.prune();
+        let mut summed: BTreeMap<(RollupScope, NaiveDate, &str), i64> = BTreeMap::new();
+        for (k, n) in &change.days {
+            *summed
+                .entry((k.scope, month_of(k.day), k.kind))
+                .or_default() += n;
+        }
+        let mut months: BTreeMap<(RollupScope, NaiveDate, &str), i64> = BTreeMap::new();
+        for (k, n) in &change.months {
+            *months.entry((k.scope, k.day, k.kind)).or_default() += n;
+        }
+        summed.retain(|_, n| *n != 0);
+        assert_eq!(months, summed);
+        assert_eq!(
+            months[&(RollupScope::Province, day(2026, 10, 1), "delivered")],
+            3
+        );
     }
 
     #[test]

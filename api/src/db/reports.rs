@@ -21,7 +21,7 @@ use shared::workflow::Status;
 use super::letters::{awaiting_agency, Scope};
 use super::schema::{
     agencies, counter_offices, deliveries, letters, report_answers, report_backlog, report_days,
-    report_late_arrivals, report_offices,
+    report_late_arrivals, report_offices, report_status_months,
 };
 use super::DbConnection;
 
@@ -411,21 +411,39 @@ fn count_part(
 }
 
 /// Letters registered in `from..=to` by their status now: the one count
-/// of the period that moves with every step, so read every time.
+/// of the period that moves with every step, so read every time, from the
+/// month rows of the whole months in it and the day rows of its ends
+/// ([`periods`]).
 fn statuses(
     conn: &mut DbConnection,
     rollup: RollupScope,
     (from, to): (NaiveDate, NaiveDate),
 ) -> QueryResult<Vec<(Status, u32)>> {
     let (kind, id) = rollup.columns();
-    Ok(report_days::table
-        .filter(report_days::scope_kind.eq(kind))
-        .filter(report_days::scope_id.eq(id))
-        .filter(report_days::day.between(from, to))
-        .filter(report_days::kind.ne(ANSWERED))
-        .group_by(report_days::kind)
-        .select((report_days::kind, summed()))
-        .load::<(String, i64)>(conn)?
+    let mut by_status: BTreeMap<String, i64> = BTreeMap::new();
+    for (grain, first, last, sign) in periods(from, to) {
+        let rows = match grain {
+            Grain::Month => report_status_months::table
+                .filter(report_status_months::scope_kind.eq(kind))
+                .filter(report_status_months::scope_id.eq(id))
+                .filter(report_status_months::month.between(first, last))
+                .group_by(report_status_months::kind)
+                .select((report_status_months::kind, summed()))
+                .load::<(String, i64)>(conn)?,
+            Grain::Day => report_days::table
+                .filter(report_days::scope_kind.eq(kind))
+                .filter(report_days::scope_id.eq(id))
+                .filter(report_days::day.between(first, last))
+                .filter(report_days::kind.ne(ANSWERED))
+                .group_by(report_days::kind)
+                .select((report_days::kind, summed()))
+                .load::<(String, i64)>(conn)?,
+        };
+        for (status, n) in rows {
+            *by_status.entry(status).or_default() += sign * n;
+        }
+    }
+    Ok(by_status
         .into_iter()
         .filter(|(_, n)| *n > 0)
         .filter_map(|(status, n)| Some((Status::parse(&status)?, count(n))))

@@ -19,7 +19,7 @@ use shared::workflow::Status;
 use super::letters::LetterRow;
 use super::schema::{
     deliveries, inbox_new, letters, report_answers, report_backlog, report_days,
-    report_late_arrivals, report_offices, report_rollups_built,
+    report_late_arrivals, report_offices, report_rollups_built, report_status_months,
 };
 use super::DbConnection;
 
@@ -196,6 +196,31 @@ struct DayRow {
 }
 
 #[derive(Insertable)]
+#[diesel(table_name = report_status_months)]
+struct MonthRow {
+    scope_kind: i16,
+    scope_id: i32,
+    month: chrono::NaiveDate,
+    kind: &'static str,
+    shard: i32,
+    n: i64,
+}
+
+impl MonthRow {
+    fn new((k, n): (&DayKey, &i64)) -> MonthRow {
+        let (scope_kind, scope_id) = k.scope.columns();
+        MonthRow {
+            scope_kind,
+            scope_id,
+            month: k.day,
+            kind: k.kind,
+            shard: k.shard,
+            n: *n,
+        }
+    }
+}
+
+#[derive(Insertable)]
 #[diesel(table_name = report_offices)]
 struct OfficeRow {
     scope_kind: i16,
@@ -328,7 +353,7 @@ impl AnswerRow {
 /// (`n = n + excluded.n`), so concurrent steps on PostgreSQL never lose one;
 /// the answer histograms are read, merged and written back under the rows'
 /// locks. Every path touches the tables in one order (answers, days,
-/// offices, backlog, inbox) and rows in key order, so two steps cannot
+/// months, offices, backlog, inbox, late arrivals) and rows in key order, so two steps cannot
 /// deadlock.
 pub fn apply(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
     match &mut *conn {
@@ -376,9 +401,10 @@ pub fn apply_then(conn: &mut DbConnection, change: &Rollup, then: &str) -> Query
     diesel::connection::SimpleConnection::batch_execute(conn, &sql)
 }
 
-/// The day, office, backlog, inbox and late arrival counter rows of a change.
+/// The counter rows of a change, but for the answers.
 struct Counts {
     days: Vec<DayRow>,
+    months: Vec<MonthRow>,
     offices: Vec<OfficeRow>,
     backlog: Vec<BacklogRow>,
     inbox: Vec<InboxRow>,
@@ -390,6 +416,7 @@ impl Counts {
     fn of(change: &Rollup, now: chrono::DateTime<chrono::Utc>) -> Counts {
         Counts {
             days: change.days.iter().map(DayRow::new).collect(),
+            months: change.months.iter().map(MonthRow::new).collect(),
             offices: change.offices.iter().map(OfficeRow::new).collect(),
             backlog: change.backlog.iter().map(BacklogRow::new).collect(),
             inbox: change.inbox.iter().map(InboxRow::new).collect(),
@@ -406,6 +433,7 @@ impl Counts {
 
     fn rows(&self) -> usize {
         self.days.len()
+            + self.months.len()
             + self.offices.len()
             + self.backlog.len()
             + self.inbox.len()
@@ -413,11 +441,11 @@ impl Counts {
     }
 }
 
-/// Adds the day, office, backlog, inbox and late arrival counters table by
-/// table.
+/// Adds the counters but for the answers, table by table.
 fn add_counts(conn: &mut DbConnection, counts: &Counts) -> QueryResult<()> {
     let Counts {
         days,
+        months,
         offices,
         backlog,
         inbox,
@@ -427,6 +455,13 @@ fn add_counts(conn: &mut DbConnection, counts: &Counts) -> QueryResult<()> {
         use report_days::dsl as t;
         insert_rows!(conn, t::report_days, days, |q| q
             .on_conflict((t::scope_kind, t::scope_id, t::day, t::kind, t::shard))
+            .do_update()
+            .set(t::n.eq(t::n + excluded(t::n))));
+    }
+    {
+        use report_status_months::dsl as t;
+        insert_rows!(conn, t::report_status_months, months, |q| q
+            .on_conflict((t::scope_kind, t::scope_id, t::month, t::kind, t::shard))
             .do_update()
             .set(t::n.eq(t::n + excluded(t::n))));
     }
@@ -486,13 +521,14 @@ fn apply_answers(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
 const ONE_STATEMENT_ROWS: usize = 200;
 
 impl Counts {
-    /// PostgreSQL: the counters as five statements for one round trip, run
+    /// PostgreSQL: the counters as six statements for one round trip, run
     /// in this order like the table-by-table path, each in key order. The
     /// values are numbers, dates and status names, written as literals
     /// (nothing a caller typed).
     fn sql(&self) -> String {
         let Counts {
             days,
+            months,
             offices,
             backlog,
             inbox,
@@ -510,6 +546,13 @@ impl Counts {
             "INSERT INTO report_days (scope_kind, scope_id, day, kind, shard, n) VALUES {} \
              ON CONFLICT (scope_kind, scope_id, day, kind, shard) DO UPDATE SET n = report_days.n + excluded.n;",
             rows(days, |r| format!("({}, {}, '{}', '{}', {}, {})", r.scope_kind, r.scope_id, r.day, r.kind, r.shard, r.n))
+        ));
+        }
+        if !months.is_empty() {
+            sql.push_str(&format!(
+            "INSERT INTO report_status_months (scope_kind, scope_id, month, kind, shard, n) VALUES {} \
+             ON CONFLICT (scope_kind, scope_id, month, kind, shard) DO UPDATE SET n = report_status_months.n + excluded.n;",
+            rows(months, |r| format!("({}, {}, '{}', '{}', {}, {})", r.scope_kind, r.scope_id, r.month, r.kind, r.shard, r.n))
         ));
         }
         if !offices.is_empty() {
@@ -628,6 +671,7 @@ const REBUILD_BATCH: i64 = 20_000;
 pub fn rebuild(conn: &mut DbConnection) -> QueryResult<usize> {
     rebuild_inbox_counts(conn)?;
     diesel::delete(report_days::table).execute(conn)?;
+    diesel::delete(report_status_months::table).execute(conn)?;
     diesel::delete(report_offices::table).execute(conn)?;
     diesel::delete(report_answers::table).execute(conn)?;
     diesel::delete(report_backlog::table).execute(conn)?;
@@ -677,9 +721,11 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<usize> {
         after = last;
     }
     total.prune();
+    let now = chrono::Utc::now();
     let total = total
         .in_shards(shards(conn))
-        .cool_days(shared::rollup::hot_since(chrono::Utc::now()));
+        .cool_days(shared::rollup::hot_since(now))
+        .fold_dues(shared::rollup::fold_past_dues_before(now));
     insert_fresh(conn, &total)?;
     mark_built(conn)?;
     Ok(counted)
@@ -700,12 +746,14 @@ fn insert_fresh(conn: &mut DbConnection, total: &Rollup) -> QueryResult<()> {
     // late arrivals are no count of letters, only a sign of change.
     let Counts {
         days,
+        months,
         offices,
         backlog,
         inbox: _,
         arrivals: _,
     } = Counts::of(total, chrono::Utc::now());
     insert_rows!(conn, report_days::table, days, |q| q);
+    insert_rows!(conn, report_status_months::table, months, |q| q);
     insert_rows!(conn, report_offices::table, offices, |q| q);
     insert_rows!(conn, report_backlog::table, backlog, |q| q);
     Ok(())

@@ -326,6 +326,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_status_months (scope_kind, scope_id, month, kind, shard) {
+        scope_kind -> SmallInt,
+        scope_id -> Integer,
+        month -> Date,
+        kind -> Text,
+        shard -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     report_late_arrivals (agency_id) {
         agency_id -> Integer,
         n -> BigInt,
@@ -402,6 +413,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_answers,
     report_backlog,
     report_late_arrivals,
+    report_status_months,
     inbox_new,
     report_rollups_built,
     letters_fts,

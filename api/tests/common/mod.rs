@@ -360,6 +360,7 @@ impl TestApp {
     pub fn rollup_rows(&self) -> Vec<String> {
         use chapar::db::schema::{
             report_answers as a, report_backlog as b, report_days as d, report_offices as o,
+            report_status_months as m,
         };
         use diesel::prelude::*;
         fn labelled<R: std::fmt::Debug>(label: &str, rows: Vec<R>) -> Vec<String> {
@@ -371,6 +372,18 @@ impl TestApp {
             .select((d::scope_kind, d::scope_id, d::day, d::kind, d::shard, d::n))
             .load::<(i16, i32, chrono::NaiveDate, String, i32, i64)>(conn)
             .expect("days");
+        let months = m::table
+            .filter(m::n.ne(0))
+            .select((
+                m::scope_kind,
+                m::scope_id,
+                m::month,
+                m::kind,
+                m::shard,
+                m::n,
+            ))
+            .load::<(i16, i32, chrono::NaiveDate, String, i32, i64)>(conn)
+            .expect("months");
         let offices = o::table
             .filter(o::n.ne(0))
             .select((
@@ -403,10 +416,11 @@ impl TestApp {
                 b::scope_kind,
                 b::scope_id,
                 b::holder_agency_id,
+                b::due_day,
                 b::shard,
                 b::n,
             ))
-            .load::<(i16, i32, i32, i32, i64)>(conn)
+            .load::<(i16, i32, i32, chrono::NaiveDate, i32, i64)>(conn)
             .expect("backlog");
         let inbox = chapar::db::schema::inbox_new::table
             .filter(chapar::db::schema::inbox_new::n.ne(0))
@@ -418,6 +432,7 @@ impl TestApp {
             .load::<(i32, i32, i64)>(conn)
             .expect("inbox counts");
         let mut rows = labelled("day", days);
+        rows.extend(labelled("month", months));
         rows.extend(labelled("office", offices));
         rows.extend(labelled("answers", answers));
         rows.extend(labelled("backlog", backlog));
