@@ -81,11 +81,15 @@ pub async fn possible_duplicates(
                 .map(|r| (r, shared::duplicates::overlap(&check.subject, &r.subject)))
                 .filter(|(_, overlap)| *overlap >= shared::duplicates::SIMILAR)
                 .collect();
-            let refs: Vec<&db::LetterRow> = similar.iter().map(|(r, _)| *r).collect();
-            let codes = Codes::load(conn, &refs)?;
+            let listed: Vec<db::LetterListRow> = similar
+                .iter()
+                .map(|(r, _)| db::LetterListRow::from(*r))
+                .collect();
+            let codes = Codes::of_summaries(conn, &listed)?;
             let mut items: Vec<PossibleDuplicate> = similar
                 .into_iter()
-                .map(|(r, overlap)| PossibleDuplicate {
+                .zip(&listed)
+                .map(|((_, overlap), r)| PossibleDuplicate {
                     letter: db::summary(r, &codes, at),
                     overlap,
                 })
@@ -358,8 +362,7 @@ pub fn list_page(
         limit,
     };
     let rows = db::list_letters(conn, scope, &filter)?;
-    let refs: Vec<&db::LetterRow> = rows.iter().collect();
-    let codes = Codes::load(conn, &refs)?;
+    let codes = Codes::of_summaries(conn, &rows)?;
     let at = now();
     Ok(rows.iter().map(|r| db::summary(r, &codes, at)).collect())
 }
