@@ -91,32 +91,13 @@ pub struct LetterListRow {
     pub classification: String,
 }
 
-impl From<&LetterRow> for LetterListRow {
-    fn from(r: &LetterRow) -> Self {
-        LetterListRow {
-            id: r.id,
-            tracking_code: r.tracking_code.clone(),
-            counter_office_id: r.counter_office_id,
-            applicant_kind: r.applicant_kind.clone(),
-            applicant_national_id: r.applicant_national_id.clone(),
-            applicant_first_name: r.applicant_first_name.clone(),
-            applicant_last_name: r.applicant_last_name.clone(),
-            applicant_organization_name: r.applicant_organization_name.clone(),
-            recipient_agency_id: r.recipient_agency_id,
-            holder_agency_id: r.holder_agency_id,
-            subject: r.subject.clone(),
-            priority: r.priority.clone(),
-            status: r.status.clone(),
-            due_at: r.due_at,
-            created_at: r.created_at,
-            classification: r.classification.clone(),
-        }
-    }
-}
-
 impl LetterListRow {
     fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Registered)
+    }
+
+    fn overdue(&self, at: NaiveDateTime) -> bool {
+        overdue(self.status(), self.due_at, at)
     }
 
     /// The applicant's name as lists show it ([`Applicant::display_name`]).
@@ -167,6 +148,11 @@ pub struct NewLetterRow<'a> {
     pub classification: &'a str,
 }
 
+/// Past its due date while an agency still has to act.
+fn overdue(status: Status, due_at: Option<NaiveDateTime>, at: NaiveDateTime) -> bool {
+    status.awaits_agency() && due_at.is_some_and(|d| d < at)
+}
+
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }
@@ -184,9 +170,8 @@ impl LetterRow {
         self.classification() == Classification::Confidential
     }
 
-    /// Past its due date while an agency still has to act.
     pub fn overdue(&self, at: NaiveDateTime) -> bool {
-        self.status().awaits_agency() && self.due_at.is_some_and(|d| d < at)
+        overdue(self.status(), self.due_at, at)
     }
 
     pub fn applicant(&self) -> Applicant {
@@ -746,9 +731,9 @@ pub fn open_letters_of_applicant(
     national_id: &str,
     agency_id: i32,
     since: NaiveDateTime,
-) -> QueryResult<Vec<LetterRow>> {
+) -> QueryResult<Vec<LetterListRow>> {
     let query = letters::table
-        .select(LetterRow::as_select())
+        .select(LetterListRow::as_select())
         .filter(letters::applicant_national_id.eq(national_id.to_owned()))
         .filter(letters::created_at.ge(since))
         .filter(awaiting_agency())
@@ -937,7 +922,7 @@ pub fn summary(row: &LetterListRow, codes: &Codes, at: NaiveDateTime) -> LetterS
         priority: Priority::parse(&row.priority).unwrap_or_default(),
         due_at: row.due_at.map(utc),
         classification,
-        overdue: row.status().awaits_agency() && row.due_at.is_some_and(|d| d < at),
+        overdue: row.overdue(at),
         created_at: utc(row.created_at),
     }
     // Lists, searches, exports and reports never show a confidential text.

@@ -353,15 +353,15 @@ impl AnswerRow {
 /// (`n = n + excluded.n`), so concurrent steps on PostgreSQL never lose one;
 /// the answer histograms are read, merged and written back under the rows'
 /// locks. Every path touches the tables in one order (answers, days,
-/// months, offices, backlog, inbox, late arrivals) and rows in key order, so two steps cannot
-/// deadlock.
+/// months, offices, backlog, inbox, late arrivals) and rows in key order,
+/// so two steps cannot deadlock.
 pub fn apply(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
     match &mut *conn {
         DbConnection::Postgres(_) => apply_then(conn, change, ""),
         DbConnection::Sqlite(_) => {
             let change = change.clone().in_shards(SQLITE_SHARDS);
             apply_answers(conn, &change)?;
-            add_counts(conn, &Counts::of(&change, chrono::Utc::now()))
+            add_counts(conn, &Counts::of_step(&change, chrono::Utc::now()))
         }
     }
 }
@@ -388,7 +388,7 @@ pub fn apply_then(conn: &mut DbConnection, change: &Rollup, then: &str) -> Query
     apply_answers(conn, change)?;
     let now = chrono::Utc::now();
     let cooled = change.clone().cool_days(shared::rollup::hot_since(now));
-    let counts = Counts::of(&cooled, now);
+    let counts = Counts::of_step(&cooled, now);
     let sql = if counts.rows() <= ONE_STATEMENT_ROWS {
         counts.sql() + then
     } else {
@@ -412,22 +412,30 @@ struct Counts {
 }
 
 impl Counts {
-    /// The rows of `change`, a step's at `now`.
-    fn of(change: &Rollup, now: chrono::DateTime<chrono::Utc>) -> Counts {
+    /// The counter rows of `change` (no late arrivals: a count of letters).
+    fn of(change: &Rollup) -> Counts {
         Counts {
             days: change.days.iter().map(DayRow::new).collect(),
             months: change.months.iter().map(MonthRow::new).collect(),
             offices: change.offices.iter().map(OfficeRow::new).collect(),
             backlog: change.backlog.iter().map(BacklogRow::new).collect(),
             inbox: change.inbox.iter().map(InboxRow::new).collect(),
-            // Days before today (Tehran), a day's margin over what a
-            // dashboard may have summed for good (`last_settled_day`), so
-            // clocks a little apart still agree.
+            arrivals: Vec::new(),
+        }
+    }
+
+    /// The rows a step taken at `now` adds: its counters, and a late
+    /// arrival for each agency it brought a letter of a day before today
+    /// (Tehran; a day's margin over what a dashboard may have summed for
+    /// good, `last_settled_day`, so clocks a little apart still agree).
+    fn of_step(change: &Rollup, now: chrono::DateTime<chrono::Utc>) -> Counts {
+        Counts {
             arrivals: change
                 .late_arrivals(shared::reports::tehran_day(now))
                 .into_iter()
                 .map(|agency_id| ArrivalRow { agency_id, n: 1 })
                 .collect(),
+            ..Counts::of(change)
         }
     }
 
@@ -742,8 +750,7 @@ fn insert_fresh(conn: &mut DbConnection, total: &Rollup) -> QueryResult<()> {
         .map(|(key, counts)| AnswerRow::new(key, counts))
         .collect();
     insert_rows!(conn, report_answers::table, answers, |q| q);
-    // The inboxes' counts follow deliveries, not letters: counted apart;
-    // late arrivals are no count of letters, only a sign of change.
+    // The inboxes' counts follow deliveries, not letters: counted apart.
     let Counts {
         days,
         months,
@@ -751,7 +758,7 @@ fn insert_fresh(conn: &mut DbConnection, total: &Rollup) -> QueryResult<()> {
         backlog,
         inbox: _,
         arrivals: _,
-    } = Counts::of(total, chrono::Utc::now());
+    } = Counts::of(total);
     insert_rows!(conn, report_days::table, days, |q| q);
     insert_rows!(conn, report_status_months::table, months, |q| q);
     insert_rows!(conn, report_offices::table, offices, |q| q);

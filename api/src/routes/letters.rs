@@ -76,20 +76,12 @@ pub async fn possible_duplicates(
             let since = at - chrono::Duration::days(shared::duplicates::WINDOW_DAYS);
             let rows =
                 db::open_letters_of_applicant(conn, scope, &check.national_id, agency.id, since)?;
-            let similar: Vec<(&db::LetterRow, f64)> = rows
+            let codes = Codes::of_summaries(conn, &rows)?;
+            let mut items: Vec<PossibleDuplicate> = rows
                 .iter()
                 .map(|r| (r, shared::duplicates::overlap(&check.subject, &r.subject)))
                 .filter(|(_, overlap)| *overlap >= shared::duplicates::SIMILAR)
-                .collect();
-            let listed: Vec<db::LetterListRow> = similar
-                .iter()
-                .map(|(r, _)| db::LetterListRow::from(*r))
-                .collect();
-            let codes = Codes::of_summaries(conn, &listed)?;
-            let mut items: Vec<PossibleDuplicate> = similar
-                .into_iter()
-                .zip(&listed)
-                .map(|((_, overlap), r)| PossibleDuplicate {
+                .map(|(r, overlap)| PossibleDuplicate {
                     letter: db::summary(r, &codes, at),
                     overlap,
                 })
