@@ -112,6 +112,29 @@ both_backends! {
         assert_eq!(app.get_as(&op, "/api/v1/letters").await.json()["items"].as_array().map(Vec::len), Some(1));
     }
 
+    async fn concurrent_requests_with_one_key_make_one_letter_and_all_answer_it(app) {
+        app.seed_demo();
+        let op = app.token("op-bnd-1021").await;
+        let send = || {
+            let req = app.server.post("/api/v1/letters").bearer_auth(&op)
+                .insert_header(("content-type", "application/json"))
+                .insert_header(("Idempotency-Key", "double-click"));
+            app.send(req, Some(letter("0499370899").to_string().into_bytes()))
+        };
+        let answers = futures_util::future::join_all((0..6).map(|_| send())).await;
+        for answer in &answers {
+            assert_eq!(answer.status, 201, "{}", answer.text());
+            assert_eq!(answer.json(), answers[0].json());
+        }
+        let first: Vec<_> = answers.iter().filter(|a| a.header("idempotent-replayed").is_none()).collect();
+        assert_eq!(first.len(), 1, "one request registered, the others replayed its answer");
+        let list = app.get_as(&op, "/api/v1/letters").await.json();
+        assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
+        let id = answers[0].json()["id"].as_i64().expect("id");
+        let sms = app.get_as(&op, &format!("/api/v1/notifications?letter_id={id}")).await.json();
+        assert_eq!(sms["items"].as_array().map(Vec::len), Some(1), "one SMS");
+    }
+
     async fn bad_input_names_each_field_and_writes_nothing(app) {
         app.seed_demo();
         let op = app.token("op-bnd-1021").await;

@@ -330,9 +330,12 @@ both_backends! {
                 assert!(!counts.registered_per_day.is_empty() && !counts.registered_by_status.is_empty());
             });
         }
-        assert_indexed(&mut conn, "idempotency claim of a key seen before", |c| {
-            chapar::db::idempotency::claim(c, "plan-test", "key-1", "hash").expect("claim");
-            chapar::db::idempotency::claim(c, "plan-test", "key-1", "hash").expect_err("in progress");
+        assert_indexed(&mut conn, "idempotency record of a key seen before", |c| {
+            let key = ("plan-test", "key-1", "hash");
+            chapar::db::idempotency::record(c, key, 201, "{}").expect("record");
+            let again = chapar::db::idempotency::record(c, key, 201, "{}").expect_err("recorded");
+            assert!(chapar::db::idempotency::is_taken(&again));
+            chapar::db::idempotency::recorded(c, "plan-test", "key-1", "hash").expect("replay");
         });
         assert_indexed(&mut conn, "idempotency sweep", |c| {
             chapar::db::idempotency::sweep_expired(c).expect("sweep");

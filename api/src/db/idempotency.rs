@@ -1,13 +1,15 @@
 //! Idempotency records: a retried `POST` with the same `Idempotency-Key`
 //! answers the first response and writes nothing new.
 //!
-//! A key is claimed and completed inside the work's transaction, so a
-//! request that fails or dies leaves no claim behind. A second request with
-//! the key while the first runs waits for it (PostgreSQL's unique index;
-//! SQLite's single writer) and then replays its answer; a claim still open
-//! ("in progress", no status) answers 409 unless older than
-//! [`STALE_AFTER_SECS`]. Keys are kept for [`KEEP_HOURS`], then swept by a
-//! periodic job ([`sweep_expired`]).
+//! A key is recorded with its answer at the end of the work's transaction
+//! ([`record`]: one statement), so a request that fails or dies leaves no
+//! record behind, and the common case — a new key — costs no lookup first.
+//! A request whose key is already recorded does its work, fails to record,
+//! and is rolled back; its caller then answers what the first one recorded
+//! ([`recorded`]). A second request with the key while the first runs waits
+//! for it at the record (PostgreSQL's unique index; SQLite's single writer)
+//! and then replays its answer. Keys are kept for [`KEEP_HOURS`], then
+//! swept by a periodic job ([`sweep_expired`]).
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -18,7 +20,6 @@ use super::schema::idempotency_keys;
 use super::DbConnection;
 use crate::error::ApiError;
 
-pub const STALE_AFTER_SECS: i64 = 60;
 pub const KEEP_HOURS: i64 = 48;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -33,91 +34,122 @@ pub struct IdempotencyRow {
     pub created_at: NaiveDateTime,
 }
 
-/// What to do with a request that carries a key.
+/// The first answer to a key, to send again.
 #[derive(Debug)]
-pub enum Claim {
-    /// New key: do the work, then [`complete`] it.
-    Proceed(i32),
-    /// Seen and finished: answer this again.
-    Replay { status: u16, body: String },
+pub struct Replay {
+    pub status: u16,
+    pub body: String,
 }
 
-pub fn claim(
-    conn: &mut DbConnection,
-    principal: &str,
-    key: &str,
-    request_hash: &str,
-) -> Result<Claim, ApiError> {
+/// Checks a key's form before any work is done.
+pub fn check_key(key: &str) -> Result<(), ApiError> {
     if key.is_empty() || key.len() > 200 {
         return Err(ApiError::validation(
             "Idempotency-Key",
             ErrorCode::IdempotencyKeyFormat,
         ));
     }
+    Ok(())
+}
+
+/// The error [`record`] answers when the key is recorded already: the
+/// caller's transaction is rolled back, and [`recorded`] tells what to answer.
+fn taken() -> ApiError {
+    ApiError::Conflict(
+        ErrorCode::IdempotencyInProgress,
+        "A request with this Idempotency-Key is still being processed.".into(),
+    )
+}
+
+/// Whether `error` is [`record`]'s "the key is recorded already".
+pub fn is_taken(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::Conflict(ErrorCode::IdempotencyInProgress, _)
+    )
+}
+
+/// Records the answer to a new key, inside the work's transaction: one
+/// statement for a new key. A key recorded more than [`KEEP_HOURS`] ago
+/// but not yet swept is new again. A live key answers [`is_taken`].
+pub fn record(
+    conn: &mut DbConnection,
+    (principal, key, request_hash): (&str, &str, &str),
+    status: u16,
+    body: &str,
+) -> Result<(), ApiError> {
     let at = now();
-    // The common case in one statement: a new key is claimed. A key already
-    // there (or claimed meanwhile by a request that committed first) is read.
-    let claimed: Option<i32> = on_backend!(conn, |c| diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::principal.eq(principal),
-            idempotency_keys::idem_key.eq(key),
-            idempotency_keys::request_hash.eq(request_hash),
-            idempotency_keys::created_at.eq(at),
-        ))
+    let values = (
+        idempotency_keys::principal.eq(principal),
+        idempotency_keys::idem_key.eq(key),
+        idempotency_keys::request_hash.eq(request_hash),
+        idempotency_keys::status_code.eq(Some(i32::from(status))),
+        idempotency_keys::response_body.eq(Some(body)),
+        idempotency_keys::created_at.eq(at),
+    );
+    let inserted = on_backend!(conn, |c| diesel::insert_into(idempotency_keys::table)
+        .values(values)
         .on_conflict((idempotency_keys::principal, idempotency_keys::idem_key))
         .do_nothing()
-        .returning(idempotency_keys::id)
-        .get_result(c)
-        .optional())?;
-    if let Some(id) = claimed {
-        return Ok(Claim::Proceed(id));
+        .execute(c))?;
+    if inserted == 1 {
+        return Ok(());
     }
-    let row: IdempotencyRow = idempotency_keys::table
+    let renewed = diesel::update(
+        idempotency_keys::table
+            .filter(idempotency_keys::principal.eq(principal))
+            .filter(idempotency_keys::idem_key.eq(key))
+            .filter(idempotency_keys::created_at.lt(at - Duration::hours(KEEP_HOURS))),
+    )
+    .set((
+        idempotency_keys::request_hash.eq(request_hash),
+        idempotency_keys::status_code.eq(Some(i32::from(status))),
+        idempotency_keys::response_body.eq(Some(body)),
+        idempotency_keys::created_at.eq(at),
+    ))
+    .execute(conn)?;
+    if renewed == 1 {
+        Ok(())
+    } else {
+        Err(taken())
+    }
+}
+
+/// What to answer a request whose key [`record`] found taken: the first
+/// answer again; 422 when the key came with another body; 409 when the
+/// key's record holds no answer (a request of an earlier version, still
+/// running) or is gone (swept meanwhile: retrying is safe).
+pub fn recorded(
+    conn: &mut DbConnection,
+    principal: &str,
+    key: &str,
+    request_hash: &str,
+) -> Result<Replay, ApiError> {
+    let row: Option<IdempotencyRow> = idempotency_keys::table
         .filter(idempotency_keys::principal.eq(principal))
         .filter(idempotency_keys::idem_key.eq(key))
         .select(IdempotencyRow::as_select())
-        .first(conn)?;
+        .first(conn)
+        .optional()?;
     match row {
-        _ if row.created_at < at - Duration::hours(KEEP_HOURS) => {
-            // Expired but not yet swept: the key is new again.
-            diesel::update(idempotency_keys::table.find(row.id))
-                .set((
-                    idempotency_keys::request_hash.eq(request_hash),
-                    idempotency_keys::status_code.eq(None::<i32>),
-                    idempotency_keys::response_body.eq(None::<String>),
-                    idempotency_keys::created_at.eq(at),
-                ))
-                .execute(conn)?;
-            Ok(Claim::Proceed(row.id))
-        }
-        _ if row.status_code.is_none()
-            && row.created_at > at - Duration::seconds(STALE_AFTER_SECS) =>
-        {
-            Err(ApiError::Conflict(
-                ErrorCode::IdempotencyInProgress,
-                "A request with this Idempotency-Key is still being processed.".into(),
-            ))
-        }
-        _ if row.request_hash != request_hash => {
+        None
+        | Some(IdempotencyRow {
+            status_code: None, ..
+        }) => Err(taken()),
+        Some(row) if row.request_hash != request_hash => {
             Err(ApiError::Validation(vec![shared::FieldError::new(
                 "Idempotency-Key",
                 shared::ErrorCode::IdempotencyKeyReused,
             )]))
         }
-        IdempotencyRow {
+        Some(IdempotencyRow {
             status_code: Some(status),
             response_body,
             ..
-        } => Ok(Claim::Replay {
+        }) => Ok(Replay {
             status: u16::try_from(status).unwrap_or(200),
             body: response_body.unwrap_or_default(),
         }),
-        row => {
-            diesel::update(idempotency_keys::table.find(row.id))
-                .set(idempotency_keys::created_at.eq(at))
-                .execute(conn)?;
-            Ok(Claim::Proceed(row.id))
-        }
     }
 }
 
@@ -129,15 +161,4 @@ pub fn sweep_expired(conn: &mut DbConnection) -> QueryResult<usize> {
             .filter(idempotency_keys::created_at.lt(now() - Duration::hours(KEEP_HOURS))),
     )
     .execute(conn)
-}
-
-/// Stores the response (inside the work's transaction).
-pub fn complete(conn: &mut DbConnection, id: i32, status: u16, body: &str) -> QueryResult<()> {
-    diesel::update(idempotency_keys::table.find(id))
-        .set((
-            idempotency_keys::status_code.eq(Some(i32::from(status))),
-            idempotency_keys::response_body.eq(Some(body)),
-        ))
-        .execute(conn)
-        .map(drop)
 }

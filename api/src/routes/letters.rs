@@ -21,22 +21,13 @@ use crate::auth::secrets::{hash_secret, random_token};
 use crate::auth::Principal;
 use crate::db::confidential::ReadOf;
 use crate::db::directory::{self as dir, now};
-use crate::db::idempotency::{self, Claim};
+use crate::db::idempotency::{self, Replay};
 use crate::db::letters::{self as db, Codes, LetterFilter};
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::read_your_writes::ReadAfter;
 use crate::state::AppState;
 use crate::workflow;
-
-enum Registered {
-    /// The letter, and the agencies whose inboxes it entered.
-    Created(Box<Letter>, Vec<i32>),
-    Replay {
-        status: u16,
-        body: String,
-    },
-}
 
 /// Before registering: does the applicant already have an open letter at
 /// this agency, registered in the last 30 days, about the same matter? The
@@ -101,8 +92,9 @@ pub async fn possible_duplicates(
 /// agency's inbox with a due date from the agency's SLA, and the applicant's
 /// SMS. Send an `Idempotency-Key` header so a retried request never makes two
 /// letters: the same key with the same body answers the first response again
-/// (`Idempotent-Replayed: true`); with another body, 422; while the first is
-/// still running, 409. Keys are kept 48 hours.
+/// (`Idempotent-Replayed: true`); with another body, 422. A request sent
+/// while the first with its key is still running waits for it and answers
+/// the same. Keys are kept 48 hours.
 #[utoipa::path(
     tag = "letters",
     request_body = NewLetter,
@@ -113,7 +105,7 @@ pub async fn possible_duplicates(
             ("Chapar-Write-Position" = String, description = "With read standbys deployed: the WAL position this write reached (every successful write answers it); send it back as `Chapar-Read-After`"),
         )),
         (status = 403, description = "Not an operator or office client with letters:write", body = shared::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The same Idempotency-Key is in progress", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with this Idempotency-Key holds it without an answer yet: retry with the same key", body = shared::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (each named by its JSON path), or the key reused with another body", body = shared::Problem, content_type = "application/problem+json"),
         (status = 503, description = "Too many writes waiting, or the database unreachable: nothing was written; retry after `Retry-After` seconds (with the same Idempotency-Key)", body = shared::Problem, content_type = "application/problem+json"),
     )
@@ -134,66 +126,67 @@ pub async fn register(
         .map(|v| v.to_str().map(str::to_owned))
         .transpose()
         .map_err(|_| ApiError::validation("Idempotency-Key", ErrorCode::IdempotencyKeyFormat))?;
+    if let Some(key) = &key {
+        idempotency::check_key(key)?;
+    }
     let request_hash = hash_secret(&serde_json::to_string(&raw).unwrap_or_default());
     let actor = principal.actor();
-    let outcome = state
+    let (keyed, actor_then, hash_then) = (key.clone(), actor.clone(), request_hash.clone());
+    let created = state
         .db
         .write(move |conn| {
-            let claim_id = match key {
-                None => None,
-                Some(key) => match idempotency::claim(conn, &actor, &key, &request_hash)? {
-                    Claim::Replay { status, body } => {
-                        return Ok(Registered::Replay { status, body })
-                    }
-                    Claim::Proceed(id) => Some(id),
-                },
-            };
-            // One transaction: a failure undoes the claim too, so a retry with
-            // the same key starts afresh.
+            // One transaction: the key is recorded with the answer, last, so
+            // a failure records nothing and a retry starts afresh.
             let registered = workflow::register(conn, office_id, &actor, &letter, |conn, wire| {
-                if let Some(id) = claim_id {
-                    let json = serde_json::to_string(wire)
-                        .map_err(|e| ApiError::Internal(e.to_string()))?;
-                    idempotency::complete(conn, id, 201, &json)?;
-                }
-                Ok(())
+                let Some(key) = &keyed else { return Ok(()) };
+                let json =
+                    serde_json::to_string(wire).map_err(|e| ApiError::Internal(e.to_string()))?;
+                idempotency::record(conn, (&actor, key, &request_hash), 201, &json)
             })?;
-            Ok(Registered::Created(
-                Box::new(registered.wire),
-                registered.delivered_to,
-            ))
+            Ok((Box::new(registered.wire), registered.delivered_to))
         })
-        .await?;
-    Ok(match outcome {
-        Registered::Created(letter, agencies) => {
-            for agency in agencies {
-                state.inbox.delivered(agency);
-            }
-            HttpResponse::Created()
-                .insert_header((header::LOCATION, format!("/api/v1/letters/{}", letter.id)))
-                .insert_header((
-                    header::ETAG,
-                    format!("\"{}-{}\"", letter.id, letter.version),
-                ))
-                .json(letter)
+        .await;
+    let (letter, agencies) = match (created, key) {
+        (Ok(created), _) => created,
+        // The key was answered before (or meanwhile): nothing new was
+        // written; answer as the first time.
+        (Err(e), Some(key)) if idempotency::is_taken(&e) => {
+            let replay = state
+                .db
+                .write(move |conn| idempotency::recorded(conn, &actor_then, &key, &hash_then))
+                .await?;
+            return Ok(replayed(replay));
         }
-        Registered::Replay { status, body } => {
-            let status = actix_web::http::StatusCode::from_u16(status)
-                .unwrap_or(actix_web::http::StatusCode::OK);
-            let mut replay = HttpResponse::build(status);
-            replay.insert_header(("Idempotent-Replayed", "true"));
-            // The same headers as the first answer: where the letter is, its version.
-            if let Ok(letter) = serde_json::from_str::<Letter>(&body) {
-                replay
-                    .insert_header((header::LOCATION, format!("/api/v1/letters/{}", letter.id)))
-                    .insert_header((
-                        header::ETAG,
-                        format!("\"{}-{}\"", letter.id, letter.version),
-                    ));
-            }
-            replay.content_type("application/json").body(body)
-        }
-    })
+        (Err(e), _) => return Err(e),
+    };
+    for agency in agencies {
+        state.inbox.delivered(agency);
+    }
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/letters/{}", letter.id)))
+        .insert_header((
+            header::ETAG,
+            format!("\"{}-{}\"", letter.id, letter.version),
+        ))
+        .json(letter))
+}
+
+/// The first answer to an `Idempotency-Key` again, with its headers: where
+/// the letter is, its version.
+fn replayed(Replay { status, body }: Replay) -> HttpResponse {
+    let status =
+        actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK);
+    let mut replay = HttpResponse::build(status);
+    replay.insert_header(("Idempotent-Replayed", "true"));
+    if let Ok(letter) = serde_json::from_str::<Letter>(&body) {
+        replay
+            .insert_header((header::LOCATION, format!("/api/v1/letters/{}", letter.id)))
+            .insert_header((
+                header::ETAG,
+                format!("\"{}-{}\"", letter.id, letter.version),
+            ));
+    }
+    replay.content_type("application/json").body(body)
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
