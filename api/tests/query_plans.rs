@@ -257,6 +257,9 @@ both_backends! {
             let rows = db::letters_by_ids(c, &(690..740).collect::<Vec<_>>()).expect("letters");
             db::to_wire_many(c, &rows).expect("wire");
         });
+        assert_indexed(&mut conn, "versions of an inbox page's letters (its ETag)", |c| {
+            db::letter_versions(c, &(690..740).collect::<Vec<_>>()).expect("versions");
+        });
         assert_indexed(&mut conn, "inbox counts", |c| {
             inbox::inbox_counts(c, agency, at).expect("counts");
         });

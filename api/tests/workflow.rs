@@ -247,7 +247,15 @@ both_backends! {
         let first = app.get_as(&water, "/api/v1/inbox").await;
         let etag = first.header("etag").expect("etag").to_owned();
         let req = app.server.get("/api/v1/inbox").bearer_auth(&water).insert_header(("If-None-Match", etag.clone()));
-        assert_eq!(app.send(req, None).await.status, 304);
+        let unchanged = app.send(req, None).await;
+        assert_eq!(unchanged.status, 304);
+        assert_eq!(unchanged.header("etag"), Some(etag.as_str()), "a 304 names the tag it confirms");
+        // Another tag among the client's: the page is sent, with the tag it had.
+        let req = app.server.get("/api/v1/inbox").bearer_auth(&water).insert_header(("If-None-Match", "\"stale\""));
+        let again = app.send(req, None).await;
+        assert_eq!(again.status, 200);
+        assert_eq!(again.header("etag"), Some(etag.as_str()));
+        assert_eq!(again.json(), first.json());
         register(&app).await;
         let req = app.server.get("/api/v1/inbox").bearer_auth(&water).insert_header(("If-None-Match", etag));
         assert_eq!(app.send(req, None).await.status, 200);

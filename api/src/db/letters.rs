@@ -1248,6 +1248,16 @@ fn opted_out(
 }
 
 /// Letters by id, in no particular order.
+/// The versions of these letters, by id (what an inbox page's tag needs of them).
+pub fn letter_versions(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, i32>> {
+    Ok(letters::table
+        .filter(letters::id.eq_any(ids))
+        .select((letters::id, letters::version))
+        .load::<(i32, i32)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 pub fn letters_by_ids(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<LetterRow>> {
     letters::table
         .filter(letters::id.eq_any(ids))

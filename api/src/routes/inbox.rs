@@ -59,66 +59,169 @@ pub struct InboxQuery {
     pub to: Option<NaiveDate>,
 }
 
-pub fn read_page(
+/// An inbox page as first read: its deliveries, their letters' versions
+/// and the counts — everything its `ETag` is made of, read before the
+/// letters' wire forms are built, so a poll that changes nothing costs a
+/// few index reads, not the page.
+struct PageHead {
+    at: chrono::NaiveDateTime,
+    rows: Vec<inbox::DeliveryRow>,
+    versions: std::collections::HashMap<i32, i32>,
+    new_count: i64,
+    overdue_count: i64,
+}
+
+impl PageHead {
+    fn read(
+        conn: &mut crate::db::DbConnection,
+        agency: i32,
+        (filter, cursor, limit): (&InboxFilter, InboxCursor, i64),
+    ) -> Result<PageHead, ApiError> {
+        let at = now();
+        let rows = inbox::inbox_page(conn, agency, filter, cursor, limit)?;
+        let (new_count, overdue_count) = inbox::inbox_counts(conn, agency, at)?;
+        let letter_ids: Vec<i32> = rows.iter().map(|d| d.letter_id).collect();
+        let versions = db::letter_versions(conn, &letter_ids)?;
+        Ok(PageHead {
+            at,
+            rows,
+            versions,
+            new_count,
+            overdue_count,
+        })
+    }
+
+    /// The page's tag: the same as [`page_etag`] of the page built from it.
+    fn etag(&self) -> String {
+        let items = self.rows.iter().filter_map(|d| {
+            let version = *self.versions.get(&d.letter_id)?;
+            Some((d.id, version, d.acknowledged_at.is_some()))
+        });
+        etag_of((self.new_count, self.overdue_count), items)
+    }
+
+    /// The page: each delivery with its letter's wire form.
+    fn page(
+        self,
+        conn: &mut crate::db::DbConnection,
+        by_due: bool,
+        limit: i64,
+    ) -> Result<InboxPage, ApiError> {
+        let PageHead {
+            at,
+            rows,
+            new_count,
+            overdue_count,
+            ..
+        } = self;
+        let from_ids: Vec<i32> = rows.iter().filter_map(|d| d.from_agency_id).collect();
+        let from = agency_names(conn, &from_ids)?;
+        let letter_ids: Vec<i32> = rows.iter().map(|d| d.letter_id).collect();
+        let letter_rows = db::letters_by_ids(conn, &letter_ids)?;
+        let mut letters: std::collections::HashMap<i32, Letter> =
+            db::to_wire_many(conn, &letter_rows)?
+                .into_iter()
+                // A list: confidential text only in the audited detail.
+                .map(|l| (l.id, l.concealed()))
+                .collect();
+        let mut items = Vec::with_capacity(rows.len());
+        for d in rows {
+            let Some(letter) = letters.remove(&d.letter_id) else {
+                continue;
+            };
+            let from = d.from_agency_id.and_then(|id| from.get(&id));
+            items.push(InboxItem {
+                delivery_id: d.id,
+                letter,
+                copy: d.is_copy,
+                from_agency_code: from.map(|a| a.code.clone()),
+                from_agency_name: from.map(|a| a.name.clone()),
+                delivered_at: utc(d.delivered_at),
+                due_at: utc(d.due_at),
+                overdue: !d.is_copy && d.due_at < at,
+                acknowledged_at: d.acknowledged_at.map(utc),
+                agency_reference: d.agency_reference,
+                agency_reference_date: d.agency_reference_date,
+            });
+        }
+        let next_cursor = super::next_cursor(&items, limit, |i| {
+            if by_due {
+                inbox::due_cursor(i.due_at.naive_utc(), i.delivery_id)
+            } else {
+                i.delivery_id.to_string()
+            }
+        });
+        Ok(InboxPage {
+            items,
+            next_cursor,
+            new_count,
+            overdue_count,
+        })
+    }
+}
+
+/// What a poll found.
+enum Polled {
+    /// The page the client has already (its `If-None-Match`).
+    Unchanged {
+        etag: String,
+        empty: bool,
+    },
+    Page {
+        etag: String,
+        page: InboxPage,
+    },
+}
+
+impl Polled {
+    fn is_empty(&self) -> bool {
+        match self {
+            Polled::Unchanged { empty, .. } => *empty,
+            Polled::Page { page, .. } => page.items.is_empty(),
+        }
+    }
+}
+
+/// Reads a page of the inbox, unless its tag is one of `known` (the
+/// client's `If-None-Match`): then only enough to tell.
+fn poll_page(
+    state: &AppState,
+    agency: i32,
+    (filter, cursor, limit): (InboxFilter, InboxCursor, i64),
+    known: Vec<header::EntityTag>,
+) -> impl std::future::Future<Output = Result<Polled, ApiError>> + 'static {
+    let db_handle = state.db.clone();
+    async move {
+        db_handle
+            .run(move |conn| {
+                let head = PageHead::read(conn, agency, (&filter, cursor, limit))?;
+                let etag = head.etag();
+                let tag = header::EntityTag::new_strong(etag.trim_matches('"').to_owned());
+                if known.iter().any(|k| k.weak_eq(&tag)) {
+                    let empty = head.rows.is_empty();
+                    return Ok(Polled::Unchanged { etag, empty });
+                }
+                let page = head.page(conn, matches!(cursor, InboxCursor::Due(_)), limit)?;
+                Ok(Polled::Page {
+                    etag: page_etag(&page),
+                    page,
+                })
+            })
+            .await
+    }
+}
+
+/// A page of the inbox (the export reads it page by page).
+pub async fn read_page(
     state: &AppState,
     agency: i32,
     filter: InboxFilter,
     cursor: InboxCursor,
     limit: i64,
-) -> impl std::future::Future<Output = Result<InboxPage, ApiError>> + 'static {
-    let db_handle = state.db.clone();
-    async move {
-        db_handle
-            .run(move |conn| {
-                let at = now();
-                let rows = inbox::inbox_page(conn, agency, &filter, cursor, limit)?;
-                let by_due = matches!(cursor, InboxCursor::Due(_));
-                let (new_count, overdue_count) = inbox::inbox_counts(conn, agency, at)?;
-                let from_ids: Vec<i32> = rows.iter().filter_map(|d| d.from_agency_id).collect();
-                let from = agency_names(conn, &from_ids)?;
-                let letter_ids: Vec<i32> = rows.iter().map(|d| d.letter_id).collect();
-                let letter_rows = db::letters_by_ids(conn, &letter_ids)?;
-                let mut letters: std::collections::HashMap<i32, Letter> =
-                    db::to_wire_many(conn, &letter_rows)?
-                        .into_iter()
-                        // A list: confidential text only in the audited detail.
-                        .map(|l| (l.id, l.concealed()))
-                        .collect();
-                let mut items = Vec::with_capacity(rows.len());
-                for d in rows {
-                    let Some(letter) = letters.remove(&d.letter_id) else {
-                        continue;
-                    };
-                    let from = d.from_agency_id.and_then(|id| from.get(&id));
-                    items.push(InboxItem {
-                        delivery_id: d.id,
-                        letter,
-                        copy: d.is_copy,
-                        from_agency_code: from.map(|a| a.code.clone()),
-                        from_agency_name: from.map(|a| a.name.clone()),
-                        delivered_at: utc(d.delivered_at),
-                        due_at: utc(d.due_at),
-                        overdue: !d.is_copy && d.due_at < at,
-                        acknowledged_at: d.acknowledged_at.map(utc),
-                        agency_reference: d.agency_reference,
-                        agency_reference_date: d.agency_reference_date,
-                    });
-                }
-                let next_cursor = super::next_cursor(&items, limit, |i| {
-                    if by_due {
-                        inbox::due_cursor(i.due_at.naive_utc(), i.delivery_id)
-                    } else {
-                        i.delivery_id.to_string()
-                    }
-                });
-                Ok(InboxPage {
-                    items,
-                    next_cursor,
-                    new_count,
-                    overdue_count,
-                })
-            })
-            .await
+) -> Result<InboxPage, ApiError> {
+    match poll_page(state, agency, (filter, cursor, limit), Vec::new()).await? {
+        Polled::Page { page, .. } => Ok(page),
+        Polled::Unchanged { .. } => Err(ApiError::Internal("an unconditional read".into())),
     }
 }
 
@@ -172,14 +275,22 @@ pub fn inbox_cursor(query: &InboxQuery) -> Result<InboxCursor, ApiError> {
 
 /// A tag of the page's content: unchanged inbox, unchanged tag.
 fn page_etag(page: &InboxPage) -> String {
-    let mut key = format!("{}:{}", page.new_count, page.overdue_count);
-    for i in &page.items {
-        key.push_str(&format!(
-            ":{}.{}.{}",
-            i.delivery_id,
-            i.letter.version,
-            i.acknowledged_at.is_some()
-        ));
+    let items = page
+        .items
+        .iter()
+        .map(|i| (i.delivery_id, i.letter.version, i.acknowledged_at.is_some()));
+    etag_of((page.new_count, page.overdue_count), items)
+}
+
+/// The tag of a page of these counts and items (delivery, letter version,
+/// acknowledged): unchanged inbox, unchanged tag.
+fn etag_of(
+    (new_count, overdue_count): (i64, i64),
+    items: impl Iterator<Item = (i32, i32, bool)>,
+) -> String {
+    let mut key = format!("{new_count}:{overdue_count}");
+    for (delivery, version, acknowledged) in items {
+        key.push_str(&format!(":{delivery}.{version}.{acknowledged}"));
     }
     format!("\"{}\"", &crate::auth::secrets::hash_secret(&key)[..20])
 }
@@ -225,17 +336,33 @@ pub async fn poll(
     let deadline = Instant::now() + wait;
     // Subscribe before the first read so a delivery committed in between is not missed.
     let mut wakeups = state.inbox.subscribe();
-    let mut page = read_page(&state, agency, filter.clone(), cursor, limit).await?;
-    while page.items.is_empty() {
+    let known: Vec<header::EntityTag> = match if_none_match {
+        Some(web::Header(IfNoneMatch::Items(tags))) => tags,
+        _ => Vec::new(),
+    };
+    let read = || {
+        poll_page(
+            &state,
+            agency,
+            (filter.clone(), cursor, limit),
+            known.clone(),
+        )
+    };
+    let mut polled = read().await?;
+    while polled.is_empty() {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             break;
         }
         InboxNotifier::wait(&mut wakeups, agency, left).await;
-        page = read_page(&state, agency, filter.clone(), cursor, limit).await?;
+        polled = read().await?;
     }
-    let etag = page_etag(&page);
-    Ok(super::with_etag(etag, if_none_match.as_ref(), &page))
+    Ok(match polled {
+        Polled::Unchanged { etag, .. } => HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish(),
+        Polled::Page { etag, page } => super::with_etag(etag, None, &page),
+    })
 }
 
 /// Acknowledge a delivery: the agency has taken the letter in; it becomes
