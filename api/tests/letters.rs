@@ -54,6 +54,9 @@ both_backends! {
         assert!(created["due_at"].is_string());
 
         let id = created["id"].as_i64().expect("id");
+        // The answer is the letter as stored: read back, it is the same.
+        let stored = app.get_as(&op, &format!("/api/v1/letters/{id}")).await.json();
+        assert_eq!(stored, created);
         let events = app.get_as(&op, &format!("/api/v1/letters/{id}/events")).await.json();
         let kinds: Vec<&str> = events.as_array().expect("events").iter().filter_map(|e| e["kind"].as_str()).collect();
         assert_eq!(kinds, ["registered", "delivered"]);
