@@ -111,13 +111,17 @@ fn refresh_token() -> Option<String> {
     TOKENS.with(|cell| cell.borrow().as_ref().map(|t| t.refresh_token.clone()))
 }
 
-async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
+/// A successful answer's body as text (`null` for 204 No Content), or the
+/// failure as an [`ApiError`]. Not generic, like everything up to the
+/// parsing of the text ([`parse`]): one copy in the bundle, not one per
+/// answer type.
+async fn read_text(res: Response) -> Result<String, ApiError> {
     if res.ok() {
         if res.status() == 204 {
-            return serde_json::from_str("null").map_err(|e| ApiError::Unexpected(e.to_string()));
+            return Ok("null".into());
         }
         return res
-            .json::<T>()
+            .text()
             .await
             .map_err(|e| ApiError::Unexpected(e.to_string()));
     }
@@ -135,24 +139,22 @@ async fn read<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
     }
 }
 
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
 /// What a request carries besides its path.
-enum Body<'a, B> {
+enum Body<'a> {
     None,
-    Json(&'a B),
+    /// JSON, serialized already.
+    Json(String),
     Form(&'a web_sys::FormData),
 }
 
-async fn send_once<B: Serialize>(
-    method: Method,
-    path: &str,
-    body: Option<&B>,
-    bearer: Option<String>,
-) -> Result<Response, ApiError> {
-    let body = match body {
-        Some(b) => Body::Json(b),
-        None => Body::None,
-    };
-    send_with(method, path, body, bearer, &[]).await
+fn json<B: Serialize>(body: &B) -> Result<Body<'static>, ApiError> {
+    serde_json::to_string(body)
+        .map(Body::Json)
+        .map_err(|e| ApiError::Unexpected(e.to_string()))
 }
 
 thread_local! {
@@ -162,10 +164,10 @@ thread_local! {
     static WRITE_POSITION: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-async fn send_with<B: Serialize>(
+async fn send_with(
     method: Method,
     path: &str,
-    body: Body<'_, B>,
+    body: &Body<'_>,
     bearer: Option<String>,
     headers: &[(&str, &str)],
 ) -> Result<Response, ApiError> {
@@ -180,8 +182,10 @@ async fn send_with<B: Serialize>(
         builder = builder.header("Chapar-Read-After", &position);
     }
     let request = match body {
-        Body::Json(body) => builder.json(body),
-        Body::Form(form) => builder.body(form.clone()),
+        Body::Json(text) => builder
+            .header("Content-Type", "application/json")
+            .body(text.clone()),
+        Body::Form(form) => builder.body((*form).clone()),
         Body::None => builder.build(),
     }
     .map_err(|e| ApiError::Unexpected(e.to_string()))?;
@@ -226,16 +230,14 @@ async fn rotate() -> Result<(), ApiError> {
     let Some(sent) = refresh_token() else {
         return Err(ApiError::Unexpected("not logged in".into()));
     };
-    let res = send_once(
-        Method::POST,
-        "/api/v1/auth/refresh",
-        Some(&RefreshRequest {
-            refresh_token: sent.clone(),
-        }),
-        None,
-    )
-    .await?;
-    match read::<TokenPair>(res).await {
+    let body = json(&RefreshRequest {
+        refresh_token: sent.clone(),
+    })?;
+    let res = send_with(Method::POST, "/api/v1/auth/refresh", &body, None, &[]).await?;
+    match read_text(res)
+        .await
+        .and_then(|text| parse::<TokenPair>(&text))
+    {
         Ok(pair) => {
             set_tokens(Some(Tokens {
                 access_token: pair.access_token,
@@ -262,20 +264,44 @@ fn announce_session_ended() {
     }
 }
 
+/// Sends a request with the session's access token; on 401, one refresh
+/// and one retry.
+async fn send_authenticated(
+    method: Method,
+    path: &str,
+    body: &Body<'_>,
+    headers: &[(&str, &str)],
+) -> Result<Response, ApiError> {
+    let sent = access_token();
+    let res = send_with(method.clone(), path, body, sent.clone(), headers).await?;
+    if res.status() == 401 && refresh_token().is_some() {
+        renew(sent).await?;
+        return send_with(method, path, body, access_token(), headers).await;
+    }
+    Ok(res)
+}
+
+/// An authenticated call's answer, as text.
+async fn call_text(
+    method: Method,
+    path: &str,
+    body: &Body<'_>,
+    headers: &[(&str, &str)],
+) -> Result<String, ApiError> {
+    read_text(send_authenticated(method, path, body, headers).await?).await
+}
+
 /// An authenticated call; on 401, one refresh and one retry.
 pub async fn call<B: Serialize, T: DeserializeOwned>(
     method: Method,
     path: &str,
     body: Option<&B>,
 ) -> Result<T, ApiError> {
-    let sent = access_token();
-    let res = send_once(method.clone(), path, body, sent.clone()).await?;
-    if res.status() == 401 && refresh_token().is_some() {
-        renew(sent).await?;
-        let res = send_once(method, path, body, access_token()).await?;
-        return read(res).await;
-    }
-    read(res).await
+    let body = match body {
+        Some(b) => json(b)?,
+        None => Body::None,
+    };
+    parse(&call_text(method, path, &body, &[]).await?)
 }
 
 /// A POST with extra headers (e.g. `Idempotency-Key`), refreshing once on 401.
@@ -284,21 +310,7 @@ pub async fn post_with_headers<B: Serialize, T: DeserializeOwned>(
     body: &B,
     headers: &[(&str, &str)],
 ) -> Result<T, ApiError> {
-    let sent = access_token();
-    let res = send_with(Method::POST, path, Body::Json(body), sent.clone(), headers).await?;
-    if res.status() == 401 && refresh_token().is_some() {
-        renew(sent).await?;
-        let res = send_with(
-            Method::POST,
-            path,
-            Body::Json(body),
-            access_token(),
-            headers,
-        )
-        .await?;
-        return read(res).await;
-    }
-    read(res).await
+    parse(&call_text(Method::POST, path, &json(body)?, headers).await?)
 }
 
 /// Uploads files as `multipart/form-data` (one part named `file` each).
@@ -311,13 +323,7 @@ pub async fn upload<T: DeserializeOwned>(
         form.append_with_blob_and_filename("file", file, &file.name())
             .map_err(|_| ApiError::Unexpected("FormData".into()))?;
     }
-    let sent = access_token();
-    let mut res = send_with::<()>(Method::POST, path, Body::Form(&form), sent.clone(), &[]).await?;
-    if res.status() == 401 && refresh_token().is_some() {
-        renew(sent).await?;
-        res = send_with::<()>(Method::POST, path, Body::Form(&form), access_token(), &[]).await?;
-    }
-    read(res).await
+    parse(&call_text(Method::POST, path, &Body::Form(&form), &[]).await?)
 }
 
 /// Downloads a protected file and hands it to the browser as a download.
@@ -333,14 +339,9 @@ pub async fn download_with_progress(
     file_name: Option<&str>,
     progress: impl Fn(usize),
 ) -> Result<(), ApiError> {
-    let sent = access_token();
-    let mut res = send_once::<()>(Method::GET, path, None, sent.clone()).await?;
-    if res.status() == 401 && refresh_token().is_some() {
-        renew(sent).await?;
-        res = send_once::<()>(Method::GET, path, None, access_token()).await?;
-    }
+    let res = send_authenticated(Method::GET, path, &Body::None, &[]).await?;
     if !res.ok() {
-        return read::<()>(res).await;
+        return read_text(res).await.map(drop);
     }
     let named = res.headers().get("content-disposition").and_then(|d| {
         d.split("filename=\"")
@@ -398,8 +399,8 @@ pub async fn post_public<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, ApiError> {
-    let res = send_once(Method::POST, path, Some(body), None).await?;
-    read(res).await
+    let res = send_with(Method::POST, path, &json(body)?, None, &[]).await?;
+    parse(&read_text(res).await?)
 }
 
 /// A random key for `Idempotency-Key` (one per form, so retries are safe).
@@ -429,14 +430,9 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Res
 
 /// Logs in and remembers the tokens; answers who logged in.
 pub async fn login(username: String, password: String) -> Result<Me, ApiError> {
-    let res = send_once(
-        Method::POST,
-        "/api/v1/auth/login",
-        Some(&LoginRequest { username, password }),
-        None,
-    )
-    .await?;
-    let pair: TokenPair = read(res).await?;
+    let body = json(&LoginRequest { username, password })?;
+    let res = send_with(Method::POST, "/api/v1/auth/login", &body, None, &[]).await?;
+    let pair: TokenPair = parse(&read_text(res).await?)?;
     set_tokens(Some(Tokens {
         access_token: pair.access_token,
         refresh_token: pair.refresh_token,
@@ -446,22 +442,18 @@ pub async fn login(username: String, password: String) -> Result<Me, ApiError> {
 
 /// Revokes the refresh token on the server (best effort) and forgets the session.
 pub async fn logout() {
-    if let Some(refresh_token) = refresh_token() {
-        let _ = send_once(
-            Method::POST,
-            "/api/v1/auth/logout",
-            Some(&RefreshRequest { refresh_token }),
-            None,
-        )
-        .await;
+    if let Some(body) =
+        refresh_token().and_then(|t| json(&RefreshRequest { refresh_token: t }).ok())
+    {
+        let _ = send_with(Method::POST, "/api/v1/auth/logout", &body, None, &[]).await;
     }
     set_tokens(None);
 }
 
 /// Readiness of the server and its database.
 pub async fn readiness() -> Result<HealthStatus, ApiError> {
-    let res = send_once::<()>(Method::GET, "/readyz", None, None).await?;
-    read(res).await
+    let res = send_with(Method::GET, "/readyz", &Body::None, None, &[]).await?;
+    parse(&read_text(res).await?)
 }
 
 pub async fn delete(path: &str) -> Result<(), ApiError> {
