@@ -59,14 +59,13 @@ pub struct InboxQuery {
     pub to: Option<NaiveDate>,
 }
 
-/// An inbox page as first read: its deliveries, their letters' versions
-/// and the counts — everything its `ETag` is made of, read before the
-/// letters' wire forms are built, so a poll that changes nothing costs a
-/// few index reads, not the page.
+/// An inbox page as first read: its deliveries and the counts. With its
+/// letters' versions that is everything its `ETag` is made of, read before
+/// the letters' wire forms are built, so a poll that changes nothing costs
+/// a few index reads, not the page.
 struct PageHead {
     at: chrono::NaiveDateTime,
     rows: Vec<inbox::DeliveryRow>,
-    versions: std::collections::HashMap<i32, i32>,
     new_count: i64,
     overdue_count: i64,
 }
@@ -80,24 +79,24 @@ impl PageHead {
         let at = now();
         let rows = inbox::inbox_page(conn, agency, filter, cursor, limit)?;
         let (new_count, overdue_count) = inbox::inbox_counts(conn, agency, at)?;
-        let letter_ids: Vec<i32> = rows.iter().map(|d| d.letter_id).collect();
-        let versions = db::letter_versions(conn, &letter_ids)?;
         Ok(PageHead {
             at,
             rows,
-            versions,
             new_count,
             overdue_count,
         })
     }
 
-    /// The page's tag: the same as [`page_etag`] of the page built from it.
-    fn etag(&self) -> String {
+    /// The page's tag, from its letters' versions: the same as
+    /// [`page_etag`] of the page built from it.
+    fn etag(&self, conn: &mut crate::db::DbConnection) -> Result<String, ApiError> {
+        let letter_ids: Vec<i32> = self.rows.iter().map(|d| d.letter_id).collect();
+        let versions = db::letter_versions(conn, &letter_ids)?;
         let items = self.rows.iter().filter_map(|d| {
-            let version = *self.versions.get(&d.letter_id)?;
+            let version = *versions.get(&d.letter_id)?;
             Some((d.id, version, d.acknowledged_at.is_some()))
         });
-        etag_of((self.new_count, self.overdue_count), items)
+        Ok(etag_of((self.new_count, self.overdue_count), items))
     }
 
     /// The page: each delivery with its letter's wire form.
@@ -195,11 +194,14 @@ fn poll_page(
         db_handle
             .run(move |conn| {
                 let head = PageHead::read(conn, agency, (&filter, cursor, limit))?;
-                let etag = head.etag();
-                let tag = header::EntityTag::new_strong(etag.trim_matches('"').to_owned());
-                if known.iter().any(|k| k.weak_eq(&tag)) {
-                    let empty = head.rows.is_empty();
-                    return Ok(Polled::Unchanged { etag, empty });
+                // Without a tag to compare, the versions are not read twice.
+                if !known.is_empty() {
+                    let etag = head.etag(conn)?;
+                    let tag = header::EntityTag::new_strong(etag.trim_matches('"').to_owned());
+                    if known.iter().any(|k| k.weak_eq(&tag)) {
+                        let empty = head.rows.is_empty();
+                        return Ok(Polled::Unchanged { etag, empty });
+                    }
                 }
                 let page = head.page(conn, matches!(cursor, InboxCursor::Due(_)), limit)?;
                 Ok(Polled::Page {
