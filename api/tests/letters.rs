@@ -113,6 +113,16 @@ both_backends! {
         let busy = app.send(req, Some(letter("0499370899").to_string().into_bytes())).await;
         assert_eq!(busy.status, 409, "{}", busy.text());
         assert_eq!(app.get_as(&op, "/api/v1/letters").await.json()["items"].as_array().map(Vec::len), Some(1));
+
+        // A key past its 48 hours, not yet swept, is new again.
+        app.execute("UPDATE idempotency_keys SET created_at = '2000-01-01 00:00:00' \
+                     WHERE idem_key = 'counter-7-retry-1'");
+        let renewed = send(letter("0499370899")).await;
+        assert_eq!(renewed.status, 201, "{}", renewed.text());
+        assert_eq!(renewed.header("idempotent-replayed"), None);
+        assert_ne!(renewed.json()["id"], first.json()["id"]);
+        let replayed = send(letter("0499370899")).await;
+        assert_eq!(replayed.json(), renewed.json(), "the renewed key answers its new letter");
     }
 
     async fn concurrent_requests_with_one_key_make_one_letter_and_all_answer_it(app) {

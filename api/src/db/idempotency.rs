@@ -79,16 +79,19 @@ pub fn record(
     body: &str,
 ) -> Result<(), ApiError> {
     let at = now();
-    let values = (
-        idempotency_keys::principal.eq(principal),
-        idempotency_keys::idem_key.eq(key),
+    // What a new key and a renewed expired one both get.
+    let answer = (
         idempotency_keys::request_hash.eq(request_hash),
         idempotency_keys::status_code.eq(Some(i32::from(status))),
         idempotency_keys::response_body.eq(Some(body)),
         idempotency_keys::created_at.eq(at),
     );
+    let key_of = (
+        idempotency_keys::principal.eq(principal),
+        idempotency_keys::idem_key.eq(key),
+    );
     let inserted = on_backend!(conn, |c| diesel::insert_into(idempotency_keys::table)
-        .values(values)
+        .values((key_of, answer))
         .on_conflict((idempotency_keys::principal, idempotency_keys::idem_key))
         .do_nothing()
         .execute(c))?;
@@ -101,12 +104,7 @@ pub fn record(
             .filter(idempotency_keys::idem_key.eq(key))
             .filter(idempotency_keys::created_at.lt(at - Duration::hours(KEEP_HOURS))),
     )
-    .set((
-        idempotency_keys::request_hash.eq(request_hash),
-        idempotency_keys::status_code.eq(Some(i32::from(status))),
-        idempotency_keys::response_body.eq(Some(body)),
-        idempotency_keys::created_at.eq(at),
-    ))
+    .set(answer)
     .execute(conn)?;
     if renewed == 1 {
         Ok(())
