@@ -56,6 +56,7 @@ pub fn build_app(
         .split_for_parts();
     let known_paths = web::Data::new(KnownPaths::from_spec(&api));
     app.app_data(known_paths)
+        .configure(crate::pages::configure)
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi::finish(api)))
         .service(web::resource("/api/docs").to(|| async {
             HttpResponse::PermanentRedirect()

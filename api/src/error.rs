@@ -375,7 +375,9 @@ pub fn form_error(err: UrlencodedError, _req: &HttpRequest) -> actix_web::Error 
 
 /// Middleware hook: any 4xx/5xx answer without a JSON body of its own
 /// (actix's own 404/405, plain-text errors, …) is rewritten as problem+json.
-/// OAuth2 errors (`application/json`, RFC 6749) are left as they are.
+/// OAuth2 errors (`application/json`, RFC 6749) are left as they are, and
+/// so are the server's own HTML pages (`crate::pages`), which say what went
+/// wrong in their own words.
 pub fn problemize<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
@@ -383,7 +385,11 @@ pub fn problemize<B: MessageBody + 'static>(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON) || v.starts_with("application/json"));
+        .is_some_and(|v| {
+            v.starts_with(PROBLEM_JSON)
+                || v.starts_with("application/json")
+                || v.starts_with("text/html")
+        });
     if is_problem {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

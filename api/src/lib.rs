@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod notify;
 pub mod openapi;
 pub mod openapi_statuses;
+pub mod pages;
 pub mod read_your_writes;
 pub mod routes;
 pub mod seed;

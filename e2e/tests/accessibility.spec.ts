@@ -55,6 +55,24 @@ test('public pages pass WCAG 2.1 AA checks', async ({ page }) => {
   await checkRoutes(page, PUBLIC_ROUTES);
 });
 
+test('a tracked letter, as the server’s tracking page shows it, passes WCAG 2.1 AA checks', async ({ page, request }) => {
+  const { tracking_code } = await registerOverApi(request, 'op-bnd-1021', SAMPLE_LETTER);
+  const found: string[] = [];
+  for (const screen of SCREENS) {
+    await page.setViewportSize(screen);
+    await page.goto(`/track?code=${tracking_code}`);
+    await page.getByTestId('track-national-id').fill(SAMPLE_LETTER.applicant.national_id);
+    await page.getByTestId('track-submit').click();
+    await expect(page.getByTestId('track-result')).toBeVisible();
+    found.push(...(await violations(page, `the tracked letter at ${screen.width} px`)));
+    await page.getByTestId('track-code').fill('12');
+    await page.getByTestId('track-submit').click();
+    await expect(page.getByTestId('error-summary')).toBeVisible();
+    found.push(...(await violations(page, `the tracking form's errors at ${screen.width} px`)));
+  }
+  expect(found, found.join('\n')).toEqual([]);
+});
+
 test('the operator’s screens pass WCAG 2.1 AA checks', async ({ page, request }) => {
   const { id } = await registerOverApi(request, 'op-bnd-1021', SAMPLE_LETTER);
   await logInAs(page, 'op-bnd-1021');

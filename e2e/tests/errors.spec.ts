@@ -1,7 +1,7 @@
 // What a citizen reads when something goes wrong: Persian words for the
 // server's error codes (with the wait in Persian digits when rate-limited),
-// and a Persian message when the server cannot be reached — never the
-// server's English `detail` or the browser's "Failed to fetch".
+// never the server's English `detail`; and the tracking page, the server's
+// own HTML, works on a phone with JavaScript off.
 import { APIRequestContext } from '@playwright/test';
 import { expect, test, registerOverApi } from '../pages/app';
 import { shortPort } from '../playwright.config';
@@ -42,13 +42,31 @@ test('a citizen who looks up a code too often is told in Persian how long to wai
   await expect(error).not.toHaveText(/[A-Za-z]/);
 });
 
-test('a citizen whose connection fails reads a Persian message, not the browser error', async ({ page }) => {
-  await page.goto('/track');
-  await page.route('**/api/v1/tracking', (route) => route.abort('connectionrefused'));
-  await page.getByTestId('track-code').fill('1234-5678-9012');
-  await page.getByTestId('track-national-id').fill('0499370899');
+test('the tracking page works with JavaScript off and loads no WASM', async ({ browser, request }) => {
+  const code = await registeredCode(request);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const loaded: string[] = [];
+  page.on('request', (r) => loaded.push(r.url()));
+  await page.goto(`/track?code=${code}`);
+  await page.getByTestId('track-national-id').fill('۱۲۳۴۵۶۷۸۹۱');
   await page.getByTestId('track-submit').click();
-  const error = page.getByTestId('track-error');
-  await expect(error).toContainText('ارتباط با سامانه برقرار نشد');
-  await expect(error).not.toHaveText(/[A-Za-z]/);
+  const result = page.getByTestId('track-result');
+  await expect(result.getByTestId('letter-status')).toHaveText('تحویل دستگاه شده');
+  await expect(result.getByTestId('track-holder')).toContainText('آب و فاضلاب');
+  expect(loaded.filter((url) => /\.(wasm|js)(\?|$)/.test(url))).toEqual([]);
+  await context.close();
+});
+
+test('a mistyped code is listed at the top, which takes the focus, with a link to its field', async ({ page }) => {
+  await page.goto('/track');
+  await page.getByTestId('track-code').fill('۱۲۳۴');
+  await page.getByTestId('track-submit').click();
+  const summary = page.getByTestId('error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary).toContainText('کد رهگیری ۱۲ رقم است');
+  await expect(summary).toContainText('این فیلد الزامی است');
+  await expect(page.getByTestId('track-code')).toHaveAttribute('aria-invalid', 'true');
+  await summary.getByRole('link').first().click();
+  await expect(page.getByTestId('track-code')).toBeFocused();
 });

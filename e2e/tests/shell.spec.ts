@@ -47,7 +47,11 @@ test('the first Tab reaches a skip link, and a navigation moves the focus to the
   await expect(page.getByTestId('skip-link')).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.locator('main')).toBeFocused();
+  await page.getByTestId('nav-login').click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.locator('main h1')).toBeFocused();
+  // The tracking page is the server's own page: the focus starts in its first field.
   await page.getByTestId('nav-track').click();
   await expect(page).toHaveURL(/\/track$/);
-  await expect(page.locator('main h1')).toBeFocused();
+  await expect(page.getByTestId('track-code')).toBeFocused();
 });

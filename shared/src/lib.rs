@@ -24,6 +24,7 @@ pub mod secretariat;
 pub mod sla;
 pub mod sms;
 pub mod system;
+pub mod track_page;
 pub mod tracking;
 pub mod validate;
 pub mod workflow;

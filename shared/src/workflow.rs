@@ -75,6 +75,19 @@ impl Status {
         Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
+    /// The state in English (the SPA's and the tracking page's English).
+    pub const fn english(self) -> &'static str {
+        match self {
+            Status::Registered => "Registered",
+            Status::Delivered => "Delivered",
+            Status::Received => "Received",
+            Status::Answered => "Answered",
+            Status::Rejected => "Rejected",
+            Status::Closed => "Closed",
+            Status::Withdrawn => "Withdrawn",
+        }
+    }
+
     /// The state in Persian, as staff read it (the SPA, exports).
     pub const fn persian(self) -> &'static str {
         match self {

@@ -42,7 +42,7 @@ impl ApiError {
     /// What the user reads: words for the problem's code in their language,
     /// never the server's English `detail` or the browser's error string.
     pub fn text(&self, lang: Lang) -> String {
-        let t = lang.strings();
+        let t = crate::i18n::strings(lang);
         match self {
             ApiError::Network(cause) => {
                 leptos::logging::warn!("{cause}");
@@ -392,15 +392,6 @@ pub async fn download_with_progress(
     }
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
-}
-
-/// A public (unauthenticated) POST.
-pub async fn post_public<B: Serialize, T: DeserializeOwned>(
-    path: &str,
-    body: &B,
-) -> Result<T, ApiError> {
-    let res = send_with(Method::POST, path, &json(body)?, None, &[]).await?;
-    parse(&read_text(res).await?)
 }
 
 /// A random key for `Idempotency-Key` (one per form, so retries are safe).

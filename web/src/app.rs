@@ -21,7 +21,7 @@ use crate::pages::inbox::InboxPage;
 use crate::pages::letters::{
     detail::LetterPage, list::LettersPage, new::NewLetterPage, receipt::ReceiptPage,
 };
-use crate::pages::{home::Home, login::Login, not_found::NotFound, track::TrackPage};
+use crate::pages::{home::Home, login::Login, not_found::NotFound};
 use crate::session::provide_session;
 
 const ADMIN: &[Role] = &[Role::Admin];
@@ -52,7 +52,6 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=Home/>
                         <Route path=path!("/login") view=Login/>
-                        <Route path=path!("/track") view=TrackPage/>
                         <Route path=path!("/dashboard") view=|| view! { <RequireRole roles=STAFF><DashboardPage/></RequireRole> }/>
                         <Route path=path!("/inbox") view=|| view! { <RequireRole roles=CLERK><InboxPage/></RequireRole> }/>
                         <Route path=path!("/letters") view=|| view! { <RequireRole roles=STAFF><LettersPage/></RequireRole> }/>

@@ -6,47 +6,15 @@ use shared::{ErrorCode, FieldError};
 
 const STORAGE_KEY: &str = "chapar.lang";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Fa,
-    En,
-}
+/// Persian (the default) or English: the language `shared` names, so the
+/// server's tracking page and the SPA agree.
+pub use shared::track_page::Lang;
 
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fa => "fa",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn dir(self) -> &'static str {
-        match self {
-            Lang::Fa => "rtl",
-            Lang::En => "ltr",
-        }
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Fa => Lang::En,
-            Lang::En => Lang::Fa,
-        }
-    }
-
-    pub fn strings(self) -> &'static Strings {
-        match self {
-            Lang::Fa => &FA,
-            Lang::En => &EN,
-        }
-    }
-
-    fn from_code(code: &str) -> Option<Lang> {
-        match code {
-            "fa" => Some(Lang::Fa),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
+/// The SPA's strings in `lang`.
+pub fn strings(lang: Lang) -> &'static Strings {
+    match lang {
+        Lang::Fa => &FA,
+        Lang::En => &EN,
     }
 }
 
@@ -54,17 +22,45 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-/// The language saved by an earlier visit, Persian otherwise.
+/// The language saved by an earlier visit, Persian otherwise: the cookie
+/// first, as the tracking page the server renders switches it too.
 pub fn saved_lang() -> Lang {
-    local_storage()
-        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|code| Lang::from_code(&code))
+    use wasm_bindgen::JsCast;
+    let cookie = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        .and_then(|d| d.cookie().ok())
+        .unwrap_or_default();
+    let from_cookie = cookie.split(';').find_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        (name == shared::track_page::LANG_COOKIE).then(|| Lang::from_code(value))?
+    });
+    from_cookie
+        .or_else(|| {
+            local_storage()
+                .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+                .and_then(|code| Lang::from_code(&code))
+        })
         .unwrap_or(Lang::Fa)
 }
 
+/// Remembers `lang` here and in a cookie, so the pages the server renders
+/// (public tracking) speak it too.
 pub fn save_lang(lang: Lang) {
+    use wasm_bindgen::JsCast;
     if let Some(storage) = local_storage() {
         let _ = storage.set_item(STORAGE_KEY, lang.code());
+    }
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok());
+    if let Some(document) = document {
+        let cookie = format!(
+            "{}={}; path=/; max-age=31536000; SameSite=Lax",
+            shared::track_page::LANG_COOKIE,
+            lang.code()
+        );
+        let _ = document.set_cookie(&cookie);
     }
 }
 
@@ -87,7 +83,7 @@ pub fn use_lang() -> RwSignal<Lang> {
 /// A reactive accessor for the current strings.
 pub fn use_strings() -> impl Fn() -> &'static Strings + Copy {
     let lang = use_lang();
-    move || lang.get().strings()
+    move || strings(lang.get())
 }
 
 pub struct Strings {
@@ -199,7 +195,6 @@ pub struct Strings {
     pub answer: &'static str,
     pub track_title: &'static str,
     pub track_button: &'static str,
-    pub track_not_found: &'static str,
     pub national_id: &'static str,
     pub chain_intact: &'static str,
     pub chain_broken: &'static str,
@@ -327,12 +322,6 @@ pub struct Strings {
     pub back_to_form: &'static str,
     pub choose_files: &'static str,
     pub no_file_chosen: &'static str,
-    pub ev_registered: &'static str,
-    pub ev_delivered: &'static str,
-    pub ev_received: &'static str,
-    pub ev_referred: &'static str,
-    pub ev_answered: &'static str,
-    pub ev_note: &'static str,
     pub copies: &'static str,
     pub copies_hint: &'static str,
     pub copy_badge: &'static str,
@@ -347,13 +336,9 @@ pub struct Strings {
     pub inbox_copies: &'static str,
     pub copy_seen: &'static str,
     pub copy_not_seen: &'static str,
-    pub ev_copied: &'static str,
-    pub ev_copy_seen: &'static str,
     pub file_pdf: &'static str,
     pub file_image: &'static str,
     pub file_other: &'static str,
-    pub kilobytes: &'static str,
-    pub megabytes: &'static str,
 }
 
 pub const FA: Strings = Strings {
@@ -387,7 +372,7 @@ pub const FA: Strings = Strings {
     secretariat_number: "شمارهٔ ثبت دبیرخانه",
     relation: "پیرو یا عطف به نامهٔ پیشین",
     related_code: "کد رهگیری نامهٔ پیشینِ همین متقاضی",
-    later_letter: "نامهٔ بعدی",
+    later_letter: shared::track_page::FA.later_letter,
     export_csv: "دریافت فهرست برای اکسل",
     downloading: "در حال دریافت:",
     answer_templates: "قالب‌های پاسخ",
@@ -443,13 +428,13 @@ pub const FA: Strings = Strings {
     registering: "در حال ثبت…",
     uploading: "در حال بارگذاری پیوست‌ها…",
     receipt: "رسید ثبت نامه",
-    tracking_code: "کد رهگیری",
+    tracking_code: shared::track_page::FA.tracking_code,
     registered_at: "تاریخ ثبت",
-    due_at: "مهلت پاسخ",
+    due_at: shared::track_page::FA.due_at,
     print: "چاپ رسید",
     receipt_hint: "با کد ملی و این کد رهگیری، نامه را در هر دفتر پیشخوان یا در صفحه پیگیری دنبال کنید.",
     timeline: "گردش نامه",
-    holder: "دستگاه فعلی",
+    holder: shared::track_page::FA.holder,
     overdue: "دیرکرد",
     all_statuses: "همه وضعیت‌ها",
     optional: "اختیاری",
@@ -462,11 +447,10 @@ pub const FA: Strings = Strings {
     refresh: "تازه‌سازی",
     open: "مشاهده",
     download: "دریافت",
-    answer: "پاسخ",
-    track_title: "پیگیری نامه با کد رهگیری",
-    track_button: "پیگیری",
-    track_not_found: "نامه‌ای با این کد رهگیری و کد ملی پیدا نشد.",
-    national_id: "کد ملی / شناسه ملی",
+    answer: shared::track_page::FA.answer,
+    track_title: shared::track_page::FA.track_title,
+    track_button: shared::track_page::FA.track_button,
+    national_id: shared::track_page::FA.national_id,
     chain_intact: "تاریخچه دست‌نخورده است",
     chain_broken: "تاریخچه دست‌کاری شده است",
     no_letters: "نامه‌ای نیست.",
@@ -477,9 +461,9 @@ pub const FA: Strings = Strings {
     status_rejected: shared::workflow::Status::Rejected.persian(),
     status_closed: shared::workflow::Status::Closed.persian(),
     status_withdrawn: shared::workflow::Status::Withdrawn.persian(),
-    app_name: "چاپار",
-    tagline: "شبکه مکاتبات دولت در دفاتر پیشخوان",
-    switch_language: "English",
+    app_name: shared::track_page::FA.app_name,
+    tagline: shared::track_page::FA.tagline,
+    switch_language: shared::track_page::FA.switch_language,
     welcome_title: "نامه به هر دستگاه دولتی، از نزدیک‌ترین دفتر پیشخوان",
     welcome_body: "متصدی دفتر پیشخوان نامه را ثبت می‌کند، کد رهگیری صادر می‌شود، دستگاه پاسخ می‌دهد و هر مرحله با پیامک به متقاضی اطلاع داده می‌شود.",
     server_status: "وضعیت سامانه",
@@ -493,7 +477,7 @@ pub const FA: Strings = Strings {
     back_home: "بازگشت به خانه",
     loading: "در حال بارگذاری…",
     forbidden: "شما به این صفحه دسترسی ندارید.",
-    login: "ورود",
+    login: shared::track_page::FA.login,
     logout: "خروج",
     login_title: "ورود به سامانه",
     session_ended: "نشست شما به پایان رسید. برای ادامه دوباره وارد شوید؛ پس از ورود به همان صفحه بازمی‌گردید.",
@@ -501,7 +485,7 @@ pub const FA: Strings = Strings {
     password: "گذرواژه",
     login_failed: "نام کاربری یا گذرواژه نادرست است.",
     too_many_attempts: "تلاش‌های ناموفق زیاد بود؛ کمی بعد دوباره امتحان کنید.",
-    wait_seconds: "درخواست‌ها بیش از حد بود؛ {n} ثانیهٔ دیگر دوباره بکوشید.",
+    wait_seconds: shared::track_page::FA.wait_seconds,
     network_error: "ارتباط با سامانه برقرار نشد؛ اتصال اینترنت را بررسی کنید و دوباره بکوشید.",
     unexpected_answer: "پاسخ سامانه خوانا نبود؛ صفحه را دوباره بارگذاری کنید.",
     agencies: "دستگاه‌ها",
@@ -583,8 +567,8 @@ pub const FA: Strings = Strings {
     registered_to: "تا تاریخ",
     more: "بیشتر",
     menu: "فهرست",
-    skip_to_content: "پرش به محتوای صفحه",
-    fix_these: "لطفاً این موارد را اصلاح کنید",
+    skip_to_content: shared::track_page::FA.skip_to_content,
+    fix_these: shared::track_page::FA.fix_these,
     next_applicant: "متقاضی بعدی",
     duplicate_title: "این متقاضی نامهٔ بازِ مشابهی به همین دستگاه دارد",
     duplicate_hint: "پیش از ثبت، نامهٔ قبلی را ببینید؛ اگر موضوع تازه است، با این وجود ثبت کنید.",
@@ -592,13 +576,7 @@ pub const FA: Strings = Strings {
     back_to_form: "بازگشت به فرم",
     choose_files: "انتخاب پرونده‌ها",
     no_file_chosen: "پرونده‌ای انتخاب نشده است",
-    ev_registered: "ثبت در دفتر پیشخوان",
-    ev_delivered: "تحویل به {agency}",
-    ev_received: "دریافت در {agency}",
-    ev_referred: "ارجاع از {from} به {to}",
-    ev_answered: "پاسخ {agency}",
-    ev_note: "یادداشت",
-    copies: "رونوشت",
+    copies: shared::track_page::FA.copies,
     copies_hint: "دستگاه‌هایی که برای آگاهی رونوشت نامه را می‌گیرند",
     copy_badge: "رونوشت",
     copy_explained: "این نامه رونوشت است و برای آگاهی به دستگاه شما رسیده؛ پاسخ، ارجاع و رد با گیرندهٔ اصلی است. با «دریافت» آن را بایگانی کنید.",
@@ -610,15 +588,11 @@ pub const FA: Strings = Strings {
     inbox_all_kinds: "اصل و رونوشت",
     inbox_originals: "فقط اصل",
     inbox_copies: "فقط رونوشت",
-    copy_seen: "دیده شد",
-    copy_not_seen: "هنوز دیده نشده",
-    ev_copied: "رونوشت به {to}",
-    ev_copy_seen: "رونوشت در {agency} دیده شد",
+    copy_seen: shared::track_page::FA.copy_seen,
+    copy_not_seen: shared::track_page::FA.copy_not_seen,
     file_pdf: "سند پی‌دی‌اف",
     file_image: "تصویر",
     file_other: "پرونده",
-    kilobytes: "{n} کیلوبایت",
-    megabytes: "{n} مگابایت",
 };
 
 pub const EN: Strings = Strings {
@@ -652,7 +626,7 @@ pub const EN: Strings = Strings {
     secretariat_number: "Secretariat number",
     relation: "Follows up or refers to an earlier letter",
     related_code: "Tracking code of the applicant's earlier letter",
-    later_letter: "Later letter",
+    later_letter: shared::track_page::EN.later_letter,
     export_csv: "Download list (CSV for Excel)",
     downloading: "Downloading:",
     answer_templates: "Answer templates",
@@ -708,13 +682,13 @@ pub const EN: Strings = Strings {
     registering: "Registering…",
     uploading: "Uploading attachments…",
     receipt: "Letter receipt",
-    tracking_code: "Tracking code",
+    tracking_code: shared::track_page::EN.tracking_code,
     registered_at: "Registered on",
-    due_at: "Due by",
+    due_at: shared::track_page::EN.due_at,
     print: "Print receipt",
     receipt_hint: "Follow the letter at any counter office or on the tracking page with the national code and this tracking code.",
     timeline: "Timeline",
-    holder: "Current agency",
+    holder: shared::track_page::EN.holder,
     overdue: "Overdue",
     all_statuses: "All statuses",
     optional: "optional",
@@ -727,24 +701,23 @@ pub const EN: Strings = Strings {
     refresh: "Refresh",
     open: "Open",
     download: "Download",
-    answer: "Answer",
-    track_title: "Track your letter",
-    track_button: "Track",
-    track_not_found: "No letter matches this tracking code and national code.",
-    national_id: "National code / ID",
+    answer: shared::track_page::EN.answer,
+    track_title: shared::track_page::EN.track_title,
+    track_button: shared::track_page::EN.track_button,
+    national_id: shared::track_page::EN.national_id,
     chain_intact: "History intact",
     chain_broken: "History has been altered",
     no_letters: "No letters.",
-    status_registered: "Registered",
-    status_delivered: "Delivered",
-    status_received: "Received",
-    status_answered: "Answered",
-    status_rejected: "Rejected",
-    status_closed: "Closed",
-    status_withdrawn: "Withdrawn",
-    app_name: "Chapar",
-    tagline: "Government correspondence through the service counter offices",
-    switch_language: "فارسی",
+    status_registered: shared::workflow::Status::Registered.english(),
+    status_delivered: shared::workflow::Status::Delivered.english(),
+    status_received: shared::workflow::Status::Received.english(),
+    status_answered: shared::workflow::Status::Answered.english(),
+    status_rejected: shared::workflow::Status::Rejected.english(),
+    status_closed: shared::workflow::Status::Closed.english(),
+    status_withdrawn: shared::workflow::Status::Withdrawn.english(),
+    app_name: shared::track_page::EN.app_name,
+    tagline: shared::track_page::EN.tagline,
+    switch_language: shared::track_page::EN.switch_language,
     welcome_title: "A letter to any agency, from the nearest counter office",
     welcome_body: "The counter operator registers the letter, a tracking code is issued, the agency answers, and every step reaches the applicant by SMS.",
     server_status: "System status",
@@ -758,7 +731,7 @@ pub const EN: Strings = Strings {
     back_home: "Back to home",
     loading: "Loading…",
     forbidden: "You may not open this page.",
-    login: "Log in",
+    login: shared::track_page::EN.login,
     logout: "Log out",
     login_title: "Log in to Chapar",
     session_ended: "Your session has ended. Log in again to continue; you will return to the same page.",
@@ -766,7 +739,7 @@ pub const EN: Strings = Strings {
     password: "Password",
     login_failed: "Wrong username or password.",
     too_many_attempts: "Too many attempts; try again in a minute.",
-    wait_seconds: "Too many requests; try again in {n} s.",
+    wait_seconds: shared::track_page::EN.wait_seconds,
     network_error: "Chapar could not be reached; check the connection and try again.",
     unexpected_answer: "The server's answer could not be read; reload the page.",
     agencies: "Agencies",
@@ -848,8 +821,8 @@ pub const EN: Strings = Strings {
     registered_to: "Registered until",
     more: "More",
     menu: "Menu",
-    skip_to_content: "Skip to content",
-    fix_these: "Please correct these",
+    skip_to_content: shared::track_page::EN.skip_to_content,
+    fix_these: shared::track_page::EN.fix_these,
     next_applicant: "Next applicant",
     duplicate_title: "This applicant has a similar open letter at this agency",
     duplicate_hint: "Look at the earlier letter first; if the matter is new, register anyway.",
@@ -857,13 +830,7 @@ pub const EN: Strings = Strings {
     back_to_form: "Back to the form",
     choose_files: "Choose files",
     no_file_chosen: "No file chosen",
-    ev_registered: "Registered at the counter office",
-    ev_delivered: "Delivered to {agency}",
-    ev_received: "Received by {agency}",
-    ev_referred: "Referred from {from} to {to}",
-    ev_answered: "Answered by {agency}",
-    ev_note: "Note",
-    copies: "Copies",
+    copies: shared::track_page::EN.copies,
     copies_hint: "Agencies that get a copy of the letter for information",
     copy_badge: "Copy",
     copy_explained: "This letter is a copy, sent to your agency for information; the main recipient answers, refers or rejects it. Receive it to file it.",
@@ -875,15 +842,11 @@ pub const EN: Strings = Strings {
     inbox_all_kinds: "Originals and copies",
     inbox_originals: "Originals only",
     inbox_copies: "Copies only",
-    copy_seen: "seen",
-    copy_not_seen: "not seen yet",
-    ev_copied: "Copy sent to {to}",
-    ev_copy_seen: "Copy seen at {agency}",
+    copy_seen: shared::track_page::EN.copy_seen,
+    copy_not_seen: shared::track_page::EN.copy_not_seen,
     file_pdf: "PDF document",
     file_image: "Image",
     file_other: "File",
-    kilobytes: "{n} KB",
-    megabytes: "{n} MB",
 };
 
 /// The label of a role in the current language.
@@ -911,30 +874,11 @@ pub fn status_label(t: &Strings, status: shared::workflow::Status) -> &'static s
     }
 }
 
-/// A UTC time as the user reads it: the Solar Hijri calendar with Persian
-/// digits in Persian (the browser's `Intl` does the conversion), Gregorian in
-/// English.
+/// A UTC time as the user reads it, in Tehran time: the Solar Hijri
+/// calendar with Persian digits in Persian, Gregorian in English (one
+/// implementation with the server's tracking page: `shared::track_page`).
 pub fn format_time(lang: Lang, at: &chrono::DateTime<chrono::Utc>, with_time: bool) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
-        at.timestamp_millis() as f64
-    ));
-    let options = js_sys::Object::new();
-    let set = |k: &str, v: &str| {
-        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
-    };
-    set("year", "numeric");
-    set("month", "long");
-    set("day", "numeric");
-    if with_time {
-        set("hour", "2-digit");
-        set("minute", "2-digit");
-    }
-    set("timeZone", "Asia/Tehran");
-    let locale = match lang {
-        Lang::Fa => "fa-IR-u-ca-persian",
-        Lang::En => "en-GB",
-    };
-    date.to_locale_string(locale, &options).into()
+    shared::track_page::format_time(lang, at, with_time)
 }
 
 /// A calendar day (a Tehran day, or a holiday) as the user reads it: Jalali
@@ -967,36 +911,20 @@ pub fn field_text(lang: Lang, error: &FieldError) -> String {
 
 /// Numbers in the user's script: Persian digits in Persian.
 pub fn digits(lang: Lang, s: &str) -> String {
-    match lang {
-        Lang::Fa => shared::sms::persian_digits(s),
-        Lang::En => s.to_owned(),
-    }
+    lang.digits(s)
 }
 
-/// What a step of a letter's history did, in words: "ارجاع از آب و فاضلاب
-/// به شهرداری" rather than a status and an agency code.
+/// What a step of a letter's history did, in words (`shared::track_page`).
 pub fn event_phrase(
-    t: &Strings,
+    lang: Lang,
     kind: &str,
     status: shared::workflow::Status,
     agency: Option<&str>,
     to_agency: Option<&str>,
 ) -> String {
-    let (agency, to_agency) = (agency.unwrap_or_default(), to_agency.unwrap_or_default());
-    match kind {
-        "registered" => t.ev_registered.to_owned(),
-        "delivered" => t.ev_delivered.replace("{agency}", agency),
-        "received" => t.ev_received.replace("{agency}", agency),
-        "referred" => t
-            .ev_referred
-            .replace("{from}", agency)
-            .replace("{to}", to_agency),
-        "answered" => t.ev_answered.replace("{agency}", agency),
-        "note" => t.ev_note.to_owned(),
-        "copied" => t.ev_copied.replace("{to}", to_agency),
-        "copy_seen" => t.ev_copy_seen.replace("{agency}", agency),
-        _ => status_label(t, status).to_owned(),
-    }
+    let status = status_label(strings(lang), status);
+    let words = lang.words();
+    shared::track_page::event_phrase(words, kind, status, agency, to_agency)
 }
 
 /// An SMS's state in words.
@@ -1033,20 +961,7 @@ pub fn file_kind(t: &Strings, content_type: &str) -> &'static str {
 /// A size in KB below a megabyte, in MB (one decimal) above, in the
 /// user's digits.
 pub fn file_size(lang: Lang, bytes: i64) -> String {
-    let t = lang.strings();
-    let (template, n) = if bytes < 1024 * 1024 {
-        (t.kilobytes, (bytes.max(0) / 1024 + 1).to_string())
-    } else {
-        (
-            t.megabytes,
-            format!("{:.1}", bytes as f64 / (1024.0 * 1024.0)),
-        )
-    };
-    let n = match lang {
-        Lang::Fa => n.replace('.', "٫"),
-        Lang::En => n,
-    };
-    template.replace("{n}", &digits(lang, &n))
+    shared::track_page::file_size(lang, bytes)
 }
 
 /// A tracking code as the receipt prints it (`4076-4232-3733`), in the

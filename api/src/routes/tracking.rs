@@ -52,8 +52,23 @@ pub async fn track(
 ) -> Result<web::Json<TrackingAnswer>, ApiError> {
     let code = shared::tracking::parse(&body.tracking_code)
         .map_err(|e| ApiError::validation("tracking_code", e.code()))?;
-    state.tracking_limits.check(&client_ip(&req), &code).await?;
-    let national_id = shared::identifiers::lookup_national_id(&body.national_id);
+    let answer = look_up(&state, &req, code, &body.national_id, after).await?;
+    Ok(web::Json(answer))
+}
+
+/// The letter with tracking code `code` (as [`shared::tracking::parse`]
+/// read it) if `national_id` is its applicant's, as the applicant may see
+/// it: for the API and the server's tracking page alike, with the same rate
+/// limits and the same 404 for a wrong code and a wrong national code.
+pub async fn look_up(
+    state: &AppState,
+    req: &HttpRequest,
+    code: String,
+    national_id: &str,
+    after: ReadAfter,
+) -> Result<TrackingAnswer, ApiError> {
+    state.tracking_limits.check(&client_ip(req), &code).await?;
+    let national_id = shared::identifiers::lookup_national_id(national_id);
     let auth = state.auth.clone();
     let (answer, confidential) = state
         .db
@@ -122,9 +137,9 @@ pub async fn track(
     // The applicant reads their own confidential letter: recorded all the same.
     if let Some(letter_id) = confidential {
         let actor = confidential::APPLICANT.to_owned();
-        super::record_confidential_read(&state, letter_id, actor, ReadOf::Tracking).await?;
+        super::record_confidential_read(state, letter_id, actor, ReadOf::Tracking).await?;
     }
-    Ok(web::Json(answer))
+    Ok(answer)
 }
 
 /// The answer with its files, each behind a fresh download link.

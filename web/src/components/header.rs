@@ -75,7 +75,8 @@ pub fn Header() -> impl IntoView {
                     <A href="/admin/confidential-reads" attr:data-testid="nav-confidential-reads">{move || t().confidential_reads}</A>
                     <SmsAlarm/>
                 </Show>
-                <A href="/track" attr:data-testid="nav-track">{move || t().track}</A>
+                // The tracking page is the server's own HTML (no WASM): a full load.
+                <a href="/track" rel="external" data-testid="nav-track">{move || t().track}</a>
             </nav>
             <div class="user-box">
                 <Show

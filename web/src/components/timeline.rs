@@ -7,7 +7,6 @@ use crate::i18n::{event_phrase, format_time, status_label, use_lang, use_strings
 
 #[component]
 pub fn Timeline(events: Vec<LetterEvent>) -> impl IntoView {
-    let t = use_strings();
     let lang = use_lang();
     view! {
         <ol class="timeline" data-testid="timeline">
@@ -18,7 +17,7 @@ pub fn Timeline(events: Vec<LetterEvent>) -> impl IntoView {
                 view! {
                     <li class:internal=e.internal class:note-item=e.kind == "note" data-kind=e.kind.clone()>
                         <span class="when">{move || format_time(lang.get(), &at, true)}</span>
-                        <span class="what">{move || event_phrase(t(), &kind, status, agency.as_deref(), to_agency.as_deref())}</span>
+                        <span class="what">{move || event_phrase(lang.get(), &kind, status, agency.as_deref(), to_agency.as_deref())}</span>
                         <span class="who">{e.actor_name.clone()}</span>
                         {(!e.note.is_empty()).then(|| view! { <p class="note">{e.note.clone()}</p> })}
                     </li>

@@ -1,12 +1,13 @@
 //! Home: what Chapar is and, for the citizen who comes here, the tracking
 //! form at once; for an admin, whether the server and its database are up.
+//! The form posts to the server's tracking page (plain HTML, no WASM), the
+//! page the SMS and the receipt's QR code link to.
 
 use leptos::prelude::*;
 use shared::auth::Role;
 
 use crate::api;
 use crate::i18n::use_strings;
-use crate::pages::track::TrackPage;
 use crate::session::use_session;
 
 #[component]
@@ -18,7 +19,7 @@ pub fn Home() -> impl IntoView {
             <h1 data-testid="welcome-title">{move || t().welcome_title}</h1>
             <p>{move || t().welcome_body}</p>
         </section>
-        <TrackPage/>
+        <TrackForm/>
         <Show when=move || session.role() == Some(Role::Admin)>
             <ServerStatus/>
         </Show>
@@ -51,6 +52,29 @@ fn ServerStatus() -> impl IntoView {
                     }.into_any(),
                 }}
             </div>
+        </section>
+    }
+}
+
+/// The tracking page's form: a plain POST to `/track`, which answers with
+/// the letter (or what to correct) as the server's own page.
+#[component]
+fn TrackForm() -> impl IntoView {
+    let t = use_strings();
+    view! {
+        <section class="card narrow">
+            <h2>{move || t().track_title}</h2>
+            <form method="post" action="/track">
+                <label class="field">
+                    <span class="field-label">{move || t().tracking_code}</span>
+                    <input name="tracking_code" id="track-code" data-testid="track-code" dir="ltr" required inputmode="numeric" autocomplete="off"/>
+                </label>
+                <label class="field">
+                    <span class="field-label">{move || t().national_id}</span>
+                    <input name="national_id" id="track-national-id" data-testid="track-national-id" dir="ltr" required inputmode="numeric" autocomplete="off"/>
+                </label>
+                <button type="submit" class="primary" data-testid="track-submit">{move || t().track_button}</button>
+            </form>
         </section>
     }
 }

@@ -8,4 +8,3 @@ pub mod inbox;
 pub mod letters;
 pub mod login;
 pub mod not_found;
-pub mod track;
