@@ -62,6 +62,9 @@ pub async fn serve(req: HttpRequest, spa: web::Data<SpaFiles>) -> Result<HttpRes
         Some(root) if is_read && !url_path.starts_with("/api/") => root.clone(),
         _ => return Err(ApiError::NotFound),
     };
+    if url_path == "/" {
+        return home(&req, root).await;
+    }
     let requested = resolve(&root, &url_path).ok_or(ApiError::NotFound)?;
     let looks_like_file = url_path
         .rsplit('/')
@@ -96,6 +99,37 @@ pub async fn serve(req: HttpRequest, spa: web::Data<SpaFiles>) -> Result<HttpRes
         HeaderValue::from_static(CONTENT_SECURITY_POLICY),
     );
     Ok(res)
+}
+
+/// The home page: `index.html` with the page a visitor sees painted in it
+/// ([`crate::pages::home_preview`]), so a slow line shows the tracking form
+/// at once rather than a blank page until the WASM arrives; the SPA removes
+/// it when it starts. In the visitor's language (cookie or `?lang=`).
+async fn home(req: &HttpRequest, root: PathBuf) -> Result<HttpResponse, ApiError> {
+    let index = web::block(move || std::fs::read_to_string(root.join("index.html")))
+        .await
+        .map_err(|e| ApiError::Internal(format!("reading index.html: {e}")))?
+        .map_err(|_| ApiError::NotFound)?;
+    let ((lang, switched), preview) = crate::pages::home_preview(req);
+    let html = index
+        .replacen(
+            "<html lang=\"fa\" dir=\"rtl\">",
+            &format!("<html lang=\"{}\" dir=\"{}\">", lang.code(), lang.dir()),
+            1,
+        )
+        .replacen("<body>", &format!("<body>{}", preview.into_string()), 1);
+    let mut res = HttpResponse::Ok();
+    res.content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((header::VARY, "Accept-Encoding, Cookie"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ));
+    if switched {
+        res.insert_header((header::SET_COOKIE, crate::pages::lang_cookie(lang)));
+    }
+    Ok(res.body(html))
 }
 
 /// The file as the build precompressed it (`.br`, then `.gz`, beside it)

@@ -245,3 +245,49 @@ async fn precompressed_files_are_sent_as_the_client_accepts() {
     assert_eq!(font.body, b"wOF2 font");
     assert_ne!(font.header("content-encoding"), Some("gzip"));
 }
+
+#[actix_web::test]
+async fn the_home_page_is_painted_before_the_spa_starts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spa = dir.path().join("dist");
+    std::fs::create_dir_all(&spa).expect("mkdir");
+    let shell = "<!doctype html><html lang=\"fa\" dir=\"rtl\"><head></head><body><noscript>x</noscript></body></html>";
+    std::fs::write(spa.join("index.html"), shell).expect("write");
+    let url = format!("sqlite://{}", dir.path().join("chapar.db").display());
+    let app = TestApp::start_with(chapar::db::Backend::Sqlite, url, dir, Some(spa));
+
+    let home = app.get("/").await.text();
+    // The welcome and a tracking form that works without the SPA, inside
+    // the element the SPA removes when it starts.
+    let preview = home
+        .split("<body><div id=\"preview\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        preview.contains("<h1>نامه به هر دستگاه دولتی، از نزدیک‌ترین دفتر پیشخوان</h1>"),
+        "{home}"
+    );
+    assert!(
+        preview.contains("<form method=\"post\" action=\"/track\">"),
+        "{home}"
+    );
+    assert!(home.ends_with("<noscript>x</noscript></body></html>"));
+    // Other routes get the shell as it is.
+    assert!(!app.get("/letters").await.text().contains("preview"));
+
+    let english = app
+        .send(
+            app.server
+                .get("/")
+                .insert_header(("cookie", "chapar_lang=en")),
+            None,
+        )
+        .await;
+    assert!(english
+        .text()
+        .starts_with("<!doctype html><html lang=\"en\" dir=\"ltr\">"));
+    assert!(english
+        .text()
+        .contains("<h1>A letter to any agency, from the nearest counter office</h1>"));
+    assert_eq!(english.header("vary"), Some("Accept-Encoding, Cookie"));
+}

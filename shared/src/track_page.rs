@@ -1,7 +1,8 @@
-//! The words of the public tracking page and how it phrases a letter's
-//! history, in Persian and English. The server renders that page as plain
-//! HTML (a citizen on a slow line gets it without the SPA's WASM), and the
-//! SPA's own screens take the same words from here, so both say the same.
+//! The words of the public pages and how they phrase a letter's history,
+//! in Persian and English. The server renders the tracking page, and the
+//! home page's first paint, as plain HTML (a citizen on a slow line gets
+//! them without waiting for the SPA's WASM), and the SPA's own screens take
+//! the same words from here, so both say the same.
 
 use chrono::{DateTime, Utc};
 
@@ -80,6 +81,8 @@ pub struct Words {
     pub switch_language: &'static str,
     pub login: &'static str,
     pub skip_to_content: &'static str,
+    pub welcome_title: &'static str,
+    pub welcome_body: &'static str,
     pub track_title: &'static str,
     pub tracking_code: &'static str,
     pub national_id: &'static str,
@@ -114,6 +117,8 @@ pub const FA: Words = Words {
     switch_language: "English",
     login: "ورود",
     skip_to_content: "پرش به محتوای صفحه",
+    welcome_title: "نامه به هر دستگاه دولتی، از نزدیک‌ترین دفتر پیشخوان",
+    welcome_body: "متصدی دفتر پیشخوان نامه را ثبت می‌کند، کد رهگیری صادر می‌شود، دستگاه پاسخ می‌دهد و هر مرحله با پیامک به متقاضی اطلاع داده می‌شود.",
     track_title: "پیگیری نامه با کد رهگیری",
     tracking_code: "کد رهگیری",
     national_id: "کد ملی / شناسه ملی",
@@ -147,6 +152,8 @@ pub const EN: Words = Words {
     switch_language: "فارسی",
     login: "Log in",
     skip_to_content: "Skip to content",
+    welcome_title: "A letter to any agency, from the nearest counter office",
+    welcome_body: "The counter operator registers the letter, a tracking code is issued, the agency answers, and every step reaches the applicant by SMS.",
     track_title: "Track your letter",
     tracking_code: "Tracking code",
     national_id: "National code / ID",

@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/track")
             .route(web::get().to(track::form))
+            .route(web::head().to(track::form))
             .route(web::post().to(track::look_up)),
     );
 }
@@ -50,9 +51,8 @@ fn lang_of(req: &HttpRequest) -> (Lang, bool) {
     (saved.unwrap_or(Lang::Fa), false)
 }
 
-/// The page around `content`: the SPA's top bar (its name, the way to log
-/// in, the language switch to `switch_to`, a link back here in the other
-/// language) and a skip link, in `lang`'s direction.
+/// The page around `content`: the SPA's top bar and a skip link, in
+/// `lang`'s direction.
 fn layout(lang: Lang, title: &str, switch_to: &str, content: Markup) -> Markup {
     let w = lang.words();
     html! {
@@ -67,22 +67,57 @@ fn layout(lang: Lang, title: &str, switch_to: &str, content: Markup) -> Markup {
             body {
                 div class="shell" dir=(lang.dir()) data-testid="shell" {
                     a class="skip-link" href="#main" data-testid="skip-link" { (w.skip_to_content) }
-                    header class="topbar" {
-                        a class="brand" href="/" {
-                            span class="brand-name" data-testid="app-name" { (w.app_name) }
-                            span class="brand-tagline" { (w.tagline) }
-                        }
-                        div class="user-box" {
-                            a href="/login" data-testid="nav-login" { (w.login) }
-                            a class="lang-switch" href=(switch_to) data-testid="lang-switch"
-                                hreflang=(lang.other().code()) lang=(lang.other().code()) { (w.switch_language) }
-                        }
-                    }
+                    (top_bar(lang, switch_to, true))
                     main class="content" id="main" tabindex="-1" { (content) }
                 }
             }
         }
     }
+}
+
+/// The SPA's top bar as a visitor sees it: the name, the way to log in and
+/// the switch to the other language (`switch_to`); `testids` off where the
+/// SPA will replace it (the browser tests wait for the SPA's own).
+fn top_bar(lang: Lang, switch_to: &str, testids: bool) -> Markup {
+    let w = lang.words();
+    let id = |name: &'static str| testids.then_some(name);
+    html! {
+        header class="topbar" {
+            a class="brand" href="/" {
+                span class="brand-name" data-testid=[id("app-name")] { (w.app_name) }
+                span class="brand-tagline" { (w.tagline) }
+            }
+            div class="user-box" {
+                a href="/login" data-testid=[id("nav-login")] { (w.login) }
+                a class="lang-switch" href=(switch_to) data-testid=[id("lang-switch")]
+                    hreflang=(lang.other().code()) lang=(lang.other().code()) { (w.switch_language) }
+            }
+        }
+    }
+}
+
+/// What the SPA's home page shows a visitor, as HTML in its `index.html`
+/// (see `crate::spa`): painted at once on a slow line, and its tracking
+/// form works (it posts to `/track`) before the WASM has arrived, which
+/// then takes its place. Answers the language (and whether a link chose
+/// it) and the markup.
+pub fn home_preview(req: &HttpRequest) -> ((Lang, bool), Markup) {
+    let (lang, switched) = lang_of(req);
+    let w = lang.words();
+    let switch_to = format!("/?lang={}", lang.other().code());
+    let markup = html! {
+        div id="preview" class="shell" dir=(lang.dir()) {
+            (top_bar(lang, &switch_to, false))
+            main class="content" {
+                section class="card" {
+                    h1 { (w.welcome_title) }
+                    p { (w.welcome_body) }
+                }
+                (track::form_card(lang))
+            }
+        }
+    };
+    ((lang, switched), markup)
 }
 
 /// `markup` as a page: never cached (it may hold a citizen's letter), and
@@ -96,13 +131,15 @@ fn page(status: StatusCode, markup: Markup, (lang, switched): (Lang, bool)) -> H
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
         ));
     if switched {
-        res.insert_header((
-            header::SET_COOKIE,
-            format!(
-                "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-                lang.code()
-            ),
-        ));
+        res.insert_header((header::SET_COOKIE, lang_cookie(lang)));
     }
     res.body(markup.into_string())
+}
+
+/// The `Set-Cookie` value that remembers `lang` (as the SPA's switch does).
+pub fn lang_cookie(lang: Lang) -> String {
+    format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    )
 }

@@ -305,3 +305,18 @@ fn answer_part(lang: Lang, answer: &PublicAnswer) -> Markup {
         }
     }
 }
+
+/// The tracking form as the SPA's home page shows it (`super::home_preview`).
+pub(super) fn form_card(lang: Lang) -> Markup {
+    let w = lang.words();
+    html! {
+        section class="card narrow" {
+            h2 { (w.track_title) }
+            form method="post" action="/track" {
+                (field(w.tracking_code, CODE_FIELD, "track-code", "", None, false))
+                (field(w.national_id, NATIONAL_ID_FIELD, "track-national-id", "", None, false))
+                button type="submit" class="primary" { (w.track_button) }
+            }
+        }
+    }
+}
