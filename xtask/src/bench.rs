@@ -425,6 +425,11 @@ fn scenarios(tokens: &Tokens, sample: &Value, periods: (String, String)) -> Vec<
     let post_tracking = format!(
         "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{tracking_body}]]\n"
     );
+    // The server's tracking page, posted as a browser posts its form.
+    let form_body = format!("tracking_code={code}&national_id={national_id}");
+    let post_tracking_page = format!(
+        "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\nwrk.body = [[{form_body}]]\n"
+    );
     let (days30, days366) = periods;
     let mixed = format!(
         r#"{THREAD_IDS}{REGISTER_FN}
@@ -460,6 +465,11 @@ end
             name: "tracking",
             path: "/api/v1/tracking".into(),
             lua: post_tracking,
+        },
+        Scenario {
+            name: "tracking page (HTML)",
+            path: "/track".into(),
+            lua: post_tracking_page,
         },
         Scenario {
             name: "inbox poll",
