@@ -70,60 +70,23 @@ pub async fn look_up(
     body: web::Bytes,
 ) -> HttpResponse {
     let lang = lang_of(&req);
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
-    let (code, national_id) = (field(CODE_FIELD), field(NATIONAL_ID_FIELD));
-    let mut form = Form {
-        code: code.clone(),
-        national_id: national_id.clone(),
-        ..Form::default()
-    };
-    let parsed = if code.is_empty() {
-        Err(ErrorCode::Required)
-    } else {
-        shared::tracking::parse(&code).map_err(|e| e.code())
-    };
-    if let Err(code) = &parsed {
-        form.errors.push(FieldError::new(CODE_FIELD, *code));
-    }
-    if national_id.is_empty() {
-        form.errors
-            .push(FieldError::new(NATIONAL_ID_FIELD, ErrorCode::Required));
-    }
     let switch_to = format!("/track?lang={}", lang.0.other().code());
-    let status = match parsed {
-        Ok(code) if form.errors.is_empty() => {
+    let (mut form, code) = read_form(&body);
+    let status = match code {
+        Some(code) => {
             let found = crate::routes::tracking::look_up(
                 &state,
                 &req,
                 code,
-                &national_id,
+                &form.national_id,
                 ReadAfter::default(),
             )
             .await;
-            let status = found
-                .as_ref()
-                .map_or_else(ResponseError::status_code, |_| StatusCode::OK);
-            form.outcome = Some(match found {
-                Ok(answer) => Outcome::Found(Box::new(answer)),
-                Err(ApiError::NotFound) => Outcome::NotFound,
-                Err(ApiError::TooManyRequests { retry_after_secs }) => {
-                    Outcome::Wait(retry_after_secs)
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "tracking page lookup failed");
-                    Outcome::Failed
-                }
-            });
+            let (status, outcome) = outcome_of(found);
+            form.outcome = Some(outcome);
             status
         }
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::UNPROCESSABLE_ENTITY,
     };
     let mut res = page(status, render(lang.0, &switch_to, &form), lang);
     if let Some(Outcome::Wait(secs)) = form.outcome {
@@ -131,6 +94,56 @@ pub async fn look_up(
             .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
     }
     res
+}
+
+/// The posted form, with an error per field that cannot be looked up, and
+/// the tracking code as [`shared::tracking::parse`] reads it when both
+/// fields can.
+fn read_form(body: &[u8]) -> (Form, Option<String>) {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let mut form = Form {
+        code: field(CODE_FIELD),
+        national_id: field(NATIONAL_ID_FIELD),
+        ..Form::default()
+    };
+    let parsed = if form.code.is_empty() {
+        Err(ErrorCode::Required)
+    } else {
+        shared::tracking::parse(&form.code).map_err(|e| e.code())
+    };
+    if let Err(code) = &parsed {
+        form.errors.push(FieldError::new(CODE_FIELD, *code));
+    }
+    if form.national_id.is_empty() {
+        form.errors
+            .push(FieldError::new(NATIONAL_ID_FIELD, ErrorCode::Required));
+    }
+    let code = parsed.ok().filter(|_| form.errors.is_empty());
+    (form, code)
+}
+
+/// What a lookup's answer shows, and with what status.
+fn outcome_of(found: Result<TrackingAnswer, ApiError>) -> (StatusCode, Outcome) {
+    let status = found
+        .as_ref()
+        .map_or_else(ResponseError::status_code, |_| StatusCode::OK);
+    let outcome = match found {
+        Ok(answer) => Outcome::Found(Box::new(answer)),
+        Err(ApiError::NotFound) => Outcome::NotFound,
+        Err(ApiError::TooManyRequests { retry_after_secs }) => Outcome::Wait(retry_after_secs),
+        Err(e) => {
+            tracing::error!(error = %e, "tracking page lookup failed");
+            Outcome::Failed
+        }
+    };
+    (status, outcome)
 }
 
 /// The whole page: the form (with its errors) and the outcome below it.
