@@ -34,6 +34,8 @@ pub struct AppState {
     pub reports: Arc<tokio::sync::Semaphore>,
     /// The dashboard's figures of days that are over (`db::settled`).
     pub settled_counts: Arc<crate::db::reports::SettledCounts>,
+    /// The agencies' and offices' codes and names the dashboard last read.
+    pub directory: Arc<crate::db::reports::KeptDirectory>,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
             trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
             reports: Arc::new(tokio::sync::Semaphore::new(2)),
             settled_counts: Arc::default(),
+            directory: Arc::new(crate::db::reports::KeptDirectory::with_capacity(2)),
         })
     }
 }

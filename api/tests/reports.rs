@@ -531,3 +531,21 @@ both_backends! {
         assert_eq!(backlog_of(&summary(&app, "admin", "").await, "water"), (json!(3), json!(1)));
     }
 }
+
+both_backends! {
+    async fn a_renamed_agency_or_office_is_named_anew_on_the_next_dashboard(app) {
+        app.seed_demo();
+        app.register_letter("op-bnd-1021", "water").await;
+        let before = summary(&app, "admin", "").await;
+        assert_ne!(agency(&before, "water")["agency_name"], "آبفای هرمزگان");
+        let admin = app.token("admin").await;
+        let res = app.patch_as(&admin, "/api/v1/agencies/water", &json!({"name": "آبفای هرمزگان"})).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let res = app.patch_as(&admin, "/api/v1/counter-offices/bnd-1021", &json!({"name": "پیشخوان مرکزی بندر"})).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+
+        let after = summary(&app, "admin", "").await;
+        assert_eq!(agency(&after, "water")["agency_name"], "آبفای هرمزگان");
+        assert_eq!(after["by_office"][0]["counter_office_name"], "پیشخوان مرکزی بندر");
+    }
+}

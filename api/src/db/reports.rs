@@ -35,7 +35,47 @@ pub struct Directory {
     pub office_names: HashMap<String, String>,
 }
 
+/// What identifies a state of the directory: each table's row count and
+/// latest change (agencies and offices are deactivated, never deleted).
+pub type DirectoryVersion = (i64, Option<NaiveDateTime>, i64, Option<NaiveDateTime>);
+
+/// The directory as an instance last read it, by version: a dashboard
+/// asks one small query whether it changed instead of reading every office
+/// and agency again (a fifth of a province dashboard's time at 500 offices).
+pub type KeptDirectory = super::settled::Settled<DirectoryVersion, Directory>;
+
 impl Directory {
+    /// The directory now: as kept in `kept` unless a table changed since.
+    pub fn current(
+        conn: &mut DbConnection,
+        kept: &KeptDirectory,
+    ) -> QueryResult<std::sync::Arc<Directory>> {
+        use diesel::dsl::{count_star, max};
+        let (agencies, agencies_changed, offices, offices_changed) = diesel::select((
+            agencies::table.select(count_star()).single_value(),
+            agencies::table
+                .select(max(agencies::updated_at))
+                .single_value(),
+            counter_offices::table.select(count_star()).single_value(),
+            counter_offices::table
+                .select(max(counter_offices::updated_at))
+                .single_value(),
+        ))
+        .get_result::<(
+            Option<i64>,
+            Option<NaiveDateTime>,
+            Option<i64>,
+            Option<NaiveDateTime>,
+        )>(conn)?;
+        let version = (
+            agencies.unwrap_or_default(),
+            agencies_changed,
+            offices.unwrap_or_default(),
+            offices_changed,
+        );
+        kept.get_or_compute(&version, || Directory::load(conn))
+    }
+
     pub fn load(conn: &mut DbConnection) -> QueryResult<Directory> {
         let mut directory = Directory::default();
         let agencies = agencies::table

@@ -72,10 +72,11 @@ pub async fn computed(
         .await
         .map_err(|_| ApiError::Unavailable("The server is stopping.".into()))?;
     let settled = std::sync::Arc::clone(&state.settled_counts);
+    let kept = std::sync::Arc::clone(&state.directory);
     state
         .db
         .read(after.0, move |conn| {
-            let directory = Directory::load(conn)?;
+            let directory = Directory::current(conn, &kept)?;
             let (period, now) = ((from, to), now.naive_utc());
             let counts = aggregates(conn, scope, period, now, &directory, &settled)?;
             let mut figures = summarize_aggregates(&counts, from, to);
