@@ -127,7 +127,7 @@ async fn home(req: &HttpRequest, root: PathBuf) -> Result<HttpResponse, ApiError
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
         ));
     if switched {
-        res.insert_header((header::SET_COOKIE, crate::pages::lang_cookie(lang)));
+        res.insert_header((header::SET_COOKIE, shared::track_page::lang_cookie(lang)));
     }
     Ok(res.body(html))
 }

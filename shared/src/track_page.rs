@@ -73,6 +73,23 @@ impl Lang {
 /// server renders (the SPA keeps it in local storage too).
 pub const LANG_COOKIE: &str = "chapar_lang";
 
+/// The `Cookie`/`Set-Cookie` value that remembers `lang` for a year.
+pub fn lang_cookie(lang: Lang) -> String {
+    format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    )
+}
+
+/// The language remembered in a `Cookie` header's value (`a=1; b=2`).
+pub fn lang_in_cookies(cookies: &str) -> Option<Lang> {
+    cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LANG_COOKIE)
+        .and_then(|(_, value)| Lang::from_code(value))
+}
+
 /// Every word of the tracking page, and the steps of a letter's history.
 #[derive(Debug)]
 pub struct Words {
@@ -315,6 +332,8 @@ mod tests {
             assert!(!bare.chars().any(|c| c.is_ascii_alphabetic()), "{text}");
         }
         assert_eq!(Lang::from_code(Lang::En.code()), Some(Lang::En));
+        assert_eq!(lang_in_cookies("a=1; chapar_lang=en; b=2"), Some(Lang::En));
+        assert_eq!(lang_in_cookies("a=1"), None);
         assert_eq!(Lang::Fa.other().dir(), "ltr");
     }
 }

@@ -31,10 +31,7 @@ pub fn saved_lang() -> Lang {
         .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
         .and_then(|d| d.cookie().ok())
         .unwrap_or_default();
-    let from_cookie = cookie.split(';').find_map(|pair| {
-        let (name, value) = pair.trim().split_once('=')?;
-        (name == shared::track_page::LANG_COOKIE).then(|| Lang::from_code(value))?
-    });
+    let from_cookie = shared::track_page::lang_in_cookies(&cookie);
     from_cookie
         .or_else(|| {
             local_storage()
@@ -55,11 +52,7 @@ pub fn save_lang(lang: Lang) {
         .and_then(|w| w.document())
         .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok());
     if let Some(document) = document {
-        let cookie = format!(
-            "{}={}; path=/; max-age=31536000; SameSite=Lax",
-            shared::track_page::LANG_COOKIE,
-            lang.code()
-        );
+        let cookie = shared::track_page::lang_cookie(lang);
         let _ = document.set_cookie(&cookie);
     }
 }

@@ -11,7 +11,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, DOCTYPE};
-use shared::track_page::{Lang, LANG_COOKIE};
+use shared::track_page::{lang_cookie, lang_in_cookies, Lang};
 
 /// Registers the pages (before the SPA's fallback takes every other path).
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -44,10 +44,7 @@ fn lang_of(req: &HttpRequest) -> (Lang, bool) {
         .headers()
         .get_all(header::COOKIE)
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LANG_COOKIE)
-        .and_then(|(_, value)| Lang::from_code(value));
+        .find_map(lang_in_cookies);
     (saved.unwrap_or(Lang::Fa), false)
 }
 
@@ -134,12 +131,4 @@ fn page(status: StatusCode, markup: Markup, (lang, switched): (Lang, bool)) -> H
         res.insert_header((header::SET_COOKIE, lang_cookie(lang)));
     }
     res.body(markup.into_string())
-}
-
-/// The `Set-Cookie` value that remembers `lang` (as the SPA's switch does).
-pub fn lang_cookie(lang: Lang) -> String {
-    format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        lang.code()
-    )
 }
