@@ -285,6 +285,44 @@ fn millis(text: &str) -> Option<f64> {
     })
 }
 
+/// The machine's busy and total CPU time so far (`/proc/stat`, all CPUs).
+fn cpu_ticks() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let fields: Vec<u64> = stat
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let total: u64 = fields.iter().take(8).sum();
+    // idle and iowait
+    let idle = fields.get(3)? + fields.get(4)?;
+    Some((total - idle, total))
+}
+
+/// Waits (at most 10 s) until the machine is nearly idle. A run at 32
+/// connections ends with up to 32 requests still being computed (a
+/// dashboard's take a few hundred ms, by the server and PostgreSQL); the
+/// next run's latencies must not include waiting behind them.
+fn settle() {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let Some(mut last) = cpu_ticks() else {
+        return;
+    };
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(250));
+        let Some(now) = cpu_ticks() else {
+            return;
+        };
+        let (busy, total) = (now.0 - last.0, now.1 - last.1);
+        if total > 0 && (busy as f64) < 0.2 * total as f64 {
+            return;
+        }
+        last = now;
+    }
+}
+
 fn run_wrk(
     base: &str,
     path: &str,
@@ -682,6 +720,7 @@ fn spread(
     path: &str,
 ) -> Result<(f64, u64)> {
     let connections = (32 / bases.len()).max(2) as u32;
+    settle();
     let runs: Vec<_> = bases
         .iter()
         .enumerate()
@@ -743,6 +782,7 @@ fn suite(root: &Path, dir: &Path, label: &str, url: &str, opts: &Options) -> Res
     let mut health = f64::NAN;
     for s in all.iter().filter(|s| opts.runs(s.name)) {
         for connections in [32, 4] {
+            settle();
             let m = run_wrk(&base, &s.path, &s.lua, dir, connections, opts.seconds)?;
             if s.name == "healthz" && connections == 32 {
                 health = m.rps;

@@ -1,6 +1,8 @@
 //! The SMS outbox: claiming messages with leases, recording each attempt,
 //! opt-outs and per-number caps.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
@@ -46,18 +48,22 @@ pub fn claim(
         .map(|c| c.id)
         .collect(),
         DbConnection::Sqlite(_) => write_transaction(conn, |conn| {
-            let ids: Vec<i32> = notifications::table
-                .filter(notifications::status.eq("pending"))
-                .filter(notifications::next_attempt_at.le(now))
-                .filter(
-                    notifications::leased_until
-                        .is_null()
-                        .or(notifications::leased_until.lt(now)),
-                )
-                .order(notifications::id.asc())
-                .limit(limit)
-                .select(notifications::id)
-                .load(conn)?;
+            // `INDEXED BY`: with a backlog (after a gateway outage) SQLite
+            // would rather read every due message by `notifications_due`
+            // and sort them all, for each batch of a few.
+            let ids: Vec<i32> = diesel::sql_query(
+                "SELECT id FROM notifications INDEXED BY notifications_pending \
+                 WHERE status = 'pending' AND next_attempt_at <= ? \
+                   AND (leased_until IS NULL OR leased_until < ?) \
+                 ORDER BY id LIMIT ?",
+            )
+            .bind::<Timestamp, _>(now)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load::<Claimed>(conn)?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
             if ids.is_empty() {
                 return Ok(ids);
             }
@@ -80,24 +86,33 @@ pub fn claim(
         .load(conn)
 }
 
-pub fn is_opted_out(conn: &mut DbConnection, mobile: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        sms_opt_outs::table.filter(sms_opt_outs::mobile.eq(mobile)),
-    ))
-    .get_result(conn)
+/// Which of `mobiles` have opted out of SMS.
+pub fn opted_out_among(
+    conn: &mut DbConnection,
+    mobiles: &[String],
+) -> QueryResult<HashSet<String>> {
+    sms_opt_outs::table
+        .filter(sms_opt_outs::mobile.eq_any(mobiles))
+        .select(sms_opt_outs::mobile)
+        .load::<String>(conn)
+        .map(|found| found.into_iter().collect())
 }
 
-/// Messages sent to `mobile` in the hour before `now`.
+/// Messages sent to each of `mobiles` in the hour before `now` (numbers
+/// sent nothing are absent): one query for a whole batch, each number read
+/// through the `(mobile, sent_at)` index.
 pub fn sent_last_hour(
     conn: &mut DbConnection,
-    mobile: &str,
+    mobiles: &[String],
     now: NaiveDateTime,
-) -> QueryResult<i64> {
+) -> QueryResult<HashMap<String, i64>> {
     notifications::table
-        .filter(notifications::mobile.eq(mobile))
+        .filter(notifications::mobile.eq_any(mobiles))
         .filter(notifications::sent_at.gt(now - Duration::hours(1)))
-        .count()
-        .get_result(conn)
+        .group_by(notifications::mobile)
+        .select((notifications::mobile, diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)
+        .map(|counts| counts.into_iter().collect())
 }
 
 /// What became of one attempt.
@@ -121,104 +136,143 @@ pub enum Outcome<'a> {
     },
 }
 
-/// Records an attempt, if `owner` still holds the lease (false otherwise:
-/// the lease expired and another dispatcher took the message over).
-pub fn record(
+/// One attempt to record: which message, its attempt number, what became
+/// of it and how long the gateway took.
+pub struct Attempt<'a> {
+    pub id: i32,
+    pub attempt: i32,
+    pub outcome: Outcome<'a>,
+    pub duration_ms: i32,
+}
+
+/// Records a batch's attempts in one transaction (one commit for the batch,
+/// not one per message). For each, whether `owner` still held the lease
+/// (false: it expired and another dispatcher took the message over).
+pub fn record_all(
     conn: &mut DbConnection,
-    id: i32,
     owner: &str,
-    attempt: i32,
-    outcome: Outcome<'_>,
+    attempts: &[Attempt<'_>],
     now: NaiveDateTime,
-    duration_ms: i32,
-) -> QueryResult<bool> {
+) -> QueryResult<Vec<bool>> {
     write_transaction(conn, |conn| {
-        let mine = notifications::table
-            .filter(notifications::id.eq(id))
-            .filter(notifications::lease_owner.eq(owner))
-            .filter(notifications::status.eq("pending"));
-        let changed = match &outcome {
-            Outcome::Sent {
-                provider_message_id,
-                provider_status,
-            } => diesel::update(mine)
-                .set((
-                    notifications::status.eq("sent"),
-                    notifications::attempts.eq(attempt),
-                    notifications::sent_at.eq(Some(now)),
-                    notifications::provider_message_id.eq(*provider_message_id),
-                    notifications::provider_status.eq(*provider_status),
-                    notifications::last_error.eq(None::<String>),
-                    notifications::leased_until.eq(None::<NaiveDateTime>),
-                    notifications::updated_at.eq(now),
-                ))
-                .execute(conn)?,
-            Outcome::Retry { error, at } => diesel::update(mine)
-                .set((
-                    notifications::attempts.eq(attempt),
-                    notifications::next_attempt_at.eq(*at),
-                    notifications::last_error.eq(Some(*error)),
-                    notifications::leased_until.eq(None::<NaiveDateTime>),
-                    notifications::updated_at.eq(now),
-                ))
-                .execute(conn)?,
-            Outcome::Failed { error } => diesel::update(mine)
-                .set((
-                    notifications::status.eq("failed"),
-                    notifications::attempts.eq(attempt),
-                    notifications::last_error.eq(Some(*error)),
-                    notifications::leased_until.eq(None::<NaiveDateTime>),
-                    notifications::updated_at.eq(now),
-                ))
-                .execute(conn)?,
-            Outcome::Postpone { reason, at } => diesel::update(mine)
-                .set((
-                    notifications::next_attempt_at.eq(*at),
-                    notifications::last_error.eq(Some(*reason)),
-                    notifications::leased_until.eq(None::<NaiveDateTime>),
-                    notifications::updated_at.eq(now),
-                ))
-                .execute(conn)?,
-        };
-        if changed == 1 && !matches!(outcome, Outcome::Postpone { .. }) {
-            let (label, error) = match &outcome {
-                Outcome::Sent { .. } => ("sent", None),
-                Outcome::Retry { error, .. } => ("retry", Some(*error)),
-                Outcome::Failed { error } => ("failed", Some(*error)),
-                Outcome::Postpone { .. } => ("postponed", None),
-            };
-            diesel::insert_into(notification_attempts::table)
-                .values((
-                    notification_attempts::notification_id.eq(id),
-                    notification_attempts::attempt.eq(attempt),
-                    notification_attempts::at.eq(now),
-                    notification_attempts::outcome.eq(label),
-                    notification_attempts::error.eq(error),
-                    notification_attempts::duration_ms.eq(duration_ms),
-                ))
-                .execute(conn)?;
-        }
-        Ok(changed == 1)
+        attempts
+            .iter()
+            .map(|a| record(conn, owner, a, now))
+            .collect()
     })
 }
 
-/// Sent messages whose delivery is not known yet (for delivery reports).
+/// Records one attempt, if `owner` still holds the lease.
+fn record(
+    conn: &mut DbConnection,
+    owner: &str,
+    a: &Attempt<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let (id, attempt, duration_ms) = (a.id, a.attempt, a.duration_ms);
+    let outcome = &a.outcome;
+    let mine = notifications::table
+        .filter(notifications::id.eq(id))
+        .filter(notifications::lease_owner.eq(owner))
+        .filter(notifications::status.eq("pending"));
+    let changed = match outcome {
+        Outcome::Sent {
+            provider_message_id,
+            provider_status,
+        } => diesel::update(mine)
+            .set((
+                notifications::status.eq("sent"),
+                notifications::attempts.eq(attempt),
+                notifications::sent_at.eq(Some(now)),
+                notifications::provider_message_id.eq(*provider_message_id),
+                notifications::provider_status.eq(*provider_status),
+                notifications::last_error.eq(None::<String>),
+                notifications::leased_until.eq(None::<NaiveDateTime>),
+                notifications::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+        Outcome::Retry { error, at } => diesel::update(mine)
+            .set((
+                notifications::attempts.eq(attempt),
+                notifications::next_attempt_at.eq(*at),
+                notifications::last_error.eq(Some(*error)),
+                notifications::leased_until.eq(None::<NaiveDateTime>),
+                notifications::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+        Outcome::Failed { error } => diesel::update(mine)
+            .set((
+                notifications::status.eq("failed"),
+                notifications::attempts.eq(attempt),
+                notifications::last_error.eq(Some(*error)),
+                notifications::leased_until.eq(None::<NaiveDateTime>),
+                notifications::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+        Outcome::Postpone { reason, at } => diesel::update(mine)
+            .set((
+                notifications::next_attempt_at.eq(*at),
+                notifications::last_error.eq(Some(*reason)),
+                notifications::leased_until.eq(None::<NaiveDateTime>),
+                notifications::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+    };
+    if changed == 1 && !matches!(outcome, Outcome::Postpone { .. }) {
+        let (label, error) = match outcome {
+            Outcome::Sent { .. } => ("sent", None),
+            Outcome::Retry { error, .. } => ("retry", Some(*error)),
+            Outcome::Failed { error } => ("failed", Some(*error)),
+            Outcome::Postpone { .. } => ("postponed", None),
+        };
+        diesel::insert_into(notification_attempts::table)
+            .values((
+                notification_attempts::notification_id.eq(id),
+                notification_attempts::attempt.eq(attempt),
+                notification_attempts::at.eq(now),
+                notification_attempts::outcome.eq(label),
+                notification_attempts::error.eq(error),
+                notification_attempts::duration_ms.eq(duration_ms),
+            ))
+            .execute(conn)?;
+    }
+    Ok(changed == 1)
+}
+
+#[derive(QueryableByName)]
+struct Awaiting {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+    #[diesel(sql_type = Text)]
+    provider_message_id: String,
+}
+
+/// Sent messages whose delivery is not known yet (for delivery reports),
+/// through the partial index of them: however many were sent before
+/// `since`, and however many never got a report, only these are read.
+/// SQLite is told the index (`INDEXED BY`): without statistics it would
+/// rather take every message ever marked sent from `notifications_due`.
 pub fn awaiting_report(
     conn: &mut DbConnection,
     since: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<(i32, String)>> {
-    notifications::table
-        .filter(notifications::status.eq("sent"))
-        .filter(notifications::sent_at.gt(since))
-        .filter(notifications::provider_message_id.is_not_null())
-        .order(notifications::id.asc())
-        .limit(limit)
-        .select((
-            notifications::id,
-            notifications::provider_message_id.assume_not_null(),
-        ))
-        .load(conn)
+    let (indexed_by, since_param, limit_param) = match conn {
+        DbConnection::Sqlite(_) => (" INDEXED BY notifications_awaiting_report", "?", "?"),
+        DbConnection::Postgres(_) => ("", "$1", "$2"),
+    };
+    let rows: Vec<Awaiting> = diesel::sql_query(format!(
+        "SELECT id, provider_message_id FROM notifications{indexed_by} \
+         WHERE status = 'sent' AND provider_message_id IS NOT NULL AND sent_at > {since_param} \
+         ORDER BY id LIMIT {limit_param}"
+    ))
+    .bind::<Timestamp, _>(since)
+    .bind::<BigInt, _>(limit)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.provider_message_id))
+        .collect())
 }
 
 pub fn set_delivery(
@@ -307,7 +361,7 @@ pub fn add_opt_out(
     by: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    if is_opted_out(conn, mobile)? {
+    if !opted_out_among(conn, &[mobile.to_owned()])?.is_empty() {
         return Ok(());
     }
     diesel::insert_into(sms_opt_outs::table)

@@ -1,5 +1,6 @@
 //! The outbox dispatcher: claims due messages in small batches (leases),
-//! sends them concurrently, and records each result; failures are retried
+//! sends them concurrently, and records the batch's results in one
+//! transaction (one commit per batch, not per message); failures are retried
 //! with exponential backoff and jitter up to a maximum, then marked failed.
 //!
 //! Started by `chapar serve`, or alone as `chapar dispatch` (several may run
@@ -8,14 +9,14 @@
 //! such a message twice only if the first attempt reached it but its answer
 //! was lost, and then with the same stable id (`localid`).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDateTime;
 use futures_util::future::join_all;
 use rand::Rng;
 
-use super::providers::{Outgoing, Provider};
+use super::providers::{Accepted, Outgoing, Provider, SendError};
 use super::SmsConfig;
 use crate::db::directory::now;
 use crate::db::letters::NotificationRow;
@@ -103,69 +104,32 @@ impl Dispatcher {
         }
     }
 
-    /// Claims one batch and sends it.
+    /// Claims one batch, sends it, and records the results together.
     pub async fn run_batch(&self, client: &awc::Client) -> Result<BatchReport, ApiError> {
-        let (owner, limit, lease) = (self.owner.clone(), self.config.batch, self.config.lease);
-        let claimed: Vec<NotificationRow> = self
-            .db
-            .write(move |conn| {
-                let at = now();
-                let until =
-                    at + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
-                Ok(outbox::claim(conn, &owner, limit, at, until)?)
-            })
-            .await?;
+        let claimed = self.claim().await?;
         let mut report = BatchReport {
             claimed: claimed.len(),
             ..Default::default()
         };
-        // Policy per number, decided once for the whole batch so concurrent
-        // sends cannot overrun the hourly cap together.
-        let mut mobiles: Vec<String> = claimed.iter().map(|r| r.mobile.clone()).collect();
-        mobiles.sort_unstable();
-        mobiles.dedup();
-        let cap = self.config.hourly_cap;
-        let policy: HashMap<String, (bool, i64)> = self
-            .db
-            .run(move |conn| {
-                let at = now();
-                let mut policy = HashMap::new();
-                for m in &mobiles {
-                    let opted_out = outbox::is_opted_out(conn, m)?;
-                    let left = cap - outbox::sent_last_hour(conn, m, at)?;
-                    policy.insert(m.clone(), (opted_out, left));
-                }
-                Ok(policy)
-            })
-            .await?;
-        let mut left: HashMap<String, i64> =
-            policy.iter().map(|(m, (_, l))| (m.clone(), *l)).collect();
-        let decisions: Vec<(NotificationRow, Policy)> = claimed
-            .into_iter()
-            .map(|row| {
-                let opted_out = policy.get(&row.mobile).is_some_and(|(o, _)| *o);
-                let decision = if opted_out {
-                    Policy::OptedOut
-                } else {
-                    match left.get_mut(&row.mobile) {
-                        Some(n) if *n > 0 => {
-                            *n -= 1;
-                            Policy::Send
-                        }
-                        _ => Policy::Capped,
-                    }
-                };
-                (row, decision)
-            })
-            .collect();
-        let results = join_all(
+        if claimed.is_empty() {
+            return Ok(report);
+        }
+        let decisions = self.decide(claimed).await?;
+        let tried = join_all(
             decisions
                 .into_iter()
-                .map(|(row, policy)| self.deliver(client, row, policy)),
+                .map(|(row, policy)| self.attempt(client, row, policy)),
         )
         .await;
-        for r in results {
-            match r? {
+        let kept = self.record(&tried).await?;
+        for (tried, kept) in tried.iter().zip(kept) {
+            let delivered = if kept {
+                tried.delivered
+            } else {
+                Delivered::Lost
+            };
+            self.observe(tried, delivered);
+            match delivered {
                 Delivered::Sent => report.sent += 1,
                 Delivered::Retry => report.retried += 1,
                 Delivered::Failed => report.failed += 1,
@@ -176,118 +140,158 @@ impl Dispatcher {
         Ok(report)
     }
 
-    async fn deliver(
+    /// Leases up to a batch of due messages to this dispatcher.
+    async fn claim(&self) -> Result<Vec<NotificationRow>, ApiError> {
+        let (owner, limit, lease) = (self.owner.clone(), self.config.batch, self.config.lease);
+        self.db
+            .write(move |conn| {
+                let at = now();
+                let until =
+                    at + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
+                Ok(outbox::claim(conn, &owner, limit, at, until)?)
+            })
+            .await
+    }
+
+    /// What each message's number allows: decided once for the whole batch
+    /// (two queries), so concurrent sends cannot overrun the hourly cap
+    /// together.
+    async fn decide(
+        &self,
+        claimed: Vec<NotificationRow>,
+    ) -> Result<Vec<(NotificationRow, Policy)>, ApiError> {
+        let mut mobiles: Vec<String> = claimed.iter().map(|r| r.mobile.clone()).collect();
+        mobiles.sort_unstable();
+        mobiles.dedup();
+        let (opted_out, mut sent) = self
+            .db
+            .run(move |conn| {
+                Ok((
+                    outbox::opted_out_among(conn, &mobiles)?,
+                    outbox::sent_last_hour(conn, &mobiles, now())?,
+                ))
+            })
+            .await?;
+        let cap = self.config.hourly_cap;
+        Ok(claimed
+            .into_iter()
+            .map(|row| {
+                let decision = if opted_out.contains(&row.mobile) {
+                    Policy::OptedOut
+                } else {
+                    let sent = sent.entry(row.mobile.clone()).or_default();
+                    if *sent < cap {
+                        *sent += 1;
+                        Policy::Send
+                    } else {
+                        Policy::Capped
+                    }
+                };
+                (row, decision)
+            })
+            .collect())
+    }
+
+    /// Sends one message as `policy` allows (nothing is written yet).
+    async fn attempt(&self, client: &awc::Client, row: NotificationRow, policy: Policy) -> Tried {
+        let started = Instant::now();
+        let mut tried = Tried {
+            id: row.id,
+            attempt: row.attempts + 1,
+            delivered: Delivered::Failed,
+            error: None,
+            retry_at: None,
+            accepted: None,
+            duration_ms: 0,
+        };
+        match policy {
+            Policy::OptedOut => tried.error = Some("the number has opted out of SMS".to_owned()),
+            Policy::Capped => {
+                tried.delivered = Delivered::Postponed;
+                tried.error = Some(format!(
+                    "hourly cap of {} messages reached",
+                    self.config.hourly_cap
+                ));
+                tried.retry_at = Some(now() + chrono::Duration::hours(1));
+            }
+            Policy::Send => match self.send(client, row).await {
+                Ok(accepted) => {
+                    tried.delivered = Delivered::Sent;
+                    tried.accepted = Some(accepted);
+                }
+                Err(e) if e.retryable && tried.attempt < self.config.max_attempts => {
+                    let jitter: f64 = rand::thread_rng().gen();
+                    let delay = shared::sms::backoff_ms(
+                        tried.attempt as u32,
+                        self.config.backoff_base_ms,
+                        self.config.backoff_max_ms,
+                        jitter,
+                    );
+                    tried.delivered = Delivered::Retry;
+                    tried.error = Some(e.message);
+                    tried.retry_at = Some(now() + chrono::Duration::milliseconds(delay as i64));
+                }
+                Err(e) => tried.error = Some(e.message),
+            },
+        }
+        tried.duration_ms = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
+        tried
+    }
+
+    /// One message to the gateway, within the dispatcher's timeout.
+    async fn send(
         &self,
         client: &awc::Client,
         row: NotificationRow,
-        policy: Policy,
-    ) -> Result<Delivered, ApiError> {
-        let cap = self.config.hourly_cap;
-        let attempt = row.attempts + 1;
-        let started = Instant::now();
-        let (outcome_kind, error, retry_at, accepted) = if policy == Policy::OptedOut {
-            (
-                Delivered::Failed,
-                Some("the number has opted out of SMS".to_owned()),
-                None,
-                None,
-            )
-        } else if policy == Policy::Capped {
-            (
-                Delivered::Postponed,
-                Some(format!("hourly cap of {cap} messages reached")),
-                Some(now() + chrono::Duration::hours(1)),
-                None,
-            )
-        } else {
-            let msg = Outgoing {
-                id: row.id,
-                letter_id: row.letter_id,
-                event_kind: row.event_kind.clone(),
-                mobile: row.mobile.clone(),
-                text: row.text.clone(),
-            };
-            let sent = match actix_web::rt::time::timeout(
-                self.config.timeout,
-                self.provider.send(client, &msg),
-            )
+    ) -> Result<Accepted, SendError> {
+        let msg = Outgoing {
+            id: row.id,
+            letter_id: row.letter_id,
+            event_kind: row.event_kind,
+            mobile: row.mobile,
+            text: row.text,
+        };
+        actix_web::rt::time::timeout(self.config.timeout, self.provider.send(client, &msg))
             .await
-            {
-                Ok(result) => result,
-                Err(_) => Err(super::providers::SendError {
+            .unwrap_or_else(|_| {
+                Err(SendError {
                     retryable: true,
                     message: format!(
                         "no answer from the gateway within {:?}",
                         self.config.timeout
                     ),
-                }),
-            };
-            match sent {
-                Ok(accepted) => (Delivered::Sent, None, None, Some(accepted)),
-                Err(e) if e.retryable && attempt < self.config.max_attempts => {
-                    let jitter: f64 = rand::thread_rng().gen();
-                    let delay = shared::sms::backoff_ms(
-                        attempt as u32,
-                        self.config.backoff_base_ms,
-                        self.config.backoff_max_ms,
-                        jitter,
-                    );
-                    (
-                        Delivered::Retry,
-                        Some(e.message),
-                        Some(now() + chrono::Duration::milliseconds(delay as i64)),
-                        None,
-                    )
-                }
-                Err(e) => (Delivered::Failed, Some(e.message), None, None),
-            }
-        };
-        let duration_ms = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
-        let error_for_log = error.clone().unwrap_or_default();
-        let owner = self.owner.clone();
-        let id = row.id;
-        let recorded = self
-            .db
-            .write(move |conn| {
-                let error = error.as_deref().unwrap_or_default();
-                let outcome = match (&outcome_kind, &accepted) {
-                    (Delivered::Sent, Some(a)) => Outcome::Sent {
-                        provider_message_id: a.provider_message_id.as_deref(),
-                        provider_status: a.provider_status.as_deref(),
-                    },
-                    (Delivered::Retry, _) => Outcome::Retry {
-                        error,
-                        at: retry_at.unwrap_or_else(now),
-                    },
-                    (Delivered::Postponed, _) => Outcome::Postpone {
-                        reason: error,
-                        at: retry_at.unwrap_or_else(now),
-                    },
-                    _ => Outcome::Failed { error },
-                };
-                Ok(outbox::record(
-                    conn,
-                    id,
-                    &owner,
-                    attempt,
-                    outcome,
-                    now(),
-                    duration_ms,
-                )?)
+                })
             })
-            .await?;
-        if !recorded {
-            tracing::warn!(id, "SMS lease lost before the result was recorded");
-            return Ok(Delivered::Lost);
-        }
-        match outcome_kind {
+    }
+
+    /// Records the batch's attempts in one transaction; for each, whether
+    /// this dispatcher still held its lease.
+    async fn record(&self, tried: &[Tried]) -> Result<Vec<bool>, ApiError> {
+        let owner = self.owner.clone();
+        let tried = tried.to_vec();
+        self.db
+            .write(move |conn| {
+                let attempts: Vec<outbox::Attempt<'_>> = tried.iter().map(Tried::attempt).collect();
+                Ok(outbox::record_all(conn, &owner, &attempts, now())?)
+            })
+            .await
+    }
+
+    /// Logs and counts one recorded attempt.
+    fn observe(&self, tried: &Tried, delivered: Delivered) {
+        let (id, attempt) = (tried.id, tried.attempt);
+        match delivered {
             Delivered::Sent => tracing::debug!(id, attempt, "SMS sent"),
+            Delivered::Lost => {
+                tracing::warn!(id, "SMS lease lost before the result was recorded")
+            }
             other => {
-                tracing::info!(id, attempt, outcome = ?other, error = %error_for_log, "SMS not sent")
+                let error = tried.error.as_deref().unwrap_or_default();
+                tracing::info!(id, attempt, outcome = ?other, error = %error, "SMS not sent")
             }
         }
         if let Some(m) = &self.metrics {
-            m.sms(match outcome_kind {
+            m.sms(match delivered {
                 Delivered::Sent => "sent",
                 Delivered::Retry => "retry",
                 Delivered::Failed => "failed",
@@ -295,7 +299,6 @@ impl Dispatcher {
                 Delivered::Lost => "lost",
             });
         }
-        Ok(outcome_kind)
     }
 
     /// Asks the gateway what became of recently sent messages.
@@ -345,6 +348,41 @@ enum Policy {
     Send,
     OptedOut,
     Capped,
+}
+
+/// One message's attempt, before it is recorded.
+#[derive(Clone)]
+struct Tried {
+    id: i32,
+    attempt: i32,
+    delivered: Delivered,
+    error: Option<String>,
+    /// When to try again (retry, postponed).
+    retry_at: Option<NaiveDateTime>,
+    accepted: Option<Accepted>,
+    duration_ms: i32,
+}
+
+impl Tried {
+    fn attempt(&self) -> outbox::Attempt<'_> {
+        let error = self.error.as_deref().unwrap_or_default();
+        let at = self.retry_at.unwrap_or_else(now);
+        let outcome = match (self.delivered, &self.accepted) {
+            (Delivered::Sent, Some(a)) => Outcome::Sent {
+                provider_message_id: a.provider_message_id.as_deref(),
+                provider_status: a.provider_status.as_deref(),
+            },
+            (Delivered::Retry, _) => Outcome::Retry { error, at },
+            (Delivered::Postponed, _) => Outcome::Postpone { reason: error, at },
+            _ => Outcome::Failed { error },
+        };
+        outbox::Attempt {
+            id: self.id,
+            attempt: self.attempt,
+            outcome,
+            duration_ms: self.duration_ms,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

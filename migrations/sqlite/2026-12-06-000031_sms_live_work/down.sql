@@ -1,0 +1,2 @@
+DROP INDEX notifications_awaiting_report;
+DROP INDEX notifications_pending;
