@@ -48,22 +48,18 @@ pub fn claim(
         .map(|c| c.id)
         .collect(),
         DbConnection::Sqlite(_) => write_transaction(conn, |conn| {
-            // `INDEXED BY`: with a backlog (after a gateway outage) SQLite
-            // would rather read every due message by `notifications_due`
-            // and sort them all, for each batch of a few.
-            let ids: Vec<i32> = diesel::sql_query(
-                "SELECT id FROM notifications INDEXED BY notifications_pending \
-                 WHERE status = 'pending' AND next_attempt_at <= ? \
-                   AND (leased_until IS NULL OR leased_until < ?) \
-                 ORDER BY id LIMIT ?",
-            )
-            .bind::<Timestamp, _>(now)
-            .bind::<Timestamp, _>(now)
-            .bind::<BigInt, _>(limit)
-            .load::<Claimed>(conn)?
-            .into_iter()
-            .map(|c| c.id)
-            .collect();
+            let ids: Vec<i32> = notifications::table
+                .filter(notifications::status.eq("pending"))
+                .filter(notifications::next_attempt_at.le(now))
+                .filter(
+                    notifications::leased_until
+                        .is_null()
+                        .or(notifications::leased_until.lt(now)),
+                )
+                .order(notifications::id.asc())
+                .limit(limit)
+                .select(notifications::id)
+                .load(conn)?;
             if ids.is_empty() {
                 return Ok(ids);
             }
@@ -251,7 +247,7 @@ struct Awaiting {
 /// through the partial index of them: however many were sent before
 /// `since`, and however many never got a report, only these are read.
 /// SQLite is told the index (`INDEXED BY`): without statistics it would
-/// rather take every message ever marked sent from `notifications_due`.
+/// rather take every message ever marked sent from `notifications_status`.
 pub fn awaiting_report(
     conn: &mut DbConnection,
     since: NaiveDateTime,

@@ -37,8 +37,6 @@ pub struct Notification {
     pub provider_status: Option<String>,
 }
 
-const STATUSES: [&str; 5] = ["pending", "sent", "failed", "delivered", "undelivered"];
-
 /// One attempt to send an SMS.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Attempt {
@@ -110,7 +108,7 @@ pub async fn list(
     let (letter_id, after, limit) = (query.letter_id, query.after, page_limit(query.limit)?);
     let status = query.status.clone();
     if let Some(s) = &status {
-        if !STATUSES.contains(&s.as_str()) {
+        if !db::NOTIFICATION_STATUSES.contains(&s.as_str()) {
             return Err(ApiError::invalid_choice(
                 "status",
                 "pending, sent, failed, delivered or undelivered",

@@ -1,2 +1,4 @@
 DROP INDEX notifications_awaiting_report;
+CREATE INDEX notifications_due ON notifications(status, next_attempt_at);
+DROP INDEX notifications_status;
 DROP INDEX notifications_pending;

@@ -1,2 +1,3 @@
 DROP INDEX notifications_awaiting_report;
-DROP INDEX notifications_pending;
+CREATE INDEX notifications_due ON notifications(status, next_attempt_at);
+DROP INDEX notifications_status;
