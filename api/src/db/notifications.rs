@@ -112,32 +112,43 @@ pub fn sent_last_hour(
 }
 
 /// What became of one attempt.
-pub enum Outcome<'a> {
+pub enum Outcome {
     Sent {
-        provider_message_id: Option<&'a str>,
-        provider_status: Option<&'a str>,
+        provider_message_id: Option<String>,
+        provider_status: Option<String>,
     },
     /// Try again at `at`.
     Retry {
-        error: &'a str,
+        error: String,
         at: NaiveDateTime,
     },
     Failed {
-        error: &'a str,
+        error: String,
     },
     /// Not attempted (cap): try again at `at` without counting an attempt.
     Postpone {
-        reason: &'a str,
+        reason: String,
         at: NaiveDateTime,
     },
 }
 
+impl Outcome {
+    /// Why the message was not sent (none when it was).
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Outcome::Sent { .. } => None,
+            Outcome::Retry { error, .. } | Outcome::Failed { error } => Some(error),
+            Outcome::Postpone { reason, .. } => Some(reason),
+        }
+    }
+}
+
 /// One attempt to record: which message, its attempt number, what became
 /// of it and how long the gateway took.
-pub struct Attempt<'a> {
+pub struct Attempt {
     pub id: i32,
     pub attempt: i32,
-    pub outcome: Outcome<'a>,
+    pub outcome: Outcome,
     pub duration_ms: i32,
 }
 
@@ -147,7 +158,7 @@ pub struct Attempt<'a> {
 pub fn record_all(
     conn: &mut DbConnection,
     owner: &str,
-    attempts: &[Attempt<'_>],
+    attempts: &[Attempt],
     now: NaiveDateTime,
 ) -> QueryResult<Vec<bool>> {
     write_transaction(conn, |conn| {
@@ -162,7 +173,7 @@ pub fn record_all(
 fn record(
     conn: &mut DbConnection,
     owner: &str,
-    a: &Attempt<'_>,
+    a: &Attempt,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let (id, attempt, duration_ms) = (a.id, a.attempt, a.duration_ms);
@@ -180,8 +191,8 @@ fn record(
                 notifications::status.eq("sent"),
                 notifications::attempts.eq(attempt),
                 notifications::sent_at.eq(Some(now)),
-                notifications::provider_message_id.eq(*provider_message_id),
-                notifications::provider_status.eq(*provider_status),
+                notifications::provider_message_id.eq(provider_message_id.as_deref()),
+                notifications::provider_status.eq(provider_status.as_deref()),
                 notifications::last_error.eq(None::<String>),
                 notifications::leased_until.eq(None::<NaiveDateTime>),
                 notifications::updated_at.eq(now),
@@ -191,7 +202,7 @@ fn record(
             .set((
                 notifications::attempts.eq(attempt),
                 notifications::next_attempt_at.eq(*at),
-                notifications::last_error.eq(Some(*error)),
+                notifications::last_error.eq(Some(error.as_str())),
                 notifications::leased_until.eq(None::<NaiveDateTime>),
                 notifications::updated_at.eq(now),
             ))
@@ -200,7 +211,7 @@ fn record(
             .set((
                 notifications::status.eq("failed"),
                 notifications::attempts.eq(attempt),
-                notifications::last_error.eq(Some(*error)),
+                notifications::last_error.eq(Some(error.as_str())),
                 notifications::leased_until.eq(None::<NaiveDateTime>),
                 notifications::updated_at.eq(now),
             ))
@@ -208,19 +219,20 @@ fn record(
         Outcome::Postpone { reason, at } => diesel::update(mine)
             .set((
                 notifications::next_attempt_at.eq(*at),
-                notifications::last_error.eq(Some(*reason)),
+                notifications::last_error.eq(Some(reason.as_str())),
                 notifications::leased_until.eq(None::<NaiveDateTime>),
                 notifications::updated_at.eq(now),
             ))
             .execute(conn)?,
     };
     if changed == 1 && !matches!(outcome, Outcome::Postpone { .. }) {
-        let (label, error) = match outcome {
-            Outcome::Sent { .. } => ("sent", None),
-            Outcome::Retry { error, .. } => ("retry", Some(*error)),
-            Outcome::Failed { error } => ("failed", Some(*error)),
-            Outcome::Postpone { .. } => ("postponed", None),
+        let label = match outcome {
+            Outcome::Sent { .. } => "sent",
+            Outcome::Retry { .. } => "retry",
+            Outcome::Failed { .. } => "failed",
+            Outcome::Postpone { .. } => "postponed",
         };
+        let error = outcome.error();
         diesel::insert_into(notification_attempts::table)
             .values((
                 notification_attempts::notification_id.eq(id),

@@ -12,7 +12,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDateTime;
 use futures_util::future::join_all;
 use rand::Rng;
 
@@ -115,20 +114,20 @@ impl Dispatcher {
             return Ok(report);
         }
         let decisions = self.decide(claimed).await?;
-        let tried = join_all(
+        let attempts = join_all(
             decisions
                 .into_iter()
                 .map(|(row, policy)| self.attempt(client, row, policy)),
         )
         .await;
-        let kept = self.record(&tried).await?;
-        for (tried, kept) in tried.iter().zip(kept) {
+        let (attempts, kept) = self.record(attempts).await?;
+        for (attempt, kept) in attempts.iter().zip(kept) {
             let delivered = if kept {
-                tried.delivered
+                Delivered::of(&attempt.outcome)
             } else {
                 Delivered::Lost
             };
-            self.observe(tried, delivered);
+            self.observe(attempt, delivered);
             match delivered {
                 Delivered::Sent => report.sent += 1,
                 Delivered::Retry => report.retried += 1,
@@ -193,49 +192,49 @@ impl Dispatcher {
     }
 
     /// Sends one message as `policy` allows (nothing is written yet).
-    async fn attempt(&self, client: &awc::Client, row: NotificationRow, policy: Policy) -> Tried {
+    async fn attempt(
+        &self,
+        client: &awc::Client,
+        row: NotificationRow,
+        policy: Policy,
+    ) -> outbox::Attempt {
         let started = Instant::now();
-        let mut tried = Tried {
-            id: row.id,
-            attempt: row.attempts + 1,
-            delivered: Delivered::Failed,
-            error: None,
-            retry_at: None,
-            accepted: None,
-            duration_ms: 0,
-        };
-        match policy {
-            Policy::OptedOut => tried.error = Some("the number has opted out of SMS".to_owned()),
-            Policy::Capped => {
-                tried.delivered = Delivered::Postponed;
-                tried.error = Some(format!(
-                    "hourly cap of {} messages reached",
-                    self.config.hourly_cap
-                ));
-                tried.retry_at = Some(now() + chrono::Duration::hours(1));
-            }
+        let (id, attempt) = (row.id, row.attempts + 1);
+        let outcome = match policy {
+            Policy::OptedOut => Outcome::Failed {
+                error: "the number has opted out of SMS".to_owned(),
+            },
+            Policy::Capped => Outcome::Postpone {
+                reason: format!("hourly cap of {} messages reached", self.config.hourly_cap),
+                at: now() + chrono::Duration::hours(1),
+            },
             Policy::Send => match self.send(client, row).await {
-                Ok(accepted) => {
-                    tried.delivered = Delivered::Sent;
-                    tried.accepted = Some(accepted);
-                }
-                Err(e) if e.retryable && tried.attempt < self.config.max_attempts => {
+                Ok(accepted) => Outcome::Sent {
+                    provider_message_id: accepted.provider_message_id,
+                    provider_status: accepted.provider_status,
+                },
+                Err(e) if e.retryable && attempt < self.config.max_attempts => {
                     let jitter: f64 = rand::thread_rng().gen();
                     let delay = shared::sms::backoff_ms(
-                        tried.attempt as u32,
+                        attempt as u32,
                         self.config.backoff_base_ms,
                         self.config.backoff_max_ms,
                         jitter,
                     );
-                    tried.delivered = Delivered::Retry;
-                    tried.error = Some(e.message);
-                    tried.retry_at = Some(now() + chrono::Duration::milliseconds(delay as i64));
+                    Outcome::Retry {
+                        error: e.message,
+                        at: now() + chrono::Duration::milliseconds(delay as i64),
+                    }
                 }
-                Err(e) => tried.error = Some(e.message),
+                Err(e) => Outcome::Failed { error: e.message },
             },
+        };
+        outbox::Attempt {
+            id,
+            attempt,
+            outcome,
+            duration_ms: started.elapsed().as_millis().min(i32::MAX as u128) as i32,
         }
-        tried.duration_ms = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
-        tried
     }
 
     /// One message to the gateway, within the dispatcher's timeout.
@@ -264,21 +263,23 @@ impl Dispatcher {
             })
     }
 
-    /// Records the batch's attempts in one transaction; for each, whether
-    /// this dispatcher still held its lease.
-    async fn record(&self, tried: &[Tried]) -> Result<Vec<bool>, ApiError> {
+    /// Records the batch's attempts in one transaction; hands them back
+    /// with, for each, whether this dispatcher still held its lease.
+    async fn record(
+        &self,
+        attempts: Vec<outbox::Attempt>,
+    ) -> Result<(Vec<outbox::Attempt>, Vec<bool>), ApiError> {
         let owner = self.owner.clone();
-        let tried = tried.to_vec();
         self.db
             .write(move |conn| {
-                let attempts: Vec<outbox::Attempt<'_>> = tried.iter().map(Tried::attempt).collect();
-                Ok(outbox::record_all(conn, &owner, &attempts, now())?)
+                let kept = outbox::record_all(conn, &owner, &attempts, now())?;
+                Ok((attempts, kept))
             })
             .await
     }
 
     /// Logs and counts one recorded attempt.
-    fn observe(&self, tried: &Tried, delivered: Delivered) {
+    fn observe(&self, tried: &outbox::Attempt, delivered: Delivered) {
         let (id, attempt) = (tried.id, tried.attempt);
         match delivered {
             Delivered::Sent => tracing::debug!(id, attempt, "SMS sent"),
@@ -286,7 +287,7 @@ impl Dispatcher {
                 tracing::warn!(id, "SMS lease lost before the result was recorded")
             }
             other => {
-                let error = tried.error.as_deref().unwrap_or_default();
+                let error = tried.outcome.error().unwrap_or_default();
                 tracing::info!(id, attempt, outcome = ?other, error = %error, "SMS not sent")
             }
         }
@@ -350,41 +351,6 @@ enum Policy {
     Capped,
 }
 
-/// One message's attempt, before it is recorded.
-#[derive(Clone)]
-struct Tried {
-    id: i32,
-    attempt: i32,
-    delivered: Delivered,
-    error: Option<String>,
-    /// When to try again (retry, postponed).
-    retry_at: Option<NaiveDateTime>,
-    accepted: Option<Accepted>,
-    duration_ms: i32,
-}
-
-impl Tried {
-    fn attempt(&self) -> outbox::Attempt<'_> {
-        let error = self.error.as_deref().unwrap_or_default();
-        let at = self.retry_at.unwrap_or_else(now);
-        let outcome = match (self.delivered, &self.accepted) {
-            (Delivered::Sent, Some(a)) => Outcome::Sent {
-                provider_message_id: a.provider_message_id.as_deref(),
-                provider_status: a.provider_status.as_deref(),
-            },
-            (Delivered::Retry, _) => Outcome::Retry { error, at },
-            (Delivered::Postponed, _) => Outcome::Postpone { reason: error, at },
-            _ => Outcome::Failed { error },
-        };
-        outbox::Attempt {
-            id: self.id,
-            attempt: self.attempt,
-            outcome,
-            duration_ms: self.duration_ms,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Delivered {
     Sent,
@@ -393,4 +359,15 @@ enum Delivered {
     Postponed,
     /// The lease expired meanwhile; another dispatcher owns the message.
     Lost,
+}
+
+impl Delivered {
+    fn of(outcome: &Outcome) -> Delivered {
+        match outcome {
+            Outcome::Sent { .. } => Delivered::Sent,
+            Outcome::Retry { .. } => Delivered::Retry,
+            Outcome::Failed { .. } => Delivered::Failed,
+            Outcome::Postpone { .. } => Delivered::Postponed,
+        }
+    }
 }
