@@ -33,7 +33,14 @@ const QUEUE: usize = 1024;
 /// Writes committed together at most.
 const MAX_GROUP: usize = 64;
 /// The checkpointer runs at most this often (each run `fsync`s twice).
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// Short, so that each run's `fsync` of the log has little to write: on
+/// ext4 the writer's own appends to the log wait while an `fsync` flushes
+/// it. At 250 ms a run flushed what a quarter second of registrations
+/// wrote and held the writer for tens of ms (registration p99 at 4
+/// connections 80–90 ms on a 2-core VM); at 20 ms, 26 ms, for ~6 % of a
+/// core while writes arrive (`bench/results/2026-12-06.md`, "Checkpoint
+/// interval").
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(20);
 /// Pages of log past which the writer checkpoints itself, should the
 /// checkpointer fall behind (80 MB; SQLite's own default is 1,000).
 const WRITER_CHECKPOINTS_PAST: u32 = 20_000;
