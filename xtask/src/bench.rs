@@ -524,6 +524,14 @@ end
             path: format!("/api/v1/letters?q={}", urlencode("کریمی")),
             lua: get_as(&tokens.operator),
         },
+        // The same search with a page both volumes fill: at 10,000 letters
+        // the operator's office has 12 matches, at 1,000,000 the page above
+        // holds 50, so only equal pages compare what history costs.
+        Scenario {
+            name: "search by word, page of 10",
+            path: format!("/api/v1/letters?q={}&limit=10", urlencode("کریمی")),
+            lua: get_as(&tokens.operator),
+        },
         Scenario {
             name: "letters list",
             path: "/api/v1/letters".into(),
