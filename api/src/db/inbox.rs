@@ -121,56 +121,6 @@ fn matching(
     }
 }
 
-/// An agency's open deliveries narrowed by `filter`, `matched` (the search,
-/// if any) and the cursor, in page order, at most `limit`: applied to a
-/// boxed query of deliveries whatever it selects.
-macro_rules! inbox_filtered {
-    ($query:expr, $agency_id:expr, $filter:expr, $matched:expr, $cursor:expr, $limit:expr) => {{
-        let filter: &InboxFilter = $filter;
-        let mut query = $query
-            .filter(deliveries::agency_id.eq($agency_id))
-            .filter(deliveries::closed_at.is_null());
-        if filter.view == InboxView::New {
-            query = query.filter(deliveries::acknowledged_at.is_null());
-        }
-        if filter.overdue_only {
-            query = query
-                .filter(deliveries::due_at.lt(super::directory::now()))
-                .filter(deliveries::is_copy.eq(false));
-        }
-        if let Some(copies) = filter.copies {
-            query = query.filter(deliveries::is_copy.eq(copies));
-        }
-        if let Some(from) = filter.delivered_from {
-            query = query.filter(deliveries::delivered_at.ge(from));
-        }
-        if let Some(before) = filter.delivered_before {
-            query = query.filter(deliveries::delivered_at.lt(before));
-        }
-        if let Some(matched) = $matched {
-            query = query.filter(matched);
-        }
-        match $cursor {
-            InboxCursor::Delivery(after) => {
-                if let Some(after) = after {
-                    query = query.filter(deliveries::id.gt(after));
-                }
-                query.order(deliveries::id.asc()).limit($limit)
-            }
-            InboxCursor::Due(after) => {
-                if let Some((due, id)) = after {
-                    let later = deliveries::due_at.gt(due);
-                    let same_due_later_id = deliveries::due_at.eq(due).and(deliveries::id.gt(id));
-                    query = query.filter(BoolExpressionMethods::or(later, same_due_later_id));
-                }
-                query
-                    .order((deliveries::due_at.asc(), deliveries::id.asc()))
-                    .limit($limit)
-            }
-        }
-    }};
-}
-
 /// A page of an agency's inbox, in delivery order or by due date.
 pub fn inbox_page(
     conn: &mut DbConnection,
@@ -179,45 +129,56 @@ pub fn inbox_page(
     cursor: InboxCursor,
     limit: i64,
 ) -> QueryResult<Vec<DeliveryRow>> {
-    let matched = match &filter.search {
-        Some(search) => {
-            let fts5 = match (search, &*conn) {
-                (LetterSearch::Words(words), DbConnection::Sqlite(_)) => Some(
-                    super::letters::fts5_match(conn, words, Some(ScopeWord::Agency(agency_id)))?,
-                ),
-                _ => None,
-            };
-            Some(matching(search, fts5))
-        }
-        None => None,
-    };
-    if let DbConnection::Sqlite(_) = &*conn {
-        let rows = deliveries::table
-            .select(DeliveryRow::as_select())
-            .into_boxed();
-        return inbox_filtered!(rows, agency_id, filter, matched, cursor, limit).load(conn);
-    }
-    // PostgreSQL: the page's ids first, then their rows (an empty inbox,
-    // the usual poll, needs no second statement). Asked for ids only, the
-    // agency's partial index answers the page by itself (an index-only
-    // scan). Asked for whole rows, PostgreSQL walks the primary key from
-    // the first delivery ever, filtering, whenever the agency's
-    // unacknowledged deliveries are a large share of all (its system down a
-    // week, a young installation): 11,392 rows read for a page of 50 at
-    // 10,000 letters, and more with every letter of history. SQLite's
-    // planner takes the partial index for whole rows too.
-    let ids = deliveries::table.select(deliveries::id).into_boxed();
-    let page: Vec<i32> =
-        inbox_filtered!(ids, agency_id, filter, matched, cursor, limit).load(conn)?;
-    if page.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut rows: Vec<DeliveryRow> = deliveries::table
-        .filter(deliveries::id.eq_any(&page))
+    let mut query = deliveries::table
+        .filter(deliveries::agency_id.eq(agency_id))
+        .filter(deliveries::closed_at.is_null())
         .select(DeliveryRow::as_select())
-        .load(conn)?;
-    rows.sort_by_key(|row| page.iter().position(|id| *id == row.id));
-    Ok(rows)
+        .into_boxed();
+    if filter.view == InboxView::New {
+        query = query.filter(deliveries::acknowledged_at.is_null());
+    }
+    if filter.overdue_only {
+        query = query
+            .filter(deliveries::due_at.lt(super::directory::now()))
+            .filter(deliveries::is_copy.eq(false));
+    }
+    if let Some(copies) = filter.copies {
+        query = query.filter(deliveries::is_copy.eq(copies));
+    }
+    if let Some(from) = filter.delivered_from {
+        query = query.filter(deliveries::delivered_at.ge(from));
+    }
+    if let Some(before) = filter.delivered_before {
+        query = query.filter(deliveries::delivered_at.lt(before));
+    }
+    if let Some(search) = &filter.search {
+        let fts5 = match (search, &*conn) {
+            (LetterSearch::Words(words), DbConnection::Sqlite(_)) => Some(
+                super::letters::fts5_match(conn, words, Some(ScopeWord::Agency(agency_id)))?,
+            ),
+            _ => None,
+        };
+        query = query.filter(matching(search, fts5));
+    }
+    match cursor {
+        InboxCursor::Delivery(after) => {
+            if let Some(after) = after {
+                query = query.filter(deliveries::id.gt(after));
+            }
+            query.order(deliveries::id.asc()).limit(limit).load(conn)
+        }
+        InboxCursor::Due(after) => {
+            if let Some((due, id)) = after {
+                let later = deliveries::due_at.gt(due);
+                let same_due_later_id = deliveries::due_at.eq(due).and(deliveries::id.gt(id));
+                query = query.filter(BoolExpressionMethods::or(later, same_due_later_id));
+            }
+            query
+                .order((deliveries::due_at.asc(), deliveries::id.asc()))
+                .limit(limit)
+                .load(conn)
+        }
+    }
 }
 
 /// `<microseconds since the epoch>_<id>`: a due-date cursor as text.
