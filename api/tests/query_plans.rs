@@ -386,3 +386,55 @@ both_backends! {
         assert!(awaited.iter().any(|p| p.contains("notifications_awaiting_report")), "{awaited:#?}");
     }
 }
+
+/// Rows of `deliveries` this PostgreSQL session has read so far, counts not
+/// yet flushed to the statistics included; 0 on SQLite.
+fn deliveries_read(conn: &mut DbConnection) -> QueryResult<i64> {
+    let DbConnection::Postgres(pg) = conn else {
+        return Ok(0);
+    };
+    diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "SELECT idx_tup_fetch + seq_tup_read FROM pg_stat_xact_user_tables WHERE relname = 'deliveries'",
+    )
+    .get_result(pg)
+}
+
+both_backends! {
+    // One agency whose unacknowledged deliveries are most of the table (an
+    // agency system that stopped polling): its pages are read through the
+    // agency's index, not by a walk of every delivery since the first.
+    async fn a_large_backlog_is_paged_through_the_agency_index(app) {
+        let mut conn = app.db.pool().get().expect("connection");
+        chapar::seed::seed(&mut conn, 1_500, 11).expect("seed");
+        let agency = chapar::db::letters::letters_by_ids(&mut conn, &[700]).expect("a seeded letter").remove(0).holder_agency_id;
+        conn.batch_execute(&format!(
+            "INSERT INTO deliveries (letter_id, agency_id, delivered_at, due_at, is_copy) \
+             SELECT l.id, {agency}, l.created_at, l.created_at, false FROM letters l, \
+             (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4) copies"
+        ))
+        .expect("backlog");
+        if let DbConnection::Postgres(c) = &mut *conn {
+            c.batch_execute("VACUUM ANALYZE deliveries").expect("statistics");
+        }
+        let backlog: Vec<i32> = diesel::dsl::sql::<diesel::sql_types::Integer>(&format!(
+            "SELECT id FROM deliveries WHERE agency_id = {agency} AND closed_at IS NULL \
+             AND acknowledged_at IS NULL ORDER BY id LIMIT 100"
+        ))
+        .load(&mut conn)
+        .expect("backlog ids");
+        let new = InboxFilter::of(InboxView::New);
+        // In one transaction, so that no flush of the counts falls between.
+        let (first, after, read) = conn
+            .transaction::<_, diesel::result::Error, _>(|c| {
+                let before = deliveries_read(c)?;
+                let first = inbox::inbox_page(c, agency, &new, InboxCursor::Delivery(None), 50)?;
+                let after = inbox::inbox_page(c, agency, &new, InboxCursor::Delivery(Some(backlog[49])), 50)?;
+                Ok((first, after, deliveries_read(c)? - before))
+            })
+            .expect("two pages");
+        assert!(read <= 2 * 50 + 10, "two pages of 50 read {read} deliveries");
+        let ids = |rows: &[inbox::DeliveryRow]| rows.iter().map(|d| d.id).collect::<Vec<_>>();
+        assert_eq!(ids(&first), backlog[..50]);
+        assert_eq!(ids(&after), backlog[50..]);
+    }
+}
