@@ -438,3 +438,36 @@ both_backends! {
         assert_eq!(ids(&after), backlog[50..]);
     }
 }
+
+both_backends! {
+    // What a public tracking request asks PostgreSQL (the shared rate
+    // limit, the letter and its wire form) is kept prepared, and after the
+    // first few calls run from one kept plan: nothing is parsed or planned
+    // per request.
+    async fn tracking_statements_are_planned_once(app) {
+        let mut conn = app.db.pool().get().expect("connection");
+        if !matches!(&*conn, DbConnection::Postgres(_)) {
+            return;
+        }
+        chapar::seed::seed(&mut conn, 200, 11).expect("seed");
+        for i in 0..8 {
+            chapar::auth::rate_limit::count_shared(&mut conn, &[(format!("plan-test:{i}"), 1_000)]).expect("rate limit");
+            let rows = db::letters_by_ids(&mut conn, &[50 + i]).expect("letter");
+            db::to_wire_many(&mut conn, &rows).expect("wire form");
+        }
+        #[derive(QueryableByName, Debug)]
+        struct Kept {
+            #[diesel(sql_type = Text)]
+            statement: String,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            custom_plans: i64,
+        }
+        let kept: Vec<Kept> = diesel::sql_query("SELECT statement, custom_plans FROM pg_prepared_statements")
+            .load(&mut conn)
+            .expect("prepared statements");
+        assert!(kept.iter().any(|k| k.statement.contains("rate_limit_windows")), "{kept:#?}");
+        assert!(kept.iter().any(|k| k.statement.contains("FROM \"deliveries\"")), "{kept:#?}");
+        let replanned: Vec<&Kept> = kept.iter().filter(|k| k.custom_plans > 5).collect();
+        assert!(replanned.is_empty(), "planned on every call: {replanned:#?}");
+    }
+}

@@ -170,7 +170,7 @@ pub fn agency_codes(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap
         return Ok(HashMap::new());
     }
     Ok(agencies::table
-        .filter(agencies::id.eq_any(ids))
+        .filter(super::among(agencies::id, ids))
         .select((agencies::id, agencies::code))
         .load::<(i32, String)>(conn)?
         .into_iter()
@@ -190,7 +190,7 @@ pub fn agency_names(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap
         return Ok(HashMap::new());
     }
     Ok(agencies::table
-        .filter(agencies::id.eq_any(ids))
+        .filter(super::among(agencies::id, ids))
         .select((agencies::id, agencies::code, agencies::name))
         .load::<(i32, String, String)>(conn)?
         .into_iter()
@@ -204,7 +204,7 @@ pub fn office_names(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap
         return Ok(HashMap::new());
     }
     Ok(counter_offices::table
-        .filter(counter_offices::id.eq_any(ids))
+        .filter(super::among(counter_offices::id, ids))
         .select((
             counter_offices::id,
             counter_offices::code,

@@ -1080,7 +1080,7 @@ fn deliveries_facts(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Deliver
         Option<NaiveDateTime>,
     );
     let rows: Vec<Row> = deliveries::table
-        .filter(deliveries::letter_id.eq_any(ids))
+        .filter(super::among(deliveries::letter_id, ids))
         .filter(
             deliveries::closed_at
                 .is_null()
@@ -1260,7 +1260,7 @@ pub fn letter_versions(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Hash
 
 pub fn letters_by_ids(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<LetterRow>> {
     letters::table
-        .filter(letters::id.eq_any(ids))
+        .filter(super::among(letters::id, ids))
         .select(LetterRow::as_select())
         .load(conn)
 }
