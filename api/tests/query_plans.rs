@@ -441,19 +441,27 @@ both_backends! {
 
 both_backends! {
     // What a public tracking request asks PostgreSQL (the shared rate
-    // limit, the letter and its wire form) is kept prepared, and after the
-    // first few calls run from one kept plan: nothing is parsed or planned
-    // per request.
-    async fn tracking_statements_are_planned_once(app) {
+    // limit, the letter and its wire form), and the terms of an office's
+    // words search, are kept prepared, and after the first few calls run
+    // from one kept plan: nothing is parsed or planned per request.
+    async fn hot_statements_are_planned_once(app) {
         let mut conn = app.db.pool().get().expect("connection");
         if !matches!(&*conn, DbConnection::Postgres(_)) {
             return;
         }
         chapar::seed::seed(&mut conn, 200, 11).expect("seed");
+        let sample = db::letters_by_ids(&mut conn, &[50]).expect("a seeded letter").remove(0);
+        let word = shared::directory::search_text(&[&sample.subject])
+            .split_whitespace()
+            .find(|w| shared::search::drives_scoped_search(w))
+            .expect("a subject word")
+            .to_owned();
         for i in 0..8 {
             chapar::auth::rate_limit::count_shared(&mut conn, &[(format!("plan-test:{i}"), 1_000)]).expect("rate limit");
             let rows = db::letters_by_ids(&mut conn, &[50 + i]).expect("letter");
             db::to_wire_many(&mut conn, &rows).expect("wire form");
+            let found = db::list_letters(&mut conn, Scope::Office(sample.counter_office_id), &words(&word)).expect("search");
+            assert!(!found.is_empty(), "{word}");
         }
         #[derive(QueryableByName, Debug)]
         struct Kept {
@@ -467,6 +475,7 @@ both_backends! {
             .expect("prepared statements");
         assert!(kept.iter().any(|k| k.statement.contains("rate_limit_windows")), "{kept:#?}");
         assert!(kept.iter().any(|k| k.statement.contains("FROM \"deliveries\"")), "{kept:#?}");
+        assert!(kept.iter().any(|k| k.statement.contains("WITH RECURSIVE")), "{kept:#?}");
         let replanned: Vec<&Kept> = kept.iter().filter(|k| k.custom_plans > 5).collect();
         assert!(replanned.is_empty(), "planned on every call: {replanned:#?}");
     }
