@@ -785,8 +785,8 @@ fn words_match(words: &[String], scope: Option<ScopeWord>, rare: bool) -> WordsM
 
 /// The condition [`words_match`] writes: constant text around the query as
 /// a bind. Not diesel's `sql` literal, which marks every statement it is
-/// part of as one never to keep prepared, so that PostgreSQL planned each
-/// words search on every call (0.2 ms of its 0.7 ms there).
+/// part of as one never to keep prepared, the rare-words lookup's too; this
+/// marks only the conditions that must not be kept (`kept: false`).
 #[derive(Debug, Clone, diesel::query_builder::QueryId)]
 struct WordsMatch {
     open: &'static str,
