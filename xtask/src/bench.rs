@@ -69,9 +69,8 @@ impl Process {
         }
     }
 
-    /// Peak memory so far, in MiB: resident (`VmHWM`, which counts the
-    /// pages of SQLite's memory-mapped file as they are read: the kernel's
-    /// page cache) and anonymous (the server's own heap and stacks).
+    /// Peak memory so far, in MiB: resident (`VmHWM`: the binary's pages
+    /// too) and anonymous (the server's own heap and stacks).
     fn peak_mib(&self) -> (f64, f64) {
         let rss = status_kb(self.child.id(), "VmHWM:").unwrap_or(0);
         let anon = self.peak_anon_kb.load(Ordering::Relaxed);

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 use shared::search::{LetterSearch, ScopeWord};
 
-use super::letters::Backend;
 use super::schema::{deliveries, letters};
+use super::Condition;
 use super::DbConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -83,10 +83,7 @@ impl InboxFilter {
 /// (its scope word, as the letters search asks: `fts5`, from
 /// [`super::letters::fts5_match`]), because FTS5 evaluates a whole `MATCH`
 /// for each row it is asked about (1.6 ms a delivery at 1,000,000 letters).
-fn matching(
-    search: &LetterSearch,
-    fts5: Option<String>,
-) -> Box<dyn BoxableExpression<deliveries::table, Backend, SqlType = Bool>> {
+fn matching(search: &LetterSearch, fts5: Option<String>) -> Condition<deliveries::table> {
     use diesel::dsl::sql;
     match (search, fts5) {
         (LetterSearch::TrackingCode(code), _) => Box::new(
@@ -141,12 +138,11 @@ pub fn inbox_page(
 ) -> QueryResult<Vec<DeliveryRow>> {
     let agency_as_range =
         matches!(cursor, InboxCursor::Delivery(_)) && matches!(conn, DbConnection::Postgres(_));
-    let of_agency: Box<dyn BoxableExpression<deliveries::table, Backend, SqlType = Bool>> =
-        if agency_as_range {
-            Box::new(deliveries::agency_id.between(agency_id, agency_id))
-        } else {
-            Box::new(deliveries::agency_id.eq(agency_id))
-        };
+    let of_agency: Condition<deliveries::table> = if agency_as_range {
+        Box::new(deliveries::agency_id.between(agency_id, agency_id))
+    } else {
+        Box::new(deliveries::agency_id.eq(agency_id))
+    };
     let mut query = deliveries::table
         .filter(of_agency)
         .filter(deliveries::closed_at.is_null())

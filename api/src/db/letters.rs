@@ -17,7 +17,7 @@ use shared::workflow::{allowed_actions, Status};
 
 use super::directory::{agency_names, now, office_names, Named};
 use super::schema::{attachments, deliveries, letter_events, letters, notifications};
-use super::DbConnection;
+use super::{DbConnection, QueryBackend};
 
 /// Which letters a caller may see; applied inside every query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -380,9 +380,6 @@ pub fn insert_letter(
         .optional())
 }
 
-/// The backend of [`DbConnection`] (for boxed queries).
-pub(crate) type Backend = <DbConnection as diesel::Connection>::Backend;
-
 /// Restricts a boxed query that reads `letters` to what `scope` may see (a
 /// macro, as the words search queries the FTS index joined to letters).
 macro_rules! scoped {
@@ -403,9 +400,9 @@ macro_rules! scoped {
 /// indexed probe of `deliveries` per letter ("is it or was it at the
 /// agency?") rather than the set of every letter the agency ever had.
 pub(crate) fn in_scope<'a, ST: 'a>(
-    query: letters::BoxedQuery<'a, Backend, ST>,
+    query: letters::BoxedQuery<'a, QueryBackend, ST>,
     scope: Scope,
-) -> letters::BoxedQuery<'a, Backend, ST> {
+) -> letters::BoxedQuery<'a, QueryBackend, ST> {
     scoped!(query, scope)
 }
 
@@ -806,10 +803,10 @@ impl diesel::expression::ValidGrouping<()> for WordsMatch {
     type IsAggregate = diesel::expression::is_aggregate::Never;
 }
 
-impl diesel::query_builder::QueryFragment<Backend> for WordsMatch {
+impl diesel::query_builder::QueryFragment<QueryBackend> for WordsMatch {
     fn walk_ast<'b>(
         &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, Backend>,
+        mut out: diesel::query_builder::AstPass<'_, 'b, QueryBackend>,
     ) -> QueryResult<()> {
         if !self.kept {
             out.unsafe_to_cache_prepared();

@@ -183,20 +183,25 @@ impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for Kept<Q> {
 
 impl<Q, Conn> RunQueryDsl<Conn> for Kept<Q> {}
 
+/// The diesel backend of [`DbConnection`]: what a query built once for
+/// both databases (a boxed query, an expression of our own) is built for.
+pub(crate) type QueryBackend = <DbConnection as diesel::Connection>::Backend;
+
+/// A condition on the rows of `T`, chosen at run time.
+pub(crate) type Condition<T> =
+    Box<dyn BoxableExpression<T, QueryBackend, SqlType = diesel::sql_types::Bool>>;
+
 /// `column = ANY(ids)`, but `column = id` for one: for `= ANY($1)`
 /// PostgreSQL's kept plan assumes ten ids and costs more than a plan for
 /// the one, so a one-letter read (a detail, a tracking answer) was planned
 /// on every call (a tracking request: 0.18 ms of its 1.2 ms in PostgreSQL).
-pub(crate) fn among<T, C>(
-    column: C,
-    ids: &[i32],
-) -> Box<dyn BoxableExpression<T, letters::Backend, SqlType = diesel::sql_types::Bool>>
+pub(crate) fn among<T, C>(column: C, ids: &[i32]) -> Condition<T>
 where
     C: ExpressionMethods + Expression<SqlType = diesel::sql_types::Integer>,
     diesel::dsl::Eq<C, i32>:
-        BoxableExpression<T, letters::Backend, SqlType = diesel::sql_types::Bool> + 'static,
+        BoxableExpression<T, QueryBackend, SqlType = diesel::sql_types::Bool> + 'static,
     diesel::dsl::EqAny<C, Vec<i32>>:
-        BoxableExpression<T, letters::Backend, SqlType = diesel::sql_types::Bool> + 'static,
+        BoxableExpression<T, QueryBackend, SqlType = diesel::sql_types::Bool> + 'static,
 {
     match ids {
         [one] => Box::new(column.eq(*one)),

@@ -141,6 +141,16 @@ impl Outcome {
             Outcome::Postpone { reason, .. } => Some(reason),
         }
     }
+
+    /// The outcome's name in attempt rows and metrics.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Sent { .. } => "sent",
+            Outcome::Retry { .. } => "retry",
+            Outcome::Failed { .. } => "failed",
+            Outcome::Postpone { .. } => "postponed",
+        }
+    }
 }
 
 /// One attempt to record: which message, its attempt number, what became
@@ -225,20 +235,15 @@ fn record(
             ))
             .execute(conn)?,
     };
+    // A postponement is not an attempt: the message was not tried.
     if changed == 1 && !matches!(outcome, Outcome::Postpone { .. }) {
-        let label = match outcome {
-            Outcome::Sent { .. } => "sent",
-            Outcome::Retry { .. } => "retry",
-            Outcome::Failed { .. } => "failed",
-            Outcome::Postpone { .. } => "postponed",
-        };
         let error = outcome.error();
         diesel::insert_into(notification_attempts::table)
             .values((
                 notification_attempts::notification_id.eq(id),
                 notification_attempts::attempt.eq(attempt),
                 notification_attempts::at.eq(now),
-                notification_attempts::outcome.eq(label),
+                notification_attempts::outcome.eq(outcome.label()),
                 notification_attempts::error.eq(error),
                 notification_attempts::duration_ms.eq(duration_ms),
             ))

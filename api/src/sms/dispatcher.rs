@@ -122,18 +122,15 @@ impl Dispatcher {
         .await;
         let (attempts, kept) = self.record(attempts).await?;
         for (attempt, kept) in attempts.iter().zip(kept) {
-            let delivered = if kept {
-                Delivered::of(&attempt.outcome)
-            } else {
-                Delivered::Lost
-            };
-            self.observe(attempt, delivered);
-            match delivered {
-                Delivered::Sent => report.sent += 1,
-                Delivered::Retry => report.retried += 1,
-                Delivered::Failed => report.failed += 1,
-                Delivered::Postponed => report.postponed += 1,
-                Delivered::Lost => {}
+            // Not kept: the lease expired meanwhile, another dispatcher owns the message.
+            let recorded = kept.then_some(&attempt.outcome);
+            self.observe(attempt, recorded);
+            match recorded {
+                Some(Outcome::Sent { .. }) => report.sent += 1,
+                Some(Outcome::Retry { .. }) => report.retried += 1,
+                Some(Outcome::Failed { .. }) => report.failed += 1,
+                Some(Outcome::Postpone { .. }) => report.postponed += 1,
+                None => {}
             }
         }
         Ok(report)
@@ -278,27 +275,20 @@ impl Dispatcher {
             .await
     }
 
-    /// Logs and counts one recorded attempt.
-    fn observe(&self, tried: &outbox::Attempt, delivered: Delivered) {
+    /// Logs and counts one attempt: its outcome as recorded, or none when
+    /// its lease was lost before it could be.
+    fn observe(&self, tried: &outbox::Attempt, recorded: Option<&Outcome>) {
         let (id, attempt) = (tried.id, tried.attempt);
-        match delivered {
-            Delivered::Sent => tracing::debug!(id, attempt, "SMS sent"),
-            Delivered::Lost => {
-                tracing::warn!(id, "SMS lease lost before the result was recorded")
-            }
-            other => {
-                let error = tried.outcome.error().unwrap_or_default();
-                tracing::info!(id, attempt, outcome = ?other, error = %error, "SMS not sent")
+        match recorded {
+            Some(Outcome::Sent { .. }) => tracing::debug!(id, attempt, "SMS sent"),
+            None => tracing::warn!(id, "SMS lease lost before the result was recorded"),
+            Some(other) => {
+                let error = other.error().unwrap_or_default();
+                tracing::info!(id, attempt, outcome = other.label(), error = %error, "SMS not sent")
             }
         }
         if let Some(m) = &self.metrics {
-            m.sms(match delivered {
-                Delivered::Sent => "sent",
-                Delivered::Retry => "retry",
-                Delivered::Failed => "failed",
-                Delivered::Postponed => "postponed",
-                Delivered::Lost => "lost",
-            });
+            m.sms(recorded.map_or("lost", Outcome::label));
         }
     }
 
@@ -349,25 +339,4 @@ enum Policy {
     Send,
     OptedOut,
     Capped,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Delivered {
-    Sent,
-    Retry,
-    Failed,
-    Postponed,
-    /// The lease expired meanwhile; another dispatcher owns the message.
-    Lost,
-}
-
-impl Delivered {
-    fn of(outcome: &Outcome) -> Delivered {
-        match outcome {
-            Outcome::Sent { .. } => Delivered::Sent,
-            Outcome::Retry { .. } => Delivered::Retry,
-            Outcome::Failed { .. } => Delivered::Failed,
-            Outcome::Postpone { .. } => Delivered::Postponed,
-        }
-    }
 }
