@@ -409,9 +409,9 @@ pub(crate) fn in_scope<'a, ST: 'a>(
 /// "The letter waits for an agency" (status delivered or received), written
 /// out rather than bound so both planners can use the partial indexes that
 /// hold only open letters (`letters_open`, `letters_open_due`).
-pub(crate) fn awaiting_agency() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+pub(crate) fn awaiting_agency() -> super::Fixed<diesel::sql_types::Bool> {
     debug_assert_eq!(Status::AWAITING_AGENCY_NAMES, ["delivered", "received"]);
-    diesel::dsl::sql("letters.status IN ('delivered', 'received')")
+    super::fixed("letters.status IN ('delivered', 'received')")
 }
 
 /// One letter, if the scope allows it (otherwise `NotFound`, as if it did not exist).

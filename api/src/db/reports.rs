@@ -23,7 +23,7 @@ use super::schema::{
     agencies, counter_offices, deliveries, letters, report_answers, report_backlog, report_days,
     report_late_arrivals, report_offices, report_status_months,
 };
-use super::DbConnection;
+use super::{fixed, fixed_around, DbConnection, Fixed};
 
 /// Codes and names of every agency and office (the directory is small).
 #[derive(Default)]
@@ -502,10 +502,11 @@ fn backlog(
 ) -> QueryResult<BTreeMap<i32, (i64, i64)>> {
     let (kind, id) = rollup.columns();
     let today = now.date();
-    // A date the server computed, written as a literal on both backends.
-    let overdue_days = diesel::dsl::sql::<BigInt>(&format!(
-        "CAST(SUM(CASE WHEN due_day < '{today}' THEN n ELSE 0 END) AS BIGINT)"
-    ));
+    let overdue_days = fixed_around::<BigInt, diesel::sql_types::Date, _>(
+        "CAST(SUM(CASE WHEN due_day < ",
+        today,
+        " THEN n ELSE 0 END) AS BIGINT)",
+    );
     let mut backlog: BTreeMap<i32, (i64, i64)> = report_backlog::table
         .filter(report_backlog::scope_kind.eq(kind))
         .filter(report_backlog::scope_id.eq(id))
@@ -542,8 +543,8 @@ fn backlog(
 /// `SUM(n)` of a rollup table's counters, as a `BIGINT` on both backends
 /// (PostgreSQL's `SUM` of a `BIGINT` is a `NUMERIC`). The database adds the
 /// shards and days up, so only one row per group leaves it.
-fn summed() -> diesel::expression::SqlLiteral<BigInt> {
-    diesel::dsl::sql::<BigInt>("CAST(SUM(n) AS BIGINT)")
+fn summed() -> Fixed<BigInt> {
+    fixed("CAST(SUM(n) AS BIGINT)")
 }
 
 /// The rows that cover `from..=to` ([`cover`]), each with the sign it is
