@@ -259,6 +259,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     actix_web::rt::spawn(sweep_idempotency_keys_periodically(state.clone()));
     if state.db.backend() == chapar::db::Backend::Postgres {
         actix_web::rt::spawn(sweep_rate_limits_periodically(state.clone()));
+        actix_web::rt::spawn(fold_pending_counts_periodically(state.clone()));
     }
     actix_web::rt::spawn(cool_report_days_periodically(state.clone()));
     let mut server = actix_web::HttpServer::new(move || build_app(state.clone()));
@@ -347,6 +348,29 @@ async fn cool_report_days_periodically(state: chapar::AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(rows = n, "dashboard day counters of past days folded"),
             Err(e) => tracing::warn!(error = %e, "folding past days' dashboard counters failed"),
+        }
+    }
+}
+
+/// Twice a second (PostgreSQL), adds the dashboard counts the steps left
+/// pending to the rollups (`db::rollups::fold_pending`), so that few wait
+/// for the next dashboard. Harmless when several instances do it.
+async fn fold_pending_counts_periodically(state: chapar::AppState) {
+    let mut ticks = tokio::time::interval(std::time::Duration::from_millis(500));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let folded = state
+            .db
+            .run(|conn| match conn {
+                chapar::db::DbConnection::Postgres(pg) => {
+                    Ok(chapar::db::rollups::fold_pending(pg)?)
+                }
+                chapar::db::DbConnection::Sqlite(_) => Ok(0),
+            })
+            .await;
+        if let Err(e) = folded {
+            tracing::warn!(error = %e, "adding the pending dashboard counts failed");
         }
     }
 }

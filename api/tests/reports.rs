@@ -399,6 +399,7 @@ type DayTotals = std::collections::BTreeMap<(i16, i32, chrono::NaiveDate, String
 fn day_totals(app: &TestApp) -> (DayTotals, usize) {
     use chapar::db::schema::report_days as d;
     use diesel::prelude::*;
+    app.fold_pending_counts();
     let mut conn = app.db.pool().get().expect("connection");
     let rows = d::table
         .select((d::scope_kind, d::scope_id, d::day, d::kind, d::n))

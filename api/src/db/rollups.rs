@@ -378,12 +378,13 @@ fn shards(conn: &DbConnection) -> i32 {
 }
 
 /// PostgreSQL: adds `change` and runs `then` (SQL, such as `COMMIT`) in the
-/// round trip of the counters. Every registration of the day adds to the
-/// same few counter rows, so each holds their locks from its upsert to its
-/// commit: sent with the `COMMIT`, that is the server's own few
-/// microseconds, not a round trip and a wait for a busy client thread
-/// between the two (with 16 writers, registrations queued on those locks
-/// for 6 ms each).
+/// round trip of the counters. The inboxes' counters it upserts are few
+/// and every registration adds to them, so each step holds their locks
+/// from its upsert to its commit: sent with the `COMMIT`, that is the
+/// server's own few microseconds, not a round trip and a wait for a busy
+/// client thread between the two (with 16 writers, registrations queued
+/// on those locks for 6 ms each). The dashboard's counters it leaves
+/// pending ([`fold_pending`]).
 pub fn apply_then(conn: &mut DbConnection, change: &Rollup, then: &str) -> QueryResult<()> {
     apply_answers(conn, change)?;
     let now = chrono::Utc::now();
@@ -529,54 +530,20 @@ fn apply_answers(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
 const ONE_STATEMENT_ROWS: usize = 200;
 
 impl Counts {
-    /// PostgreSQL: the counters as six statements for one round trip, run
-    /// in this order like the table-by-table path, each in key order. The
-    /// values are numbers, dates and status names, written as literals
-    /// (nothing a caller typed).
+    /// PostgreSQL: the counters as statements for one round trip. The
+    /// dashboard's go into one pending row ([`fold_pending`] adds them up
+    /// later); the inboxes' new counts (an inbox poll reads them) and the
+    /// late arrivals (a dashboard reads them to know its kept sums stale)
+    /// are added at once, each in key order. The values are numbers, dates
+    /// and status names, written as literals (nothing a caller typed).
     fn sql(&self) -> String {
         let Counts {
-            days,
-            months,
-            offices,
-            backlog,
-            inbox,
-            arrivals,
+            inbox, arrivals, ..
         } = self;
         fn rows<T>(rows: &[T], row: impl Fn(&T) -> String) -> String {
             rows.iter().map(row).collect::<Vec<_>>().join(", ")
         }
-        let mut sql = String::new();
-        if !days.is_empty() {
-            debug_assert!(days
-                .iter()
-                .all(|r| r.kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
-            sql.push_str(&format!(
-            "INSERT INTO report_days (scope_kind, scope_id, day, kind, shard, n) VALUES {} \
-             ON CONFLICT (scope_kind, scope_id, day, kind, shard) DO UPDATE SET n = report_days.n + excluded.n;",
-            rows(days, |r| format!("({}, {}, '{}', '{}', {}, {})", r.scope_kind, r.scope_id, r.day, r.kind, r.shard, r.n))
-        ));
-        }
-        if !months.is_empty() {
-            sql.push_str(&format!(
-            "INSERT INTO report_status_months (scope_kind, scope_id, month, kind, shard, n) VALUES {} \
-             ON CONFLICT (scope_kind, scope_id, month, kind, shard) DO UPDATE SET n = report_status_months.n + excluded.n;",
-            rows(months, |r| format!("({}, {}, '{}', '{}', {}, {})", r.scope_kind, r.scope_id, r.month, r.kind, r.shard, r.n))
-        ));
-        }
-        if !offices.is_empty() {
-            sql.push_str(&format!(
-            "INSERT INTO report_offices (scope_kind, scope_id, grain, period, counter_office_id, n) VALUES {} \
-             ON CONFLICT (scope_kind, scope_id, grain, period, counter_office_id) DO UPDATE SET n = report_offices.n + excluded.n;",
-            rows(offices, |r| format!("({}, {}, {}, '{}', {}, {})", r.scope_kind, r.scope_id, r.grain, r.period, r.counter_office_id, r.n))
-        ));
-        }
-        if !backlog.is_empty() {
-            sql.push_str(&format!(
-            "INSERT INTO report_backlog (scope_kind, scope_id, holder_agency_id, due_day, shard, n) VALUES {} \
-             ON CONFLICT (scope_kind, scope_id, holder_agency_id, due_day, shard) DO UPDATE SET n = report_backlog.n + excluded.n;",
-            rows(backlog, |r| format!("({}, {}, {}, '{}', {}, {})", r.scope_kind, r.scope_id, r.holder_agency_id, r.due_day, r.shard, r.n))
-        ));
-        }
+        let mut sql = PendingRows::of(self).sql();
         if !inbox.is_empty() {
             sql.push_str(&format!(
                 "INSERT INTO inbox_new (agency_id, shard, n) VALUES {} \
@@ -596,6 +563,173 @@ impl Counts {
         }
         sql
     }
+}
+
+/// PostgreSQL: the dashboard's counter rows of a step, as the columns of
+/// its one `report_pending` row (migration 000032 says which counter
+/// keeps what in which column).
+#[derive(Default)]
+struct PendingRows {
+    counter: Vec<i16>,
+    scope_kind: Vec<i16>,
+    scope_id: Vec<i32>,
+    period: Vec<chrono::NaiveDate>,
+    kind: Vec<&'static str>,
+    part: Vec<i32>,
+    ref_id: Vec<i32>,
+    n: Vec<i64>,
+}
+
+/// A counter row as [`PendingRows`] keeps it: counter, scope kind, scope
+/// id, period, kind, part, ref id, n.
+type PendingRow = (
+    i16,
+    i16,
+    i32,
+    chrono::NaiveDate,
+    &'static str,
+    i32,
+    i32,
+    i64,
+);
+
+impl PendingRows {
+    fn of(counts: &Counts) -> PendingRows {
+        let Counts {
+            days,
+            months,
+            offices,
+            backlog,
+            ..
+        } = counts;
+        let rows = (days.iter())
+            .map(|r| (1, r.scope_kind, r.scope_id, r.day, r.kind, r.shard, 0, r.n))
+            .chain(months.iter().map(|r| {
+                (
+                    2,
+                    r.scope_kind,
+                    r.scope_id,
+                    r.month,
+                    r.kind,
+                    r.shard,
+                    0,
+                    r.n,
+                )
+            }))
+            .chain(offices.iter().map(|r| {
+                let grain = i32::from(r.grain);
+                (
+                    3,
+                    r.scope_kind,
+                    r.scope_id,
+                    r.period,
+                    "",
+                    grain,
+                    r.counter_office_id,
+                    r.n,
+                )
+            }))
+            .chain(backlog.iter().map(|r| {
+                let holder = r.holder_agency_id;
+                (
+                    4,
+                    r.scope_kind,
+                    r.scope_id,
+                    r.due_day,
+                    "",
+                    r.shard,
+                    holder,
+                    r.n,
+                )
+            }));
+        let mut pending = PendingRows::default();
+        rows.for_each(|row| pending.push(row));
+        pending
+    }
+
+    fn push(&mut self, row: PendingRow) {
+        let (counter, scope_kind, scope_id, period, kind, part, ref_id, n) = row;
+        self.counter.push(counter);
+        self.scope_kind.push(scope_kind);
+        self.scope_id.push(scope_id);
+        self.period.push(period);
+        self.kind.push(kind);
+        self.part.push(part);
+        self.ref_id.push(ref_id);
+        self.n.push(n);
+    }
+
+    /// The row's `INSERT` (nothing when the step changed no count). Kinds
+    /// are status names, checked to need no quoting.
+    fn sql(&self) -> String {
+        if self.n.is_empty() {
+            return String::new();
+        }
+        debug_assert!(self
+            .kind
+            .iter()
+            .all(|k| k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+        fn array<T: std::fmt::Display>(values: &[T]) -> String {
+            let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            format!("'{{{}}}'", items.join(","))
+        }
+        let kinds: Vec<String> = self.kind.iter().map(|k| format!("\"{k}\"")).collect();
+        format!(
+            "INSERT INTO report_pending (counter, scope_kind, scope_id, period, kind, part, ref_id, n) \
+             VALUES ({}, {}, {}, {}, {}, {}, {}, {});",
+            array(&self.counter),
+            array(&self.scope_kind),
+            array(&self.scope_id),
+            array(&self.period),
+            array(&kinds),
+            array(&self.part),
+            array(&self.ref_id),
+            array(&self.n),
+        )
+    }
+}
+
+/// PostgreSQL: adds the dashboard counts the steps left pending to the
+/// rollups, and removes them, in one statement; answers how many steps'
+/// counts it added. Run twice a second (so few wait), and before each
+/// dashboard is read (so it counts every step committed before it).
+/// Several at once are safe: each takes the rows the others did not, and
+/// one that finds a row another is taking waits for it, then skips it, so
+/// a dashboard's fold ends after every fold that began before it. Counter
+/// rows are added to in key order, table by table, as every path does.
+pub fn fold_pending(conn: &mut diesel::PgConnection) -> QueryResult<usize> {
+    diesel::sql_query(
+        "WITH taken AS (DELETE FROM report_pending RETURNING *), \
+         counts AS (SELECT c.* FROM taken, \
+             unnest(taken.counter, taken.scope_kind, taken.scope_id, taken.period, taken.kind, \
+                    taken.part, taken.ref_id, taken.n) \
+             AS c(counter, scope_kind, scope_id, period, kind, part, ref_id, n)), \
+         days AS (INSERT INTO report_days (scope_kind, scope_id, day, kind, shard, n) \
+             SELECT scope_kind, scope_id, period, kind, part, CAST(SUM(n) AS BIGINT) FROM counts \
+             WHERE counter = 1 GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4, 5 \
+             ON CONFLICT (scope_kind, scope_id, day, kind, shard) \
+             DO UPDATE SET n = report_days.n + excluded.n), \
+         months AS (INSERT INTO report_status_months (scope_kind, scope_id, month, kind, shard, n) \
+             SELECT scope_kind, scope_id, period, kind, part, CAST(SUM(n) AS BIGINT) FROM counts \
+             WHERE counter = 2 GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4, 5 \
+             ON CONFLICT (scope_kind, scope_id, month, kind, shard) \
+             DO UPDATE SET n = report_status_months.n + excluded.n), \
+         offices AS (INSERT INTO report_offices \
+                 (scope_kind, scope_id, grain, period, counter_office_id, n) \
+             SELECT scope_kind, scope_id, CAST(part AS SMALLINT), period, ref_id, \
+                 CAST(SUM(n) AS BIGINT) FROM counts \
+             WHERE counter = 3 GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4, 5 \
+             ON CONFLICT (scope_kind, scope_id, grain, period, counter_office_id) \
+             DO UPDATE SET n = report_offices.n + excluded.n), \
+         backlog AS (INSERT INTO report_backlog \
+                 (scope_kind, scope_id, holder_agency_id, due_day, shard, n) \
+             SELECT scope_kind, scope_id, ref_id, period, part, CAST(SUM(n) AS BIGINT) FROM counts \
+             WHERE counter = 4 GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4, 5 \
+             ON CONFLICT (scope_kind, scope_id, holder_agency_id, due_day, shard) \
+             DO UPDATE SET n = report_backlog.n + excluded.n) \
+         SELECT 1 FROM taken",
+    )
+    .execute(conn)
 }
 
 /// Adds answer counts and histograms to their rows: makes sure each row
@@ -678,6 +812,10 @@ const REBUILD_BATCH: i64 = 20_000;
 /// counted.
 pub fn rebuild(conn: &mut DbConnection) -> QueryResult<usize> {
     rebuild_inbox_counts(conn)?;
+    if let DbConnection::Postgres(pg) = &mut *conn {
+        // What the steps left pending is in the letters counted below.
+        diesel::sql_query("DELETE FROM report_pending").execute(pg)?;
+    }
     diesel::delete(report_days::table).execute(conn)?;
     diesel::delete(report_status_months::table).execute(conn)?;
     diesel::delete(report_offices::table).execute(conn)?;

@@ -8,7 +8,10 @@ use serde::Deserialize;
 use shared::reports::{period, summarize_aggregates, Summary};
 
 use crate::auth::Principal;
+use crate::db::letters::Scope;
 use crate::db::reports::{aggregates, Directory};
+use crate::db::standbys::{primary_position, WalPosition};
+use crate::db::{rollups, Backend, DbConnection};
 use crate::error::ApiError;
 use crate::read_your_writes::ReadAfter;
 use crate::state::AppState;
@@ -71,11 +74,15 @@ pub async fn computed(
         .acquire()
         .await
         .map_err(|_| ApiError::Unavailable("The server is stopping.".into()))?;
+    let after = match scope {
+        Scope::Office(_) => after.0,
+        Scope::All | Scope::Agency(_) => counts_folded(state, after).await?,
+    };
     let settled = std::sync::Arc::clone(&state.settled_counts);
     let kept = std::sync::Arc::clone(&state.directory);
     state
         .db
-        .read(after.0, move |conn| {
+        .read(after, move |conn| {
             let directory = Directory::current(conn, &kept)?;
             let (period, now) = ((from, to), now.naive_utc());
             let counts = aggregates(conn, scope, period, now, &directory, &settled)?;
@@ -97,4 +104,29 @@ pub async fn computed(
             Ok(figures)
         })
         .await
+}
+
+/// PostgreSQL steps leave their dashboard counts pending
+/// ([`rollups::fold_pending`]): a dashboard of the rollups adds them first,
+/// and is read where they were added. Answers the WAL position the read
+/// must see (an office's figures are counted from its letters instead).
+async fn counts_folded(state: &AppState, after: ReadAfter) -> Result<WalPosition, ApiError> {
+    if state.db.backend() != Backend::Postgres {
+        return Ok(after.0);
+    }
+    let standbys = state.db.standbys().is_some();
+    let folded_at = state
+        .db
+        .run(move |conn| {
+            let DbConnection::Postgres(pg) = conn else {
+                return Ok(None);
+            };
+            let folded = rollups::fold_pending(pg)?;
+            Ok(match folded > 0 && standbys {
+                true => Some(primary_position(conn)?),
+                false => None,
+            })
+        })
+        .await?;
+    Ok(folded_at.map_or(after.0, |at| at.max(after.0)))
 }

@@ -355,6 +355,15 @@ impl TestApp {
         (token, res.json()["id"].as_i64().expect("id"))
     }
 
+    /// Adds the dashboard counts PostgreSQL steps left pending to the
+    /// rollups (as the server does twice a second and before a dashboard).
+    pub fn fold_pending_counts(&self) {
+        let mut conn = self.db.pool().get().expect("connection");
+        if let chapar::db::DbConnection::Postgres(pg) = &mut *conn {
+            chapar::db::rollups::fold_pending(pg).expect("pending counts");
+        }
+    }
+
     /// Every non-zero row of the dashboard's rollups and of the inboxes' new
     /// counts, sorted, as text.
     pub fn rollup_rows(&self) -> Vec<String> {
@@ -366,6 +375,7 @@ impl TestApp {
         fn labelled<R: std::fmt::Debug>(label: &str, rows: Vec<R>) -> Vec<String> {
             rows.iter().map(|r| format!("{label} {r:?}")).collect()
         }
+        self.fold_pending_counts();
         let conn = &mut *self.db.pool().get().expect("connection");
         let days = d::table
             .filter(d::n.ne(0))
