@@ -379,9 +379,7 @@ async fn fold_pending_counts_periodically(state: chapar::AppState) {
             })
             .await;
         match folded {
-            Ok(_) if vacuum => {
-                (unvacuumed, vacuumed_at) = (0, tokio::time::Instant::now())
-            }
+            Ok(_) if vacuum => (unvacuumed, vacuumed_at) = (0, tokio::time::Instant::now()),
             Ok(folded) => unvacuumed += folded,
             Err(e) => tracing::warn!(error = %e, "adding the pending dashboard counts failed"),
         }

@@ -461,6 +461,9 @@ both_backends! {
         let at = chrono::Utc::now().naive_utc();
         let year = (shared::reports::tehran_day((at - Duration::days(365)).and_utc()), shared::reports::tehran_day(at.and_utc()));
         for i in 0..8 {
+            if let DbConnection::Postgres(pg) = &mut *conn {
+                chapar::db::rollups::fold_pending(pg).expect("pending counts");
+            }
             chapar::db::reports::aggregates(&mut conn, Scope::All, year, at, &directory, &settled).expect("dashboard");
             chapar::auth::rate_limit::count_shared(&mut conn, &[(format!("plan-test:{i}"), 1_000)]).expect("rate limit");
             let rows = db::letters_by_ids(&mut conn, &[50 + i]).expect("letter");
@@ -484,6 +487,8 @@ both_backends! {
         // The dashboard's counts, summed by SQL of fixed text.
         assert!(kept.iter().any(|k| k.statement.starts_with("SELECT \"report_status_months\"")), "{kept:#?}");
         assert!(kept.iter().any(|k| k.statement.starts_with("SELECT \"report_backlog\"")), "{kept:#?}");
+        // And the fold of the steps' pending counts before each dashboard.
+        assert!(kept.iter().any(|k| k.statement.starts_with("WITH taken AS (DELETE FROM report_pending")), "{kept:#?}");
         // Except the dashboard's letters due earlier today: for that range
         // PostgreSQL's own estimate prefers a plan for the day's bounds.
         let replanned: Vec<&Kept> = kept

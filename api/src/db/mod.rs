@@ -154,7 +154,9 @@ impl DatabaseUrl {
 /// changes, so it keeps none, and PostgreSQL parses and plans such a
 /// statement on every call (0.2–0.3 ms for the hot ones). Only for texts
 /// that are constants: each distinct text is one more prepared statement
-/// per connection.
+/// per connection. Load its rows (`load`, `get_result`): `execute` hands
+/// diesel a reference, whose impl asks the `sql_query` inside, which
+/// answers that it may never be kept.
 pub struct Kept<Q>(pub Q);
 
 impl<Q, DB> diesel::query_builder::QueryFragment<DB> for Kept<Q>

@@ -698,7 +698,12 @@ impl PendingRows {
 /// a dashboard's fold ends after every fold that began before it. Counter
 /// rows are added to in key order, table by table, as every path does.
 pub fn fold_pending(conn: &mut diesel::PgConnection) -> QueryResult<usize> {
-    diesel::sql_query(
+    #[derive(QueryableByName)]
+    struct Folded {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        steps: i64,
+    }
+    let folded: Folded = super::Kept(diesel::sql_query(
         "WITH taken AS (DELETE FROM report_pending RETURNING *), \
          counts AS (SELECT c.* FROM taken, \
              unnest(taken.counter, taken.scope_kind, taken.scope_id, taken.period, taken.kind, \
@@ -727,9 +732,10 @@ pub fn fold_pending(conn: &mut diesel::PgConnection) -> QueryResult<usize> {
              WHERE counter = 4 GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4, 5 \
              ON CONFLICT (scope_kind, scope_id, holder_agency_id, due_day, shard) \
              DO UPDATE SET n = report_backlog.n + excluded.n) \
-         SELECT 1 FROM taken",
-    )
-    .execute(conn)
+         SELECT COUNT(*) AS steps FROM taken",
+    ))
+    .get_result(conn)?;
+    Ok(usize::try_from(folded.steps).unwrap_or_default())
 }
 
 /// PostgreSQL: lets the space of the folded rows of `report_pending` be
