@@ -17,7 +17,7 @@ use shared::workflow::{allowed_actions, Status};
 
 use super::directory::{agency_names, now, office_names, Named};
 use super::schema::{attachments, deliveries, letter_events, letters, notifications};
-use super::{DbConnection, QueryBackend};
+use super::{fixed_around, DbConnection, Fixed, QueryBackend};
 
 /// Which letters a caller may see; applied inside every query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -759,62 +759,24 @@ pub fn open_letters_of_applicant(
 /// kept for any words intersected the office's letters with every match of
 /// the index, one that thinks them rare (3.6 ms against 0.15 for 15
 /// candidate letters at 10,000 letters, and growing with history).
-fn words_match(words: &[String], scope: Option<ScopeWord>, rare: bool) -> WordsMatch {
-    let (open, close, scope) = if rare {
+fn words_match(
+    words: &[String],
+    scope: Option<ScopeWord>,
+    rare: bool,
+) -> Fixed<diesel::sql_types::Bool, diesel::sql_types::Text, String> {
+    let tsquery = shared::search::tsquery(words, scope.filter(|_| rare));
+    if rare {
         // ARRAY(…): one index lookup, never a walk testing each letter; the
         // scope word makes the index yield only the caller's letters.
         let open = "letters.id = ANY(ARRAY(SELECT m.id FROM letters m WHERE m.search_tsv @@ to_tsquery('simple', ";
-        (open, ")))", scope)
+        fixed_around(open, tsquery, ")))")
     } else {
         // No scope word: the scope's own index orders the walk, and with the
         // word the planner would count the scope twice, misjudge the matches
         // as few and intersect whole posting lists instead (55 ms against
-        // 4 ms for a surname in 4 % of 1,000,000 letters).
-        ("letters.search_tsv @@ to_tsquery('simple', ", ")", None)
-    };
-    WordsMatch {
-        open,
-        tsquery: shared::search::tsquery(words, scope),
-        close,
-        kept: rare,
-    }
-}
-
-/// The condition [`words_match`] writes: constant text around the query as
-/// a bind. Not diesel's `sql` literal, which marks every statement it is
-/// part of as one never to keep prepared, the rare-words lookup's too; this
-/// marks only the conditions that must not be kept (`kept: false`).
-#[derive(Debug, Clone, diesel::query_builder::QueryId)]
-struct WordsMatch {
-    open: &'static str,
-    tsquery: String,
-    close: &'static str,
-    /// Whether a statement with this condition may be kept prepared.
-    kept: bool,
-}
-
-impl Expression for WordsMatch {
-    type SqlType = diesel::sql_types::Bool;
-}
-
-impl<QS> AppearsOnTable<QS> for WordsMatch {}
-
-impl diesel::expression::ValidGrouping<()> for WordsMatch {
-    type IsAggregate = diesel::expression::is_aggregate::Never;
-}
-
-impl diesel::query_builder::QueryFragment<QueryBackend> for WordsMatch {
-    fn walk_ast<'b>(
-        &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, QueryBackend>,
-    ) -> QueryResult<()> {
-        if !self.kept {
-            out.unsafe_to_cache_prepared();
-        }
-        out.push_sql(self.open);
-        out.push_bind_param::<diesel::sql_types::Text, _>(&self.tsquery)?;
-        out.push_sql(self.close);
-        Ok(())
+        // 4 ms for a surname in 4 % of 1,000,000 letters). Planned for its
+        // words each time: how common they are decides the plan.
+        fixed_around("letters.search_tsv @@ to_tsquery('simple', ", tsquery, ")").never_kept()
     }
 }
 

@@ -197,7 +197,20 @@ pub(crate) struct Fixed<ST, BT = diesel::sql_types::Integer, T = i32> {
     before: &'static str,
     bound: Option<T>,
     after: &'static str,
+    /// Whether a statement with it may be kept prepared ([`Fixed::never_kept`]).
+    kept: bool,
     types: std::marker::PhantomData<(ST, BT)>,
+}
+
+impl<ST, BT, T> Fixed<ST, BT, T> {
+    /// The same SQL, marking every statement it is part of as one never to
+    /// keep prepared: for a condition whose best plan depends on its value.
+    pub(crate) fn never_kept(self) -> Self {
+        Fixed {
+            kept: false,
+            ..self
+        }
+    }
 }
 
 /// [`Fixed`] SQL without a bound value.
@@ -206,6 +219,7 @@ pub(crate) fn fixed<ST>(sql: &'static str) -> Fixed<ST> {
         before: sql,
         bound: None,
         after: "",
+        kept: true,
         types: std::marker::PhantomData,
     }
 }
@@ -220,6 +234,7 @@ pub(crate) fn fixed_around<ST, BT, T>(
         before,
         bound: Some(value),
         after,
+        kept: true,
         types: std::marker::PhantomData,
     }
 }
@@ -259,6 +274,9 @@ where
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, QueryBackend>,
     ) -> QueryResult<()> {
+        if !self.kept {
+            out.unsafe_to_cache_prepared();
+        }
         out.push_sql(self.before);
         if let Some(value) = &self.bound {
             out.push_bind_param::<BT, _>(value)?;
