@@ -122,9 +122,11 @@ async fn counts_folded(state: &AppState, after: ReadAfter) -> Result<WalPosition
                 return Ok(None);
             };
             let folded = rollups::fold_pending(pg)?;
-            Ok(match folded > 0 && standbys {
-                true => Some(primary_position(conn)?),
-                false => None,
+            // Only a read a standby may serve waits for the fold's position.
+            Ok(if folded > 0 && standbys {
+                Some(primary_position(conn)?)
+            } else {
+                None
             })
         })
         .await?;
