@@ -543,7 +543,7 @@ impl Counts {
         fn rows<T>(rows: &[T], row: impl Fn(&T) -> String) -> String {
             rows.iter().map(row).collect::<Vec<_>>().join(", ")
         }
-        let mut sql = PendingRows::of(self).sql();
+        let mut sql = pending_sql(&pending_rows(self));
         if !inbox.is_empty() {
             sql.push_str(&format!(
                 "INSERT INTO inbox_new (agency_id, shard, n) VALUES {} \
@@ -565,23 +565,9 @@ impl Counts {
     }
 }
 
-/// PostgreSQL: the dashboard's counter rows of a step, as the columns of
-/// its one `report_pending` row (migration 000032 says which counter
-/// keeps what in which column).
-#[derive(Default)]
-struct PendingRows {
-    counter: Vec<i16>,
-    scope_kind: Vec<i16>,
-    scope_id: Vec<i32>,
-    period: Vec<chrono::NaiveDate>,
-    kind: Vec<&'static str>,
-    part: Vec<i32>,
-    ref_id: Vec<i32>,
-    n: Vec<i64>,
-}
-
-/// A counter row as [`PendingRows`] keeps it: counter, scope kind, scope
-/// id, period, kind, part, ref id, n.
+/// PostgreSQL: one dashboard counter row of a step as `report_pending`
+/// keeps it (migration 000032 says which counter keeps what in which
+/// column): counter, scope kind, scope id, period, kind, part, ref id, n.
 type PendingRow = (
     i16,
     i16,
@@ -593,100 +579,88 @@ type PendingRow = (
     i64,
 );
 
-impl PendingRows {
-    fn of(counts: &Counts) -> PendingRows {
-        let Counts {
-            days,
-            months,
-            offices,
-            backlog,
-            ..
-        } = counts;
-        let rows = (days.iter())
-            .map(|r| (1, r.scope_kind, r.scope_id, r.day, r.kind, r.shard, 0, r.n))
-            .chain(months.iter().map(|r| {
-                (
-                    2,
-                    r.scope_kind,
-                    r.scope_id,
-                    r.month,
-                    r.kind,
-                    r.shard,
-                    0,
-                    r.n,
-                )
-            }))
-            .chain(offices.iter().map(|r| {
-                let grain = i32::from(r.grain);
-                (
-                    3,
-                    r.scope_kind,
-                    r.scope_id,
-                    r.period,
-                    "",
-                    grain,
-                    r.counter_office_id,
-                    r.n,
-                )
-            }))
-            .chain(backlog.iter().map(|r| {
-                let holder = r.holder_agency_id;
-                (
-                    4,
-                    r.scope_kind,
-                    r.scope_id,
-                    r.due_day,
-                    "",
-                    r.shard,
-                    holder,
-                    r.n,
-                )
-            }));
-        let mut pending = PendingRows::default();
-        rows.for_each(|row| pending.push(row));
-        pending
-    }
-
-    fn push(&mut self, row: PendingRow) {
-        let (counter, scope_kind, scope_id, period, kind, part, ref_id, n) = row;
-        self.counter.push(counter);
-        self.scope_kind.push(scope_kind);
-        self.scope_id.push(scope_id);
-        self.period.push(period);
-        self.kind.push(kind);
-        self.part.push(part);
-        self.ref_id.push(ref_id);
-        self.n.push(n);
-    }
-
-    /// The row's `INSERT` (nothing when the step changed no count). Kinds
-    /// are status names, checked to need no quoting.
-    fn sql(&self) -> String {
-        if self.n.is_empty() {
-            return String::new();
-        }
-        debug_assert!(self
-            .kind
-            .iter()
-            .all(|k| k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
-        fn array<T: std::fmt::Display>(values: &[T]) -> String {
-            let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-            format!("'{{{}}}'", items.join(","))
-        }
-        let kinds: Vec<String> = self.kind.iter().map(|k| format!("\"{k}\"")).collect();
-        format!(
-            "INSERT INTO report_pending (counter, scope_kind, scope_id, period, kind, part, ref_id, n) \
-             VALUES ({}, {}, {}, {}, {}, {}, {}, {});",
-            array(&self.counter),
-            array(&self.scope_kind),
-            array(&self.scope_id),
-            array(&self.period),
-            array(&kinds),
-            array(&self.part),
-            array(&self.ref_id),
-            array(&self.n),
+/// The dashboard's counter rows of `counts`, in the order they are added.
+fn pending_rows(counts: &Counts) -> Vec<PendingRow> {
+    let Counts {
+        days,
+        months,
+        offices,
+        backlog,
+        ..
+    } = counts;
+    let days = days
+        .iter()
+        .map(|r| (1, r.scope_kind, r.scope_id, r.day, r.kind, r.shard, 0, r.n));
+    let months = months.iter().map(|r| {
+        (
+            2,
+            r.scope_kind,
+            r.scope_id,
+            r.month,
+            r.kind,
+            r.shard,
+            0,
+            r.n,
         )
+    });
+    let offices = offices.iter().map(|r| {
+        let (grain, office) = (i32::from(r.grain), r.counter_office_id);
+        (
+            3,
+            r.scope_kind,
+            r.scope_id,
+            r.period,
+            "",
+            grain,
+            office,
+            r.n,
+        )
+    });
+    let backlog = backlog.iter().map(|r| {
+        let holder = r.holder_agency_id;
+        (
+            4,
+            r.scope_kind,
+            r.scope_id,
+            r.due_day,
+            "",
+            r.shard,
+            holder,
+            r.n,
+        )
+    });
+    days.chain(months).chain(offices).chain(backlog).collect()
+}
+
+/// The step's one `report_pending` row, its counter rows as parallel
+/// arrays (nothing when the step changed no count). Kinds are status
+/// names, checked to need no quoting.
+fn pending_sql(rows: &[PendingRow]) -> String {
+    if rows.is_empty() {
+        return String::new();
     }
+    debug_assert!(rows
+        .iter()
+        .all(|r| r.4.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+    fn array<T: std::fmt::Display>(
+        rows: &[PendingRow],
+        column: impl Fn(&PendingRow) -> T,
+    ) -> String {
+        let items: Vec<String> = rows.iter().map(|r| column(r).to_string()).collect();
+        format!("'{{{}}}'", items.join(","))
+    }
+    format!(
+        "INSERT INTO report_pending (counter, scope_kind, scope_id, period, kind, part, ref_id, n) \
+         VALUES ({}, {}, {}, {}, {}, {}, {}, {});",
+        array(rows, |r| r.0),
+        array(rows, |r| r.1),
+        array(rows, |r| r.2),
+        array(rows, |r| r.3),
+        array(rows, |r| format!("\"{}\"", r.4)),
+        array(rows, |r| r.5),
+        array(rows, |r| r.6),
+        array(rows, |r| r.7),
+    )
 }
 
 /// PostgreSQL: adds the dashboard counts the steps left pending to the
