@@ -261,7 +261,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         actix_web::rt::spawn(sweep_rate_limits_periodically(state.clone()));
         actix_web::rt::spawn(fold_pending_counts_periodically(state.clone()));
     }
-    actix_web::rt::spawn(cool_report_days_periodically(state.clone()));
+    actix_web::rt::spawn(prune_report_rows_periodically(state.clone()));
     let mut server = actix_web::HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = args.workers {
         server = server.workers(workers);
@@ -324,30 +324,29 @@ async fn sweep_idempotency_keys_periodically(state: chapar::AppState) {
     }
 }
 
-/// Every hour (first two minutes after start), folds the dashboard's day
-/// counters of the days that cooled into one row per count
-/// (`db::rollups::cool_recent_days`), and its open letters of due days long
-/// past into one row per holder (`db::rollups::fold_past_dues`). Harmless
-/// when several instances do it.
-async fn cool_report_days_periodically(state: chapar::AppState) {
+/// Every hour (first two minutes after start), removes the dashboard's day
+/// counters that moves left at zero (`db::rollups::prune_recent_days`), and
+/// folds its open letters of due days long past into one row per holder
+/// (`db::rollups::fold_past_dues`). Harmless when several instances do it.
+async fn prune_report_rows_periodically(state: chapar::AppState) {
     let mut ticks = tokio::time::interval_at(
         tokio::time::Instant::now() + std::time::Duration::from_secs(120),
         std::time::Duration::from_secs(3600),
     );
     loop {
         ticks.tick().await;
-        let cooled = state
+        let pruned = state
             .db
             .write(|conn| {
                 let now = chrono::Utc::now();
-                let cooled = chapar::db::rollups::cool_recent_days(conn, now)?;
-                Ok(cooled + chapar::db::rollups::fold_past_dues(conn, now)?)
+                let pruned = chapar::db::rollups::prune_recent_days(conn, now)?;
+                Ok(pruned + chapar::db::rollups::fold_past_dues(conn, now)?)
             })
             .await;
-        match cooled {
+        match pruned {
             Ok(0) => {}
-            Ok(n) => tracing::info!(rows = n, "dashboard day counters of past days folded"),
-            Err(e) => tracing::warn!(error = %e, "folding past days' dashboard counters failed"),
+            Ok(n) => tracing::info!(rows = n, "dashboard counters of past days pruned"),
+            Err(e) => tracing::warn!(error = %e, "pruning past days' dashboard counters failed"),
         }
     }
 }

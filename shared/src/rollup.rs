@@ -26,11 +26,11 @@
 //!   today; the hourly job folds the rows of days long past into one
 //!   ([`LONG_OVERDUE`]), so the rows stay as many as the days ahead.
 //!
-//! The day and backlog counters of the province and of each agency are
-//! split over [`SHARDS`] rows (by letter id) so concurrent registrations on
-//! PostgreSQL do not queue on one row lock; SQLite, with its one writer,
-//! keeps one row each ([`Rollup::in_shards`]). (An office's own rows are hot
-//! only for that office's few counters.)
+//! Each count is one row. (The tables' `shard` column is always 0 now: the
+//! day and backlog counts were once split over rows so that concurrent
+//! registrations on PostgreSQL did not queue on one row lock; since they
+//! are added by one fold for many steps, `db::rollups::fold_pending`, the
+//! split only made a dashboard sum four times the rows.)
 //!
 //! Beside them, and written with them, the inbox's **new** count: an
 //! agency's open deliveries not yet acknowledged, split over [`SHARDS`] rows
@@ -47,12 +47,13 @@ use crate::workflow::Status;
 /// The kind of the day counter of answers given (other kinds are statuses).
 pub const ANSWERED: &str = "answered_on";
 
-/// Rows each hot counter is split over.
+/// Rows an inbox's count of new deliveries is split over on PostgreSQL,
+/// where every step adds to it in its own transaction.
 pub const SHARDS: i32 = 4;
 
-/// The first day whose counter rows are hot (split over [`SHARDS`]): today
-/// and yesterday in Tehran, so a registration a moment after midnight, or a
-/// clock a little behind, still finds its day hot.
+/// The first day that still takes registrations: today and yesterday in
+/// Tehran, so a registration a moment after midnight, or a clock a little
+/// behind, still finds its day open.
 pub fn hot_since(now: DateTime<Utc>) -> NaiveDate {
     tehran_day(now) - Duration::days(1)
 }
@@ -134,10 +135,6 @@ impl LetterFacts {
             .chain(agencies.into_iter().map(RollupScope::Agency))
             .collect()
     }
-
-    fn shard(&self) -> i32 {
-        self.letter_id.rem_euclid(SHARDS)
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -146,7 +143,6 @@ pub struct DayKey {
     pub day: NaiveDate,
     /// A status name, or [`ANSWERED`].
     pub kind: &'static str,
-    pub shard: i32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -171,7 +167,6 @@ pub struct BacklogKey {
     pub holder_agency_id: i32,
     /// [`due_day`] of the letters counted.
     pub due_day: NaiveDate,
-    pub shard: i32,
 }
 
 /// The due day of open letters that have no deadline: never overdue.
@@ -388,12 +383,10 @@ impl Rollup {
     pub fn add(&mut self, letter: &LetterFacts, sign: i64) {
         let registered = tehran_day(letter.created_at);
         for scope in letter.scopes() {
-            let shard = letter.shard();
             let status = DayKey {
                 scope,
                 day: registered,
                 kind: letter.status.as_str(),
-                shard,
             };
             *self.days.entry(status).or_default() += sign;
             let month = DayKey {
@@ -419,7 +412,6 @@ impl Rollup {
                         scope,
                         holder_agency_id: letter.holder_agency_id,
                         due_day: due_day(letter.due_at),
-                        shard,
                     })
                     .or_default() += sign;
             }
@@ -431,7 +423,6 @@ impl Rollup {
                         scope,
                         day,
                         kind: ANSWERED,
-                        shard,
                     })
                     .or_default() += sign;
                 let counts = AnswerCounts {
@@ -479,67 +470,31 @@ impl Rollup {
         }
     }
 
-    /// The same counts over `shards` rows per hot counter instead of
-    /// [`SHARDS`]: a database with one writer has no row lock to spread
-    /// them for, and a report then sums a quarter of the day rows.
-    pub fn in_shards(self, shards: i32) -> Rollup {
+    /// The same counts with each inbox's new count over `shards` rows
+    /// instead of [`SHARDS`]: a database with one writer has no row lock to
+    /// spread them for.
+    pub fn in_shards(mut self, shards: i32) -> Rollup {
         if shards >= SHARDS {
             return self;
         }
         let shards = shards.max(1);
-        let mut folded = Rollup {
-            offices: self.offices,
-            answers: self.answers,
-            ..Rollup::default()
-        };
-        for (mut key, n) in self.days {
+        let inbox = std::mem::take(&mut self.inbox);
+        for (mut key, n) in inbox {
             key.shard = key.shard.rem_euclid(shards);
-            *folded.days.entry(key).or_default() += n;
-        }
-        for (mut key, n) in self.months {
-            key.shard = key.shard.rem_euclid(shards);
-            *folded.months.entry(key).or_default() += n;
-        }
-        for (mut key, n) in self.backlog {
-            key.shard = key.shard.rem_euclid(shards);
-            *folded.backlog.entry(key).or_default() += n;
-        }
-        for (mut key, n) in self.inbox {
-            key.shard = key.shard.rem_euclid(shards);
-            *folded.inbox.entry(key).or_default() += n;
-        }
-        folded.prune();
-        folded
-    }
-
-    /// The same counts with the day rows of days before `hot_since` in
-    /// shard 0: a day stops taking the day's registrations once it is over,
-    /// so its rows are no longer hot, and a report reading a year of them
-    /// then sums one row per count, not [`SHARDS`].
-    pub fn cool_days(mut self, hot_since: NaiveDate) -> Rollup {
-        if self.days.keys().all(|k| k.day >= hot_since || k.shard == 0) {
-            return self;
-        }
-        let days = std::mem::take(&mut self.days);
-        for (mut key, n) in days {
-            if key.day < hot_since {
-                key.shard = 0;
-            }
-            *self.days.entry(key).or_default() += n;
+            *self.inbox.entry(key).or_default() += n;
         }
         self.prune();
         self
     }
 
     /// The same counts with the backlog rows of due days before `before`
-    /// on [`LONG_OVERDUE`] in shard 0, as the hourly job folds them
+    /// on [`LONG_OVERDUE`], as the hourly job folds them
     /// ([`fold_past_dues_before`]).
     pub fn fold_dues(mut self, before: NaiveDate) -> Rollup {
         let backlog = std::mem::take(&mut self.backlog);
         for (mut key, n) in backlog {
             if key.due_day < before {
                 key.due_day = LONG_OVERDUE;
-                key.shard = 0;
             }
             *self.backlog.entry(key).or_default() += n;
         }
@@ -760,82 +715,41 @@ mod tests {
     }
 
     #[test]
-    fn one_shard_holds_the_same_counts() {
+    fn one_shard_holds_the_same_inbox_counts() {
         let mut change = Rollup::default();
-        for id in 1..=9 {
-            let mut facts = letter(Status::Delivered, vec![2]);
-            facts.letter_id = id;
-            change.add(&facts, 1);
+        for delivery in 1..=9 {
+            change.merge(Rollup::new_in_inbox(2, delivery, 1));
         }
-        let mut withdrawn = letter(Status::Delivered, vec![2]);
-        withdrawn.letter_id = 6;
-        let mut after = withdrawn.clone();
-        after.status = Status::Withdrawn;
-        change.merge(Rollup::change(Some(&withdrawn), &after));
+        change.merge(Rollup::new_in_inbox(2, 6, -1));
+        change.add(&letter(Status::Delivered, vec![2]), 1);
+        assert_eq!(change.inbox.len(), SHARDS as usize, "split by delivery");
         let folded = change.clone().in_shards(1);
-        assert!(folded.days.keys().all(|k| k.shard == 0));
-        assert!(folded.backlog.keys().all(|k| k.shard == 0));
-        let total =
-            |r: &Rollup| -> (i64, i64) { (r.days.values().sum(), r.backlog.values().sum()) };
-        assert_eq!(total(&folded), total(&change));
-        assert!(folded.days.len() < change.days.len());
-        assert_eq!(folded.offices, change.offices);
+        assert_eq!(
+            folded.inbox,
+            BTreeMap::from([(
+                InboxKey {
+                    agency_id: 2,
+                    shard: 0
+                },
+                8
+            )])
+        );
+        assert_eq!(
+            (&folded.days, &folded.backlog, &folded.offices),
+            (&change.days, &change.backlog, &change.offices),
+            "the dashboard's counts are one row each already"
+        );
         assert_eq!(change.clone().in_shards(SHARDS), change);
     }
 
-    fn new_day_noon() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 6, 8, 30, 0)
-            .single()
-            .expect("valid")
-    }
-
     #[test]
-    fn days_over_keep_one_row_per_count_and_the_same_counts() {
-        let today = day(2026, 12, 6);
-        let mut change = Rollup::default();
-        for id in 1..=8 {
-            let mut old = letter(Status::Delivered, vec![10]);
-            old.letter_id = id;
-            old.created_at = Utc
-                .with_ymd_and_hms(2026, 12, 1, 8, 0, 0)
-                .single()
-                .expect("valid");
-            change.add(&old, 1);
-            let mut new = old.clone();
-            new.created_at = Utc
-                .with_ymd_and_hms(2026, 12, 6, 8, 0, 0)
-                .single()
-                .expect("valid");
-            change.add(&new, 1);
-        }
-        let cooled = change.clone().cool_days(today);
-        let total = |r: &Rollup, old: bool| -> i64 {
-            r.days
-                .iter()
-                .filter(|(k, _)| (k.day < today) == old)
-                .map(|(_, n)| n)
-                .sum()
-        };
-        assert_eq!(
-            (total(&cooled, true), total(&cooled, false)),
-            (total(&change, true), total(&change, false))
-        );
-        assert!(cooled
-            .days
-            .keys()
-            .filter(|k| k.day < today)
-            .all(|k| k.shard == 0));
-        assert_eq!(
-            cooled
-                .days
-                .keys()
-                .filter(|k| k.day == today)
-                .map(|k| k.shard)
-                .max(),
-            Some(SHARDS - 1),
-            "today's stay split"
-        );
-        assert_eq!(hot_since(new_day_noon()), day(2026, 12, 5));
+    fn a_registration_of_a_moment_after_midnight_finds_its_day_open() {
+        let just_after = Utc
+            .with_ymd_and_hms(2026, 12, 5, 20, 31, 0)
+            .single()
+            .expect("valid");
+        assert_eq!(tehran_day(just_after), day(2026, 12, 6));
+        assert_eq!(hot_since(just_after), day(2026, 12, 5));
     }
 
     #[test]

@@ -542,7 +542,7 @@ fn backlog(
 
 /// `SUM(n)` of a rollup table's counters, as a `BIGINT` on both backends
 /// (PostgreSQL's `SUM` of a `BIGINT` is a `NUMERIC`). The database adds the
-/// shards and days up, so only one row per group leaves it.
+/// days and months up, so only one row per group leaves it.
 fn summed() -> Fixed<BigInt> {
     fixed("CAST(SUM(n) AS BIGINT)")
 }

@@ -184,6 +184,10 @@ pub fn deferred<T>(steps: impl FnOnce() -> T) -> (T, Rollup) {
     (result, change)
 }
 
+/// The `shard` of every dashboard counter row: one row per count
+/// (`shared::rollup`); the column is left from when they were split.
+const ONE_ROW: i32 = 0;
+
 #[derive(Insertable)]
 #[diesel(table_name = report_days)]
 struct DayRow {
@@ -214,7 +218,7 @@ impl MonthRow {
             scope_id,
             month: k.day,
             kind: k.kind,
-            shard: k.shard,
+            shard: ONE_ROW,
             n: *n,
         }
     }
@@ -276,7 +280,7 @@ impl DayRow {
             scope_id,
             day: k.day,
             kind: k.kind,
-            shard: k.shard,
+            shard: ONE_ROW,
             n: *n,
         }
     }
@@ -304,7 +308,7 @@ impl BacklogRow {
             scope_id,
             holder_agency_id: k.holder_agency_id,
             due_day: k.due_day,
-            shard: k.shard,
+            shard: ONE_ROW,
             n: *n,
         }
     }
@@ -369,7 +373,7 @@ pub fn apply(conn: &mut DbConnection, change: &Rollup) -> QueryResult<()> {
 /// SQLite's one writer never waits on a counter row's lock: one row each.
 const SQLITE_SHARDS: i32 = 1;
 
-/// Rows each hot counter is split over on `conn`'s database.
+/// Rows each inbox's new count is split over on `conn`'s database.
 fn shards(conn: &DbConnection) -> i32 {
     match conn {
         DbConnection::Postgres(_) => shared::rollup::SHARDS,
@@ -387,9 +391,7 @@ fn shards(conn: &DbConnection) -> i32 {
 /// pending ([`fold_pending`]).
 pub fn apply_then(conn: &mut DbConnection, change: &Rollup, then: &str) -> QueryResult<()> {
     apply_answers(conn, change)?;
-    let now = chrono::Utc::now();
-    let cooled = change.clone().cool_days(shared::rollup::hot_since(now));
-    let counts = Counts::of_step(&cooled, now);
+    let counts = Counts::of_step(change, chrono::Utc::now());
     let sql = if counts.rows() <= ONE_STATEMENT_ROWS {
         counts.sql() + then
     } else {
@@ -671,6 +673,8 @@ fn pending_sql(rows: &[PendingRow]) -> String {
 /// one that finds a row another is taking waits for it, then skips it, so
 /// a dashboard's fold ends after every fold that began before it. Counter
 /// rows are added to in key order, table by table, as every path does.
+/// Each count goes to its one row ([`ONE_ROW`]), whatever shard an older
+/// server left pending.
 pub fn fold_pending(conn: &mut diesel::PgConnection) -> QueryResult<usize> {
     #[derive(QueryableByName)]
     struct Folded {
@@ -684,13 +688,13 @@ pub fn fold_pending(conn: &mut diesel::PgConnection) -> QueryResult<usize> {
                     taken.part, taken.ref_id, taken.n) \
              AS c(counter, scope_kind, scope_id, period, kind, part, ref_id, n)), \
          days AS (INSERT INTO report_days (scope_kind, scope_id, day, kind, shard, n) \
-             SELECT scope_kind, scope_id, period, kind, part, CAST(SUM(n) AS BIGINT) FROM counts \
-             WHERE counter = 1 GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4, 5 \
+             SELECT scope_kind, scope_id, period, kind, 0, CAST(SUM(n) AS BIGINT) FROM counts \
+             WHERE counter = 1 GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4 \
              ON CONFLICT (scope_kind, scope_id, day, kind, shard) \
              DO UPDATE SET n = report_days.n + excluded.n), \
          months AS (INSERT INTO report_status_months (scope_kind, scope_id, month, kind, shard, n) \
-             SELECT scope_kind, scope_id, period, kind, part, CAST(SUM(n) AS BIGINT) FROM counts \
-             WHERE counter = 2 GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4, 5 \
+             SELECT scope_kind, scope_id, period, kind, 0, CAST(SUM(n) AS BIGINT) FROM counts \
+             WHERE counter = 2 GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4 \
              ON CONFLICT (scope_kind, scope_id, month, kind, shard) \
              DO UPDATE SET n = report_status_months.n + excluded.n), \
          offices AS (INSERT INTO report_offices \
@@ -702,8 +706,8 @@ pub fn fold_pending(conn: &mut diesel::PgConnection) -> QueryResult<usize> {
              DO UPDATE SET n = report_offices.n + excluded.n), \
          backlog AS (INSERT INTO report_backlog \
                  (scope_kind, scope_id, holder_agency_id, due_day, shard, n) \
-             SELECT scope_kind, scope_id, ref_id, period, part, CAST(SUM(n) AS BIGINT) FROM counts \
-             WHERE counter = 4 GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4, 5 \
+             SELECT scope_kind, scope_id, ref_id, period, 0, CAST(SUM(n) AS BIGINT) FROM counts \
+             WHERE counter = 4 GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4 \
              ON CONFLICT (scope_kind, scope_id, holder_agency_id, due_day, shard) \
              DO UPDATE SET n = report_backlog.n + excluded.n) \
          SELECT COUNT(*) AS steps FROM taken",
@@ -858,12 +862,7 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<usize> {
         counted += batch.len();
         after = last;
     }
-    total.prune();
-    let now = chrono::Utc::now();
-    let total = total
-        .in_shards(shards(conn))
-        .cool_days(shared::rollup::hot_since(now))
-        .fold_dues(shared::rollup::fold_past_dues_before(now));
+    let total = total.fold_dues(shared::rollup::fold_past_dues_before(chrono::Utc::now()));
     insert_fresh(conn, &total)?;
     mark_built(conn)?;
     Ok(counted)
@@ -919,57 +918,39 @@ fn mark_built(conn: &mut DbConnection) -> QueryResult<()> {
         .map(drop)
 }
 
-/// Days before the hot ones that [`cool_recent_days`] looks at: a job that
-/// could not run for a week still finds the days that cooled meanwhile.
-const COOL_DAYS_BACK: i64 = 7;
+/// Days before the open ones that [`prune_recent_days`] looks at: a job
+/// that could not run for a week still finds the days that closed
+/// meanwhile.
+const PRUNE_DAYS_BACK: i64 = 7;
 
-/// Keeps the day counters of the days that cooled lately as one row per
-/// count: on PostgreSQL a day's rows are split over shards while it is hot
-/// (its registrations); once it is over they are folded into shard 0 (which
-/// steps then add to, [`Rollup::cool_days`]), and on both backends rows a
-/// letter's moves left at zero go. Same counts; a dashboard's year of
-/// statuses reads a row per count. Safe with several instances at once:
-/// a row folded or deleted by one is locked and gone for the other.
+/// Removes the day counters that letters' moves left at zero on the days
+/// that no longer take registrations (a day's letters answered, its
+/// "delivered" row goes to zero): the same counts, and a dashboard's year
+/// sums fewer rows. Days still open keep theirs, which the next step of
+/// the day would write again. Safe with several instances at once.
 /// Answers how many rows went.
-pub fn cool_recent_days(
+pub fn prune_recent_days(
     conn: &mut DbConnection,
     now: chrono::DateTime<chrono::Utc>,
 ) -> QueryResult<usize> {
     use report_days::dsl as t;
-    let hot = shared::rollup::hot_since(now);
-    let first = hot - chrono::Duration::days(COOL_DAYS_BACK);
+    let open = shared::rollup::hot_since(now);
+    let first = open - chrono::Duration::days(PRUNE_DAYS_BACK);
     let agencies: Vec<i32> = super::schema::agencies::table
         .select(super::schema::agencies::id)
         .load(conn)?;
+    // Scope by scope, so each delete is a range of the key.
     let scopes =
         std::iter::once(RollupScope::Province).chain(agencies.into_iter().map(RollupScope::Agency));
     let mut gone = 0;
     for scope in scopes {
         let (kind, id) = scope.columns();
-        if let DbConnection::Postgres(pg) = &mut *conn {
-            use diesel::sql_types::{Date, Integer, SmallInt};
-            gone += diesel::sql_query(
-                "WITH moved AS (DELETE FROM report_days \
-                   WHERE scope_kind = $1 AND scope_id = $2 AND day >= $3 AND day < $4 AND shard <> 0 \
-                   RETURNING scope_kind, scope_id, day, kind, n) \
-                 INSERT INTO report_days (scope_kind, scope_id, day, kind, shard, n) \
-                 SELECT scope_kind, scope_id, day, kind, 0, CAST(SUM(n) AS BIGINT) FROM moved \
-                 GROUP BY scope_kind, scope_id, day, kind \
-                 ON CONFLICT (scope_kind, scope_id, day, kind, shard) \
-                 DO UPDATE SET n = report_days.n + excluded.n",
-            )
-            .bind::<SmallInt, _>(kind)
-            .bind::<Integer, _>(id)
-            .bind::<Date, _>(first)
-            .bind::<Date, _>(hot)
-            .execute(pg)?;
-        }
         gone += diesel::delete(
             t::report_days
                 .filter(t::scope_kind.eq(kind))
                 .filter(t::scope_id.eq(id))
                 .filter(t::day.ge(first))
-                .filter(t::day.lt(hot))
+                .filter(t::day.lt(open))
                 .filter(t::n.eq(0)),
         )
         .execute(conn)?;

@@ -193,7 +193,6 @@ mod tests {
                 scope: RollupScope::Province,
                 day: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
                 kind: "registered",
-                shard: 0,
             },
             1,
         );
