@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 use shared::auth::Role;
 
 use crate::components::form::focus_by_id;
@@ -52,25 +52,213 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=Home/>
                         <Route path=path!("/login") view=Login/>
-                        <Route path=path!("/dashboard") view=|| view! { <RequireRole roles=STAFF><DashboardPage/></RequireRole> }/>
-                        <Route path=path!("/inbox") view=|| view! { <RequireRole roles=CLERK><InboxPage/></RequireRole> }/>
-                        <Route path=path!("/letters") view=|| view! { <RequireRole roles=STAFF><LettersPage/></RequireRole> }/>
+                        <Route path=path!("/dashboard") view={Lazy::<Dashboard>::new()}/>
+                        <Route path=path!("/inbox") view={Lazy::<Inbox>::new()}/>
+                        <Route path=path!("/letters") view={Lazy::<Letters>::new()}/>
                         <Route path=path!("/letters/new") view=|| view! { <RequireRole roles=OPERATOR><NewLetterPage/></RequireRole> }/>
-                        <Route path=path!("/letters/:id") view=|| view! { <RequireRole roles=STAFF><LetterPage/></RequireRole> }/>
+                        <Route path=path!("/letters/:id") view={Lazy::<Letter>::new()}/>
                         <Route path=path!("/letters/:id/receipt") view=|| view! { <RequireRole roles=STAFF><ReceiptPage/></RequireRole> }/>
-                        <Route path=path!("/answer-templates") view=|| view! { <RequireRole roles=CLERK_OR_ADMIN><AnswerTemplatesPage/></RequireRole> }/>
-                        <Route path=path!("/admin/agencies") view=|| view! { <RequireRole roles=ADMIN><AgenciesPage/></RequireRole> }/>
-                        <Route path=path!("/admin/offices") view=|| view! { <RequireRole roles=ADMIN><OfficesPage/></RequireRole> }/>
-                        <Route path=path!("/admin/users") view=|| view! { <RequireRole roles=ADMIN><UsersPage/></RequireRole> }/>
-                        <Route path=path!("/admin/sms-templates") view=|| view! { <RequireRole roles=ADMIN><TemplatesPage/></RequireRole> }/>
-                        <Route path=path!("/admin/sms") view=|| view! { <RequireRole roles=ADMIN><SmsPage/></RequireRole> }/>
-                        <Route path=path!("/admin/holidays") view=|| view! { <RequireRole roles=ADMIN><HolidaysPage/></RequireRole> }/>
-                        <Route path=path!("/admin/clients") view=|| view! { <RequireRole roles=ADMIN><ClientsPage/></RequireRole> }/>
-                        <Route path=path!("/admin/confidential-reads") view=|| view! { <RequireRole roles=ADMIN><ConfidentialReadsPage/></RequireRole> }/>
+                        <Route path=path!("/answer-templates") view={Lazy::<AnswerTemplates>::new()}/>
+                        <Route path=path!("/admin/agencies") view={Lazy::<Agencies>::new()}/>
+                        <Route path=path!("/admin/offices") view={Lazy::<Offices>::new()}/>
+                        <Route path=path!("/admin/users") view={Lazy::<Users>::new()}/>
+                        <Route path=path!("/admin/sms-templates") view={Lazy::<SmsTemplates>::new()}/>
+                        <Route path=path!("/admin/sms") view={Lazy::<Sms>::new()}/>
+                        <Route path=path!("/admin/holidays") view={Lazy::<Holidays>::new()}/>
+                        <Route path=path!("/admin/clients") view={Lazy::<Clients>::new()}/>
+                        <Route path=path!("/admin/confidential-reads") view={Lazy::<ConfidentialReads>::new()}/>
                     </Routes>
                 </main>
             </div>
         </Router>
+    }
+}
+
+// The pages below are loaded on their first visit: each is a split point
+// (`#[lazy_route]`), its code a separate WASM chunk (`cargo xtask build-web`
+// splits the module), so the counter's first screen (login, the new letter
+// form, the receipt) does not download the dashboard's, the inbox's or the
+// admin's. One struct per page: the split points are named after them.
+
+/// `/dashboard`.
+struct Dashboard;
+
+#[lazy_route]
+impl LazyRoute for Dashboard {
+    fn data() -> Self {
+        Dashboard
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=STAFF><DashboardPage/></RequireRole> }.into_any()
+    }
+}
+
+/// `/inbox`.
+struct Inbox;
+
+#[lazy_route]
+impl LazyRoute for Inbox {
+    fn data() -> Self {
+        Inbox
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=CLERK><InboxPage/></RequireRole> }.into_any()
+    }
+}
+
+/// `/letters`.
+struct Letters;
+
+#[lazy_route]
+impl LazyRoute for Letters {
+    fn data() -> Self {
+        Letters
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=STAFF><LettersPage/></RequireRole> }.into_any()
+    }
+}
+
+/// `/letters/:id`.
+struct Letter;
+
+#[lazy_route]
+impl LazyRoute for Letter {
+    fn data() -> Self {
+        Letter
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=STAFF><LetterPage/></RequireRole> }.into_any()
+    }
+}
+
+/// `/answer-templates`.
+struct AnswerTemplates;
+
+#[lazy_route]
+impl LazyRoute for AnswerTemplates {
+    fn data() -> Self {
+        AnswerTemplates
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=CLERK_OR_ADMIN><AnswerTemplatesPage/></RequireRole> }.into_any()
+    }
+}
+
+/// `/admin/agencies`.
+struct Agencies;
+
+#[lazy_route]
+impl LazyRoute for Agencies {
+    fn data() -> Self {
+        Agencies
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=ADMIN><AgenciesPage/></RequireRole> }.into_any()
+    }
+}
+
+/// `/admin/offices`.
+struct Offices;
+
+#[lazy_route]
+impl LazyRoute for Offices {
+    fn data() -> Self {
+        Offices
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=ADMIN><OfficesPage/></RequireRole> }.into_any()
+    }
+}
+
+/// `/admin/users`.
+struct Users;
+
+#[lazy_route]
+impl LazyRoute for Users {
+    fn data() -> Self {
+        Users
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=ADMIN><UsersPage/></RequireRole> }.into_any()
+    }
+}
+
+/// `/admin/sms-templates`.
+struct SmsTemplates;
+
+#[lazy_route]
+impl LazyRoute for SmsTemplates {
+    fn data() -> Self {
+        SmsTemplates
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=ADMIN><TemplatesPage/></RequireRole> }.into_any()
+    }
+}
+
+/// `/admin/sms`.
+struct Sms;
+
+#[lazy_route]
+impl LazyRoute for Sms {
+    fn data() -> Self {
+        Sms
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=ADMIN><SmsPage/></RequireRole> }.into_any()
+    }
+}
+
+/// `/admin/holidays`.
+struct Holidays;
+
+#[lazy_route]
+impl LazyRoute for Holidays {
+    fn data() -> Self {
+        Holidays
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=ADMIN><HolidaysPage/></RequireRole> }.into_any()
+    }
+}
+
+/// `/admin/clients`.
+struct Clients;
+
+#[lazy_route]
+impl LazyRoute for Clients {
+    fn data() -> Self {
+        Clients
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=ADMIN><ClientsPage/></RequireRole> }.into_any()
+    }
+}
+
+/// `/admin/confidential-reads`.
+struct ConfidentialReads;
+
+#[lazy_route]
+impl LazyRoute for ConfidentialReads {
+    fn data() -> Self {
+        ConfidentialReads
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RequireRole roles=ADMIN><ConfidentialReadsPage/></RequireRole> }.into_any()
     }
 }
 

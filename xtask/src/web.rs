@@ -1,7 +1,10 @@
 //! Release build of the SPA into `web/dist`: cargo (wasm32, size profile) →
-//! wasm-bindgen → wasm-opt (npm binaryen, not Debian's, whose output crashes
-//! in the browser) → a content-hashed `pkg-<hash>/` directory so the server
-//! can mark it immutable, plus `index.html`, CSS and the bundled Persian font.
+//! split at the pages loaded on first visit (`#[lazy_route]`: a main module
+//! and a chunk per page, with `__wasm_split.js` that loads them) →
+//! wasm-bindgen on the main module → wasm-opt (npm binaryen, not Debian's,
+//! whose output crashes in the browser) → a content-hashed `pkg-<hash>/`
+//! directory so the server can mark it immutable, plus `index.html`, CSS and
+//! the bundled Persian font.
 
 use std::path::{Path, PathBuf};
 
@@ -38,13 +41,16 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     let raw = root.join("target/wasm32-unknown-unknown/wasm-release/chapar-web.wasm");
     let bindgen_out = root.join("target/web-bindgen");
     let _ = std::fs::remove_dir_all(&bindgen_out);
+    let (main, chunks) = split(&raw, &bindgen_out)?;
     cmd(
         "wasm-bindgen",
         &[
-            &raw.to_string_lossy(),
+            &main.to_string_lossy(),
             "--target",
             "web",
             "--no-typescript",
+            // The chunks share the main module's function table.
+            "--keep-lld-exports",
             "--out-name",
             "chapar-web",
             "--out-dir",
@@ -53,37 +59,38 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     )
     .run()?;
     let wasm = bindgen_out.join("chapar-web_bg.wasm");
-    let wasm_opt = web.join("node_modules/.bin/wasm-opt");
-    cmd(
-        &wasm_opt,
-        &[
-            "-Oz",
-            "--strip-debug",
-            "--strip-producers",
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-reference-types",
-            "--enable-multivalue",
-            &wasm.to_string_lossy(),
-            "-o",
-            &wasm.to_string_lossy(),
-        ],
-    )
-    .run()?;
+    wasm_opt(&web, &wasm)?;
+    for chunk in &chunks {
+        wasm_opt(&web, chunk)?;
+    }
 
-    let js_bytes = std::fs::read(bindgen_out.join("chapar-web.js"))?;
-    let wasm_bytes = std::fs::read(&wasm)?;
-    let hash = fnv1a(&[&js_bytes, &wasm_bytes]);
+    // Everything the pkg directory serves: the main module, its JS, the
+    // chunks and their loader.
+    let mut files = vec![
+        bindgen_out.join("chapar-web.js"),
+        wasm,
+        bindgen_out.join(SPLIT_LOADER),
+    ];
+    files.extend(chunks);
+    let contents = files
+        .iter()
+        .map(|f| std::fs::read(f).with_context(|| format!("read {}", f.display())))
+        .collect::<Result<Vec<_>>>()?;
+    let hash = fnv1a(&contents.iter().map(Vec::as_slice).collect::<Vec<_>>());
     let pkg = format!("pkg-{hash:016x}");
 
     let dist = web.join("dist");
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(dist.join(&pkg))?;
     std::fs::create_dir_all(dist.join("assets/fonts"))?;
-    std::fs::write(dist.join(&pkg).join("chapar-web.js"), &js_bytes)?;
-    std::fs::write(dist.join(&pkg).join("chapar-web_bg.wasm"), &wasm_bytes)?;
+    let mut served = Vec::new();
+    for (file, bytes) in files.iter().zip(&contents) {
+        let target = dist
+            .join(&pkg)
+            .join(file.file_name().context("a file name")?);
+        std::fs::write(&target, bytes)?;
+        served.push(target);
+    }
     std::fs::copy(web.join("style.css"), dist.join("assets/style.css"))?;
     for font in FONTS {
         let from = web.join(FONTS_DIR).join(font);
@@ -99,13 +106,12 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     }
 
     let mut report = Vec::new();
-    for file in [
-        dist.join(&pkg).join("chapar-web_bg.wasm"),
-        dist.join(&pkg).join("chapar-web.js"),
+    served.extend([
         dist.join(&pkg).join("boot.js"),
         dist.join("assets/style.css"),
         dist.join("index.html"),
-    ] {
+    ]);
+    for file in served {
         report.push(precompress(&file)?);
     }
     println!("SPA built into {}:", dist.display());
@@ -113,6 +119,52 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         println!("  {name:<22} {raw:>9} B   gzip {gzip:>8} B   brotli {brotli:>8} B");
     }
     Ok(dist)
+}
+
+/// The module `__wasm_split.js` the split main module imports its chunks'
+/// loaders from (beside `chapar-web.js` in the pkg directory).
+const SPLIT_LOADER: &str = "__wasm_split.js";
+
+/// Splits the cargo output `raw` into `dir`: the main module (answered
+/// first; wasm-bindgen makes it `chapar-web_bg.wasm` and
+/// `chapar-web.js`), a chunk per page loaded on first visit (with the
+/// code only they share in chunks of its own), and [`SPLIT_LOADER`].
+fn split(raw: &Path, dir: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
+    let input = std::fs::read(raw).with_context(|| format!("read {}", raw.display()))?;
+    let main = dir.join("main.wasm");
+    let link_name = format!("./{SPLIT_LOADER}");
+    let mut options = wasm_split_cli_support::Options::new(&input);
+    options.output_dir = dir;
+    options.main_out_path = &main;
+    options.link_name = &link_name;
+    options.main_module = "./chapar-web.js";
+    let split = wasm_split_cli_support::transform(options)
+        .map_err(|e| anyhow::anyhow!("splitting the SPA's WASM: {e:#}"))?;
+    let mut chunks = split.split_modules;
+    chunks.sort();
+    Ok((main, chunks))
+}
+
+/// Shrinks a module in place (size first, `-Oz`).
+fn wasm_opt(web: &Path, wasm: &Path) -> Result<()> {
+    cmd(
+        web.join("node_modules/.bin/wasm-opt"),
+        &[
+            "-Oz",
+            "--strip-debug",
+            "--strip-producers",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            &wasm.to_string_lossy(),
+            "-o",
+            &wasm.to_string_lossy(),
+        ],
+    )
+    .run()
 }
 
 /// Writes `file.gz` (gzip -9) and `file.br` (brotli, quality 11) beside
