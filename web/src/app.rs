@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <FocusOnNavigation/>
+            <PrefetchPages/>
             <div class="shell" dir=move || lang.get().dir() data-testid="shell">
                 <a class="skip-link" href="#main" data-testid="skip-link" on:click=|ev| { ev.prevent_default(); focus_by_id("main"); }>{move || t().skip_to_content}</a>
                 <Header/>
@@ -262,6 +263,48 @@ impl LazyRoute for ConfidentialReads {
     }
 }
 
+/// Once someone is signed in, fetches the chunks of the pages their role
+/// opens, one page after another, in the background: the first screen
+/// stays light, and a first visit to a letter's page does not wait on its
+/// thirty-odd chunk requests (a few round trips on a slow line).
+#[component]
+fn PrefetchPages() -> impl IntoView {
+    let session = crate::session::use_session();
+    Effect::new(move |started: Option<bool>| {
+        if started == Some(true) {
+            return true;
+        }
+        let Some(role) = session.role() else {
+            return false;
+        };
+        leptos::task::spawn_local(prefetch_pages(role));
+        true
+    });
+}
+
+/// The lazy pages `role` may open, most used first.
+async fn prefetch_pages(role: Role) {
+    if role == Role::Clerk {
+        Inbox::preload().await;
+    }
+    Letter::preload().await;
+    Letters::preload().await;
+    Dashboard::preload().await;
+    if matches!(role, Role::Clerk | Role::Admin) {
+        AnswerTemplates::preload().await;
+    }
+    if role == Role::Admin {
+        Agencies::preload().await;
+        Offices::preload().await;
+        Users::preload().await;
+        SmsTemplates::preload().await;
+        Sms::preload().await;
+        Holidays::preload().await;
+        Clients::preload().await;
+        ConfidentialReads::preload().await;
+    }
+}
+
 /// After a navigation the focus moves to the new page's heading (or its
 /// main area), so keyboard and screen-reader users start at the top of the
 /// page they asked for, unless the page put the focus somewhere itself (the
@@ -273,33 +316,40 @@ fn FocusOnNavigation() -> impl IntoView {
     let path = location.pathname;
     Effect::watch(
         move || path.get(),
-        move |_, _, _| {
-            request_animation_frame(|| {
-                use wasm_bindgen::JsCast;
-                let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-                    return;
-                };
-                let Some(main) = document.get_element_by_id("main") else {
-                    return;
-                };
-                let focused_inside = document
-                    .active_element()
-                    .is_some_and(|active| main.contains(Some(&active)) && active != main);
-                if focused_inside {
-                    return;
-                }
-                let target = main
-                    .query_selector("h1")
-                    .ok()
-                    .flatten()
-                    .unwrap_or(main)
-                    .dyn_into::<web_sys::HtmlElement>();
-                if let Ok(target) = target {
-                    let _ = target.set_attribute("tabindex", "-1");
-                    let _ = target.focus();
-                }
-            });
-        },
+        move |_, _, _| request_animation_frame(|| focus_page_heading(HEADING_WAIT_FRAMES)),
         false,
     );
+}
+
+/// Frames [`focus_page_heading`] waits for a page's heading: a page loaded
+/// on first visit renders once its chunk has arrived (a second at most,
+/// but on a slow line).
+const HEADING_WAIT_FRAMES: u32 = 60;
+
+/// Focuses the heading of the page in `main` (its main area when it has
+/// none after `frames_left` more frames), unless the page put the focus in
+/// it already.
+fn focus_page_heading(frames_left: u32) {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(main) = document.get_element_by_id("main") else {
+        return;
+    };
+    let focused_inside = document
+        .active_element()
+        .is_some_and(|active| main.contains(Some(&active)) && active != main);
+    if focused_inside {
+        return;
+    }
+    let heading = main.query_selector("h1").ok().flatten();
+    if heading.is_none() && frames_left > 0 {
+        request_animation_frame(move || focus_page_heading(frames_left - 1));
+        return;
+    }
+    if let Ok(target) = heading.unwrap_or(main).dyn_into::<web_sys::HtmlElement>() {
+        let _ = target.set_attribute("tabindex", "-1");
+        let _ = target.focus();
+    }
 }
