@@ -79,188 +79,66 @@ pub fn App() -> impl IntoView {
 // (`#[lazy_route]`), its code a separate WASM chunk (`cargo xtask build-web`
 // splits the module), so the counter's first screen (login, the new letter
 // form, the receipt) does not download the dashboard's, the inbox's or the
-// admin's. One struct per page: the split points are named after them.
+// admin's. One struct per page (the split points are named after them),
+// each listed once with who may open it: its guard and the background
+// prefetch both read that.
+macro_rules! pages_loaded_on_first_visit {
+    ($($(#[$doc:meta])* $page:ident: $component:ident for $roles:ident;)*) => {
+        $(
+            $(#[$doc])*
+            struct $page;
 
-/// `/dashboard`.
-struct Dashboard;
+            #[lazy_route]
+            impl LazyRoute for $page {
+                fn data() -> Self {
+                    $page
+                }
 
-#[lazy_route]
-impl LazyRoute for Dashboard {
-    fn data() -> Self {
-        Dashboard
-    }
+                fn view(_this: Self) -> AnyView {
+                    view! { <RequireRole roles=$roles><$component/></RequireRole> }.into_any()
+                }
+            }
+        )*
 
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=STAFF><DashboardPage/></RequireRole> }.into_any()
-    }
+        /// The lazy pages `role` may open, in the order listed (most used
+        /// first), fetched one after another.
+        async fn prefetch_pages(role: Role) {
+            $(
+                if $roles.contains(&role) {
+                    $page::preload().await;
+                }
+            )*
+        }
+    };
 }
 
-/// `/inbox`.
-struct Inbox;
-
-#[lazy_route]
-impl LazyRoute for Inbox {
-    fn data() -> Self {
-        Inbox
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=CLERK><InboxPage/></RequireRole> }.into_any()
-    }
-}
-
-/// `/letters`.
-struct Letters;
-
-#[lazy_route]
-impl LazyRoute for Letters {
-    fn data() -> Self {
-        Letters
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=STAFF><LettersPage/></RequireRole> }.into_any()
-    }
-}
-
-/// `/letters/:id`.
-struct Letter;
-
-#[lazy_route]
-impl LazyRoute for Letter {
-    fn data() -> Self {
-        Letter
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=STAFF><LetterPage/></RequireRole> }.into_any()
-    }
-}
-
-/// `/answer-templates`.
-struct AnswerTemplates;
-
-#[lazy_route]
-impl LazyRoute for AnswerTemplates {
-    fn data() -> Self {
-        AnswerTemplates
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=CLERK_OR_ADMIN><AnswerTemplatesPage/></RequireRole> }.into_any()
-    }
-}
-
-/// `/admin/agencies`.
-struct Agencies;
-
-#[lazy_route]
-impl LazyRoute for Agencies {
-    fn data() -> Self {
-        Agencies
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=ADMIN><AgenciesPage/></RequireRole> }.into_any()
-    }
-}
-
-/// `/admin/offices`.
-struct Offices;
-
-#[lazy_route]
-impl LazyRoute for Offices {
-    fn data() -> Self {
-        Offices
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=ADMIN><OfficesPage/></RequireRole> }.into_any()
-    }
-}
-
-/// `/admin/users`.
-struct Users;
-
-#[lazy_route]
-impl LazyRoute for Users {
-    fn data() -> Self {
-        Users
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=ADMIN><UsersPage/></RequireRole> }.into_any()
-    }
-}
-
-/// `/admin/sms-templates`.
-struct SmsTemplates;
-
-#[lazy_route]
-impl LazyRoute for SmsTemplates {
-    fn data() -> Self {
-        SmsTemplates
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=ADMIN><TemplatesPage/></RequireRole> }.into_any()
-    }
-}
-
-/// `/admin/sms`.
-struct Sms;
-
-#[lazy_route]
-impl LazyRoute for Sms {
-    fn data() -> Self {
-        Sms
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=ADMIN><SmsPage/></RequireRole> }.into_any()
-    }
-}
-
-/// `/admin/holidays`.
-struct Holidays;
-
-#[lazy_route]
-impl LazyRoute for Holidays {
-    fn data() -> Self {
-        Holidays
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=ADMIN><HolidaysPage/></RequireRole> }.into_any()
-    }
-}
-
-/// `/admin/clients`.
-struct Clients;
-
-#[lazy_route]
-impl LazyRoute for Clients {
-    fn data() -> Self {
-        Clients
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=ADMIN><ClientsPage/></RequireRole> }.into_any()
-    }
-}
-
-/// `/admin/confidential-reads`.
-struct ConfidentialReads;
-
-#[lazy_route]
-impl LazyRoute for ConfidentialReads {
-    fn data() -> Self {
-        ConfidentialReads
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RequireRole roles=ADMIN><ConfidentialReadsPage/></RequireRole> }.into_any()
-    }
+pages_loaded_on_first_visit! {
+    /// `/inbox`.
+    Inbox: InboxPage for CLERK;
+    /// `/letters/:id`.
+    Letter: LetterPage for STAFF;
+    /// `/letters`.
+    Letters: LettersPage for STAFF;
+    /// `/dashboard`.
+    Dashboard: DashboardPage for STAFF;
+    /// `/answer-templates`.
+    AnswerTemplates: AnswerTemplatesPage for CLERK_OR_ADMIN;
+    /// `/admin/agencies`.
+    Agencies: AgenciesPage for ADMIN;
+    /// `/admin/offices`.
+    Offices: OfficesPage for ADMIN;
+    /// `/admin/users`.
+    Users: UsersPage for ADMIN;
+    /// `/admin/sms-templates`.
+    SmsTemplates: TemplatesPage for ADMIN;
+    /// `/admin/sms`.
+    Sms: SmsPage for ADMIN;
+    /// `/admin/holidays`.
+    Holidays: HolidaysPage for ADMIN;
+    /// `/admin/clients`.
+    Clients: ClientsPage for ADMIN;
+    /// `/admin/confidential-reads`.
+    ConfidentialReads: ConfidentialReadsPage for ADMIN;
 }
 
 /// Once someone is signed in, fetches the chunks of the pages their role
@@ -280,29 +158,6 @@ fn PrefetchPages() -> impl IntoView {
         leptos::task::spawn_local(prefetch_pages(role));
         true
     });
-}
-
-/// The lazy pages `role` may open, most used first.
-async fn prefetch_pages(role: Role) {
-    if role == Role::Clerk {
-        Inbox::preload().await;
-    }
-    Letter::preload().await;
-    Letters::preload().await;
-    Dashboard::preload().await;
-    if matches!(role, Role::Clerk | Role::Admin) {
-        AnswerTemplates::preload().await;
-    }
-    if role == Role::Admin {
-        Agencies::preload().await;
-        Offices::preload().await;
-        Users::preload().await;
-        SmsTemplates::preload().await;
-        Sms::preload().await;
-        Holidays::preload().await;
-        Clients::preload().await;
-        ConfidentialReads::preload().await;
-    }
 }
 
 /// After a navigation the focus moves to the new page's heading (or its
