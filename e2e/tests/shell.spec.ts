@@ -55,3 +55,20 @@ test('the first Tab reaches a skip link, and a navigation moves the focus to the
   await expect(page).toHaveURL(/\/track$/);
   await expect(page.getByTestId('track-code')).toBeFocused();
 });
+
+test('the SPA and the public tracking page show a favicon, and nothing they load is missing', async ({ page }) => {
+  const missing: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() === 404) missing.push(r.url());
+  });
+  for (const path of ['/', '/track']) {
+    await page.goto(path);
+    await expect(page.getByTestId('app-name')).toBeVisible();
+    const href = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect(href).toBe('/assets/favicon.svg');
+    const icon = await page.request.get(href!);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['content-type']).toContain('image/svg+xml');
+  }
+  expect(missing).toEqual([]);
+});

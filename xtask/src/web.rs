@@ -91,7 +91,9 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         std::fs::write(&target, bytes)?;
         served.push(target);
     }
-    std::fs::copy(web.join("style.css"), dist.join("assets/style.css"))?;
+    for asset in ["style.css", "favicon.svg"] {
+        std::fs::copy(web.join(asset), dist.join("assets").join(asset))?;
+    }
     for font in FONTS {
         let from = web.join(FONTS_DIR).join(font);
         std::fs::copy(&from, dist.join("assets/fonts").join(font))
@@ -109,6 +111,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     served.extend([
         dist.join(&pkg).join("boot.js"),
         dist.join("assets/style.css"),
+        dist.join("assets/favicon.svg"),
         dist.join("index.html"),
     ]);
     for file in served {
