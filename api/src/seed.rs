@@ -256,7 +256,10 @@ pub fn seed(conn: &mut DbConnection, count: usize, seed: u64) -> Result<SeedRepo
         DbConnection::Postgres(pg) => pg.batch_execute("VACUUM ANALYZE")?,
         // Everything in the database file, on disk, and the log empty: a
         // server started next does not begin by copying it.
-        DbConnection::Sqlite(sqlite) => sqlite.batch_execute(SQLITE_LOAD_DONE)?,
+        DbConnection::Sqlite(sqlite) => {
+            sqlite.batch_execute(crate::db::SQLITE_SESSION_SETTINGS)?;
+            sqlite.batch_execute(SQLITE_LOAD_DONE)?;
+        }
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -271,11 +274,11 @@ pub fn seed(conn: &mut DbConnection, count: usize, seed: u64) -> Result<SeedRepo
 const SQLITE_LOAD_SETTINGS: &str =
     "PRAGMA synchronous = OFF; PRAGMA cache_size = -524288; PRAGMA wal_autocheckpoint = 100000;";
 
-/// SQLite, once loaded: the connection's usual settings back (SQLite's
-/// defaults, and [`crate::db`]'s `synchronous`), then the log copied into
-/// the database file, on disk, and emptied.
-const SQLITE_LOAD_DONE: &str = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000; \
-     PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(TRUNCATE);";
+/// SQLite, once loaded (after the connection's session settings are put
+/// back): SQLite's default cache and checkpoint threshold, then the log
+/// copied into the database file, on disk, and emptied.
+const SQLITE_LOAD_DONE: &str =
+    "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(TRUNCATE);";
 
 /// The tables `chapar seed` fills in bulk; their indexes that no insert of
 /// the load relies on are dropped for it (see [`defer_indexes`]).

@@ -360,13 +360,16 @@ impl ManageConnection for Manager {
 #[derive(Debug)]
 struct SessionSettings;
 
+/// [`SessionSettings`] of an SQLite connection (also what `chapar seed`
+/// puts back after its load).
+pub(crate) const SQLITE_SESSION_SETTINGS: &str =
+    "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+     PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 0;";
+
 impl CustomizeConnection<DbConnection, r2d2::Error> for SessionSettings {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
         match conn {
-            DbConnection::Sqlite(conn) => conn.batch_execute(
-                "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 0;",
-            ),
+            DbConnection::Sqlite(conn) => conn.batch_execute(SQLITE_SESSION_SETTINGS),
             DbConnection::Postgres(conn) => {
                 conn.batch_execute("SET max_parallel_workers_per_gather = 0")
             }
