@@ -152,9 +152,9 @@ fn check(root: &Path, st: &Path, label: &str, database_url: &str) -> Result<()> 
     Ok(())
 }
 
-pub fn run(root: &Path) -> Result<()> {
+pub fn run(root: &Path, server: crate::Server) -> Result<()> {
     let st = tools::python_tool(root, "schemathesis", "xtask/schemathesis.txt", "st")?;
-    cmd("cargo", &["build", "-p", "chapar-api", "--bin", "chapar"]).run()?;
+    server.ensure()?;
     let sqlite_dir =
         std::env::temp_dir().join(format!("chapar-contract-db-{}", std::process::id()));
     std::fs::create_dir_all(&sqlite_dir)?;

@@ -57,8 +57,8 @@ fn run_cli() -> Result<()> {
         Some("test") => test(&root),
         Some("build-web") => web::build(&root).map(drop),
         Some("bench") => bench::bench(&root, &args[1..]),
-        Some("contract") => contract::run(&root),
-        Some("e2e") => e2e(&root, &web::build(&root)?, &args[1..]),
+        Some("contract") => contract::run(&root, Server::Build),
+        Some("e2e") => e2e(&root, &web::build(&root)?, Server::Build, &args[1..]),
         Some("openapi") => cmd("cargo", &["test", "-p", "chapar-api", "--test", "openapi"])
             .env("UPDATE_OPENAPI", "1")
             .run(),
@@ -97,7 +97,7 @@ fn workspace_root() -> Result<PathBuf> {
 /// `cargo xtask run`: SPA, server, demo data, on SQLite under ./data.
 fn run(root: &Path, extra: &[String]) -> Result<()> {
     let dist = web::build(root)?;
-    cmd("cargo", &["build", "-p", "chapar-api", "--bin", "chapar"]).run()?;
+    Server::Build.ensure()?;
     // `cargo xtask run -- --bind …` hands us the `--` too.
     let extra = match extra.first().map(String::as_str) {
         Some("--") => &extra[1..],
@@ -131,6 +131,29 @@ fn bind_flag(extra: &[String]) -> Option<String> {
             Some(rest) => rest.strip_prefix('=').map(str::to_owned),
             None => None,
         })
+}
+
+/// The debug server binary (`target/debug/chapar`) the contract and browser
+/// suites start: built for them, or already there.
+#[derive(Clone, Copy)]
+pub enum Server {
+    /// Built now (`cargo build -p chapar-api --bin chapar`).
+    Build,
+    /// Built by the API tests' `cargo test`, for its integration tests
+    /// (`CARGO_BIN_EXE_chapar`). Building it again on its own would compile
+    /// the api crate and a dozen dependencies a second time, 2.5 minutes
+    /// of CI: the tests' dev-dependencies turn on more features of
+    /// actix-web and awc, so the two builds resolve different features.
+    BuiltByTests,
+}
+
+impl Server {
+    pub fn ensure(self) -> Result<()> {
+        match self {
+            Server::Build => cmd("cargo", &["build", "-p", "chapar-api", "--bin", "chapar"]).run(),
+            Server::BuiltByTests => Ok(()),
+        }
+    }
 }
 
 /// `cargo xtask test`: every suite, in order of cost; stops at the first failure.
@@ -202,14 +225,16 @@ fn test(root: &Path) -> Result<()> {
     )?;
     step(
         "contract: schemathesis against openapi.yaml on SQLite and PostgreSQL",
-        &mut || contract::run(root),
+        &mut || contract::run(root, Server::BuiltByTests),
     )?;
     let mut dist = PathBuf::new();
     step("release WASM build", &mut || {
         dist = web::build(root)?;
         Ok(())
     })?;
-    step("browser end-to-end suite", &mut || e2e(root, &dist, &[]))?;
+    step("browser end-to-end suite", &mut || {
+        e2e(root, &dist, Server::BuiltByTests, &[])
+    })?;
     println!(
         "\nxtask: all suites green in {:.0?}\nsuites: {passed} passed, 0 failed",
         started.elapsed()
@@ -219,9 +244,9 @@ fn test(root: &Path) -> Result<()> {
 
 /// Runs the Playwright suite in Debian's Chromium against the real binary.
 /// Extra arguments go to Playwright (a spec file, `--grep …`).
-fn e2e(root: &Path, dist: &Path, playwright_args: &[String]) -> Result<()> {
+fn e2e(root: &Path, dist: &Path, server: Server, playwright_args: &[String]) -> Result<()> {
     tools::ensure_chromium()?;
-    cmd("cargo", &["build", "-p", "chapar-api", "--bin", "chapar"]).run()?;
+    server.ensure()?;
     let e2e_dir = root.join("e2e");
     tools::npm_ci(&e2e_dir)?;
     let port = tools::free_port()?;
