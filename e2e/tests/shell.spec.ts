@@ -72,3 +72,34 @@ test('the SPA and the public tracking page show a favicon, and nothing they load
   }
   expect(missing).toEqual([]);
 });
+
+test('Persian text is drawn in the served Persian font, cut to the characters Persian uses', async ({ page }) => {
+  const fonts = new Set<string>();
+  page.on('response', (r) => {
+    if (r.url().endsWith('.woff2')) fonts.add(r.url());
+  });
+  for (const path of ['/', '/track']) {
+    await page.goto(path);
+    await expect(page.getByTestId('app-name')).toHaveText('چاپار');
+    // Every face of the page's Persian text has loaded: it is drawn in Vazirmatn.
+    const loaded = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts]
+        .filter((f) => f.family.replace(/"/g, '') === 'Vazirmatn' && f.status === 'loaded')
+        .map((f) => f.unicodeRange);
+    });
+    expect(loaded.length).toBeGreaterThan(0);
+    // The stylesheet names the characters the build cut the font to (پ گ ی, Persian digits).
+    for (const range of loaded.map((r) => r.toUpperCase())) {
+      expect(range).toContain('U+67E');
+      expect(range).toContain('U+6F0-6F9');
+      expect(range).not.toContain('__');
+    }
+  }
+  expect(fonts.size).toBeGreaterThan(0);
+  for (const url of fonts) {
+    const font = await page.request.get(url);
+    expect(font.status()).toBe(200);
+    expect((await font.body()).length, url).toBeLessThan(16_000);
+  }
+});
