@@ -14,10 +14,12 @@ use shared::ErrorCode;
 
 use crate::auth::{policy, Principal};
 use crate::db::directory::{self as dir, now};
+use crate::db::idempotency::{self, Answer};
 use crate::db::inbox::{self, DeliveryRow};
 use crate::db::letters::{self as db, LetterRow, NewDelivery, NewEvent, NewLetterRow, Scope};
 use crate::db::rollups;
 use crate::db::rollups::Tracked;
+use crate::db::together::Unread;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use shared::letters::{Classification, NewLetter};
@@ -247,18 +249,19 @@ fn relate(
 /// and the applicant's SMS. Answers the row and its wire form (built from
 /// what registration knows: a fixed, small number of statements in all).
 ///
-/// `then` is the caller's own work in the same transaction (the
-/// idempotency record, given the wire form); it runs before the dashboard's
-/// rollups are counted, last, because their rows are shared by every
-/// registration of the day: on PostgreSQL each is locked from its upsert to
-/// the commit, so the fewer statements after it, the more registrations
-/// commit at once.
-pub fn register(
+/// `answer` gives the caller's idempotency answer for the wire form, if
+/// the request had a key: it is recorded in the statement that writes the
+/// events and the SMS (on PostgreSQL one round trip for the three). Both
+/// come before the dashboard's rollups are counted, last, because their
+/// rows are shared by every registration of the day: on PostgreSQL each is
+/// locked from its upsert to the commit, so the fewer statements after it,
+/// the more registrations commit at once.
+pub fn register<'k>(
     conn: &mut DbConnection,
     office_id: i32,
     actor: &str,
     letter: &NewLetter,
-    then: impl FnOnce(&mut DbConnection, &shared::letters::Letter) -> Result<(), ApiError>,
+    answer: impl FnOnce(&shared::letters::Letter) -> Result<Option<Answer<'k>>, ApiError>,
 ) -> Result<Registration, ApiError> {
     let facts = dir::registration_facts(
         conn,
@@ -270,59 +273,28 @@ pub fn register(
     .ok_or_else(|| ApiError::validation("recipient_agency_code", ErrorCode::AgencyNotActive))?;
     let agency = &facts.agency;
     let copies = copy_agencies(conn, "copies", &letter.copies)?;
-    let classification = letter.classification.unwrap_or_default();
-    let confidential = classification == Classification::Confidential;
     let at = now();
     let due = dir::due_for(conn, agency, at)?;
-    let a = &letter.applicant;
     let mut tracking_code = new_tracking_code();
-    let row = loop {
-        let inserted = db::insert_letter(
+    // The recipient's delivery, gathered (on PostgreSQL) with the inserts
+    // below that nothing reads back; it owns its values, they borrow.
+    let mut arrival: Unread<'static> = Unread::default();
+    let (row, delivery) = loop {
+        let inserted = db::insert_delivered_letter(
             conn,
-            &NewLetterRow {
-                tracking_code: &tracking_code,
-                counter_office_id: office_id,
-                registered_by: actor,
-                applicant_kind: a.kind.map(|k| k.as_str()).unwrap_or("natural"),
-                applicant_national_id: &a.national_id,
-                applicant_first_name: a.first_name.as_deref(),
-                applicant_last_name: a.last_name.as_deref(),
-                applicant_father_name: a.father_name.as_deref(),
-                applicant_organization_name: a.organization_name.as_deref(),
-                applicant_representative_name: a.representative_name.as_deref(),
-                applicant_mobile: &a.mobile,
-                applicant_postal_code: a.postal_code.as_deref(),
-                applicant_address: a.address.as_deref(),
-                applicant_reference: letter.applicant_reference.as_deref(),
-                recipient_agency_id: agency.id,
-                holder_agency_id: agency.id,
-                subject: &letter.subject,
-                body: &letter.body,
-                priority: letter.priority.unwrap_or_default().as_str(),
-                status: Status::Delivered.as_str(),
-                version: 1,
-                due_at: Some(due),
-                answer_body: None,
-                answer_agency_id: None,
-                answered_at: None,
-                search_text: copies.iter().fold(
-                    db::letter_search_text(
-                        &tracking_code,
-                        a,
-                        // A confidential letter is not found by the words of its subject.
-                        if confidential { "" } else { &letter.subject },
-                        office_id,
-                        agency.id,
-                    ),
-                    |text, copy| db::search_text_with(&text, &ScopeWord::Agency(copy.id).text()),
-                ),
-                created_at: at,
-                updated_at: at,
-                classification: classification.as_str(),
-            },
+            &mut arrival,
+            &new_letter_row(
+                letter,
+                (office_id, actor),
+                agency.id,
+                &copies,
+                &tracking_code,
+                (at, due),
+            ),
+            |letter_id| NewDelivery::arriving(letter_id, agency.id, None, at, due),
         )?;
         match inserted {
-            Some(row) => break row,
+            Some(inserted) => break inserted,
             None => tracking_code = new_tracking_code(),
         }
     };
@@ -355,10 +327,6 @@ pub fn register(
         internal: false,
         at,
     };
-    let delivery = db::insert_delivery(
-        conn,
-        &NewDelivery::arriving(row.id, agency.id, None, at, due),
-    )?;
     let sent = send_copies(
         conn,
         row.id,
@@ -369,15 +337,17 @@ pub fn register(
     )?;
     let mut events = vec![registered, delivered];
     events.extend(sent.events);
-    db::start_chain(conn, row.id, &events)?;
+    let chain = db::chain_rows(row.id, &events);
     let template = db::template_or_default("registered", facts.registered_sms);
-    db::enqueue_sms_from(
-        conn,
+    let text = db::sms_text(
+        &template,
         &row,
-        ("registered", &template),
         &[("agency", &agency.name), ("copies", &sent.sms)],
-        at,
-    )?;
+    );
+    let sms = db::sms_row(&row, "registered", &text, at);
+    let mut written = arrival;
+    db::start_chain(conn, &mut written, &chain)?;
+    db::add_sms(conn, &mut written, &sms)?;
     let named = dir::Named {
         code: agency.code.clone(),
         name: agency.name.clone(),
@@ -387,7 +357,10 @@ pub fn register(
             .wire(&row, at);
     wire.related = related;
     wire.copies = sent.copies;
-    then(conn, &wire)?;
+    match answer(&wire)? {
+        Some(answer) => idempotency::record(conn, written, &answer)?,
+        None => written.flush(conn)?,
+    }
     rollups::record_registration(conn, &row, agency.id, due)?;
     let mut delivered_to = vec![agency.id];
     delivered_to.extend(copies.iter().map(|c| c.id));
@@ -396,6 +369,62 @@ pub fn register(
         wire,
         delivered_to,
     })
+}
+
+/// The row of a letter registered `at`, due `due`, with the scope words of
+/// the office, the recipient and the copies in its search text.
+fn new_letter_row<'a>(
+    letter: &'a NewLetter,
+    (office_id, actor): (i32, &'a str),
+    agency_id: i32,
+    copies: &[dir::AgencyRow],
+    tracking_code: &'a str,
+    (at, due): (NaiveDateTime, NaiveDateTime),
+) -> NewLetterRow<'a> {
+    let a = &letter.applicant;
+    let classification = letter.classification.unwrap_or_default();
+    let confidential = classification == Classification::Confidential;
+    NewLetterRow {
+        tracking_code,
+        counter_office_id: office_id,
+        registered_by: actor,
+        applicant_kind: a.kind.map(|k| k.as_str()).unwrap_or("natural"),
+        applicant_national_id: &a.national_id,
+        applicant_first_name: a.first_name.as_deref(),
+        applicant_last_name: a.last_name.as_deref(),
+        applicant_father_name: a.father_name.as_deref(),
+        applicant_organization_name: a.organization_name.as_deref(),
+        applicant_representative_name: a.representative_name.as_deref(),
+        applicant_mobile: &a.mobile,
+        applicant_postal_code: a.postal_code.as_deref(),
+        applicant_address: a.address.as_deref(),
+        applicant_reference: letter.applicant_reference.as_deref(),
+        recipient_agency_id: agency_id,
+        holder_agency_id: agency_id,
+        subject: &letter.subject,
+        body: &letter.body,
+        priority: letter.priority.unwrap_or_default().as_str(),
+        status: Status::Delivered.as_str(),
+        version: 1,
+        due_at: Some(due),
+        answer_body: None,
+        answer_agency_id: None,
+        answered_at: None,
+        search_text: copies.iter().fold(
+            db::letter_search_text(
+                tracking_code,
+                a,
+                // A confidential letter is not found by the words of its subject.
+                if confidential { "" } else { &letter.subject },
+                office_id,
+                agency_id,
+            ),
+            |text, copy| db::search_text_with(&text, &ScopeWord::Agency(copy.id).text()),
+        ),
+        created_at: at,
+        updated_at: at,
+        classification: classification.as_str(),
+    }
 }
 
 /// A registered letter: its row, its wire form, and the agencies whose

@@ -341,9 +341,10 @@ both_backends! {
             });
         }
         assert_indexed(&mut conn, "idempotency record of a key seen before", |c| {
-            let key = ("plan-test", "key-1", "hash");
-            chapar::db::idempotency::record(c, key, 201, "{}").expect("record");
-            let again = chapar::db::idempotency::record(c, key, 201, "{}").expect_err("recorded");
+            use chapar::db::{idempotency, together::Unread};
+            let answer = || idempotency::Answer { principal: "plan-test", key: "key-1", request_hash: "hash", status: 201, body: "{}".into() };
+            idempotency::record(c, Unread::default(), &answer()).expect("record");
+            let again = idempotency::record(c, Unread::default(), &answer()).expect_err("recorded");
             assert!(chapar::db::idempotency::is_taken(&again));
             chapar::db::idempotency::recorded(c, "plan-test", "key-1", "hash").expect("replay");
         });

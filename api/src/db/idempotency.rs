@@ -17,6 +17,7 @@ use shared::ErrorCode;
 
 use super::directory::now;
 use super::schema::idempotency_keys;
+use super::together::Unread;
 use super::DbConnection;
 use crate::error::ApiError;
 
@@ -69,42 +70,56 @@ pub fn is_taken(error: &ApiError) -> bool {
     )
 }
 
+/// The answer to record under a new key.
+pub struct Answer<'a> {
+    /// Who sent the key (keys are per principal).
+    pub principal: &'a str,
+    pub key: &'a str,
+    pub request_hash: &'a str,
+    pub status: u16,
+    pub body: String,
+}
+
 /// Records the answer to a new key, inside the work's transaction: one
-/// statement for a new key. A key recorded more than [`KEEP_HOURS`] ago
-/// but not yet swept is new again. A live key answers [`is_taken`].
+/// statement for a new key, which carries the work's unread inserts
+/// (`written`; on PostgreSQL they go in the same round trip). A key
+/// recorded more than [`KEEP_HOURS`] ago but not yet swept is new again. A
+/// live key answers [`is_taken`].
 pub fn record(
     conn: &mut DbConnection,
-    (principal, key, request_hash): (&str, &str, &str),
-    status: u16,
-    body: &str,
+    written: Unread<'_>,
+    answer: &Answer<'_>,
 ) -> Result<(), ApiError> {
     let at = now();
+    let status = i32::from(answer.status);
     // What a new key and a renewed expired one both get.
-    let answer = (
-        idempotency_keys::request_hash.eq(request_hash),
-        idempotency_keys::status_code.eq(Some(i32::from(status))),
-        idempotency_keys::response_body.eq(Some(body)),
+    let values = (
+        idempotency_keys::request_hash.eq(answer.request_hash),
+        idempotency_keys::status_code.eq(Some(status)),
+        idempotency_keys::response_body.eq(Some(answer.body.as_str())),
         idempotency_keys::created_at.eq(at),
     );
     let key_of = (
-        idempotency_keys::principal.eq(principal),
-        idempotency_keys::idem_key.eq(key),
+        idempotency_keys::principal.eq(answer.principal),
+        idempotency_keys::idem_key.eq(answer.key),
     );
-    let inserted = on_backend!(conn, |c| diesel::insert_into(idempotency_keys::table)
-        .values((key_of, answer))
-        .on_conflict((idempotency_keys::principal, idempotency_keys::idem_key))
-        .do_nothing()
-        .execute(c))?;
+    let inserted = written.execute_with(
+        conn,
+        diesel::insert_into(idempotency_keys::table)
+            .values((key_of, values))
+            .on_conflict((idempotency_keys::principal, idempotency_keys::idem_key))
+            .do_nothing(),
+    )?;
     if inserted == 1 {
         return Ok(());
     }
     let renewed = diesel::update(
         idempotency_keys::table
-            .filter(idempotency_keys::principal.eq(principal))
-            .filter(idempotency_keys::idem_key.eq(key))
+            .filter(idempotency_keys::principal.eq(answer.principal))
+            .filter(idempotency_keys::idem_key.eq(answer.key))
             .filter(idempotency_keys::created_at.lt(at - Duration::hours(KEEP_HOURS))),
     )
-    .set(answer)
+    .set(values)
     .execute(conn)?;
     if renewed == 1 {
         Ok(())

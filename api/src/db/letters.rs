@@ -17,6 +17,7 @@ use shared::workflow::{allowed_actions, Status};
 
 use super::directory::{agency_names, now, office_names, Named};
 use super::schema::{attachments, deliveries, letter_events, letters, notifications};
+use super::together::Unread;
 use super::{fixed_around, DbConnection, Fixed, QueryBackend};
 
 /// Which letters a caller may see; applied inside every query.
@@ -1338,11 +1339,60 @@ pub fn insert_delivery(conn: &mut DbConnection, row: &NewDelivery<'_>) -> QueryR
         .values(row)
         .returning(deliveries::id)
         .get_result(conn)?;
+    count_arrival(conn, row, id)?;
+    Ok(id)
+}
+
+/// Counts delivery `id` among its agency's new ones if it is open and
+/// unacknowledged.
+fn count_arrival(conn: &mut DbConnection, row: &NewDelivery<'_>, id: i32) -> QueryResult<()> {
     if row.acknowledged_at.is_none() && row.closed_at.is_none() {
         let change = shared::rollup::Rollup::new_in_inbox(row.agency_id, id, 1);
         super::rollups::add_step(conn, change)?;
     }
-    Ok(id)
+    Ok(())
+}
+
+/// Inserts a new letter's row and its first delivery (`delivery`, given
+/// the letter's id); answers the row and the delivery's id, or `None` when
+/// the tracking code is taken (nothing written). On PostgreSQL the
+/// delivery's id comes from its sequence in the letter's own statement
+/// (`RETURNING …, nextval(…)`) and its insert joins the step's unread ones
+/// ([`Unread`]): no round trip of its own. SQLite inserts it at once.
+pub fn insert_delivered_letter<'a>(
+    conn: &mut DbConnection,
+    written: &mut Unread<'a>,
+    row: &NewLetterRow<'_>,
+    delivery: impl FnOnce(i32) -> NewDelivery<'a>,
+) -> QueryResult<Option<(LetterRow, i32)>> {
+    let DbConnection::Postgres(pg) = conn else {
+        let Some(letter) = insert_letter(conn, row)? else {
+            return Ok(None);
+        };
+        let id = insert_delivery(conn, &delivery(letter.id))?;
+        return Ok(Some((letter, id)));
+    };
+    let next_delivery =
+        diesel::dsl::sql::<diesel::sql_types::Integer>("nextval('deliveries_id_seq')::integer");
+    let inserted = super::Kept(
+        diesel::insert_into(letters::table)
+            .values(row)
+            .on_conflict(letters::tracking_code)
+            .do_nothing()
+            .returning((LetterRow::as_returning(), next_delivery)),
+    )
+    .get_result::<(LetterRow, i32)>(pg)
+    .optional()?;
+    let Some((letter, id)) = inserted else {
+        return Ok(None);
+    };
+    let new = delivery(letter.id);
+    count_arrival(conn, &new, id)?;
+    written.add(
+        conn,
+        diesel::insert_into(deliveries::table).values((deliveries::id.eq(id), new)),
+    )?;
+    Ok(Some((letter, id)))
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -1365,7 +1415,7 @@ pub struct EventRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = letter_events, treat_none_as_default_value = false)]
-pub(crate) struct NewEventRow<'a> {
+pub struct NewEventRow<'a> {
     letter_id: i32,
     seq: i32,
     kind: &'a str,
@@ -1487,35 +1537,20 @@ pub(crate) fn chain_rows<'a>(letter_id: i32, events: &[NewEvent<'a>]) -> Vec<New
     rows
 }
 
-/// Writes the first events of a new letter's chain (no earlier event to
-/// read): on PostgreSQL in one statement (one round trip); on SQLite one
-/// statement per row, as diesel prepares a statement of several rows anew
-/// each time and one of a single row only once (a twentieth of the
-/// writer's time per registration went to preparing it). On PostgreSQL
-/// the statement is kept prepared for each number of rows ([`super::Kept`]:
-/// a registration's two, more with copies): planned anew, it cost about
-/// 40 µs a registration.
-pub fn start_chain(
+/// Writes the first events of a new letter's chain, `rows` of
+/// [`chain_rows`] (no earlier event to read), with the step's other unread
+/// inserts ([`Unread`]: on PostgreSQL in its last statement). One insert
+/// per row: SQLite prepares a statement of several rows anew each time and
+/// one of a single row only once (a twentieth of the writer's time per
+/// registration went to preparing it).
+pub fn start_chain<'a>(
     conn: &mut DbConnection,
-    letter_id: i32,
-    events: &[NewEvent<'_>],
+    written: &mut Unread<'a>,
+    rows: &'a [NewEventRow<'a>],
 ) -> QueryResult<()> {
-    let rows = chain_rows(letter_id, events);
-    match conn {
-        DbConnection::Postgres(c) => super::Kept(
-            diesel::insert_into(letter_events::table)
-                .values(&rows)
-                .returning(letter_events::id),
-        )
-        .load::<i32>(c)
-        .map(drop),
-        DbConnection::Sqlite(c) => rows.iter().try_for_each(|row| {
-            diesel::insert_into(letter_events::table)
-                .values(row)
-                .execute(c)
-                .map(drop)
-        }),
-    }
+    rows.iter().try_for_each(|row| {
+        written.add(conn, diesel::insert_into(letter_events::table).values(row))
+    })
 }
 
 /// Appends an event to the letter's chain (`(letter_id, seq)` is unique, so
@@ -1764,22 +1799,42 @@ pub fn enqueue_sms_from(
 ) -> QueryResult<()> {
     let text = sms_text(template, letter, vars);
     diesel::insert_into(notifications::table)
-        .values(&NewNotification {
-            letter_id: letter.id,
-            event_kind: kind,
-            mobile: &letter.applicant_mobile,
-            text: &text,
-            status: "pending",
-            attempts: 0,
-            next_attempt_at: at,
-            created_at: at,
-            sent_at: None,
-            provider_status: None,
-            delivered_at: None,
-            updated_at: at,
-        })
+        .values(&sms_row(letter, kind, &text, at))
         .execute(conn)
         .map(drop)
+}
+
+/// The outbox row of an SMS of `text` to `letter`'s applicant, about the
+/// step `kind` taken `at`.
+pub fn sms_row<'a>(
+    letter: &'a LetterRow,
+    kind: &'a str,
+    text: &'a str,
+    at: NaiveDateTime,
+) -> NewNotification<'a> {
+    NewNotification {
+        letter_id: letter.id,
+        event_kind: kind,
+        mobile: &letter.applicant_mobile,
+        text,
+        status: "pending",
+        attempts: 0,
+        next_attempt_at: at,
+        created_at: at,
+        sent_at: None,
+        provider_status: None,
+        delivered_at: None,
+        updated_at: at,
+    }
+}
+
+/// Writes `sms` into the outbox with the step's other unread inserts.
+pub fn add_sms<'a>(
+    conn: &mut DbConnection,
+    written: &mut Unread<'a>,
+    sms: &'a NewNotification<'a>,
+) -> QueryResult<()> {
+    written.add(conn, diesel::insert_into(notifications::table).values(sms))
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

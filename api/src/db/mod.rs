@@ -54,6 +54,7 @@ pub mod rollups;
 pub mod schema;
 pub mod settled;
 pub mod standbys;
+pub mod together;
 pub mod users;
 pub mod writer;
 

@@ -137,11 +137,17 @@ pub async fn register(
         .write(move |conn| {
             // One transaction: the key is recorded with the answer, last, so
             // a failure records nothing and a retry starts afresh.
-            let registered = workflow::register(conn, office_id, &actor, &letter, |conn, wire| {
-                let Some(key) = &keyed else { return Ok(()) };
-                let json =
+            let registered = workflow::register(conn, office_id, &actor, &letter, |wire| {
+                let Some(key) = &keyed else { return Ok(None) };
+                let body =
                     serde_json::to_string(wire).map_err(|e| ApiError::Internal(e.to_string()))?;
-                idempotency::record(conn, (&actor, key, &request_hash), 201, &json)
+                Ok(Some(idempotency::Answer {
+                    principal: &actor,
+                    key,
+                    request_hash: &request_hash,
+                    status: 201,
+                    body,
+                }))
             })?;
             Ok((Box::new(registered.wire), registered.delivered_to))
         })
