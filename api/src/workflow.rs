@@ -251,11 +251,11 @@ fn relate(
 ///
 /// `answer` gives the caller's idempotency answer for the wire form, if
 /// the request had a key: it is recorded in the statement that writes the
-/// events and the SMS (on PostgreSQL one round trip for the three). Both
-/// come before the dashboard's rollups are counted, last, because their
-/// rows are shared by every registration of the day: on PostgreSQL each is
-/// locked from its upsert to the commit, so the fewer statements after it,
-/// the more registrations commit at once.
+/// delivery, the events and the SMS (on PostgreSQL one round trip for the
+/// four). They come before the dashboard's rollups are counted, last,
+/// because their rows are shared by every registration of the day: on
+/// PostgreSQL each is locked from its upsert to the commit, so the fewer
+/// statements after it, the more registrations commit at once.
 pub fn register<'k>(
     conn: &mut DbConnection,
     office_id: i32,
