@@ -178,25 +178,23 @@ fn split(raw: &Path, dir: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
 
 /// Shrinks a module in place (size first, `-Oz`).
 fn wasm_opt(web: &Path, wasm: &Path) -> Result<()> {
-    cmd(
-        web.join("node_modules/.bin/wasm-opt"),
-        &[
-            "-Oz",
-            "--strip-debug",
-            "--strip-producers",
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-reference-types",
-            "--enable-multivalue",
-            &wasm.to_string_lossy(),
-            "-o",
-            &wasm.to_string_lossy(),
-        ],
-    )
-    .run()
+    let wasm = wasm.to_string_lossy();
+    let mut args = vec!["-Oz", "--strip-debug", "--strip-producers"];
+    args.extend(WASM_FEATURES);
+    args.extend([&*wasm, "-o", &*wasm]);
+    cmd(web.join("node_modules/.bin/wasm-opt"), &args).run()
 }
+
+/// The WebAssembly features the SPA's modules use (rustc's wasm32 defaults),
+/// as both [`wasm_opt`] and `web/wasm-opt-all.mjs` take them.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
 
 /// Shrinks the split chunks in place, all in one Node process
 /// (`web/wasm-opt-all.mjs`, binaryen's JS API with `wasm-opt`'s `-Oz` and
@@ -210,6 +208,7 @@ fn wasm_opt_chunks(web: &Path, chunks: &[PathBuf]) -> Result<()> {
         return Ok(());
     }
     let mut args = vec!["wasm-opt-all.mjs".to_owned()];
+    args.extend(WASM_FEATURES.map(str::to_owned));
     args.extend(chunks.iter().map(|c| c.to_string_lossy().into_owned()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     cmd("node", &args).dir(web).run()
