@@ -59,9 +59,12 @@ fn run_cli() -> Result<()> {
         Some("bench") => bench::bench(&root, &args[1..]),
         Some("contract") => contract::run(&root, Server::Build),
         Some("e2e") => e2e(&root, &web::build(&root)?, Server::Build, &args[1..]),
-        Some("openapi") => cmd("cargo", &["test", "-p", "chapar-api", "--test", "openapi"])
-            .env("UPDATE_OPENAPI", "1")
-            .run(),
+        Some("openapi") => cmd(
+            "cargo",
+            &["test", "-p", "chapar-api", "--test", "suite", "openapi"],
+        )
+        .env("UPDATE_OPENAPI", "1")
+        .run(),
         Some("postgres") => {
             let cluster = postgres::Cluster::start()?;
             println!("{}", cluster.url());

@@ -1,8 +1,6 @@
 //! Answer templates: an agency's clerks keep named answer texts that they
 //! pick when answering; other agencies never see them.
 
-mod common;
-
 use serde_json::json;
 
 both_backends! {

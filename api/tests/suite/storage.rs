@@ -3,7 +3,7 @@
 //! written, and a wrong configuration stops the server at start.
 //! (The attachment tests of `letters.rs` run on both stores as well.)
 
-mod common;
+use crate::common;
 
 use chapar::config::{S3Settings, StorageSettings};
 use chapar::db::Backend;

@@ -2,7 +2,7 @@
 //! on one PostgreSQL send each message exactly once; a dispatcher killed with
 //! SIGKILL mid-batch loses no message.
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

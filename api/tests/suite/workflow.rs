@@ -1,7 +1,7 @@
 //! The agency inbox and the letter workflow: polling, acknowledging,
 //! referring, answering, closing; state and version conflicts; long polls.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

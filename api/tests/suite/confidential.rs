@@ -3,7 +3,7 @@
 //! place); its detail and files are for the registering office, the holding
 //! agency and admins, and every read of them is in the audit trail.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! Letters at the counter: registration, idempotency, validation, scoping,
 //! attachments, the hash chain and public tracking.
 
-mod common;
+use crate::common;
 
 use common::{urlencode, TestApp};
 use serde_json::{json, Value};

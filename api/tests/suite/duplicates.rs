@@ -2,7 +2,7 @@
 //! whether the applicant already has an open letter at the agency about the
 //! same matter; registering anyway records that decision.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::{json, Value};

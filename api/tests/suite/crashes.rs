@@ -6,7 +6,7 @@
 //! `integrity_check`; and retries after a restart are answered at once (a
 //! key's claim commits with the letter, so a dead process holds none).
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};

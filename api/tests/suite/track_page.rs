@@ -1,7 +1,7 @@
 //! The public tracking page the server renders itself (`/track`): what a
 //! citizen opening the SMS link on a phone reads, without the SPA.
 
-mod common;
+use crate::common;
 
 use common::{urlencode, Answer, TestApp};
 use serde_json::json;

@@ -2,8 +2,6 @@
 //! it follows up (پیرو) or refers to (عطف); both letters show it, to staff
 //! and on public tracking.
 
-mod common;
-
 use serde_json::{json, Value};
 
 fn letter(national_id: &str, subject: &str, related: Value) -> Value {

@@ -6,7 +6,7 @@
 //! answers 500, also those whose connection broke under a running query; and
 //! service resumes by itself when the database is back.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -2,7 +2,7 @@
 //! (BOM, Persian headers, Jalali and ISO dates), scoped exactly like the
 //! lists, streamed page by page.
 
-mod common;
+use crate::common;
 
 use chapar::db::schema::{deliveries, letters};
 use diesel::prelude::*;

@@ -1,7 +1,7 @@
 //! `chapar backup`: a consistent copy of the live SQLite database, taken
 //! while registrations keep arriving, that a fresh server serves as it was.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -11,8 +11,6 @@
 //! as a `Seq Scan` (or an index scan with no index condition) whatever the
 //! size of the test tables.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 
 use chapar::db::inbox::{self, InboxCursor, InboxFilter, InboxView};

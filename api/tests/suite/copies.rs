@@ -3,7 +3,7 @@
 //! marked as a copy; it is acknowledged (filed) and noted, never answered,
 //! referred or rejected, and never changes the letter's state.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::{json, Value};

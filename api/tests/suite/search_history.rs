@@ -6,7 +6,7 @@
 //! the terms it begins. A file of its own: the common words are cached per
 //! process, and must be this database's.
 
-mod common;
+use crate::common;
 
 use chapar::db::Backend;
 use common::{urlencode, TestApp};

@@ -8,7 +8,7 @@
 //! `UPDATE_AUTHORIZATION=1` rewrites the table from what the server answers
 //! (review the diff: it is the policy).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! The dashboard's figures over HTTP: counted from real letters, scoped like
 //! the letters list, with a checked period.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::{json, Value};

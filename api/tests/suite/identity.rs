@@ -1,8 +1,6 @@
 //! Identity and the directory: logins, refresh rotation, forged tokens,
 //! client credentials, admin CRUD, row visibility and rate limits.
 
-mod common;
-
 use base64::Engine;
 use chapar::auth::keys::Keyring;
 use chapar::auth::tokens::{issue_access, Subject};

@@ -1,5 +1,5 @@
 //! The committed `openapi.yaml` is the integrators' contract: it must equal
-//! what the code generates. `UPDATE_OPENAPI=1 cargo test --test openapi`
+//! what the code generates. `UPDATE_OPENAPI=1 cargo test --test suite openapi`
 //! rewrites it.
 
 use std::path::Path;
@@ -15,6 +15,6 @@ fn committed_openapi_yaml_matches_the_code() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "openapi.yaml is out of date: run `UPDATE_OPENAPI=1 cargo test -p chapar-api --test openapi` (or `cargo xtask openapi`) and commit it"
+        "openapi.yaml is out of date: run `UPDATE_OPENAPI=1 cargo test -p chapar-api --test suite openapi` (or `cargo xtask openapi`) and commit it"
     );
 }

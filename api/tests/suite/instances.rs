@@ -2,7 +2,7 @@
 //! behind a load balancer runs them: a delivery on one wakes long polls on
 //! the others, and rate limits hold for all of them together.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -5,7 +5,7 @@
 //! attachment, uploaded on one, downloads from another; every SMS is sent
 //! once; an instance killed mid-run loses nothing the others acknowledged.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

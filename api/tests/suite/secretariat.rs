@@ -2,7 +2,7 @@
 //! under when it takes it in, typed by its clerk or drawn by Chapar from the
 //! agency's own counter; shown on the letter and the inbox, and searchable.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::{json, Value};

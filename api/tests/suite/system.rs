@@ -1,7 +1,7 @@
 //! The skeleton's promises: ops endpoints, problem+json everywhere, the SPA
 //! fallback, Swagger UI, and migrations that go up, down and up again.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 

@@ -5,7 +5,7 @@
 //! through by memory, on another by `Chapar-Read-After`); a standby that
 //! falls behind or stops turns reads back to the primary without an error.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
