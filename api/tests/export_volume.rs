@@ -45,6 +45,14 @@ fn hundred_thousand_letters(app: &common::TestApp) {
         applicant_reference, recipient_agency_id, holder_agency_id, subject, body, priority, status, \
         version, due_at, answer_body, answer_agency_id, answered_at, search_text, created_at, \
         updated_at, classification";
+    if app.backend == chapar::db::Backend::Postgres {
+        // The copies need no search words (the export reads none), and
+        // PostgreSQL indexing each copy's words was two thirds of the run.
+        conn.batch_execute(
+            "ALTER TABLE letters DISABLE TRIGGER letters_words; DROP INDEX letters_search",
+        )
+        .expect("no words for the copies");
+    }
     conn.batch_execute(&format!(
         "WITH RECURSIVE copy(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM copy WHERE i < {}) \
          INSERT INTO letters (tracking_code, {columns}) \
